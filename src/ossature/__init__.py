@@ -1,0 +1,1 @@
+"""Ossature: a walking skeleton for multi-tenant, event-driven SaaS."""

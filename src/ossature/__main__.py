@@ -1,0 +1,3 @@
+from ossature.runtime.cli import main
+
+main()

@@ -1,0 +1,191 @@
+"""The HTTP gateway: RPC routes for commands and queries, and the well-known endpoints."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import msgspec
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ossature.gateway.auth import Authenticator
+from ossature.gateway.context import build_context
+from ossature.gateway.openapi import openapi
+from ossature.gateway.problems import problem
+from ossature.kernel.context import Context
+from ossature.kernel.errors import DomainError, InvalidPayload, PayloadTooLarge
+from ossature.kernel.i18n import negotiate
+from ossature.kernel.ids import is_ulid, new_id
+from ossature.kernel.logging import get_logger
+from ossature.runtime.contexts import new_trace
+from ossature.runtime.pipeline import Kind, Pipeline, Result
+
+__all__ = ["MAX_BODY", "build_gateway"]
+
+MAX_BODY = 1024 * 1024
+_encoder = msgspec.json.Encoder()
+_log = get_logger("ossature.gateway")
+
+
+class _Invocation(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    name: str
+    payload: Any = None
+    idempotency_key: str | None = None
+
+
+class _Batch(msgspec.Struct, forbid_unknown_fields=True):
+    invocations: list[_Invocation]
+
+
+def _json(
+    body: Any,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    media: str = "application/json",
+) -> Response:
+    return Response(_encoder.encode(body), status, headers=headers, media_type=media)
+
+
+async def _read_body(request: Request) -> Any:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BODY:
+        raise PayloadTooLarge({"limit": MAX_BODY})
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise PayloadTooLarge({"limit": MAX_BODY})
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    try:
+        return msgspec.json.decode(body) if body.strip() else None
+    except msgspec.DecodeError as error:
+        raise InvalidPayload({"reason": "the body is not JSON"}) from error
+
+
+class Gateway:
+    """Routes HTTP requests into the pipeline and answers in JSON or problem+json."""
+
+    def __init__(
+        self, pipeline: Pipeline, auth: Authenticator, ready: Callable[[], Awaitable[bool]]
+    ) -> None:
+        self.pipeline, self.auth, self.ready = pipeline, auth, ready
+        self.catalogs = pipeline.app.catalogs()
+        self.spec = openapi(pipeline.app)
+
+    def _headers(self, ctx: Context) -> dict[str, str]:
+        return {
+            "X-Invocation-Id": ctx.trace.invocation_id,
+            "X-Trace-Id": ctx.trace.originating_trace_id,
+            "traceparent": ctx.trace.traceparent,
+        }
+
+    def _answer(self, request: Request, ctx: Context, result: Result) -> Response:
+        headers = self._headers(ctx)
+        if result.error is None:
+            return _json(result.body, result.status, headers)
+        actor_locale = ctx.access.locale if ctx.access else None
+        locale = negotiate(
+            self.catalogs.locales, actor_locale, request.headers.get("accept-language")
+        )
+        headers["Content-Language"] = locale
+        body = problem(result.error, ctx.trace.invocation_id, self.catalogs, locale)
+        return _json(body, result.status, headers, "application/problem+json")
+
+    async def _context(self, request: Request) -> Context:
+        return build_context(request, await self.auth.actor(request))
+
+    async def one(self, request: Request) -> Response:
+        kind: Kind = "command" if request.url.path.startswith("/commands") else "query"
+        try:
+            ctx = await self._context(request)
+        except DomainError as error:
+            return self._refuse(request, error)
+        try:
+            raw = await _read_body(request)
+        except DomainError as error:
+            return self._answer(request, ctx, Result(error.status, {}, error))
+        result = await self.pipeline.invoke(kind, request.path_params["name"], raw, ctx)
+        return self._answer(request, ctx, result)
+
+    def _refuse(self, request: Request, error: DomainError) -> Response:
+        """Answer a request refused before it had a context (bad token or header)."""
+        ctx = build_context_safely(request)
+        self.pipeline.refused(ctx, request.url.path, error)
+        return self._answer(request, ctx, Result(error.status, {}, error))
+
+    async def batch(self, request: Request) -> Response:
+        kind: Kind = "command" if request.url.path.startswith("/commands") else "query"
+        try:
+            ctx = await self._context(request)
+            batch = msgspec.convert(await _read_body(request), _Batch)
+        except msgspec.ValidationError as error:
+            return self._refuse(request, InvalidPayload({"reason": str(error)}))
+        except DomainError as error:
+            return self._refuse(request, error)
+        outcomes = [await self._batch_item(request, kind, ctx, item) for item in batch.invocations]
+        return _json({"outcomes": outcomes}, 200, self._headers(ctx))
+
+    async def _batch_item(
+        self, request: Request, kind: Kind, ctx: Context, item: _Invocation
+    ) -> dict[str, Any]:
+        child = ctx.fork()
+        external = (
+            item.idempotency_key
+            if item.idempotency_key and is_ulid(item.idempotency_key)
+            else new_id()
+        )
+        child = msgspec.structs.replace(
+            child, trace=msgspec.structs.replace(child.trace, external_invocation_id=external)
+        )
+        result = await self.pipeline.invoke(kind, item.name, item.payload, child)
+        response = self._answer(request, child, result)
+        return {
+            "status": result.status,
+            "invocationId": child.trace.invocation_id,
+            "body": msgspec.json.decode(response.body),
+        }
+
+    async def jwks(self, request: Request) -> Response:
+        return _json(self.auth.keys.jwks(), headers={"Cache-Control": "max-age=300"})
+
+    async def live(self, request: Request) -> Response:
+        return _json({"status": "live"})
+
+    async def health_ready(self, request: Request) -> Response:
+        ok = await self.ready()
+        return _json({"status": "ready" if ok else "unavailable"}, 200 if ok else 503)
+
+    async def metrics(self, request: Request) -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    async def openapi(self, request: Request) -> Response:
+        return _json(self.spec)
+
+
+def build_context_safely(request: Request) -> Context:
+    """A context with fresh ids, for answering a request whose headers were refused."""
+    return Context(access=None, trace=new_trace())
+
+
+def build_gateway(
+    pipeline: Pipeline, auth: Authenticator, ready: Callable[[], Awaitable[bool]]
+) -> Starlette:
+    """The ASGI application."""
+    gateway = Gateway(pipeline, auth, ready)
+    routes = [
+        Route("/commands/{name}", gateway.one, methods=["POST"]),
+        Route("/queries/{name}", gateway.one, methods=["POST"]),
+        Route("/commands", gateway.batch, methods=["POST"]),
+        Route("/queries", gateway.batch, methods=["POST"]),
+        Route("/.well-known/jwks.json", gateway.jwks, methods=["GET"]),
+        Route("/health/live", gateway.live, methods=["GET"]),
+        Route("/health/ready", gateway.health_ready, methods=["GET"]),
+        Route("/metrics", gateway.metrics, methods=["GET"]),
+        Route("/openapi.json", gateway.openapi, methods=["GET"]),
+    ]
+    return Starlette(routes=routes)

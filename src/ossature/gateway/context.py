@@ -1,0 +1,75 @@
+"""Building the invocation context from an HTTP request's headers."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from starlette.requests import Request
+from ua_parser import parse
+
+from ossature.kernel.context import Actor, Context, Provenance, UserAgent
+from ossature.kernel.errors import InvalidPayload
+from ossature.kernel.ids import is_ulid
+from ossature.runtime.contexts import new_trace
+
+__all__ = ["InvalidHeader", "build_context", "parse_toggles"]
+
+_TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$")
+_TOGGLES = {"log.level": frozenset({"debug", "info", "warning", "error"})}
+
+
+class InvalidHeader(InvalidPayload):
+    key = "errors.invalid-header"
+
+
+def _ulid_header(request: Request, name: str) -> str | None:
+    value = request.headers.get(name)
+    if value is not None and not is_ulid(value):
+        raise InvalidHeader({"header": name})
+    return value
+
+
+def _trace_id(request: Request) -> str | None:
+    match = _TRACEPARENT.match(request.headers.get("traceparent", ""))
+    return match.group(1) if match and match.group(1) != "0" * 32 else None
+
+
+def parse_toggles(header: str) -> dict[str, str]:
+    """`log.level=debug, …` into a dict; unknown keys or values are refused."""
+    toggles: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in header.split(","))):
+        key, _, value = part.partition("=")
+        if value.strip() not in _TOGGLES.get(key.strip(), ()):
+            raise InvalidHeader({"header": "X-Toggles"})
+        toggles[key.strip()] = value.strip()
+    return toggles
+
+
+@lru_cache(maxsize=512)
+def parse_user_agent(raw: str) -> UserAgent:
+    """The browser, OS and device named by a User-Agent header."""
+    parsed = parse(raw[:512])
+    ua, os, device = parsed.user_agent, parsed.os, parsed.device
+    return UserAgent(
+        raw=raw[:512],
+        browser=ua.family if ua else None,
+        browser_version=".".join(filter(None, (ua.major, ua.minor))) if ua else None,
+        os=os.family if os else None,
+        device=device.family if device else None,
+    )
+
+
+def build_context(request: Request, actor: Actor | None) -> Context:
+    """The context of one HTTP invocation: ids from the client's headers, made when absent."""
+    trace = new_trace(
+        _ulid_header(request, "idempotency-key"),
+        _ulid_header(request, "x-client-action-id"),
+        _trace_id(request),
+    )
+    provenance = Provenance(
+        client_ip=request.client.host if request.client else None,
+        user_agent=parse_user_agent(request.headers.get("user-agent", "")),
+    )
+    toggles = parse_toggles(request.headers.get("x-toggles", ""))
+    return Context(access=actor, provenance=provenance, trace=trace, toggles=toggles)

@@ -1,0 +1,29 @@
+"""RFC 9457 problem documents: a message key and its parameters, never a server-made sentence."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ossature.kernel.errors import DomainError
+from ossature.kernel.i18n import Catalogs
+
+__all__ = ["problem"]
+
+
+def problem(
+    error: DomainError, invocation_id: str, catalogs: Catalogs, locale: str
+) -> dict[str, Any]:
+    """The problem+json body for `error`; `title` is the key rendered in `locale`."""
+    params = {
+        k: v if isinstance(v, str | int | float | bool) or v is None else str(v)
+        for k, v in error.params.items()
+    }
+    return {
+        "type": f"urn:ossature:problem:{error.key}",
+        "title": catalogs.render(locale, error.key, params),
+        "status": error.status,
+        "messageKey": error.key,
+        "messageParams": params,
+        "invocationId": invocation_id,
+        "retryable": error.retryable,
+    }

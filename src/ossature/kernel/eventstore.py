@@ -1,0 +1,139 @@
+"""The event store on PostgreSQL: append with optimistic concurrency, load a stream, read all in order.
+
+The global order is (transaction id, position). A reader only reads events whose
+transaction id is below the oldest transaction still in flight
+(`pg_snapshot_xmin`), so an event whose transaction commits late is never
+skipped: it is simply not readable yet. See docs/decisions/0002-global-order.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from ossature.kernel.context import Context
+from ossature.kernel.errors import ConcurrencyConflict
+from ossature.kernel.ids import new_id
+from ossature.kernel.messages import Envelope, Event, Position
+
+__all__ = ["EventStore", "PendingAppend", "Stream"]
+
+_COLUMNS = """event_id, event_type, schema_version, stream_type, stream_id, stream_version,
+    tenant_id, occurred_at, payload, context, originating_event_id, causing_event_id,
+    transaction_id::text::bigint as transaction_id, position"""
+
+_INSERT = """insert into events (event_id, event_type, schema_version, stream_type, stream_id,
+    stream_version, tenant_id, occurred_at, payload, context, originating_event_id,
+    causing_event_id)
+    select * from unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[],
+    $7::text[], $8::timestamptz[], $9::jsonb[], $10::jsonb[], $11::text[], $12::text[])"""
+
+_READ_ALL = f"""select {_COLUMNS} from events
+    where (transaction_id, position) > ($1::text::xid8, $2)
+      and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+    order by transaction_id, position limit $3"""
+
+
+@dataclass(frozen=True)
+class Stream:
+    """A stream as loaded: its events and its current version (0 when it does not exist)."""
+
+    stream_id: str
+    envelopes: tuple[Envelope, ...]
+
+    @property
+    def version(self) -> int:
+        """The version of the last event, 0 for an empty stream."""
+        return self.envelopes[-1].stream_version if self.envelopes else 0
+
+
+@dataclass(frozen=True)
+class PendingAppend:
+    """Events to append to one stream, expected to be at `expected_version`."""
+
+    stream_type: str
+    stream_id: str
+    expected_version: int
+    events: tuple[Event, ...]
+
+
+def _envelope(row: Any) -> Envelope:
+    fields = dict(row)
+    fields["position"] = (fields.pop("transaction_id"), fields.pop("position"))
+    fields["context"] = msgspec.convert(fields["context"], Context)
+    return Envelope(**fields)
+
+
+class EventStore:
+    """Stateless operations on the `events` table, run on a connection the caller owns."""
+
+    async def load(self, conn: Any, stream_id: str) -> Stream:
+        """Every event of a stream, in order (only the current tenant's, by RLS)."""
+        rows = await conn.fetch(
+            f"select {_COLUMNS} from events where stream_id = $1 order by stream_version",
+            stream_id,
+        )
+        return Stream(stream_id, tuple(_envelope(row) for row in rows))
+
+    async def append(
+        self,
+        conn: Any,
+        ctx: Context,
+        tenant_id: str,
+        now: datetime,
+        pending: Sequence[PendingAppend],
+    ) -> list[Envelope]:
+        """Append every pending batch in the caller's transaction; a stale version raises."""
+        envelopes = [env for batch in pending for env in _stamp(ctx, tenant_id, now, batch)]
+        if not envelopes:
+            return []
+        try:
+            await conn.execute(_INSERT, *_columns(envelopes))
+        except asyncpg.UniqueViolationError as error:
+            raise ConcurrencyConflict({"stream": pending[0].stream_id}) from error
+        return envelopes
+
+    async def read_all(self, conn: Any, after: Position, limit: int = 500) -> list[Envelope]:
+        """Events after `after` in global order, never past a transaction still in flight."""
+        rows = await conn.fetch(_READ_ALL, str(after[0]), after[1], limit)
+        return [_envelope(row) for row in rows]
+
+
+def _stamp(ctx: Context, tenant_id: str, now: datetime, batch: PendingAppend) -> list[Envelope]:
+    return [
+        Envelope(
+            event_id=new_id(),
+            event_type=event.name,
+            schema_version=event.version,
+            stream_type=batch.stream_type,
+            stream_id=batch.stream_id,
+            stream_version=batch.expected_version + offset,
+            tenant_id=tenant_id,
+            occurred_at=now,
+            payload=msgspec.to_builtins(event),
+            context=ctx,
+        )
+        for offset, event in enumerate(batch.events, start=1)
+    ]
+
+
+def _columns(envelopes: list[Envelope]) -> list[list[Any]]:
+    return [
+        [e.event_id for e in envelopes],
+        [e.event_type for e in envelopes],
+        [e.schema_version for e in envelopes],
+        [e.stream_type for e in envelopes],
+        [e.stream_id for e in envelopes],
+        [e.stream_version for e in envelopes],
+        [e.tenant_id for e in envelopes],
+        [e.occurred_at for e in envelopes],
+        [e.payload for e in envelopes],
+        [msgspec.to_builtins(e.context) for e in envelopes],
+        [e.originating_event_id for e in envelopes],
+        [e.causing_event_id for e in envelopes],
+    ]

@@ -1,0 +1,69 @@
+"""Message catalogs: the server speaks in keys; catalogs turn them into words per locale."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+__all__ = ["FALLBACK_LOCALE", "Catalogs", "negotiate"]
+
+FALLBACK_LOCALE = "en"
+
+
+class Catalogs:
+    """Every module's catalogs, merged per locale."""
+
+    def __init__(self, by_locale: Mapping[str, Mapping[str, str]]) -> None:
+        self.by_locale = {locale: dict(entries) for locale, entries in by_locale.items()}
+
+    @classmethod
+    def load(cls, folders: Iterable[Path]) -> Catalogs:
+        """Merge `<locale>.json` files found in `folders`."""
+        merged: dict[str, dict[str, str]] = {}
+        for folder in folders:
+            for file in sorted(folder.glob("*.json")):
+                merged.setdefault(file.stem, {}).update(json.loads(file.read_text("utf-8")))
+        return cls(merged)
+
+    @property
+    def locales(self) -> frozenset[str]:
+        """The locales with a catalog."""
+        return frozenset(self.by_locale)
+
+    def catalog(self, locale: str) -> dict[str, str]:
+        """A locale's catalog, completed by the fallback locale's entries."""
+        return {**self.by_locale.get(FALLBACK_LOCALE, {}), **self.by_locale.get(locale, {})}
+
+    def render(self, locale: str, key: str, params: Mapping[str, object]) -> str:
+        """The message for `key` in `locale`, its {placeholders} filled; the key when unknown."""
+        template = self.catalog(locale).get(key, key)
+        try:
+            return template.format_map({k: str(v) for k, v in params.items()})
+        except (KeyError, ValueError, IndexError):
+            return template
+
+
+def negotiate(available: frozenset[str], actor_locale: str | None, accept: str | None) -> str:
+    """The actor's locale, else the best of Accept-Language, else the fallback."""
+    if actor_locale in available:
+        return actor_locale
+    for candidate in _accepted(accept or ""):
+        if candidate in available:
+            return candidate
+    return FALLBACK_LOCALE
+
+
+def _accepted(header: str) -> list[str]:
+    weighted: list[tuple[float, str]] = []
+    for part in header.split(","):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                continue
+        if tag:
+            weighted.append((weight, tag.split("-")[0].lower()))
+    return [tag for _, tag in sorted(weighted, key=lambda item: -item[0])]

@@ -1,0 +1,61 @@
+"""Projections: read models fed by events, each owning its tables and its checkpoint."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ossature.kernel.messages import Envelope, Position
+
+__all__ = ["Projection", "advance_checkpoint", "read_checkpoint"]
+
+Apply = Callable[[Any, Envelope], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Handlers by event type, and the tables they own.
+
+    An inline projection runs in the transaction that appends the events (for
+    read models that commands depend on); the others run as durable consumers.
+    """
+
+    name: str
+    handlers: Mapping[str, Apply]
+    tables: tuple[str, ...]
+    inline: bool = False
+
+    def handles(self, envelope: Envelope) -> bool:
+        """True when this projection reacts to the envelope's event type."""
+        return envelope.event_type in self.handlers
+
+    async def apply(self, conn: Any, envelope: Envelope) -> None:
+        """Apply one event within the caller's transaction."""
+        handler = self.handlers.get(envelope.event_type)
+        if handler is not None:
+            await handler(conn, envelope)
+
+
+async def read_checkpoint(conn: Any, name: str) -> Position:
+    """The position of the last event applied by projection `name`, locked for this transaction."""
+    await conn.execute(
+        "insert into projection_checkpoints (projection) values ($1) on conflict do nothing", name
+    )
+    row = await conn.fetchrow(
+        "select transaction_id::text::bigint as txid, position from projection_checkpoints"
+        " where projection = $1 for update",
+        name,
+    )
+    return (row["txid"], row["position"])
+
+
+async def advance_checkpoint(conn: Any, name: str, position: Position) -> None:
+    """Record that projection `name` has applied every event up to `position`."""
+    await conn.execute(
+        "update projection_checkpoints set transaction_id = $2::text::xid8, position = $3,"
+        " updated_at = now() where projection = $1",
+        name,
+        str(position[0]),
+        position[1],
+    )

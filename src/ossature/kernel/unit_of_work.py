@@ -1,0 +1,80 @@
+"""One command's unit of work: the streams it read, the events it appends, its recorded outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from ossature.kernel.context import Context
+from ossature.kernel.database import Database
+from ossature.kernel.errors import Unauthenticated
+from ossature.kernel.eventstore import EventStore, PendingAppend, Stream
+from ossature.kernel.idempotency import IdempotencyKey, lookup, record
+from ossature.kernel.messages import Envelope, Event
+from ossature.kernel.projection import Projection
+
+__all__ = ["UnitOfWork"]
+
+
+class UnitOfWork:
+    """Collects a handler's appends; the runtime commits them with the idempotency record."""
+
+    def __init__(self, db: Database, store: EventStore, ctx: Context) -> None:
+        self.db, self.store, self.ctx = db, store, ctx
+        self.tenant_id: str | None = ctx.tenant_id
+        self.pending: list[PendingAppend] = []
+        self.committed: list[Envelope] = []
+        self._loaded: dict[str, Stream] = {}
+
+    def use_tenant(self, tenant_id: str) -> None:
+        """Name the tenant of a public command (log-in), once it is known."""
+        self.tenant_id = tenant_id
+
+    async def load(self, stream_id: str) -> Stream:
+        """Load a stream of the current tenant, once per invocation."""
+        if stream_id not in self._loaded:
+            async with self.db.transaction(self.tenant_id, readonly=True) as conn:
+                self._loaded[stream_id] = await self.store.load(conn, stream_id)
+        return self._loaded[stream_id]
+
+    def append(
+        self, stream_type: str, stream_id: str, expected_version: int, events: Sequence[Event]
+    ) -> None:
+        """Stage events for one stream, expected at `expected_version` when committed."""
+        self.pending.append(PendingAppend(stream_type, stream_id, expected_version, tuple(events)))
+
+    def idempotency_key(self, command: str) -> IdempotencyKey:
+        """The key of this invocation: tenant, actor and the client's external id."""
+        if self.tenant_id is None:
+            raise Unauthenticated()
+        actor = self.ctx.access.account_id if self.ctx.access else "anonymous"
+        return IdempotencyKey(self.tenant_id, actor, self.ctx.trace.external_invocation_id)
+
+    async def recorded_outcome(self, command: str) -> dict[str, Any] | None:
+        """The outcome of an earlier invocation with the same key, if any."""
+        if self.tenant_id is None:
+            return None
+        async with self.db.transaction(self.tenant_id, readonly=True) as conn:
+            return await lookup(conn, self.idempotency_key(command), command)
+
+    async def commit(
+        self, command: str, outcome: dict[str, Any], now: datetime, inline: Sequence[Projection]
+    ) -> dict[str, Any]:
+        """Append, project inline and record the outcome in one transaction; return the outcome.
+
+        When another invocation with the same key committed first, nothing is
+        appended and its outcome is returned instead.
+        """
+        key = self.idempotency_key(command)
+        async with self.db.transaction(key.tenant_id) as conn:
+            invocation_id = self.ctx.trace.invocation_id
+            if not await record(conn, key, command, invocation_id, outcome):
+                return await lookup(conn, key, command) or outcome
+            self.committed = await self.store.append(
+                conn, self.ctx, key.tenant_id, now, self.pending
+            )
+            for envelope in self.committed:
+                for projection in inline:
+                    await projection.apply(conn, envelope)
+        return outcome

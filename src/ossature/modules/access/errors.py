@@ -1,0 +1,13 @@
+"""Errors of the access module."""
+
+from ossature.kernel.errors import InvalidPayload, NotFound
+
+__all__ = ["AccountNotFound", "UnknownRole"]
+
+
+class UnknownRole(InvalidPayload):
+    key = "access.unknown-role"
+
+
+class AccountNotFound(NotFound):
+    key = "access.account-not-found"

@@ -1,0 +1,64 @@
+"""Authorization for the runtime and for handlers: the Rego policy plus the tenant's folder tree."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ossature.kernel.context import Context
+from ossature.kernel.database import Database
+from ossature.kernel.errors import Denied, Unauthenticated
+from ossature.kernel.module import Anyone, AnyScope, AtFolder, Authorization, Public
+from ossature.modules.access._decide import AccessPolicy
+from ossature.modules.tenancy.errors import FolderNotFound
+from ossature.modules.tenancy.projections import chain_of, folder_chains
+
+__all__ = ["AccessService"]
+
+
+class AccessService:
+    """Decides once per invocation, from the grants snapshot in the context."""
+
+    def __init__(self, policy: AccessPolicy, db: Database) -> None:
+        self.policy, self.db = policy, db
+
+    async def authorize(self, ctx: Context, rule: Authorization, payload: Any, deps: Any) -> None:
+        """Raise Unauthenticated or Denied unless `rule` admits the invocation."""
+        if isinstance(rule, Public):
+            return
+        if ctx.access is None:
+            raise Unauthenticated()
+        if isinstance(rule, Anyone):
+            return
+        if isinstance(rule, AnyScope):
+            scopes = [grant.folder_id for grant in ctx.access.grants]
+            if not self.policy.allows(ctx.access.grants, rule.action, scopes):
+                raise Denied({"action": rule.action})
+            return
+        assert isinstance(rule, AtFolder)
+        chain = await self.chain(ctx, await rule.folder_of(ctx, payload, deps))
+        if not self.policy.allows(ctx.access.grants, rule.action, chain):
+            raise Denied({"action": rule.action})
+
+    async def chain(self, ctx: Context, folder_id: str) -> list[str]:
+        """The folder's chain up to the root; FolderNotFound when not in the actor's tenant."""
+        async with self.db.transaction(ctx.tenant_id, readonly=True) as conn:
+            chain = await chain_of(conn, folder_id)
+        if chain is None:
+            raise FolderNotFound({"folderId": folder_id})
+        return chain
+
+    async def visible_folders(self, ctx: Context, action: str) -> frozenset[str]:
+        if ctx.access is None:
+            return frozenset()
+        async with self.db.transaction(ctx.tenant_id, readonly=True) as conn:
+            chains = await folder_chains(conn)
+        return self.policy.visible(ctx.access.grants, action, chains)
+
+    async def actions_at(self, ctx: Context, folder_id: str) -> frozenset[str]:
+        if ctx.access is None:
+            return frozenset()
+        return self.policy.actions(ctx.access.grants, await self.chain(ctx, folder_id))
+
+    async def allows_anywhere(self, ctx: Context, action: str, folders: Sequence[str]) -> bool:
+        return ctx.access is not None and self.policy.allows(ctx.access.grants, action, folders)

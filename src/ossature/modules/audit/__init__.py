@@ -1,0 +1,14 @@
+"""Audit: every invocation, allowed or denied, with its invocation context."""
+
+from pathlib import Path
+
+from ossature.kernel.module import Anyone, Module, QuerySpec
+from ossature.modules.audit.queries import ListAuditEntries, list_audit_entries
+
+__all__ = ["MODULE"]
+
+MODULE = Module(
+    name="audit",
+    queries=[QuerySpec("list-audit-entries", ListAuditEntries, list_audit_entries, Anyone())],
+    root=Path(__file__).parent,
+)

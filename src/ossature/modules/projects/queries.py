@@ -1,0 +1,86 @@
+"""Queries of the projects module."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+
+from ossature.kernel.context import Context
+from ossature.kernel.deps import Deps
+from ossature.kernel.messages import Payload
+from ossature.modules.projects.commands import load_project
+
+__all__ = [
+    "GetProject",
+    "ListProjects",
+    "ProjectHistory",
+    "get_project",
+    "list_projects",
+    "project_history",
+]
+
+Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+
+
+class ListProjects(Payload, frozen=True):
+    folder_id: Id | None = None
+    include_subfolders: bool = False
+
+
+class GetProject(Payload, frozen=True):
+    project_id: Id
+
+
+class ProjectHistory(Payload, frozen=True):
+    project_id: Id
+
+
+_LIST = """select p.project_id, p.name, p.folder_id, p.version, p.archived
+    from projects p join folders f on f.folder_id = p.folder_id
+    where p.folder_id = any($1::text[])
+      and ($2::text is null or p.folder_id = $2 or ($3 and $2 = any(f.chain)))
+    order by p.name, p.project_id"""
+
+
+async def list_projects(ctx: Context, query: ListProjects, deps: Deps) -> dict[str, Any]:
+    """The projects the actor may read, optionally within one folder (and its subfolders)."""
+    visible = await deps.access.visible_folders(ctx, "projects.read")
+    async with deps.db.transaction(ctx.tenant_id, readonly=True) as conn:
+        rows = await conn.fetch(_LIST, list(visible), query.folder_id, query.include_subfolders)
+    projects = [
+        {
+            "projectId": row["project_id"],
+            "name": row["name"],
+            "folderId": row["folder_id"],
+            "version": row["version"],
+            "archived": row["archived"],
+        }
+        for row in rows
+    ]
+    return {"projects": projects}
+
+
+async def get_project(ctx: Context, query: GetProject, deps: Deps) -> dict[str, Any]:
+    """One project, read from its stream: always up to date."""
+    return (await load_project(deps, query.project_id)).as_json()
+
+
+async def project_history(ctx: Context, query: ProjectHistory, deps: Deps) -> dict[str, Any]:
+    """Every change of a project: what, when, who, through which invocation."""
+    await load_project(deps, query.project_id)
+    stream = await deps.uow.load(query.project_id)
+    entries = [
+        {
+            "eventId": e.event_id,
+            "eventType": e.event_type,
+            "version": e.stream_version,
+            "occurredAt": e.occurred_at.isoformat(),
+            "actorId": e.context.access.account_id if e.context.access else None,
+            "invocationId": e.context.trace.invocation_id,
+            "traceId": e.context.trace.originating_trace_id,
+            "data": e.payload,
+        }
+        for e in stream.envelopes
+    ]
+    return {"entries": entries}

@@ -1,0 +1,1 @@
+"""The composition root, process roles, embedded engines and CLI."""

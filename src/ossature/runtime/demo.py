@@ -1,0 +1,91 @@
+"""`ossature demo`: walk the main flows through the SDK and say whether each behaves as stated."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ossature.runtime import _demo_steps as steps
+from ossature.runtime._demo_support import Demo, StepFailed, describe
+from ossature.sdk import Client, OssatureError
+
+__all__ = ["STEPS", "Step", "run_demo"]
+
+
+@dataclass(frozen=True)
+class Step:
+    flow: int
+    expectation: str
+    check: Callable[[Demo], Awaitable[str]]
+
+
+STEPS = [
+    Step(1, "health/ready answers 200", steps.ready),
+    Step(1, "the JWKS publishes at least one key", steps.jwks),
+    Step(2, "editor@acme logs in", steps.log_in),
+    Step(2, "a wrong password gets 401 with a messageKey", steps.wrong_password),
+    Step(3, "list-folders shows the admin Global, EU, France, US", steps.list_folders),
+    Step(3, "the editor at EU sees EU, France and Global above them, not US", steps.editor_folders),
+    Step(4, "editor creates a project in France, with an Idempotency-Key", steps.create_project),
+    Step(4, "the same command and key answer the same projectId", steps.replay_create),
+    Step(4, "list-projects shows it once (eventually)", steps.listed_once),
+    Step(5, "editor renames it: version 2", steps.rename),
+    Step(5, "get-project shows the new name and version 2", steps.renamed),
+    Step(5, "get-project-history has 2 entries with the invocation ids", steps.history),
+    Step(6, "a rename with a stale expectedVersion gets 409", steps.stale_rename),
+    Step(7, "editor creating a project in US gets 403", steps.denied_create),
+    Step(7, "viewer@acme lists projects and sees only US ones", steps.viewer_sees_us),
+    Step(8, "viewer renaming a US project gets 403", steps.viewer_rename),
+    Step(9, "admin@globex reading the acme project gets 404", steps.cross_tenant),
+    Step(10, "create-project with a junk payload gets 422 with a messageKey", steps.junk_payload),
+    Step(10, "an unknown command gets 404", steps.unknown_command),
+    Step(11, "editor's permissions at France include projects.rename", steps.may_rename_in_france),
+    Step(11, "editor's permissions at US are empty", steps.nothing_in_us),
+    Step(12, "count-logins-per-day for today counts the demo's logins", steps.logins_today),
+    Step(13, "admin@acme's audit entries show the editor's denial", steps.audited_denial),
+    Step(14, "get-message-catalog fr is not empty", steps.french_catalog),
+    Step(14, "after log-out, the old token gets 401", steps.logged_out),
+]
+
+
+async def attempt(step: Step, demo: Demo) -> tuple[bool, str]:
+    """Run one step; a failure is reported, never raised, so the walk goes on."""
+    try:
+        return True, await step.check(demo)
+    except StepFailed as failure:
+        return False, str(failure)
+    except OssatureError as error:
+        return False, describe(error)
+    except Exception as error:  # a broken step must not hide the ones after it
+        return False, f"{type(error).__name__}: {error}"
+
+
+def outcome(ok: bool, detail: str) -> Text:
+    return Text.assemble(("✓ ", "green") if ok else ("✗ ", "red"), detail)
+
+
+async def walk(demo: Demo, console: Console) -> list[bool]:
+    """Run every step in order, a spinner naming the current one, then print the table."""
+    table = Table("#", "expectation", "outcome", title="Ossature demo")
+    results = []
+    for step in STEPS:
+        with console.status(f"{step.flow}. {step.expectation}"):
+            ok, detail = await attempt(step, demo)
+        table.add_row(str(step.flow), step.expectation, outcome(ok, detail))
+        results.append(ok)
+    console.print(table)
+    return results
+
+
+async def run_demo(base_url: str, password: str, console: Console) -> bool:
+    """Walk the demo flows against `base_url`; True when every step behaved as stated."""
+    async with Client(base_url) as client:
+        results = await walk(Demo(client, password), console)
+    passed = sum(results)
+    colour = "green" if passed == len(results) else "red"
+    console.print(f"[{colour}]{passed}/{len(results)} steps behaved as stated[/{colour}]")
+    return passed == len(results)

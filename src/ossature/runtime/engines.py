@@ -1,0 +1,129 @@
+"""Embedded PostgreSQL and NATS for `ossature up` and the test suite.
+
+    with EmbeddedEngines(pathlib.Path("var")) as endpoints:
+        ...  # endpoints.database_url, endpoints.nats_url, ...
+
+Stopping: `stop()` runs on leaving the `with` block (Ctrl-C raises KeyboardInterrupt, which
+unwinds it) and at interpreter exit. `start()`, called from the main thread, also makes
+SIGTERM and SIGHUP raise SystemExit when they still have their default action, so that
+`kill <pid>` unwinds the same way. A SIGKILLed owner leaves the servers running: the next
+`start()` on the same var dir stops them before starting its own. One process at a time
+owns a var dir (an advisory lock on `<var_dir>/engines.lock`, released by the kernel on
+death). Blocking: call it before the event loop starts, or through asyncio.to_thread.
+"""
+
+from __future__ import annotations
+
+import atexit
+import dataclasses
+import fcntl
+import os
+import pathlib
+import signal
+import threading
+from types import FrameType, TracebackType
+
+from ossature.runtime._nats import HOST, Nats
+from ossature.runtime._postgres import Postgres
+from ossature.runtime._process import EngineError
+
+__all__ = ["EmbeddedEngines", "EngineEndpoints", "EngineError"]
+
+
+@dataclasses.dataclass(frozen=True)
+class EngineEndpoints:
+    """Where the running engines listen."""
+
+    database_url: str  # superuser, unix socket: postgresql://postgres:@/postgres?host=/dir
+    nats_url: str  # nats://127.0.0.1:<port>
+    mqtt_url: str  # mqtt://127.0.0.1:<port>
+    websocket_url: str  # ws://127.0.0.1:<port>/mqtt (MQTT over WebSocket)
+
+
+class EmbeddedEngines:
+    """PostgreSQL (data in `<var_dir>/postgres`) and NATS (`<var_dir>/nats`), kept across runs."""
+
+    def __init__(self, var_dir: pathlib.Path) -> None:
+        self.var_dir = var_dir.absolute()
+        self._postgres = Postgres(self.var_dir / "postgres")
+        self._nats = Nats(self.var_dir / "nats")
+        self._lock: int | None = None
+        self._endpoints: EngineEndpoints | None = None
+
+    def start(self) -> EngineEndpoints:
+        """Start PostgreSQL then NATS and return their endpoints; a second call returns them."""
+        if self._endpoints is not None:
+            return self._endpoints
+        self._lock = _lock(self.var_dir)
+        try:
+            self._endpoints = self._start_engines()
+        except BaseException:
+            self.stop()
+            raise
+        atexit.register(self.stop)
+        _exit_on_termination()
+        return self._endpoints
+
+    def stop(self) -> None:
+        """Stop NATS then PostgreSQL and wait until both are gone; safe to call twice."""
+        atexit.unregister(self.stop)
+        self._endpoints = None
+        if self._lock is None:
+            return  # not ours: another process may own this var dir's servers
+        try:
+            self._nats.stop()
+            self._postgres.stop()
+        finally:
+            self._unlock()
+
+    def __enter__(self) -> EngineEndpoints:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def _start_engines(self) -> EngineEndpoints:
+        database_url = self._postgres.start()
+        ports = self._nats.start()
+        return EngineEndpoints(
+            database_url=database_url,
+            nats_url=f"nats://{HOST}:{ports.client}",
+            mqtt_url=f"mqtt://{HOST}:{ports.mqtt}",
+            websocket_url=f"ws://{HOST}:{ports.websocket}/mqtt",
+        )
+
+    def _unlock(self) -> None:
+        lock, self._lock = self._lock, None
+        if lock is not None:
+            os.close(lock)
+
+
+def _lock(var_dir: pathlib.Path) -> int:
+    """Hold `<var_dir>/engines.lock`; the engines found running without a holder are stale."""
+    var_dir.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(var_dir / "engines.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(descriptor)
+        raise EngineError(f"{var_dir} is in use by another process") from None
+    os.ftruncate(descriptor, 0)
+    os.write(descriptor, f"{os.getpid()}\n".encode())
+    return descriptor
+
+
+def _exit_on_termination() -> None:
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(signum) is signal.SIG_DFL:
+            signal.signal(signum, _raise_system_exit)
+
+
+def _raise_system_exit(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)

@@ -1,0 +1,165 @@
+"""The invocation pipeline: validate, authorize once, run, record; the same for every handler.
+
+Cross-cutting work (authorization, idempotency, audit, logging, metrics)
+wraps handlers here; handlers never call it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import msgspec
+from prometheus_client import Histogram
+
+from ossature.kernel.context import Context
+from ossature.kernel.database import Database
+from ossature.kernel.deps import Deps
+from ossature.kernel.errors import DomainError, InvalidPayload, NotFound
+from ossature.kernel.eventstore import EventStore
+from ossature.kernel.logging import for_context
+from ossature.kernel.module import CommandSpec, QuerySpec
+from ossature.kernel.unit_of_work import UnitOfWork
+from ossature.modules.access.service import AccessService
+from ossature.modules.audit.writer import AuditEntry, AuditWriter
+from ossature.runtime.application import Application
+
+__all__ = ["Kind", "Pipeline", "Result"]
+
+Kind = Literal["command", "query"]
+INVOCATIONS = Histogram(
+    "ossature_invocation_seconds",
+    "Time to answer an invocation, by kind, name and status.",
+    ["kind", "name", "status"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+
+
+@dataclass(frozen=True)
+class Result:
+    """An invocation's answer: a status and a body, or the error that explains it."""
+
+    status: int
+    body: Mapping[str, Any]
+    error: DomainError | None = None
+    tenant_id: str | None = field(default=None, compare=False)
+
+
+class Pipeline:
+    """Runs commands and queries by name with every cross-cutting concern applied."""
+
+    def __init__(
+        self,
+        app: Application,
+        db: Database,
+        access: AccessService,
+        audit: AuditWriter,
+        services: Mapping[type, object],
+    ) -> None:
+        self.app, self.db, self.access, self.audit = app, db, access, audit
+        self.services = services
+        self.store = EventStore()
+
+    async def invoke(self, kind: Kind, name: str, raw: Any, ctx: Context) -> Result:
+        """Run one invocation; expected failures come back as a Result with an error."""
+        started = time.perf_counter()
+        log = for_context(ctx)
+        deps = Deps(
+            self.db,
+            self.store,
+            UnitOfWork(self.db, self.store, ctx),
+            datetime.now(UTC),
+            log,
+            self.access,
+            self.services,
+        )
+        try:
+            result = await self._run(kind, name, raw, ctx, deps)
+        except DomainError as error:
+            result = Result(error.status, {}, error)
+        elapsed = time.perf_counter() - started
+        self._record(kind, name, ctx, deps, result, elapsed)
+        return result
+
+    async def _run(self, kind: Kind, name: str, raw: Any, ctx: Context, deps: Deps) -> Result:
+        spec = self._spec(kind, name)
+        payload = _payload(spec, raw)
+        await self.access.authorize(ctx, spec.authorization, payload, deps)
+        if kind == "query":
+            return Result(200, await spec.handler(ctx, payload, deps))
+        recorded = await deps.uow.recorded_outcome(name)
+        if recorded is not None:
+            return Result(200, recorded)
+        outcome = dict(await spec.handler(ctx, payload, deps))
+        stored = await deps.uow.commit(name, outcome, deps.now, self.app.inline_projections)
+        return Result(200, stored)
+
+    def _spec(self, kind: Kind, name: str) -> CommandSpec | QuerySpec:
+        table: Mapping[str, CommandSpec | QuerySpec] = (
+            self.app.commands if kind == "command" else self.app.queries
+        )
+        if name not in table:
+            raise NotFound({"name": name[:100]}, key=f"errors.unknown-{kind}")
+        return table[name]
+
+    def refused(self, ctx: Context, path: str, error: DomainError) -> None:
+        """Record a request refused before it reached a handler (a bad token or header)."""
+        deps = Deps(
+            self.db,
+            self.store,
+            UnitOfWork(self.db, self.store, ctx),
+            datetime.now(UTC),
+            for_context(ctx),
+            self.access,
+            self.services,
+        )
+        kind: Kind = "command" if path.startswith("/commands") else "query"
+        self._record(kind, path.rsplit("/", 1)[-1], ctx, deps, Result(error.status, {}, error), 0.0)
+
+    def _record(
+        self, kind: Kind, name: str, ctx: Context, deps: Deps, result: Result, elapsed: float
+    ) -> None:
+        known = name in (self.app.commands if kind == "command" else self.app.queries)
+        label = name if known else "unknown"
+        INVOCATIONS.labels(kind, label, str(result.status)).observe(elapsed)
+        outcome = "allowed" if result.error is None else _outcome(result.status)
+        key = result.error.key if result.error else None
+        self.audit.add(
+            AuditEntry(
+                ctx,
+                ctx.tenant_id or deps.uow.tenant_id,
+                kind,
+                label,
+                outcome,
+                result.status,
+                key,
+                deps.now,
+            )
+        )
+        deps.log.info(
+            "invocation",
+            kind=kind,
+            name=label,
+            status=result.status,
+            outcome=outcome,
+            message_key=key,
+            duration_ms=round(elapsed * 1000, 2),
+        )
+
+
+def _outcome(status: int) -> str:
+    return {401: "unauthenticated", 403: "denied"}.get(status, "failed")
+
+
+def _payload(spec: CommandSpec | QuerySpec, raw: Any) -> Any:
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise InvalidPayload({"reason": "the payload must be a JSON object"})
+    try:
+        return msgspec.convert(raw, spec.payload)
+    except msgspec.ValidationError as error:
+        raise InvalidPayload({"reason": str(error)}) from error

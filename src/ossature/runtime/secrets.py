@@ -1,0 +1,68 @@
+"""Secrets kept on disk under the var directory: made once, read at every start, mode 0600.
+
+In production, point OSSATURE_SECRETS_DIR at a mounted secret volume.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from ossature.modules.identity._tokens import KeyRing, SigningKey
+
+__all__ = ["Secrets", "load_secrets"]
+
+
+@dataclass(frozen=True)
+class Secrets:
+    pepper: bytes
+    keys: KeyRing
+    app_db_password: str
+    relay_db_password: str
+    demo_password: str
+
+
+def _read_or_make(path: Path, make: str) -> str:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as file:
+            file.write(make)
+    return path.read_text().strip()
+
+
+def load_keys(folder: Path) -> KeyRing:
+    """The signing keys: `active` names the signing key, every *.pem verifies."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / "active").exists():
+        rotate_keys(folder)
+    active_kid = (folder / "active").read_text().strip()
+    keys = {
+        p.stem: SigningKey.from_pem(p.stem, p.read_bytes()) for p in sorted(folder.glob("*.pem"))
+    }
+    others = [key for kid, key in keys.items() if kid != active_kid]
+    return KeyRing(keys[active_kid], others)
+
+
+def rotate_keys(folder: Path, keep: int = 2) -> str:
+    """Make a new active key, keeping the previous ones (up to `keep` in all) for verification."""
+    key = SigningKey.generate()
+    _read_or_make(folder / f"{key.kid}.pem", key.to_pem().decode())
+    (folder / "active").write_text(key.kid)
+    for old in sorted(folder.glob("*.pem"))[:-keep]:
+        old.unlink()
+    return key.kid
+
+
+def load_secrets(folder: Path, demo_password: str | None = None) -> Secrets:
+    """Read the secrets in `folder`, making the missing ones."""
+    return Secrets(
+        pepper=bytes.fromhex(_read_or_make(folder / "pepper", secrets.token_hex(32))),
+        keys=load_keys(folder / "signing-keys"),
+        app_db_password=_read_or_make(folder / "app-db-password", secrets.token_urlsafe(24)),
+        relay_db_password=_read_or_make(folder / "relay-db-password", secrets.token_urlsafe(24)),
+        demo_password=demo_password
+        or _read_or_make(folder / "demo-password", secrets.token_urlsafe(12)),
+    )

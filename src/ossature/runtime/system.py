@@ -1,0 +1,149 @@
+"""The running system: engines connected, migrations applied, workers started, API served."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import nats
+import uvicorn
+
+from ossature.gateway.app import build_gateway
+from ossature.gateway.auth import Authenticator
+from ossature.kernel.config import Settings
+from ossature.kernel.consumers import ProjectionRunner
+from ossature.kernel.database import Database
+from ossature.kernel.eventstore import EventStore
+from ossature.kernel.i18n import Catalogs
+from ossature.kernel.logging import get_logger
+from ossature.kernel.relay import Relay, ensure_event_stream
+from ossature.modules.access._decide import AccessPolicy
+from ossature.modules.access.service import AccessService
+from ossature.modules.audit.writer import AuditWriter
+from ossature.modules.identity._passwords import PasswordHasher
+from ossature.modules.identity.service import IdentityService
+from ossature.runtime.application import Application
+from ossature.runtime.migrate import database_url_for, ensure_database, migrate
+from ossature.runtime.pipeline import Pipeline
+from ossature.runtime.secrets import Secrets, load_secrets
+
+__all__ = ["Endpoints", "System"]
+
+_log = get_logger("ossature.system")
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """The engines the system uses: the database owner's URL and the NATS URL."""
+
+    owner_database_url: str
+    nats_url: str
+    create_database: str | None = "ossature"
+    mqtt_url: str | None = None
+    websocket_url: str | None = None
+
+
+@dataclass
+class System:
+    """Every role of Ossature in one process: gateway, relay and projection workers."""
+
+    settings: Settings
+    endpoints: Endpoints
+    app: Application = field(default_factory=Application.of)
+    secrets: Secrets | None = None
+    db: Database | None = None
+    relay_db: Database | None = None
+    nc: Any = None
+    pipeline: Pipeline | None = None
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    audit: AuditWriter | None = None
+
+    async def start(self, workers: bool = True) -> None:
+        """Connect, migrate and start the workers."""
+        self.secrets = load_secrets(self.settings.var_dir / "secrets", self.settings.demo_password)
+        owner_url = await self._database()
+        passwords = {
+            "ossature_app": self.secrets.app_db_password,
+            "ossature_relay": self.secrets.relay_db_password,
+        }
+        await migrate(owner_url, self.app.migration_folders(), passwords)
+        self.owner_url = owner_url
+        self.db = await Database.connect(
+            database_url_for(owner_url, "ossature_app", self.secrets.app_db_password), max_size=30
+        )
+        self.relay_db = await Database.connect(
+            database_url_for(owner_url, "ossature_relay", self.secrets.relay_db_password),
+            min_size=1,
+            max_size=2,
+        )
+        self.nc = await nats.connect(
+            self.endpoints.nats_url, name="ossature", max_reconnect_attempts=-1
+        )
+        await ensure_event_stream(self.nc.jetstream())
+        self.pipeline = self._pipeline(self.db, self.secrets)
+        if workers:
+            self._start_workers()
+
+    async def _database(self) -> str:
+        if self.endpoints.create_database is None:
+            return self.endpoints.owner_database_url
+        return await ensure_database(
+            self.endpoints.owner_database_url, self.endpoints.create_database
+        )
+
+    def _pipeline(self, db: Database, secrets: Secrets) -> Pipeline:
+        identity = IdentityService(PasswordHasher(secrets.pepper), secrets.keys)
+        self.audit = AuditWriter(db)
+        access = AccessService(AccessPolicy.builtin(), db)
+        services: dict[type, object] = {IdentityService: identity, Catalogs: self.app.catalogs()}
+        return Pipeline(self.app, db, access, self.audit, services)
+
+    def _start_workers(self) -> None:
+        assert self.relay_db and self.db and self.audit
+        js = self.nc.jetstream()
+        self._spawn(Relay(self.relay_db, js, EventStore()).run(self.stopping))
+        for projection in self.app.async_projections:
+            self._spawn(ProjectionRunner(self.db, js, projection).run(self.stopping))
+        self._spawn(self.audit.run(self.stopping))
+
+    def _spawn(self, work: Any) -> None:
+        self.tasks.append(asyncio.create_task(work))
+
+    async def ready(self) -> bool:
+        """True when PostgreSQL and NATS both answer within a second."""
+        try:
+            assert self.db is not None
+            async with asyncio.timeout(1.0):
+                async with self.db.connection() as conn:
+                    await conn.fetchval("select 1")
+                await self.nc.flush(timeout=1)
+        except Exception:
+            return False
+        return bool(self.nc.is_connected)
+
+    def asgi(self) -> Any:
+        """The gateway's ASGI application."""
+        assert self.pipeline and self.secrets and self.db
+        return build_gateway(self.pipeline, Authenticator(self.secrets.keys, self.db), self.ready)
+
+    async def serve(self, host: str, port: int) -> None:
+        """Serve HTTP until a signal asks to stop."""
+        config = uvicorn.Config(
+            self.asgi(), host=host, port=port, log_config=None, access_log=False, lifespan="off"
+        )
+        await uvicorn.Server(config).serve()
+
+    async def stop(self) -> None:
+        """Stop the workers (flushing the audit trail), then close connections."""
+        self.stopping.set()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(task, timeout=5)
+        if self.nc is not None:
+            await self.nc.close()
+        for db in (self.db, self.relay_db):
+            if db is not None:
+                await db.close()

@@ -1,0 +1,256 @@
+"""The async HTTP client: commands, queries, batches, retries with a stable idempotency key."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from collections.abc import Sequence
+from datetime import date
+from types import TracebackType
+from typing import Unpack
+from urllib.parse import quote
+
+import httpx
+
+from ossature.sdk._errors import (
+    OssatureError,
+    backoff_delay,
+    error_from_problem,
+    network_error,
+    should_retry,
+)
+from ossature.sdk._types import (
+    CallOptions,
+    Invocation,
+    Json,
+    Kind,
+    Outcome,
+    Session,
+    Toggles,
+    new_ulid,
+)
+
+__all__ = ["Client"]
+
+
+class Client:
+    """One identity talking to an Ossature server; `with_token` adds others on the same pool."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        locale: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 10.0,
+    ) -> None:
+        self.token = token
+        self.locale = locale
+        self.last_invocation_id: str | None = None
+        self.last_trace_id: str | None = None
+        self._http = httpx.AsyncClient(base_url=base_url, transport=transport, timeout=timeout)
+        self._owns_http = True
+
+    async def __aenter__(self) -> Client:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool, unless this client borrowed it from another."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    def with_token(self, token: str | None) -> Client:
+        """Another identity sharing this client's pool; closing it leaves the pool open."""
+        clone = copy.copy(self)
+        clone.token, clone._owns_http = token, False
+        clone.last_invocation_id = clone.last_trace_id = None
+        return clone
+
+    async def as_user(self, tenant: str, email: str, password: str) -> Client:
+        """A client on this pool, logged in as another account."""
+        other = self.with_token(None)
+        await other.log_in(tenant, email, password)
+        return other
+
+    async def command(
+        self, name: str, payload: Json | None = None, **options: Unpack[CallOptions]
+    ) -> Json:
+        """Run command `name`; its outcome, or OssatureError. Retries keep the idempotency key."""
+        return await self._invoke("commands", name, payload, options)
+
+    async def query(
+        self, name: str, payload: Json | None = None, **options: Unpack[CallOptions]
+    ) -> Json:
+        """Run query `name`; its answer, or OssatureError."""
+        return await self._invoke("queries", name, payload, options)
+
+    async def batch(
+        self, kind: Kind, invocations: Sequence[Invocation], **options: Unpack[CallOptions]
+    ) -> list[Outcome]:
+        """Run several commands (or queries) in one request; one Outcome each, in order."""
+        body = {"invocations": [invocation.to_wire() for invocation in invocations]}
+        response = await self._post(f"/{kind}", body, options)
+        outcomes = _json_object(response).get("outcomes", [])
+        return [Outcome(int(o["status"]), dict(o.get("body") or {})) for o in outcomes]
+
+    async def get(self, path: str) -> httpx.Response:
+        """A raw GET (health, JWKS, metrics, OpenAPI); the answer whatever its status."""
+        try:
+            response = await self._http.get(path, headers=self._headers({}))
+        except httpx.TransportError as exc:
+            raise network_error(repr(exc)) from exc
+        self._remember(response)
+        return response
+
+    async def _invoke(
+        self, kind: Kind, name: str, payload: Json | None, options: CallOptions
+    ) -> Json:
+        response = await self._post(f"/{kind}/{quote(name, safe='')}", payload or {}, options)
+        return _json_object(response)
+
+    async def _post(self, path: str, body: Json, options: CallOptions) -> httpx.Response:
+        headers = {"Accept": "application/json", **self._headers(options)}
+        headers.setdefault("Idempotency-Key", new_ulid())  # the same key on every retry
+        retries, attempt = options.get("retries", 0), 0
+        while isinstance(answer := await self._attempt(path, body, headers), OssatureError):
+            if not should_retry(answer.status, answer.retryable, attempt, retries):
+                raise answer
+            await asyncio.sleep(backoff_delay(attempt))
+            attempt += 1
+        return answer
+
+    async def _attempt(
+        self, path: str, body: Json, headers: dict[str, str]
+    ) -> httpx.Response | OssatureError:
+        try:
+            response = await self._http.post(path, json=body, headers=headers)
+        except httpx.TransportError as exc:
+            error = network_error(repr(exc))
+            error.__cause__ = exc
+            return error
+        self._remember(response)
+        if response.is_success:
+            return response
+        return error_from_problem(response.status_code, _decoded(response), self.last_invocation_id)
+
+    def _headers(self, options: CallOptions) -> dict[str, str]:
+        headers = {}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        if self.locale:
+            headers["Accept-Language"] = self.locale
+        if "idempotency_key" in options:
+            headers["Idempotency-Key"] = options["idempotency_key"]
+        if "client_action_id" in options:
+            headers["X-Client-Action-Id"] = options["client_action_id"]
+        if "toggles" in options:
+            headers["X-Toggles"] = _toggles(options["toggles"])
+        return headers
+
+    def _remember(self, response: httpx.Response) -> None:
+        self.last_invocation_id = response.headers.get("X-Invocation-Id")
+        self.last_trace_id = response.headers.get("X-Trace-Id")
+
+    # Thin typed calls, one per name in the contract.
+
+    async def log_in(self, tenant: str, email: str, password: str) -> Session:
+        """Log in and keep the access token for the following calls."""
+        self.token = None  # log-in is public; a stale token must not get in its way
+        body = {"tenant": tenant, "email": email, "password": password}
+        answer = await self.command("log-in", body)
+        self.token = answer["accessToken"]
+        return Session(answer["accessToken"], answer["expiresAt"], answer["sessionId"])
+
+    async def log_out(self) -> None:
+        """End the session on the server and forget the token."""
+        await self.command("log-out", {})
+        self.token = None
+
+    async def create_folder(self, parent_id: str, name: str, **options: Unpack[CallOptions]) -> str:
+        answer = await self.command(
+            "create-folder", {"parentId": parent_id, "name": name}, **options
+        )
+        return str(answer["folderId"])
+
+    async def create_project(
+        self, folder_id: str, name: str, **options: Unpack[CallOptions]
+    ) -> str:
+        payload = {"folderId": folder_id, "name": name}
+        return str((await self.command("create-project", payload, **options))["projectId"])
+
+    async def rename_project(
+        self,
+        project_id: str,
+        name: str,
+        expected_version: int | None = None,
+        **options: Unpack[CallOptions],
+    ) -> int:
+        """Rename; the project's new version."""
+        payload: Json = {"projectId": project_id, "name": name}
+        if expected_version is not None:
+            payload["expectedVersion"] = expected_version
+        return int((await self.command("rename-project", payload, **options))["version"])
+
+    async def archive_project(self, project_id: str, **options: Unpack[CallOptions]) -> int:
+        """Archive; the project's new version."""
+        answer = await self.command("archive-project", {"projectId": project_id}, **options)
+        return int(answer["version"])
+
+    async def list_folders(self) -> list[Json]:
+        return list((await self.query("list-folders"))["folders"])
+
+    async def list_projects(
+        self, folder_id: str | None = None, include_subfolders: bool | None = None
+    ) -> list[Json]:
+        """The projects this identity may see, in one folder (and its subfolders) or anywhere."""
+        payload: Json = {"folderId": folder_id, "includeSubfolders": include_subfolders}
+        payload = {key: value for key, value in payload.items() if value is not None}
+        return list((await self.query("list-projects", payload))["projects"])
+
+    async def get_project(self, project_id: str) -> Json:
+        return await self.query("get-project", {"projectId": project_id})
+
+    async def get_project_history(self, project_id: str) -> list[Json]:
+        answer = await self.query("get-project-history", {"projectId": project_id})
+        return list(answer["entries"])
+
+    async def list_audit_entries(self) -> list[Json]:
+        return list((await self.query("list-audit-entries"))["entries"])
+
+    async def count_logins_per_day(self, first: date, last: date) -> list[Json]:
+        payload = {"from": first.isoformat(), "to": last.isoformat()}
+        return list((await self.query("count-logins-per-day", payload))["series"])
+
+    async def get_my_permissions(self, folder_id: str) -> list[str]:
+        return list((await self.query("get-my-permissions", {"folderId": folder_id}))["actions"])
+
+    async def get_message_catalog(self, locale: str) -> dict[str, str]:
+        return dict((await self.query("get-message-catalog", {"locale": locale}))["messages"])
+
+
+def _decoded(response: httpx.Response) -> object:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _json_object(response: httpx.Response) -> Json:
+    body = _decoded(response)
+    if not isinstance(body, dict):
+        raise error_from_problem(
+            response.status_code, None, response.headers.get("X-Invocation-Id")
+        )
+    return body
+
+
+def _toggles(toggles: Toggles) -> str:
+    if isinstance(toggles, str):
+        return toggles
+    return ",".join(f"{name}={value}" for name, value in toggles.items())

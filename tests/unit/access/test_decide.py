@@ -1,0 +1,228 @@
+import itertools
+import json
+from concurrent.futures import ThreadPoolExecutor
+from importlib import resources
+
+import pytest
+
+from ossature.modules.access._decide import AccessPolicy, Grant
+
+# The demo tree: Global -> EU -> France, Global -> US; each folder maps to its chain.
+CHAINS = {
+    "global": ["global"],
+    "eu": ["eu", "global"],
+    "france": ["france", "eu", "global"],
+    "us": ["us", "global"],
+}
+ALL_ACTIONS = frozenset(
+    {
+        "projects.read",
+        "projects.create",
+        "projects.rename",
+        "projects.archive",
+        "folders.read",
+        "folders.create",
+        "audit.read-all",
+        "analytics.read",
+        "analytics.configure",
+    }
+)
+EDITOR_ACTIONS = frozenset(
+    {
+        "folders.read",
+        "projects.read",
+        "projects.create",
+        "projects.rename",
+        "projects.archive",
+        "analytics.read",
+    }
+)
+ROLES = ("tenant-admin", "project-editor", "project-viewer", "no-such-role")
+
+
+def _package_text(name: str) -> str:
+    return resources.files("ossature.modules.access").joinpath(name).read_text(encoding="utf-8")
+
+
+def _reference(grants: list[Grant], scope: list[str]) -> frozenset[str]:
+    """The same rule in plain Python, to check the engine against."""
+    data = json.loads(_package_text("roles.json"))
+    permitted: set[str] = set()
+    for grant in grants:
+        if grant.folder_id in scope:
+            for name in data["roles"].get(grant.role, {}).get("policies", []):
+                permitted.update(data["policies"][name]["actions"])
+    return frozenset(permitted)
+
+
+@pytest.fixture(scope="module")
+def policy() -> AccessPolicy:
+    return AccessPolicy.builtin()
+
+
+@pytest.mark.parametrize(
+    ("folder", "expected"), [("eu", True), ("france", True), ("us", False), ("global", False)]
+)
+def test_an_assignment_at_eu_covers_eu_and_france_only(
+    policy: AccessPolicy, folder: str, expected: bool
+) -> None:
+    """A role assigned at EU applies to EU and France, not to US nor Global."""
+    grants = [Grant("project-viewer", "eu")]
+
+    actual = policy.allows(grants, "projects.read", CHAINS[folder])
+
+    assert expected == actual
+
+
+def test_a_tenant_admin_at_global_may_do_everything_everywhere(policy: AccessPolicy) -> None:
+    """A tenant admin at the root may take every action in every folder below it."""
+    grants = [Grant("tenant-admin", "global")]
+    cases = list(itertools.product(CHAINS, sorted(ALL_ACTIONS)))
+    expected = {case: True for case in cases}
+
+    actual = {(f, a): policy.allows(grants, a, CHAINS[f]) for f, a in cases}
+
+    assert expected == actual
+
+
+def test_a_viewer_may_read_but_not_rename(policy: AccessPolicy) -> None:
+    """A project viewer may read a project but not rename it."""
+    grants = [Grant("project-viewer", "global")]
+    expected = (True, False)
+
+    actual = (
+        policy.allows(grants, "projects.read", CHAINS["france"]),
+        policy.allows(grants, "projects.rename", CHAINS["france"]),
+    )
+
+    assert expected == actual
+
+
+def test_actions_of_an_editor_at_eu_over_france_are_the_editor_set(policy: AccessPolicy) -> None:
+    """The actions permitted in France to an editor at EU are exactly the editor's."""
+    grants = [Grant("project-editor", "eu")]
+    expected = EDITOR_ACTIONS
+
+    actual = policy.actions(grants, CHAINS["france"])
+
+    assert expected == actual
+
+
+def test_a_viewer_at_us_sees_only_us(policy: AccessPolicy) -> None:
+    """Over the whole demo tree, a viewer at US may read in US alone."""
+    grants = [Grant("project-viewer", "us")]
+    expected = frozenset({"us"})
+
+    actual = policy.visible(grants, "projects.read", CHAINS)
+
+    assert expected == actual
+
+
+def test_no_grants_deny(policy: AccessPolicy) -> None:
+    """Without any grant nothing is allowed, permitted or visible."""
+    expected = (False, frozenset(), frozenset())
+
+    actual = (
+        policy.allows([], "projects.read", CHAINS["global"]),
+        policy.actions([], CHAINS["global"]),
+        policy.visible([], "projects.read", CHAINS),
+    )
+
+    assert expected == actual
+
+
+def test_an_unknown_role_denies(policy: AccessPolicy) -> None:
+    """A grant of a role that does not exist permits nothing."""
+    grants = [Grant("no-such-role", "global")]
+    expected = (False, frozenset(), frozenset())
+
+    actual = (
+        policy.allows(grants, "projects.read", CHAINS["global"]),
+        policy.actions(grants, CHAINS["global"]),
+        policy.visible(grants, "projects.read", CHAINS),
+    )
+
+    assert expected == actual
+
+
+def _roles() -> dict[str, object]:
+    data: dict[str, object] = json.loads(_package_text("roles.json"))
+    return data
+
+
+def _decisions(policy: AccessPolicy) -> tuple[bool, frozenset[str], frozenset[str]]:
+    grants = [Grant("tenant-admin", "global")]
+    return (
+        policy.allows(grants, "projects.read", CHAINS["france"]),
+        policy.actions(grants, CHAINS["france"]),
+        policy.visible(grants, "projects.read", CHAINS),
+    )
+
+
+def test_a_policy_with_a_syntax_error_denies_rather_than_raising() -> None:
+    """A policy source that does not parse makes every decision a denial."""
+    broken = _package_text("policy.rego").replace("allow if {", "allow if {{", 1)
+    expected = (False, (False, frozenset(), frozenset()))
+
+    policy = AccessPolicy(broken, _roles())
+    actual = (policy.compiled, _decisions(policy))
+
+    assert expected == actual
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"roles": "tenant-admin", "policies": 42},
+        {"roles": {"tenant-admin": {"policies": "projects-read"}}, "policies": {}},
+        {"roles": {"tenant-admin": {"policies": [object()]}}, "policies": {}},
+        {"ossature": {"access": {"allow": True}}},
+    ],
+    ids=["wrong-types", "wrong-inner-type", "not-json", "shadows-a-rule"],
+)
+def test_broken_data_denies_rather_than_raising(data: dict[str, object]) -> None:
+    """Policy data of the wrong shape, or that would shadow a rule, denies everything."""
+    expected = (False, frozenset(), frozenset())
+
+    actual = _decisions(AccessPolicy(_package_text("policy.rego"), data))
+
+    assert expected == actual
+
+
+def test_a_policy_without_the_expected_rules_denies() -> None:
+    """A policy in another package compiles, but its missing entrypoints deny."""
+    expected = (False, frozenset(), frozenset())
+
+    actual = _decisions(AccessPolicy("package other\n\nallow := true\n", _roles()))
+
+    assert expected == actual
+
+
+def test_the_policy_agrees_with_the_rule_in_plain_python(policy: AccessPolicy) -> None:
+    """For every pair of grants, action and folder, the engine answers as the plain rule."""
+    singles = [Grant(role, folder) for role in ROLES for folder in CHAINS]
+    pairs = [[a, b] for a, b in itertools.combinations(singles, 2) if a.role != b.role][::7]
+    cases = [(grants, CHAINS[f]) for grants in [[s] for s in singles] + pairs for f in CHAINS]
+    expected = [_reference(grants, scope) for grants, scope in cases]
+
+    actual = [policy.actions(grants, scope) for grants, scope in cases]
+
+    assert expected == actual
+
+
+def test_concurrent_decisions_match_sequential_ones(policy: AccessPolicy) -> None:
+    """Decisions taken from 8 threads at once equal the same decisions taken one by one."""
+    grant_sets = [[Grant(role, folder)] for role in ROLES for folder in CHAINS]
+    combos = list(itertools.product(grant_sets, sorted(ALL_ACTIONS), CHAINS.values()))
+    cases = (combos * 3)[:3000]
+
+    def decide(case: tuple[list[Grant], str, list[str]]) -> tuple[bool, frozenset[str]]:
+        grants, action, scope = case
+        return policy.allows(grants, action, scope), policy.actions(grants, scope)
+
+    expected = [decide(case) for case in cases]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        actual = list(pool.map(decide, cases))
+
+    assert expected == actual
