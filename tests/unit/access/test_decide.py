@@ -38,6 +38,8 @@ EDITOR_ACTIONS = frozenset(
     }
 )
 ROLES = ("tenant-admin", "project-editor", "project-viewer", "no-such-role")
+Decisions = tuple[bool, frozenset[str], frozenset[str]]
+DENIED: Decisions = (False, frozenset(), frozenset())
 
 
 def _package_text(name: str) -> str:
@@ -120,7 +122,7 @@ def test_a_viewer_at_us_sees_only_us(policy: AccessPolicy) -> None:
 
 def test_no_grants_deny(policy: AccessPolicy) -> None:
     """Without any grant nothing is allowed, permitted or visible."""
-    expected = (False, frozenset(), frozenset())
+    expected = DENIED
 
     actual = (
         policy.allows([], "projects.read", CHAINS["global"]),
@@ -134,7 +136,7 @@ def test_no_grants_deny(policy: AccessPolicy) -> None:
 def test_an_unknown_role_denies(policy: AccessPolicy) -> None:
     """A grant of a role that does not exist permits nothing."""
     grants = [Grant("no-such-role", "global")]
-    expected = (False, frozenset(), frozenset())
+    expected = DENIED
 
     actual = (
         policy.allows(grants, "projects.read", CHAINS["global"]),
@@ -150,7 +152,7 @@ def _roles() -> dict[str, object]:
     return data
 
 
-def _decisions(policy: AccessPolicy) -> tuple[bool, frozenset[str], frozenset[str]]:
+def _decisions(policy: AccessPolicy) -> Decisions:
     grants = [Grant("tenant-admin", "global")]
     return (
         policy.allows(grants, "projects.read", CHAINS["france"]),
@@ -162,7 +164,7 @@ def _decisions(policy: AccessPolicy) -> tuple[bool, frozenset[str], frozenset[st
 def test_a_policy_with_a_syntax_error_denies_rather_than_raising() -> None:
     """A policy source that does not parse makes every decision a denial."""
     broken = _package_text("policy.rego").replace("allow if {", "allow if {{", 1)
-    expected = (False, (False, frozenset(), frozenset()))
+    expected = (False, DENIED)
 
     policy = AccessPolicy(broken, _roles())
     actual = (policy.compiled, _decisions(policy))
@@ -182,7 +184,7 @@ def test_a_policy_with_a_syntax_error_denies_rather_than_raising() -> None:
 )
 def test_broken_data_denies_rather_than_raising(data: dict[str, object]) -> None:
     """Policy data of the wrong shape, or that would shadow a rule, denies everything."""
-    expected = (False, frozenset(), frozenset())
+    expected = DENIED
 
     actual = _decisions(AccessPolicy(_package_text("policy.rego"), data))
 
@@ -191,7 +193,7 @@ def test_broken_data_denies_rather_than_raising(data: dict[str, object]) -> None
 
 def test_a_policy_without_the_expected_rules_denies() -> None:
     """A policy in another package compiles, but its missing entrypoints deny."""
-    expected = (False, frozenset(), frozenset())
+    expected = DENIED
 
     actual = _decisions(AccessPolicy("package other\n\nallow := true\n", _roles()))
 

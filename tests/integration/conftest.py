@@ -1,0 +1,55 @@
+"""Integration tests run on real engines, started once per test session.
+
+Embedded from their wheels by default; set OSSATURE_TEST_DATABASE_URL and
+OSSATURE_TEST_NATS_URL to use running engines instead.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from ossature.kernel.config import Settings
+from ossature.kernel.logging import configure_logging
+from ossature.runtime.engines import EmbeddedEngines
+from ossature.runtime.system import Endpoints, System
+from tests.integration.support import Tenant, make_tenant
+
+
+@pytest.fixture(scope="session")
+def var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("var")
+
+
+@pytest.fixture(scope="session")
+def endpoints(var_dir: Path) -> Iterator[Endpoints]:
+    database, nats = (
+        os.environ.get("OSSATURE_TEST_DATABASE_URL"),
+        os.environ.get("OSSATURE_TEST_NATS_URL"),
+    )
+    if database and nats:
+        yield Endpoints(database, nats, create_database="ossature_integration")
+        return
+    with EmbeddedEngines(var_dir / "engines") as found:
+        yield Endpoints(found.database_url, found.nats_url, create_database="ossature_integration")
+
+
+@pytest.fixture(scope="session")
+async def system(var_dir: Path, endpoints: Endpoints) -> AsyncIterator[System]:
+    configure_logging("json", "warning")
+    settings = Settings.from_env(
+        {"OSSATURE_VAR_DIR": str(var_dir), "OSSATURE_DEMO_PASSWORD": "correct horse battery"}
+    )
+    running = System(settings, endpoints)
+    await running.start()
+    yield running
+    await running.stop()
+
+
+@pytest.fixture
+async def tenant(system: System) -> Tenant:
+    """A fresh tenant with the demo's folder tree and accounts: tests never share data."""
+    return await make_tenant(system)

@@ -1,0 +1,86 @@
+"""Helpers for integration tests: fresh tenants and actors, invocations through the pipeline."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from ossature.kernel.context import Actor, Context, Grant
+from ossature.kernel.ids import new_id
+from ossature.runtime.contexts import OPERATOR, internal_context, tenant_service
+from ossature.runtime.pipeline import Kind, Result
+from ossature.runtime.system import System
+
+T = TypeVar("T")
+
+
+@dataclass
+class Tenant:
+    """A tenant made for one test: its ids, folders by name, and actors by role name."""
+
+    system: System
+    tenant_id: str
+    folders: dict[str, str]
+    actors: dict[str, Actor] = field(default_factory=dict)
+
+    def ctx(self, who: str, external_id: str | None = None) -> Context:
+        return internal_context(self.actors[who], external_id)
+
+    async def invoke(
+        self, who: str, kind: Kind, name: str, payload: Any, external_id: str | None = None
+    ) -> Result:
+        assert self.system.pipeline is not None
+        return await self.system.pipeline.invoke(kind, name, payload, self.ctx(who, external_id))
+
+    async def command(self, who: str, name: str, payload: Any) -> dict[str, Any]:
+        result = await self.invoke(who, "command", name, payload)
+        assert result.status == 200, (name, result.status, result.error and result.error.key)
+        return dict(result.body)
+
+
+def user(tenant_id: str, role: str, folder_id: str) -> Actor:
+    return Actor(
+        account_id=new_id(),
+        kind="user",
+        tenant_id=tenant_id,
+        mechanism="session",
+        session_id=new_id(),
+        grants=(Grant(role=role, folder_id=folder_id),),
+    )
+
+
+async def make_tenant(system: System) -> Tenant:
+    """A tenant with Global → EU → France, Global → US, and an admin, an editor and a viewer."""
+    assert system.pipeline is not None
+    slug = f"t-{new_id().lower()[-12:]}"
+    made = await system.pipeline.invoke(
+        "command", "create-tenant", {"slug": slug, "displayName": slug}, internal_context(OPERATOR)
+    )
+    tenant_id, root = made.body["tenantId"], made.body["rootFolderId"]
+    tenant = Tenant(
+        system, tenant_id, {"Global": root}, {"seeder": tenant_service(tenant_id, root)}
+    )
+    for name, parent in (("EU", "Global"), ("France", "EU"), ("US", "Global")):
+        folder = await tenant.command(
+            "seeder", "create-folder", {"parentId": tenant.folders[parent], "name": name}
+        )
+        tenant.folders[name] = folder["folderId"]
+    tenant.actors["admin"] = user(tenant_id, "tenant-admin", root)
+    tenant.actors["editor"] = user(tenant_id, "project-editor", tenant.folders["EU"])
+    tenant.actors["viewer"] = user(tenant_id, "project-viewer", tenant.folders["US"])
+    return tenant
+
+
+async def eventually(
+    probe: Callable[[], Awaitable[T]], done: Callable[[T], bool], timeout: float = 5.0
+) -> T:
+    """Poll `probe` until `done` holds for its value, or return the last value at the deadline."""
+    deadline = time.monotonic() + timeout
+    value = await probe()
+    while not done(value) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+        value = await probe()
+    return value

@@ -1,0 +1,99 @@
+"""The event store on a real PostgreSQL: order, concurrency, append-only, late commits."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import asyncpg
+import pytest
+
+from ossature.kernel.database import Database
+from ossature.kernel.errors import ConcurrencyConflict
+from ossature.kernel.eventstore import EventStore, PendingAppend
+from ossature.kernel.ids import new_id
+from ossature.modules.projects.events import ProjectCreated, ProjectRenamed
+from ossature.runtime.system import System
+from tests.integration.support import Tenant
+
+store = EventStore()
+
+
+def created(project_id: str) -> PendingAppend:
+    event = ProjectCreated(project_id=project_id, folder_id="f", project_name="p")
+    return PendingAppend("project", project_id, 0, (event,))
+
+
+async def append(db: Database, tenant: Tenant, pending: PendingAppend) -> None:
+    async with db.transaction(tenant.tenant_id) as conn:
+        await store.append(
+            conn, tenant.ctx("admin"), tenant.tenant_id, datetime.now(UTC), [pending]
+        )
+
+
+async def test_a_stream_loads_in_version_order(system: System, tenant: Tenant) -> None:
+    """Events appended to a stream load back in order, with their versions."""
+    stream_id = new_id()
+    renamed = ProjectRenamed(project_id=stream_id, project_name="q", previous_name="p")
+    await append(system.db, tenant, created(stream_id))
+    await append(system.db, tenant, PendingAppend("project", stream_id, 1, (renamed,)))
+    async with system.db.transaction(tenant.tenant_id) as conn:
+        stream = await store.load(conn, stream_id)
+    assert [("project-created", 1), ("project-renamed", 2)] == [
+        (e.event_type, e.stream_version) for e in stream.envelopes
+    ]
+
+
+async def test_appending_at_a_stale_version_is_a_conflict(system: System, tenant: Tenant) -> None:
+    """Two writers that loaded the same version: the second append is refused."""
+    stream_id = new_id()
+    await append(system.db, tenant, created(stream_id))
+    with pytest.raises(ConcurrencyConflict):
+        await append(system.db, tenant, created(stream_id))
+
+
+@pytest.mark.parametrize(
+    "statement", ["update events set event_type = 'x'", "delete from events", "truncate events"]
+)
+async def test_events_cannot_be_changed_even_by_the_owner(
+    system: System, tenant: Tenant, statement: str
+) -> None:
+    """The database refuses updates, deletes and truncation of events, whoever asks."""
+    await append(system.db, tenant, created(new_id()))
+    owner = await asyncpg.connect(system.owner_url)
+    try:
+        with pytest.raises(asyncpg.PostgresError):
+            await owner.execute(statement)
+    finally:
+        await owner.close()
+
+
+async def test_a_late_commit_is_read_in_its_place_not_skipped(
+    system: System, tenant: Tenant
+) -> None:
+    """An event whose transaction commits after a later one is never skipped by a reader."""
+    early, late = new_id(), new_id()
+    ours = {early, late}
+    async with system.relay_db.connection() as reader:
+        before = await store.read_all(reader, (0, 0), 100_000)
+        cursor = before[-1].position if before else (0, 0)
+        async with system.db.pool.acquire() as slow:
+            tx = slow.transaction()
+            await tx.start()
+            await slow.execute("select set_config('app.tenant_id', $1, true)", tenant.tenant_id)
+            await store.append(
+                slow, tenant.ctx("admin"), tenant.tenant_id, datetime.now(UTC), [created(early)]
+            )
+            await append(system.db, tenant, created(late))
+            seen_while_open = [
+                e.stream_id
+                for e in await store.read_all(reader, cursor, 100_000)
+                if e.stream_id in ours
+            ]
+            await tx.commit()
+        seen_after = [
+            e.stream_id
+            for e in await store.read_all(reader, cursor, 100_000)
+            if e.stream_id in ours
+        ]
+    assert [] == seen_while_open
+    assert [early, late] == seen_after

@@ -1,0 +1,44 @@
+"""Logs: secrets masked, ids bound, the per-invocation level toggle."""
+
+import io
+import json
+
+from msgspec import structs
+
+from ossature.kernel.logging import REDACTED, configure_logging, for_context, redact
+from ossature.runtime.contexts import OPERATOR, internal_context
+
+
+def lines(stream: io.StringIO) -> list[dict[str, object]]:
+    return [json.loads(line) for line in stream.getvalue().splitlines() if line]
+
+
+def test_secret_values_are_masked_at_any_depth() -> None:
+    """Values under password, token or secret keys never reach a log line."""
+    masked = redact({"email": "a@b.c", "nested": [{"password": "hunter2", "accessToken": "eyJ"}]})
+    assert {"email": "a@b.c", "nested": [{"password": REDACTED, "accessToken": REDACTED}]} == masked
+
+
+def test_every_line_carries_the_invocation_ids() -> None:
+    """A logger bound to a context writes its invocation and trace ids on each line."""
+    stream = io.StringIO()
+    configure_logging("json", "info", stream)
+    ctx = internal_context(OPERATOR)
+    for_context(ctx).info("something", password="hunter2")
+    [line] = lines(stream)
+    assert (ctx.trace.invocation_id, ctx.trace.originating_trace_id, REDACTED) == (
+        line["invocation_id"],
+        line["trace_id"],
+        line["password"],
+    )
+
+
+def test_the_debug_toggle_raises_the_level_for_one_invocation_only() -> None:
+    """Debug lines appear for the invocation that asked for them, not for others."""
+    stream = io.StringIO()
+    configure_logging("json", "info", stream)
+    plain = internal_context(OPERATOR)
+    verbose = structs.replace(internal_context(OPERATOR), toggles={"log.level": "debug"})
+    for_context(plain).debug("hidden")
+    for_context(verbose).debug("shown")
+    assert ["shown"] == [line["event"] for line in lines(stream)]

@@ -1,0 +1,45 @@
+"""The projects module's rules, pure: no I/O, no fakes."""
+
+import pytest
+
+from ossature.modules.projects import errors
+from ossature.modules.projects.commands import RenameProject, decide_archive, decide_rename
+from ossature.modules.projects.events import ProjectArchived, ProjectRenamed
+from ossature.modules.projects.state import Project
+
+PROJECT = Project("p1", "f1", "Old", archived=False, version=3)
+
+
+def test_renaming_appends_a_renamed_event_with_the_previous_name() -> None:
+    """A rename records the new and the previous name."""
+    expected = [ProjectRenamed(project_id="p1", project_name="New", previous_name="Old")]
+    assert expected == decide_rename(PROJECT, RenameProject(project_id="p1", name="New"))
+
+
+def test_renaming_an_archived_project_is_refused() -> None:
+    """An archived project keeps its name."""
+    with pytest.raises(errors.ProjectArchived):
+        decide_rename(
+            Project("p1", "f1", "Old", archived=True, version=3),
+            RenameProject(project_id="p1", name="New"),
+        )
+
+
+def test_renaming_with_a_stale_version_is_refused() -> None:
+    """A client that saw version 2 cannot rename version 3."""
+    with pytest.raises(errors.StaleProjectVersion):
+        decide_rename(PROJECT, RenameProject(project_id="p1", name="New", expected_version=2))
+
+
+def test_renaming_to_the_same_name_changes_nothing() -> None:
+    """No event when the name does not change."""
+    assert [] == decide_rename(PROJECT, RenameProject(project_id="p1", name="Old"))
+
+
+def test_archiving_twice_archives_once() -> None:
+    """The second archive is a no-op."""
+    archived = Project("p1", "f1", "Old", archived=True, version=4)
+    assert ([ProjectArchived(project_id="p1")], []) == (
+        decide_archive(PROJECT),
+        decide_archive(archived),
+    )
