@@ -75,10 +75,10 @@ async def make_tenant(system: System) -> Tenant:
 
 
 async def eventually(
-    probe: Callable[[], Awaitable[T]], done: Callable[[T], bool], timeout: float = 5.0
+    probe: Callable[[], Awaitable[T]], done: Callable[[T], bool], within: float = 5.0
 ) -> T:
     """Poll `probe` until `done` holds for its value, or return the last value at the deadline."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     value = await probe()
     while not done(value) and time.monotonic() < deadline:
         await asyncio.sleep(0.05)

@@ -61,6 +61,8 @@ async def _read_body(request: Request) -> Any:
             raise PayloadTooLarge({"limit": MAX_BODY})
         chunks.append(chunk)
     body = b"".join(chunks)
+    if b"\\u0000" in body:
+        raise InvalidPayload({"reason": "NUL characters are not accepted"})
     try:
         return msgspec.json.decode(body) if body.strip() else None
     except msgspec.DecodeError as error:

@@ -8,6 +8,7 @@ __all__ = [
     "ConcurrencyConflict",
     "Denied",
     "DomainError",
+    "Internal",
     "InvalidPayload",
     "NotFound",
     "PayloadTooLarge",
@@ -64,4 +65,12 @@ class PayloadTooLarge(DomainError):
 class Unavailable(DomainError):
     key = "errors.unavailable"
     status = 503
+    retryable = True
+
+
+class Internal(DomainError):
+    """An unexpected failure; the details are in the log line with the same invocation id."""
+
+    key = "errors.internal"
+    status = 500
     retryable = True

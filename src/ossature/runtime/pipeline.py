@@ -18,7 +18,7 @@ from prometheus_client import Histogram
 from ossature.kernel.context import Context
 from ossature.kernel.database import Database
 from ossature.kernel.deps import Deps
-from ossature.kernel.errors import DomainError, InvalidPayload, NotFound
+from ossature.kernel.errors import DomainError, Internal, InvalidPayload, NotFound
 from ossature.kernel.eventstore import EventStore
 from ossature.kernel.logging import for_context
 from ossature.kernel.module import CommandSpec, QuerySpec
@@ -80,6 +80,9 @@ class Pipeline:
             result = await self._run(kind, name, raw, ctx, deps)
         except DomainError as error:
             result = Result(error.status, {}, error)
+        except Exception:  # noqa: BLE001 - answered as a keyed 500, logged with the ids
+            log.exception("invocation.failed", kind=kind, name=name[:100])
+            result = Result(500, {}, Internal())
         elapsed = time.perf_counter() - started
         self._record(kind, name, ctx, deps, result, elapsed)
         return result

@@ -38,7 +38,7 @@ class CreateProject(Payload, frozen=True):
 class RenameProject(Payload, frozen=True):
     project_id: Id
     name: Name
-    expected_version: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    expected_version: Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)] | None = None
 
 
 class ArchiveProject(Payload, frozen=True):
