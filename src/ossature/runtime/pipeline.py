@@ -80,7 +80,7 @@ class Pipeline:
             result = await self._run(kind, name, raw, ctx, deps)
         except DomainError as error:
             result = Result(error.status, {}, error)
-        except Exception:  # noqa: BLE001 - answered as a keyed 500, logged with the ids
+        except Exception:
             log.exception("invocation.failed", kind=kind, name=name[:100])
             result = Result(500, {}, Internal())
         elapsed = time.perf_counter() - started
