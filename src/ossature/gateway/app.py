@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -61,12 +62,24 @@ async def _read_body(request: Request) -> Any:
             raise PayloadTooLarge({"limit": MAX_BODY})
         chunks.append(chunk)
     body = b"".join(chunks)
-    if b"\\u0000" in body:
-        raise InvalidPayload({"reason": "NUL characters are not accepted"})
     try:
-        return msgspec.json.decode(body) if body.strip() else None
-    except msgspec.DecodeError as error:
-        raise InvalidPayload({"reason": "the body is not JSON"}) from error
+        decoded = msgspec.json.decode(body) if body.strip() else None
+    except (msgspec.DecodeError, RecursionError) as error:
+        raise InvalidPayload({"reason": "the body is not JSON, or is nested too deeply"}) from error
+    if b"\\u0000" in body and _holds_nul(decoded):
+        raise InvalidPayload({"reason": "NUL characters are not accepted"})
+    return decoded
+
+
+def _holds_nul(value: Any) -> bool:
+    """True when a NUL character is in any string of a decoded JSON value (PostgreSQL refuses it)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 class Gateway:
@@ -125,8 +138,8 @@ class Gateway:
         try:
             ctx = await self._context(request)
             batch = msgspec.convert(await _read_body(request), _Batch)
-        except msgspec.ValidationError as error:
-            return self._refuse(request, InvalidPayload({"reason": str(error)}))
+        except (msgspec.ValidationError, RecursionError) as error:
+            return self._refuse(request, InvalidPayload({"reason": str(error)[:300]}))
         except DomainError as error:
             return self._refuse(request, error)
         outcomes = [await self._batch_item(request, kind, ctx, item) for item in batch.invocations]
@@ -151,6 +164,16 @@ class Gateway:
             "invocationId": child.trace.invocation_id,
             "body": msgspec.json.decode(response.body),
         }
+
+    async def http_error(self, request: Request, error: Exception) -> Response:
+        """Unknown paths and wrong methods answer in problem+json too."""
+        status = error.status_code if isinstance(error, HTTPException) else 500
+        key = {404: "errors.not-found", 405: "errors.method-not-allowed"}.get(
+            status, "errors.invalid"
+        )
+        refused = DomainError({"path": request.url.path[:200]}, key=key)
+        refused.status = status
+        return self._answer(request, build_context_safely(request), Result(status, {}, refused))
 
     async def jwks(self, request: Request) -> Response:
         return _json(self.auth.keys.jwks(), headers={"Cache-Control": "max-age=300"})
@@ -190,4 +213,4 @@ def build_gateway(
         Route("/metrics", gateway.metrics, methods=["GET"]),
         Route("/openapi.json", gateway.openapi, methods=["GET"]),
     ]
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, exception_handlers={HTTPException: gateway.http_error})

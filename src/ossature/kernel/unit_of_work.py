@@ -23,13 +23,15 @@ class UnitOfWork:
     def __init__(self, db: Database, store: EventStore, ctx: Context) -> None:
         self.db, self.store, self.ctx = db, store, ctx
         self.tenant_id: str | None = ctx.tenant_id
+        self.actor_id: str = ctx.access.account_id if ctx.access else "anonymous"
         self.pending: list[PendingAppend] = []
         self.committed: list[Envelope] = []
         self._loaded: dict[str, Stream] = {}
 
-    def use_tenant(self, tenant_id: str) -> None:
-        """Name the tenant of a public command (log-in), once it is known."""
+    def use_tenant(self, tenant_id: str, actor_id: str | None = None) -> None:
+        """Name the tenant (and the actor) of a public command such as log-in, once known."""
         self.tenant_id = tenant_id
+        self.actor_id = actor_id or self.actor_id
 
     async def load(self, stream_id: str) -> Stream:
         """Load a stream of the current tenant, once per invocation."""
@@ -48,8 +50,7 @@ class UnitOfWork:
         """The key of this invocation: tenant, actor and the client's external id."""
         if self.tenant_id is None:
             raise Unauthenticated()
-        actor = self.ctx.access.account_id if self.ctx.access else "anonymous"
-        return IdempotencyKey(self.tenant_id, actor, self.ctx.trace.external_invocation_id)
+        return IdempotencyKey(self.tenant_id, self.actor_id, self.ctx.trace.external_invocation_id)
 
     async def recorded_outcome(self, command: str) -> dict[str, Any] | None:
         """The outcome of an earlier invocation with the same key, if any."""

@@ -86,7 +86,7 @@ def up(
     settings = Settings.from_env()
     settings = replace(settings, port=port or settings.port, host=host or settings.host)
     configure_logging(settings.log_format, settings.log_level)
-    with contextlib.suppress(KeyboardInterrupt), engines(settings) as endpoints:
+    with contextlib.suppress(KeyboardInterrupt, SystemExit), engines(settings) as endpoints:
         asyncio.run(_up(settings, endpoints))
     console.print("Ossature stopped.")
 

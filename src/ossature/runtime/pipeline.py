@@ -164,5 +164,5 @@ def _payload(spec: CommandSpec | QuerySpec, raw: Any) -> Any:
         raise InvalidPayload({"reason": "the payload must be a JSON object"})
     try:
         return msgspec.convert(raw, spec.payload)
-    except msgspec.ValidationError as error:
-        raise InvalidPayload({"reason": str(error)}) from error
+    except (msgspec.ValidationError, RecursionError) as error:
+        raise InvalidPayload({"reason": str(error)[:300]}) from error

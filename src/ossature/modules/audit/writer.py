@@ -48,7 +48,11 @@ class AuditWriter:
         """Queue an entry; entries without a tenant (failed authentication) are logged only."""
         if entry.tenant_id is None:
             _log.info(
-                "audit.no-tenant", name=entry.name, outcome=entry.outcome, status=entry.status
+                "audit.no-tenant",
+                name=entry.name,
+                outcome=entry.outcome,
+                status=entry.status,
+                **entry.ctx.log_fields(),
             )
             return
         self.pending.append(entry)

@@ -73,7 +73,7 @@ async def log_in(ctx: Context, cmd: LogIn, deps: Deps) -> dict[str, Any]:
     if not await identity.verify_password(stored, cmd.password) or not account or not tenant_id:
         raise InvalidCredentials()
     claims = _claims(account, tenant_id, grants, int(deps.now.timestamp()), identity.token_lifetime)
-    deps.uow.use_tenant(tenant_id)
+    deps.uow.use_tenant(tenant_id, claims.account_id)
     event = UserLoggedIn(
         account_id=claims.account_id, session_id=claims.session_id, expires_at=claims.expires_at
     )
