@@ -66,16 +66,8 @@ class Pipeline:
     async def invoke(self, kind: Kind, name: str, raw: Any, ctx: Context) -> Result:
         """Run one invocation; expected failures come back as a Result with an error."""
         started = time.perf_counter()
-        log = for_context(ctx)
-        deps = Deps(
-            self.db,
-            self.store,
-            UnitOfWork(self.db, self.store, ctx),
-            datetime.now(UTC),
-            log,
-            self.access,
-            self.services,
-        )
+        deps = self._deps(ctx)
+        log = deps.log
         try:
             result = await self._run(kind, name, raw, ctx, deps)
         except DomainError as error:
@@ -108,17 +100,22 @@ class Pipeline:
             raise NotFound({"name": name[:100]}, key=f"errors.unknown-{kind}")
         return table[name]
 
-    def refused(self, ctx: Context, path: str, error: DomainError) -> None:
-        """Record a request refused before it reached a handler (a bad token or header)."""
-        deps = Deps(
+    def _deps(self, ctx: Context) -> Deps:
+        """What the invocation's handler gets: a fresh unit of work, the clock read once."""
+        uow = UnitOfWork(self.db, self.store, ctx)
+        return Deps(
             self.db,
             self.store,
-            UnitOfWork(self.db, self.store, ctx),
+            uow,
             datetime.now(UTC),
             for_context(ctx),
             self.access,
             self.services,
         )
+
+    def refused(self, ctx: Context, path: str, error: DomainError) -> None:
+        """Record a request refused before it reached a handler (a bad token or header)."""
+        deps = self._deps(ctx)
         kind: Kind = "command" if path.startswith("/commands") else "query"
         self._record(kind, path.rsplit("/", 1)[-1], ctx, deps, Result(error.status, {}, error), 0.0)
 
