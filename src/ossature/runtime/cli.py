@@ -15,7 +15,7 @@ from ossature.kernel.consumers import rebuild
 from ossature.kernel.database import Database
 from ossature.kernel.eventstore import EventStore
 from ossature.kernel.logging import configure_logging
-from ossature.runtime.engines import EmbeddedEngines
+from ossature.runtime.engines import EmbeddedEngines, EngineEndpoints, running_engines
 from ossature.runtime.secrets import rotate_keys
 from ossature.runtime.seed import demo_accounts, seed_demo
 from ossature.runtime.system import Endpoints, System
@@ -37,18 +37,30 @@ console = Console()
 
 
 @contextlib.contextmanager
-def engines(settings: Settings) -> Iterator[Endpoints]:
-    """External engines when their URLs are set, else embedded ones under the var directory."""
+def engines(settings: Settings, attach: bool = False) -> Iterator[Endpoints]:
+    """External engines when their URLs are set, else embedded ones under the var directory.
+
+    With `attach`, the engines of an `ossature up` already running on the var directory are
+    used as they are (and left running); only when none runs are embedded ones started.
+    """
     if settings.database_url and settings.nats_url:
         yield Endpoints(settings.database_url, settings.nats_url, create_database=None)
         return
+    running = running_engines(settings.var_dir) if attach else None
+    if running is not None:
+        yield _endpoints_of(running)
+        return
     with EmbeddedEngines(settings.var_dir) as found:
-        yield Endpoints(
-            found.database_url,
-            found.nats_url,
-            mqtt_url=found.mqtt_url,
-            websocket_url=found.websocket_url,
-        )
+        yield _endpoints_of(found)
+
+
+def _endpoints_of(found: EngineEndpoints) -> Endpoints:
+    return Endpoints(
+        found.database_url,
+        found.nats_url,
+        mqtt_url=found.mqtt_url,
+        websocket_url=found.websocket_url,
+    )
 
 
 def _banner(system: System, url: str, seeded: bool) -> None:
@@ -128,7 +140,7 @@ def projections_rebuild(name: str) -> None:
     """Empty projection NAME's tables and replay every event into them."""
     settings = Settings.from_env()
     configure_logging(settings.log_format, "warning")
-    with engines(settings) as endpoints:
+    with engines(settings, attach=True) as endpoints:
         applied = asyncio.run(_rebuild(settings, endpoints, name))
     console.print(f"Rebuilt {name}: {applied} events applied.")
 

@@ -9,7 +9,10 @@ SIGTERM and SIGHUP raise SystemExit when they still have their default action, s
 `kill <pid>` unwinds the same way. A SIGKILLed owner leaves the servers running: the next
 `start()` on the same var dir stops them before starting its own. One process at a time
 owns a var dir (an advisory lock on `<var_dir>/engines.lock`, released by the kernel on
-death). Blocking: call it before the event loop starts, or through asyncio.to_thread.
+death). While it runs, the owner keeps its endpoints in `<var_dir>/engines.json`, so that
+other commands (`projections rebuild`, `bench`, ...) can use the same engines through
+`running_engines(var_dir)`. Blocking: call it before the event loop starts, or through
+asyncio.to_thread.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import fcntl
+import json
 import os
 import pathlib
 import signal
@@ -27,7 +31,7 @@ from ossature.runtime._nats import HOST, Nats
 from ossature.runtime._postgres import Postgres
 from ossature.runtime._process import EngineError
 
-__all__ = ["EmbeddedEngines", "EngineEndpoints", "EngineError"]
+__all__ = ["EmbeddedEngines", "EngineEndpoints", "EngineError", "running_engines"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,6 +61,9 @@ class EmbeddedEngines:
         self._lock = _lock(self.var_dir)
         try:
             self._endpoints = self._start_engines()
+            _endpoints_file(self.var_dir).write_text(
+                json.dumps(dataclasses.asdict(self._endpoints))
+            )
         except BaseException:
             self.stop()
             raise
@@ -71,6 +78,7 @@ class EmbeddedEngines:
         if self._lock is None:
             return  # not ours: another process may own this var dir's servers
         try:
+            _endpoints_file(self.var_dir).unlink(missing_ok=True)
             self._nats.stop()
             self._postgres.stop()
         finally:
@@ -101,6 +109,29 @@ class EmbeddedEngines:
         lock, self._lock = self._lock, None
         if lock is not None:
             os.close(lock)
+
+
+def running_engines(var_dir: pathlib.Path) -> EngineEndpoints | None:
+    """The endpoints of the engines another process runs on `var_dir`, or None when none does."""
+    lock_file = var_dir.absolute() / "engines.lock"
+    if not lock_file.exists():
+        return None
+    descriptor = os.open(lock_file, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return None  # nobody holds it: nothing is running
+    except BlockingIOError:
+        pass
+    finally:
+        os.close(descriptor)
+    try:
+        return EngineEndpoints(**json.loads(_endpoints_file(var_dir).read_text()))
+    except (OSError, ValueError, TypeError):
+        return None  # the owner is still starting its engines
+
+
+def _endpoints_file(var_dir: pathlib.Path) -> pathlib.Path:
+    return var_dir / "engines.json"
 
 
 def _lock(var_dir: pathlib.Path) -> int:

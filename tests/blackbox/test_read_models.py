@@ -1,0 +1,112 @@
+"""Read models of a running system: a late commit is not skipped, a rebuild reproduces them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from ossature.kernel.database import Database
+from ossature.kernel.eventstore import EventStore, PendingAppend
+from ossature.kernel.ids import new_id
+from ossature.modules.projects.events import ProjectCreated
+from ossature.runtime.contexts import internal_context, tenant_service
+from ossature.runtime.engines import running_engines
+from tests.blackbox._api import System, Tenant, TokenFor, call, eventually, new_ulid
+
+
+@pytest.fixture
+async def owner(system: System) -> AsyncIterator[Any]:
+    """A superuser connection to the running system's database (as an operator would have)."""
+    engines = running_engines(system.var_dir)
+    assert engines is not None, "ossature up publishes its engines while it runs"
+    url = engines.database_url.replace("/postgres?", "/ossature?")
+    db = await Database.connect(url, min_size=1, max_size=1)
+    async with db.connection() as conn:
+        yield conn
+    await db.close()
+
+
+async def _project_names(http: httpx.AsyncClient, token: str) -> dict[str, str]:
+    listed = await call(http, "queries/list-projects", {}, token)
+    assert 200 == listed.status_code, listed.text
+    return {p["projectId"]: p["name"] for p in listed.json()["projects"]}
+
+
+async def test_a_late_commit_reaches_the_read_model(
+    system: System, http: httpx.AsyncClient, token_for: TokenFor, acme: Tenant, owner: Any
+) -> None:
+    """A project whose transaction commits after a later one still appears in list-projects."""
+    token = await token_for("admin@acme")
+    late_id = new_id()
+    actor = tenant_service(acme.tenant_id, acme.folders["Global"])
+    created = ProjectCreated(
+        project_id=late_id, folder_id=acme.folders["France"], project_name="Late"
+    )
+    slow = owner.transaction()
+    await slow.start()
+    await EventStore().append(
+        owner,
+        internal_context(actor),
+        acme.tenant_id,
+        datetime.now(UTC),
+        [PendingAppend("project", late_id, 0, (created,))],
+    )
+    answer = await call(
+        http,
+        "commands/create-project",
+        {"folderId": acme.folders["France"], "name": "Early"},
+        token,
+        {"Idempotency-Key": new_ulid()},
+    )
+    early_id = answer.json()["projectId"]  # committed while the late one is still open
+    await slow.commit()
+    names = await eventually(
+        lambda: _project_names(http, token), lambda names: {early_id, late_id} <= names.keys()
+    )
+    assert ("Early", "Late") == (names[early_id], names[late_id])
+
+
+def _rebuild(system: System, name: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "OSSATURE_VAR_DIR": str(system.var_dir), "OSSATURE_LOG_FORMAT": "json"}
+    env = {k: v for k, v in env.items() if k not in {"OSSATURE_DATABASE_URL", "OSSATURE_NATS_URL"}}
+    return subprocess.run(
+        [sys.executable, "-m", "ossature", "projections", "rebuild", name],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+
+
+async def test_a_rebuild_on_the_running_system_reproduces_the_read_model(
+    system: System, http: httpx.AsyncClient, token_for: TokenFor, acme: Tenant, owner: Any
+) -> None:
+    """`ossature projections rebuild` beside a running `up` restores a read model lost in full."""
+    token = await token_for("admin@acme")
+    await call(
+        http,
+        "commands/rename-project",
+        {"projectId": acme.projects["Customer portal"], "name": "Customer portal v2"},
+        token,
+        {"Idempotency-Key": new_ulid()},
+    )
+    before = await eventually(
+        lambda: _project_names(http, token),
+        lambda names: names.get(acme.projects["Customer portal"]) == "Customer portal v2",
+    )
+    await owner.execute("delete from projects")
+    assert {} == await _project_names(http, token)
+    rebuilt = _rebuild(system, "projects-catalog")
+    assert 0 == rebuilt.returncode, rebuilt.stdout + rebuilt.stderr
+    assert "Rebuilt projects-catalog" in rebuilt.stdout
+    assert before == await _project_names(http, token)
+    assert (await http.get("/health/ready")).status_code == 200
