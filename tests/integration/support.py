@@ -42,12 +42,12 @@ class Tenant:
 
 
 def user(tenant_id: str, role: str, folder_id: str) -> Actor:
+    """A user acting without a session (no log-in): the runtime checks only sessions it has."""
     return Actor(
         account_id=new_id(),
         kind="user",
         tenant_id=tenant_id,
-        mechanism="session",
-        session_id=new_id(),
+        mechanism="internal",
         grants=(Grant(role=role, folder_id=folder_id),),
     )
 

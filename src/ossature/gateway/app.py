@@ -112,7 +112,8 @@ class Gateway:
         return _json(body, result.status, headers, "application/problem+json")
 
     async def _context(self, request: Request) -> Context:
-        return build_context(request, await self.auth.actor(request))
+        # The token only: the pipeline checks the session in the invocation's transaction.
+        return build_context(request, self.auth.claimed_actor(request))
 
     async def one(self, request: Request) -> Response:
         kind: Kind = "command" if request.url.path.startswith("/commands") else "query"

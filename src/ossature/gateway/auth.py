@@ -25,6 +25,15 @@ class Authenticator:
 
     async def actor(self, request: Request) -> Actor | None:
         """None without a header; Unauthenticated for any bad token or ended session."""
+        actor = self.claimed_actor(request)
+        if actor is not None and actor.session_id is not None:
+            async with self.db.transaction(actor.tenant_id, readonly=True) as conn:
+                if not await session_is_active(conn, actor.session_id, datetime.now(UTC)):
+                    raise SessionEnded()
+        return actor
+
+    def claimed_actor(self, request: Request) -> Actor | None:
+        """The token's actor, its session not yet checked: for routes whose pipeline checks it."""
         header = request.headers.get("authorization")
         if header is None:
             return None
@@ -35,9 +44,6 @@ class Authenticator:
             claims = self.keys.verify(token.strip(), int(time.time()))
         except InvalidToken as error:
             raise Unauthenticated({"reason": error.reason}) from error
-        async with self.db.transaction(claims.tenant_id, readonly=True) as conn:
-            if not await session_is_active(conn, claims.session_id, datetime.now(UTC)):
-                raise SessionEnded()
         return _actor(claims)
 
 

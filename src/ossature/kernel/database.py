@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
 
-__all__ = ["Connection", "Database"]
+__all__ = ["Connection", "Database", "InvocationDatabase"]
 
 Connection = asyncpg.Connection
 
@@ -39,10 +40,21 @@ class Database:
         self.pool = pool
 
     @classmethod
-    async def connect(cls, url: str, *, min_size: int = 2, max_size: int = 20) -> Database:
-        """Open a pool on `url`."""
+    async def connect(
+        cls, url: str, *, min_size: int = 2, max_size: int = 20, stateless: bool = False
+    ) -> Database:
+        """Open a pool on `url`.
+
+        `stateless` promises that no session state outlives a connection's use (settings
+        are transaction-local, locks transaction-level, no LISTEN): a connection going back
+        to the pool is then not reset, which saves a round trip per use.
+        """
         pool = await asyncpg.create_pool(
-            url, min_size=min_size, max_size=max_size, init=_init_connection
+            url,
+            min_size=min_size,
+            max_size=max_size,
+            init=_init_connection,
+            reset=_keep_session if stateless else None,
         )
         return cls(pool)
 
@@ -55,8 +67,7 @@ class Database:
         self, tenant_id: str | None, *, readonly: bool = False
     ) -> AsyncIterator[Any]:
         """A transaction that sees and writes only the rows of `tenant_id` (none when None)."""
-        async with self.pool.acquire() as conn, conn.transaction(readonly=readonly):
-            await set_tenant(conn, tenant_id)
+        async with self.pool.acquire() as conn, tenant_transaction(conn, tenant_id, readonly):
             yield conn
 
     @asynccontextmanager
@@ -64,6 +75,69 @@ class Database:
         """A bare connection, outside any tenant (for LISTEN and tenant-less tables)."""
         async with self.pool.acquire() as conn:
             yield conn
+
+
+class InvocationDatabase(Database):
+    """One invocation's view of the database: every transaction is the invocation's own.
+
+    The runtime opens one transaction per invocation; blocks that ask this view for a
+    transaction share it (for another tenant, with `app.tenant_id` switched for the
+    block), and the runtime commits or rolls back once at the end.
+    """
+
+    def __init__(self, pool: Any, conn: Any, tenant_id: str | None) -> None:
+        super().__init__(pool)
+        self.conn, self.tenant_id = conn, tenant_id
+
+    @asynccontextmanager
+    async def transaction(
+        self, tenant_id: str | None, *, readonly: bool = False
+    ) -> AsyncIterator[Any]:
+        """The invocation's transaction, confined to `tenant_id` for the block."""
+        if tenant_id == self.tenant_id:
+            yield self.conn
+            return
+        await set_tenant(self.conn, tenant_id)
+        try:
+            yield self.conn
+        finally:
+            await set_tenant(self.conn, self.tenant_id)
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[Any]:
+        """The invocation's connection."""
+        yield self.conn
+
+
+@asynccontextmanager
+async def tenant_transaction(
+    conn: Any, tenant_id: str | None, readonly: bool
+) -> AsyncIterator[None]:
+    """BEGIN with `app.tenant_id` set, in one round trip; COMMIT, or ROLLBACK on an exception."""
+    mode = " read only" if readonly else ""
+    await conn.execute(
+        f"begin{mode}; select set_config('app.tenant_id', {_literal(tenant_id)}, true)"
+    )
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(Exception):  # a broken connection is dropped by the pool
+            await conn.execute("rollback")
+        raise
+    if await conn.execute("commit") == "ROLLBACK":  # an error was swallowed: nothing was kept
+        raise RuntimeError("the transaction was aborted by an earlier error and rolled back")
+
+
+def _literal(tenant_id: str | None) -> str:
+    """`tenant_id` as an SQL string literal (standard_conforming_strings is on by default)."""
+    text = tenant_id or ""
+    if "\x00" in text:
+        raise ValueError("a tenant id cannot hold NUL")
+    return "'" + text.replace("'", "''") + "'"
+
+
+async def _keep_session(conn: Any) -> None:
+    """A pool reset that keeps the session: see `Database.connect(stateless=True)`."""
 
 
 async def set_tenant(conn: Any, tenant_id: str | None) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -16,7 +16,7 @@ import msgspec
 from prometheus_client import Histogram
 
 from ossature.kernel.context import Context
-from ossature.kernel.database import Database
+from ossature.kernel.database import Database, InvocationDatabase
 from ossature.kernel.deps import Deps
 from ossature.kernel.errors import DomainError, Internal, InvalidPayload, NotFound
 from ossature.kernel.eventstore import EventStore
@@ -25,6 +25,8 @@ from ossature.kernel.module import CommandSpec, QuerySpec
 from ossature.kernel.unit_of_work import UnitOfWork
 from ossature.modules.access.service import AccessService
 from ossature.modules.audit.writer import AuditEntry, AuditWriter
+from ossature.modules.identity.errors import SessionEnded
+from ossature.modules.identity.projections import session_is_active
 from ossature.runtime.application import Application
 
 __all__ = ["Kind", "Pipeline", "Result"]
@@ -66,31 +68,37 @@ class Pipeline:
     async def invoke(self, kind: Kind, name: str, raw: Any, ctx: Context) -> Result:
         """Run one invocation; expected failures come back as a Result with an error."""
         started = time.perf_counter()
-        deps = self._deps(ctx)
-        log = deps.log
+        deps = self._deps(ctx, self.db)
         try:
             result = await self._run(kind, name, raw, ctx, deps)
         except DomainError as error:
             result = Result(error.status, {}, error)
         except Exception:
-            log.exception("invocation.failed", kind=kind, name=name[:100])
+            deps.log.exception("invocation.failed", kind=kind, name=name[:100])
             result = Result(500, {}, Internal())
         elapsed = time.perf_counter() - started
         self._record(kind, name, ctx, deps, result, elapsed)
         return result
 
     async def _run(self, kind: Kind, name: str, raw: Any, ctx: Context, deps: Deps) -> Result:
+        """Validate, then everything else in the invocation's one transaction."""
         spec = self._spec(kind, name)
         payload = _payload(spec, raw)
-        await self.access.authorize(ctx, spec.authorization, payload, deps)
-        if kind == "query":
-            return Result(200, await spec.handler(ctx, payload, deps))
-        recorded = await deps.uow.recorded_outcome(name)
-        if recorded is not None:
-            return Result(200, recorded)
-        outcome = dict(await spec.handler(ctx, payload, deps))
-        stored = await deps.uow.commit(name, outcome, deps.now, self.app.inline_projections)
-        return Result(200, stored)
+        async with self.db.transaction(ctx.tenant_id, readonly=kind == "query") as conn:
+            view = InvocationDatabase(self.db.pool, conn, ctx.tenant_id)
+            deps.uow.db = view  # the same unit of work (see _record), on this transaction
+            access = self.access.on(view)
+            deps = replace(deps, db=view, access=access)
+            await _ensure_session(conn, ctx, deps.now)
+            await access.authorize(ctx, spec.authorization, payload, deps)
+            if kind == "query":
+                return Result(200, await spec.handler(ctx, payload, deps))
+            recorded = await deps.uow.recorded_outcome(name)
+            if recorded is not None:
+                return Result(200, recorded)
+            outcome = dict(await spec.handler(ctx, payload, deps))
+            stored = await deps.uow.commit(name, outcome, deps.now, self.app.inline_projections)
+            return Result(200, stored)
 
     def _spec(self, kind: Kind, name: str) -> CommandSpec | QuerySpec:
         table: Mapping[str, CommandSpec | QuerySpec] = (
@@ -100,11 +108,11 @@ class Pipeline:
             raise NotFound({"name": name[:100]}, key=f"errors.unknown-{kind}")
         return table[name]
 
-    def _deps(self, ctx: Context) -> Deps:
+    def _deps(self, ctx: Context, db: Database) -> Deps:
         """What the invocation's handler gets: a fresh unit of work, the clock read once."""
-        uow = UnitOfWork(self.db, self.store, ctx)
+        uow = UnitOfWork(db, self.store, ctx)
         return Deps(
-            self.db,
+            db,
             self.store,
             uow,
             datetime.now(UTC),
@@ -115,7 +123,7 @@ class Pipeline:
 
     def refused(self, ctx: Context, path: str, error: DomainError) -> None:
         """Record a request refused before it reached a handler (a bad token or header)."""
-        deps = self._deps(ctx)
+        deps = self._deps(ctx, self.db)
         kind: Kind = "command" if path.startswith("/commands") else "query"
         self._record(kind, path.rsplit("/", 1)[-1], ctx, deps, Result(error.status, {}, error), 0.0)
 
@@ -148,6 +156,13 @@ class Pipeline:
             message_key=key,
             duration_ms=round(elapsed * 1000, 2),
         )
+
+
+async def _ensure_session(conn: Any, ctx: Context, now: datetime) -> None:
+    """Refuse an actor whose session has ended since its token was issued (log-out)."""
+    session_id = ctx.access.session_id if ctx.access else None
+    if session_id is not None and not await session_is_active(conn, session_id, now):
+        raise SessionEnded()
 
 
 def _outcome(status: int) -> str:

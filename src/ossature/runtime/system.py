@@ -72,7 +72,9 @@ class System:
         await migrate(owner_url, self.app.migration_folders(), passwords)
         self.owner_url = owner_url
         self.db = await Database.connect(
-            database_url_for(owner_url, "ossature_app", self.secrets.app_db_password), max_size=30
+            database_url_for(owner_url, "ossature_app", self.secrets.app_db_password),
+            max_size=30,
+            stateless=True,
         )
         self.relay_db = await Database.connect(
             database_url_for(owner_url, "ossature_relay", self.secrets.relay_db_password),

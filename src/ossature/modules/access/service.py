@@ -22,6 +22,10 @@ class AccessService:
     def __init__(self, policy: AccessPolicy, db: Database) -> None:
         self.policy, self.db = policy, db
 
+    def on(self, db: Database) -> AccessService:
+        """The same decisions, reading folders through `db` (an invocation's transaction)."""
+        return AccessService(self.policy, db)
+
     async def authorize(self, ctx: Context, rule: Authorization, payload: Any, deps: Any) -> None:
         """Raise Unauthenticated or Denied unless `rule` admits the invocation."""
         if isinstance(rule, Public):
