@@ -212,6 +212,21 @@ def test_the_policy_agrees_with_the_rule_in_plain_python(policy: AccessPolicy) -
     assert expected == actual
 
 
+def test_answers_served_again_from_the_cache_agree_with_the_plain_rule() -> None:
+    """Asked twice, the second time from the cache, every decision is the plain rule's answer."""
+    policy = AccessPolicy.builtin()
+    singles = [Grant(role, folder) for role in ROLES for folder in CHAINS]
+    cases = [
+        ([grant], action, CHAINS[f]) for grant in singles for action in ALL_ACTIONS for f in CHAINS
+    ]
+    expected = [action in _reference(grants, scope) for grants, action, scope in cases]
+
+    first = [policy.allows(grants, action, scope) for grants, action, scope in cases]
+    again = [policy.allows(grants, action, scope) for grants, action, scope in cases]
+
+    assert (expected, expected) == (first, again)
+
+
 def test_concurrent_decisions_match_sequential_ones(policy: AccessPolicy) -> None:
     """Decisions taken from 8 threads at once equal the same decisions taken one by one."""
     grant_sets = [[Grant(role, folder)] for role in ROLES for folder in CHAINS]
@@ -223,6 +238,7 @@ def test_concurrent_decisions_match_sequential_ones(policy: AccessPolicy) -> Non
         return policy.allows(grants, action, scope), policy.actions(grants, scope)
 
     expected = [decide(case) for case in cases]
+    policy = AccessPolicy.builtin()  # a fresh cache: the threads evaluate, not look up
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         actual = list(pool.map(decide, cases))
