@@ -6,7 +6,15 @@ import re
 
 import httpx
 
-from tests.blackbox._api import PROBLEM, System, Tenant, TokenFor, call, new_ulid
+from tests.blackbox._api import (
+    PROBLEM,
+    System,
+    Tenant,
+    TokenFor,
+    call,
+    new_ulid,
+    problem_of,
+)
 
 TRACE_ID = re.compile(r"^[0-9a-f]{32}$")
 ULID_TEXT = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
@@ -104,6 +112,29 @@ async def test_a_batch_keeps_order_and_independent_statuses(
     for outcome in (outcomes[0], outcomes[2]):
         project = {"projectId": outcome["body"]["projectId"]}
         assert 200 == (await call(http, "queries/get-project", project, token)).status_code
+
+
+async def test_a_batch_over_the_limit_is_refused_whole(
+    http: httpx.AsyncClient, token_for: TokenFor, acme: Tenant
+) -> None:
+    """A batch of 101 invocations is a keyed 422 and runs none of them; 100 run."""
+    # given
+    token = await token_for("admin@acme")
+    names = [f"Over the limit {n}" for n in range(101)]
+    over = [
+        {"name": "create-project", "payload": {"folderId": acme.folders["US"], "name": name}}
+        for name in names
+    ]
+    at_limit = [{"name": "list-folders", "payload": {}}] * 100
+    # when
+    refused = await call(http, "commands", {"invocations": over}, token)
+    accepted = await call(http, "queries", {"invocations": at_limit}, token)
+    # then
+    assert (422, "errors.batch-too-large") == problem_of(refused)
+    assert {"limit": 100} == refused.json()["messageParams"]
+    listed = await call(http, "queries/list-projects", {"folderId": acme.folders["US"]}, token)
+    assert not set(names) & {p["name"] for p in listed.json()["projects"]}
+    assert [200] * 100 == [o["status"] for o in accepted.json()["outcomes"]]
 
 
 async def test_health_endpoints_answer(http: httpx.AsyncClient) -> None:

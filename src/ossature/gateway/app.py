@@ -28,6 +28,7 @@ from ossature.runtime.pipeline import Kind, Pipeline, Result
 __all__ = ["MAX_BODY", "build_gateway"]
 
 MAX_BODY = 1024 * 1024
+MAX_BATCH = 100  # invocations per batch: each runs in turn, so a batch's time grows with it
 _encoder = msgspec.json.Encoder()
 _log = get_logger("ossature.gateway")
 
@@ -139,6 +140,8 @@ class Gateway:
         try:
             ctx = await self._context(request)
             batch = msgspec.convert(await _read_body(request), _Batch)
+            if len(batch.invocations) > MAX_BATCH:
+                raise InvalidPayload({"limit": MAX_BATCH}, key="errors.batch-too-large")
         except (msgspec.ValidationError, RecursionError) as error:
             return self._refuse(request, InvalidPayload({"reason": str(error)[:300]}))
         except DomainError as error:
