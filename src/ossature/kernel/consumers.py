@@ -22,7 +22,7 @@ from ossature.kernel.messages import Envelope
 from ossature.kernel.projection import Projection, advance_checkpoint, read_checkpoint
 from ossature.kernel.relay import EVENT_STREAM
 
-__all__ = ["ProjectionRunner", "apply_batch", "rebuild"]
+__all__ = ["ProjectionRunner", "apply_batch", "rebuild", "subjects_of"]
 
 _decoder = msgspec.json.Decoder(Envelope)
 _log = get_logger("ossature.projections")
@@ -61,6 +61,11 @@ async def rebuild(db: Database, store: EventStore, projection: Projection) -> in
         return total
 
 
+def subjects_of(projection: Projection) -> list[str]:
+    """The event subjects a projection handles: its consumer is sent nothing else."""
+    return [f"ossature.events.*.*.{event_type}" for event_type in sorted(projection.handlers)]
+
+
 class ProjectionRunner:
     """Feeds one projection from its durable consumer until stopped."""
 
@@ -73,17 +78,17 @@ class ProjectionRunner:
         return f"projection-{self.projection.name}"
 
     async def subscribe(self) -> Any:
-        """Bind to (or create) the durable pull consumer of this projection."""
+        """Create the durable pull consumer of this projection, or update its filter, and bind."""
         config = ConsumerConfig(
             durable_name=self.durable,
             ack_policy=AckPolicy.EXPLICIT,
             deliver_policy=DeliverPolicy.ALL,
             max_ack_pending=10_000,
             ack_wait=30.0,
+            filter_subjects=subjects_of(self.projection),
         )
-        return await self.js.pull_subscribe(
-            "ossature.events.>", durable=self.durable, stream=EVENT_STREAM, config=config
-        )
+        await self.js.add_consumer(EVENT_STREAM, config)
+        return await self.js.pull_subscribe_bind(durable=self.durable, stream=EVENT_STREAM)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Fetch, apply, ack, until `stop` is set."""

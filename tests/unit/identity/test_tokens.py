@@ -296,3 +296,15 @@ def test_a_token_without_eddsa_or_a_known_kid_is_refused(
     actual = refusal(ring, token)
 
     assert expected == actual
+
+
+def test_a_token_accepted_once_is_still_refused_once_expired(key: SigningKey) -> None:
+    """The ring remembers a verified token, yet checks its validity window on every use."""
+    ring = KeyRing(key)
+    token = ring.issue(CLAIMS)
+
+    first = refusal(ring, token, NOW)
+    later = refusal(ring, token, CLAIMS.expires_at + 5)
+    tampered = refusal(ring, token[:-2] + ("AA" if token[-2:] != "AA" else "BB"), NOW)
+
+    assert ("valid", "expired", "signature") == (first, later, tampered)

@@ -131,6 +131,7 @@ class KeyRing:
     def __init__(self, active: SigningKey, others: Sequence[SigningKey] = ()) -> None:
         self.active = active
         self._keys = {key.kid: key for key in (*others, active)}
+        self._verified: dict[str, AccessClaims] = {}  # signature checked; times checked per use
         if len(self._keys) != 1 + len(others):
             raise ValueError("key ids in a ring must be distinct")
 
@@ -144,9 +145,18 @@ class KeyRing:
         return jwt.encode(_to_payload(claims), key, algorithm=ALGORITHM, headers=headers)
 
     def verify(self, token: str, now: int) -> AccessClaims:
-        """The token's claims if it is valid at `now`; otherwise raise InvalidToken."""
-        key = self._key_for(_header(token))
-        claims = _to_claims(_decode(token, key))
+        """The token's claims if it is valid at `now`; otherwise raise InvalidToken.
+
+        A token whose signature and claims were checked once is kept (up to
+        `_VERIFIED_KEPT` tokens), so a client's next requests skip the signature check;
+        the validity window is checked on every call.
+        """
+        claims = self._verified.get(token)
+        if claims is None:
+            claims = _to_claims(_decode(token, self._key_for(_header(token))))
+            if len(self._verified) >= _VERIFIED_KEPT:
+                self._verified.pop(next(iter(self._verified)))
+            self._verified[token] = claims
         if now - LEEWAY >= claims.expires_at:
             raise InvalidToken("expired")
         if now + LEEWAY < claims.not_before:
@@ -169,6 +179,9 @@ class KeyRing:
         if key is None:
             raise InvalidToken("unknown-key")
         return key
+
+
+_VERIFIED_KEPT = 10_000
 
 
 def _header(token: str) -> dict[str, Any]:
