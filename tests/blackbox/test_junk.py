@@ -201,20 +201,20 @@ async def test_junk_gets_a_problem_with_a_message_key_and_no_server_error(
     assert junk.key in (None, key)
 
 
-async def test_a_batch_of_a_thousand_junk_items_answers_each(
+async def test_a_full_batch_of_junk_items_answers_each(
     http: httpx.AsyncClient, token_for: TokenFor, target: Ids, before: list[dict]
 ) -> None:
-    """A thousand invalid invocations in one batch get a thousand 422 outcomes, in order."""
+    """A hundred invalid invocations (a full batch) get a hundred 422 outcomes, in order."""
     # given
     item = {"name": "create-project", "payload": {"folderId": target["folder"], "name": 1}}
     # when
     response = await call(
-        http, "commands", {"invocations": [item] * 1000}, await token_for("admin@acme")
+        http, "commands", {"invocations": [item] * 100}, await token_for("admin@acme")
     )
     # then
     assert 200 == response.status_code
     outcomes = response.json()["outcomes"]
-    assert [(422, INVALID)] * 1000 == [(o["status"], o["body"]["messageKey"]) for o in outcomes]
+    assert [(422, INVALID)] * 100 == [(o["status"], o["body"]["messageKey"]) for o in outcomes]
 
 
 async def test_a_nul_in_a_batch_item_causes_no_server_error(

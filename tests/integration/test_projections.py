@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ossature.kernel.consumers import apply_batch, rebuild
+import pytest
+
+from ossature.kernel.consumers import ProjectionRunner, apply_batch, rebuild
 from ossature.kernel.database import Database
 from ossature.kernel.eventstore import EventStore
+from ossature.kernel.projection import Projection
 from ossature.modules.projects.projections import CATALOG
 from ossature.runtime.system import System
 from tests.integration.support import Tenant, eventually
@@ -64,3 +67,48 @@ async def test_a_redelivered_batch_is_applied_once(system: System, tenant: Tenan
         applied = await apply_batch(conn, CATALOG, events)
     assert 0 == applied
     assert 1 == len(await catalog(system, tenant))
+
+
+async def test_a_failed_batch_is_applied_later_never_skipped(
+    system: System, tenant: Tenant
+) -> None:
+    """A batch that fails is applied on the next catch-up, once, with the events after it."""
+    owner = await Database.connect(system.owner_url, min_size=1, max_size=1)
+    async with owner.connection() as conn:
+        await conn.execute("create table if not exists seen_under_test (event_id text primary key)")
+        await conn.execute("grant select, insert, delete on seen_under_test to ossature_app")
+    await owner.close()
+    failing = {"armed": True}
+
+    async def seen(conn: Any, envelope: Any) -> None:
+        if failing["armed"] and envelope.tenant_id == tenant.tenant_id:
+            raise RuntimeError("the projection fails on this tenant's first event")
+        await conn.execute("insert into seen_under_test values ($1)", envelope.event_id)
+
+    projection = Projection("seen-under-test", {"project-created": seen}, ("seen_under_test",))
+    runner = ProjectionRunner(system.db, system.relay_db, system.nc.jetstream(), projection)
+    await runner.catch_up()  # everything before this test's tenant
+    france = tenant.folders["France"]
+    for name in ("one", "two"):
+        await tenant.command("editor", "create-project", {"folderId": france, "name": name})
+    with pytest.raises(RuntimeError):
+        await runner.catch_up()
+    failing["armed"] = False
+    await tenant.command("editor", "create-project", {"folderId": france, "name": "three"})
+    ours = await _event_ids(system, tenant)
+
+    await runner.catch_up()
+    await runner.catch_up()  # nothing left: applies nothing twice
+
+    async with system.db.connection() as conn:
+        rows = await conn.fetch(
+            "select event_id from seen_under_test where event_id = any($1)", ours
+        )
+    assert sorted(ours) == sorted(r["event_id"] for r in rows)
+    assert 3 == len(ours)
+
+
+async def _event_ids(system: System, tenant: Tenant) -> list[str]:
+    async with system.db.transaction(tenant.tenant_id) as conn:
+        rows = await conn.fetch("select event_id from events where event_type = 'project-created'")
+    return [r["event_id"] for r in rows]

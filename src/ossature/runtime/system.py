@@ -79,7 +79,7 @@ class System:
         self.relay_db = await Database.connect(
             database_url_for(owner_url, "ossature_relay", self.secrets.relay_db_password),
             min_size=1,
-            max_size=2,
+            max_size=2 + len(self.app.async_projections),  # LISTEN, the relay, each projection
         )
         self.nc = await nats.connect(
             self.endpoints.nats_url, name="ossature", max_reconnect_attempts=-1
@@ -108,7 +108,9 @@ class System:
         js = self.nc.jetstream()
         self._spawn(Relay(self.relay_db, js, EventStore()).run(self.stopping))
         for projection in self.app.async_projections:
-            self._spawn(ProjectionRunner(self.db, js, projection).run(self.stopping))
+            self._spawn(
+                ProjectionRunner(self.db, self.relay_db, js, projection).run(self.stopping)
+            )
         self._spawn(self.audit.run(self.stopping))
 
     def _spawn(self, work: Any) -> None:
