@@ -15,6 +15,7 @@ from ossature.kernel.consumers import rebuild
 from ossature.kernel.database import Database
 from ossature.kernel.eventstore import EventStore
 from ossature.kernel.logging import configure_logging
+from ossature.runtime.bench import bench
 from ossature.runtime.engines import EmbeddedEngines, EngineEndpoints, running_engines
 from ossature.runtime.secrets import rotate_keys
 from ossature.runtime.seed import demo_accounts, seed_demo
@@ -33,6 +34,7 @@ projections_cli = typer.Typer(
 keys_cli = typer.Typer(no_args_is_help=True, help="Token signing keys.")
 cli.add_typer(projections_cli, name="projections")
 cli.add_typer(keys_cli, name="keys")
+cli.command()(bench)
 console = Console()
 
 

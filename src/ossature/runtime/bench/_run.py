@@ -1,0 +1,120 @@
+"""One scenario: generator processes started, one shared window, CPU read around it, merged."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+
+from ossature.runtime.bench._cpu import CpuMeter, settle
+from ossature.runtime.bench._load import LoadSpec, Window, generate
+from ossature.runtime.bench._plan import Plan
+from ossature.runtime.bench._stats import GeneratorResult, ScenarioResult, merge, split
+
+__all__ = ["BenchError", "Load", "run_scenario"]
+
+_START_MARGIN = 0.05  # from the start signal to the warm-up, for every generator to receive it
+_READY_WITHIN = 60.0
+_BUSY = "the server was still busy (above 5% of a core) when this scenario started"
+Tick = Callable[[float, str], None]  # (seconds since the warm-up began, phase)
+
+
+class BenchError(RuntimeError):
+    """A generator failed: the scenario has no figures."""
+
+
+@dataclass(frozen=True)
+class Load:
+    """How hard and how long every scenario drives its server."""
+
+    concurrency: int
+    duration: float
+    warmup: float
+    generators: int
+    timeout: float = 10.0
+
+
+def run_scenario(
+    plan: Plan, load: Load, meters: Mapping[str, CpuMeter], tick: Tick
+) -> ScenarioResult:
+    """Drive `plan` with `load`; the figures, with CPU per request for each meter that reads."""
+    idle = settle(meters["server"]) if "server" in meters else True
+    context = multiprocessing.get_context("spawn")
+    shares = split(load.concurrency, load.generators)
+    started = [
+        _start(context, LoadSpec(plan, i, n, load.warmup, load.duration, load.timeout))
+        for i, n in enumerate(shares)
+    ]
+    try:
+        results, spent = _drive([pipe for _, pipe in started], load, meters, tick)
+    finally:
+        for process, pipe in started:
+            _finish(process, pipe)
+    merged = merge(results, load.duration)
+    return replace(
+        merged,
+        cpu_ms_per_request=_per_request(spent.get("server"), merged.requests),
+        db_cpu_ms_per_request=_per_request(spent.get("db"), merged.requests),
+        notes=[] if idle else [_BUSY],
+    )
+
+
+def _start(
+    context: multiprocessing.context.SpawnContext, spec: LoadSpec
+) -> tuple[BaseProcess, Connection]:
+    parent, child = context.Pipe()
+    process = context.Process(target=generate, args=(spec, child), daemon=True)
+    process.start()
+    child.close()
+    return process, parent
+
+
+def _drive(
+    pipes: list[Connection], load: Load, meters: Mapping[str, CpuMeter], tick: Tick
+) -> tuple[list[GeneratorResult], dict[str, float]]:
+    for pipe in pipes:
+        _receive(pipe, _READY_WITHIN)  # "ready": its connections are open
+    begin = time.monotonic() + _START_MARGIN
+    for pipe in pipes:
+        pipe.send(begin)
+    window = Window.of(begin, load.warmup, load.duration)
+    _wait(window.start, window, tick)
+    before = {name: meter.read() for name, meter in meters.items()}
+    _wait(window.end, window, tick)
+    spent = {name: CpuMeter.spent(before[name], meter.read()) for name, meter in meters.items()}
+    results = [_receive(pipe, load.timeout + 30) for pipe in pipes]
+    return [r for r in results if isinstance(r, GeneratorResult)], spent
+
+
+def _wait(instant: float, window: Window, tick: Tick) -> None:
+    while (left := instant - time.monotonic()) > 0:
+        time.sleep(min(left, 0.1))
+        now = time.monotonic()
+        tick(now - window.begin, "warm-up" if now < window.start else "measuring")
+
+
+def _receive(pipe: Connection, within: float) -> object:
+    if not pipe.poll(within):
+        raise BenchError(f"a load generator did not answer within {within:.0f} s")
+    try:
+        message = pipe.recv()
+    except EOFError:
+        raise BenchError("a load generator exited without a result") from None
+    if isinstance(message, BaseException):
+        raise BenchError(f"a load generator failed: {message!r}") from message
+    return message
+
+
+def _finish(process: BaseProcess, pipe: Connection) -> None:
+    process.join(timeout=5)
+    if process.is_alive():
+        process.terminate()
+        process.join()
+    pipe.close()
+
+
+def _per_request(seconds: float | None, requests: int) -> float | None:
+    return None if seconds is None or requests == 0 else seconds * 1000 / requests

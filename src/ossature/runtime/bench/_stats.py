@@ -1,0 +1,109 @@
+"""The figures of a scenario: merging the generators' samples, percentiles, saturation.
+
+Pure functions only: no clock, no I/O.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+__all__ = [
+    "SATURATION",
+    "GeneratorResult",
+    "ScenarioResult",
+    "merge",
+    "percentile",
+    "ratio",
+    "saturated",
+    "split",
+]
+
+SATURATION = 0.9  # a generator busy above 90% of a core may be what limits the rate
+
+
+@dataclass(frozen=True)
+class GeneratorResult:
+    """What one load-generator process saw over the measured window."""
+
+    latencies: Sequence[float]  # seconds, one per successful answer completed in the window
+    errors: Mapping[str, int]  # kind ("status 500", "timeout", ...) → count, warm-up included
+    cpu_seconds: float  # the process's CPU time over the measured window
+    wall_seconds: float  # the measured window as this process timed it
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """One scenario's figures, merged over every generator process."""
+
+    requests: int
+    duration: float
+    p50_ms: float
+    p99_ms: float
+    errors: dict[str, int]
+    generator_load: list[float]  # each generator's CPU use, as a fraction of one core
+    cpu_ms_per_request: float | None = None
+    db_cpu_ms_per_request: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.duration if self.duration > 0 else 0.0
+
+    @property
+    def error_count(self) -> int:
+        return sum(self.errors.values())
+
+    @property
+    def saturated(self) -> bool:
+        return any(saturated(load) for load in self.generator_load)
+
+
+def percentile(ordered: Sequence[float], fraction: float) -> float:
+    """The nearest-rank percentile of sorted samples: a value that was really observed."""
+    if not ordered:
+        return math.nan
+    rank = max(1, math.ceil(fraction * len(ordered)))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def saturated(load: float, threshold: float = SATURATION) -> bool:
+    """True when a generator's CPU use (fraction of one core) says it may be the bottleneck."""
+    return load > threshold
+
+
+def split(total: int, parts: int) -> list[int]:
+    """`total` clients spread over `parts` processes as evenly as possible, none empty."""
+    parts = max(1, min(parts, total))
+    share, extra = divmod(total, parts)
+    return [share + (1 if index < extra else 0) for index in range(parts)]
+
+
+def merge(results: Iterable[GeneratorResult], duration: float) -> ScenarioResult:
+    """One scenario's figures from its generators' results, over a window of `duration` s."""
+    results = list(results)
+    ordered = sorted(latency for result in results for latency in result.latencies)
+    errors: Counter[str] = Counter()
+    for result in results:
+        errors.update(result.errors)
+    return ScenarioResult(
+        requests=len(ordered),
+        duration=duration,
+        p50_ms=percentile(ordered, 0.50) * 1000,
+        p99_ms=percentile(ordered, 0.99) * 1000,
+        errors=dict(sorted(errors.items())),
+        generator_load=[_load(result) for result in results],
+    )
+
+
+def _load(result: GeneratorResult) -> float:
+    return result.cpu_seconds / result.wall_seconds if result.wall_seconds > 0 else 0.0
+
+
+def ratio(numerator: ScenarioResult | None, denominator: ScenarioResult | None) -> float | None:
+    """numerator rps / denominator rps, or None when either is missing or empty."""
+    if numerator is None or denominator is None or denominator.rps <= 0:
+        return None
+    return numerator.rps / denominator.rps

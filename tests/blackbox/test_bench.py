@@ -1,0 +1,82 @@
+"""`ossature bench` against a running system: three scenarios, real projects, one JSON object."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.blackbox._api import System, TokenFor, call, eventually
+
+SCENARIOS = ("bare-insert", "create-project", "list-projects")
+
+
+def _bench(system: System) -> dict[str, Any]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OSSATURE_")}
+    env |= {"OSSATURE_VAR_DIR": str(system.var_dir), "OSSATURE_DEMO_PASSWORD": system.password}
+    command = [sys.executable, "-m", "ossature", "bench", "--json", "--duration", "2"]
+    command += ["--warmup", "0.5", "--concurrency", "4", "--url", system.base_url]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=180)
+    assert 0 == done.returncode, done.stderr[-2000:]
+    report: dict[str, Any] = json.loads(done.stdout)  # the whole of stdout is one object
+    return report
+
+
+@pytest.fixture(scope="module")
+def report(system: System) -> dict[str, Any]:
+    """One bench run, shared by this module's tests."""
+    return _bench(system)
+
+
+def test_every_scenario_has_figures_and_no_error(report: dict[str, Any]) -> None:
+    """Each scenario answered, its p50 is not above its p99, and nothing failed."""
+    figures = {name: report[name] for name in SCENARIOS}
+
+    actual = {
+        n: (f["rps"] > 0, f["p50_ms"] <= f["p99_ms"], f["errors"]) for n, f in figures.items()
+    }
+
+    assert {name: (True, True, 0) for name in SCENARIOS} == actual
+
+
+def test_the_ratio_and_the_server_cpu_are_read_on_a_local_system(report: dict[str, Any]) -> None:
+    """Against an `up` on this machine the CPU per request is read for every scenario."""
+    cpu = [report[name]["cpu_ms_per_request"] for name in SCENARIOS]
+
+    assert (True, [True] * 3) == (
+        report["ratios"]["create-project/bare-insert"] > 0,
+        [value is not None and value > 0 for value in cpu],
+    )
+
+
+async def test_the_created_projects_are_in_the_run_s_folder(
+    report: dict[str, Any], http: httpx.AsyncClient, token_for: TokenFor
+) -> None:
+    """Every create-project the bench timed made a project in the folder of this run."""
+    token, folder = await token_for("admin@acme"), report["run"]["folderId"]
+    timed = report["create-project"]["requests"]
+
+    listed = await eventually(
+        lambda: call(http, "queries/list-projects", {"folderId": folder}, token),
+        lambda answer: len(answer.json()["projects"]) >= timed,
+    )
+
+    assert (200, True) == (listed.status_code, len(listed.json()["projects"]) >= timed)
+
+
+async def test_list_projects_reads_its_own_folder_of_twenty(
+    report: dict[str, Any], http: httpx.AsyncClient, token_for: TokenFor
+) -> None:
+    """The listed folder holds the bench's twenty projects, whatever earlier runs created."""
+    token = await token_for("admin@acme")
+
+    listed = await call(
+        http, "queries/list-projects", {"folderId": report["run"]["listFolderId"]}, token
+    )
+
+    assert (20, 20) == (report["run"]["listedProjects"], len(listed.json()["projects"]))
