@@ -32,12 +32,14 @@ _log = get_logger("ossature.projections")
 async def apply_batch(conn: Any, projection: Projection, envelopes: Sequence[Envelope]) -> int:
     """Apply the envelopes past the checkpoint, then move it; the number applied."""
     checkpoint = await read_checkpoint(conn, projection.name)
-    applied = 0
+    applied, tenant = 0, None
     for envelope in envelopes:
         if envelope.position <= checkpoint:
             continue
         if projection.handles(envelope):
-            await set_tenant(conn, envelope.tenant_id)
+            if envelope.tenant_id != tenant:  # one round trip per run of a tenant's events
+                tenant = envelope.tenant_id
+                await set_tenant(conn, tenant)
             await projection.apply(conn, envelope)
             applied += 1
         checkpoint = envelope.position
