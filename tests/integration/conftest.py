@@ -14,7 +14,9 @@ import pytest
 
 from ossature.kernel.config import Settings
 from ossature.kernel.logging import configure_logging
+from ossature.modules.analytics._locations import server_prefix
 from ossature.runtime.engines import EmbeddedEngines
+from ossature.runtime.nats_auth import NatsCredentials
 from ossature.runtime.system import Endpoints, System
 from tests.integration.support import Tenant, make_tenant
 
@@ -34,14 +36,26 @@ def endpoints(var_dir: Path) -> Iterator[Endpoints]:
         yield Endpoints(database, nats, create_database="ossature_integration")
         return
     with EmbeddedEngines(var_dir / "engines") as found:
-        yield Endpoints(found.database_url, found.nats_url, create_database="ossature_integration")
+        yield Endpoints(
+            found.database_url,
+            found.nats_url,
+            create_database="ossature_integration",
+            mqtt_url=found.mqtt_url,
+            websocket_url=found.websocket_url,
+            nats=NatsCredentials.embedded(Path(found.nats_credentials)),
+        )
 
 
 @pytest.fixture(scope="session")
 async def system(var_dir: Path, endpoints: Endpoints) -> AsyncIterator[System]:
     configure_logging("json", "warning")
+    sources = f"{var_dir / 'sources'}/,{server_prefix(endpoints.owner_database_url)}"
     settings = Settings.from_env(
-        {"OSSATURE_VAR_DIR": str(var_dir), "OSSATURE_DEMO_PASSWORD": "correct horse battery"}
+        {
+            "OSSATURE_VAR_DIR": str(var_dir),
+            "OSSATURE_DEMO_PASSWORD": "correct horse battery",
+            "OSSATURE_ANALYTICS_ALLOWED_LOCATIONS": sources,
+        }
     )
     running = System(settings, endpoints)
     await running.start()

@@ -19,9 +19,10 @@ import pytest
 
 import ossature
 from ossature.runtime.engines import EmbeddedEngines, EngineEndpoints, EngineError
+from ossature.runtime.nats_auth import NatsCredentials
 
 MQTT_CONNECT = b"\x10\x0e\x00\x04MQTT\x04\x02\x00\x3c\x00\x02t1"  # MQTT 3.1.1, client "t1"
-MQTT_CONNACK_ACCEPTED = b"\x20\x02\x00\x00"
+MQTT_CONNACK_NOT_AUTHORIZED = b"\x20\x02\x00\x05"
 CHILD_OWNER = """
 import pathlib, sys
 from ossature.runtime.engines import EmbeddedEngines
@@ -56,19 +57,26 @@ def test_postgres_accepts_at_least_200_connections(endpoints: EngineEndpoints) -
 def test_jetstream_drops_a_repeated_message_id(endpoints: EngineEndpoints) -> None:
     """Publishing twice with one Nats-Msg-Id stores one message and flags the repeat."""
     # when
-    duplicates, stored = asyncio.run(publish_twice(endpoints.nats_url))
+    duplicates, stored = asyncio.run(publish_twice(endpoints))
     # then
     assert (duplicates, stored) == ([None, True], 1)
 
 
-def test_mqtt_listener_accepts_a_connection(endpoints: EngineEndpoints) -> None:
-    """An MQTT 3.1.1 client connecting to the MQTT port is accepted."""
+def test_mqtt_listener_refuses_a_client_without_a_token(endpoints: EngineEndpoints) -> None:
+    """The MQTT port answers an MQTT 3.1.1 CONNECT without credentials: not authorized."""
     # when
     with connect(endpoints.mqtt_url) as client:
         client.sendall(MQTT_CONNECT)
         reply = client.recv(4)
     # then
-    assert reply == MQTT_CONNACK_ACCEPTED
+    assert reply == MQTT_CONNACK_NOT_AUTHORIZED
+
+
+def test_nats_refuses_a_connection_without_credentials(endpoints: EngineEndpoints) -> None:
+    """Without the services' nkey, a NATS client goes through the callout and is refused."""
+    # when
+    with pytest.raises(nats.errors.Error, match="Authorization Violation"):
+        asyncio.run(nats.connect(endpoints.nats_url, allow_reconnect=False, connect_timeout=5))
 
 
 def test_websocket_listener_upgrades_at_the_mqtt_path(endpoints: EngineEndpoints) -> None:
@@ -151,8 +159,9 @@ async def fetch(database_url: str, *queries: str) -> list[object]:
         await connection.close()
 
 
-async def publish_twice(nats_url: str) -> tuple[list[bool | None], int]:
-    client = await nats.connect(nats_url)
+async def publish_twice(endpoints: EngineEndpoints) -> tuple[list[bool | None], int]:
+    credentials = NatsCredentials.embedded(pathlib.Path(endpoints.nats_credentials))
+    client = await nats.connect(endpoints.nats_url, **credentials.service.connect_options())
     try:
         jetstream = client.jetstream()
         await jetstream.add_stream(name="ENGINES", subjects=["engines.>"])

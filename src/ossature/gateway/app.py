@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import msgspec
@@ -14,7 +14,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ossature.gateway.auth import Authenticator
+from ossature.gateway.charts import login_chart_page
 from ossature.gateway.context import build_context
+from ossature.gateway.discovery import configuration_endpoint
 from ossature.gateway.openapi import openapi
 from ossature.gateway.problems import problem
 from ossature.kernel.context import Context
@@ -202,9 +204,12 @@ def build_context_safely(request: Request) -> Context:
 
 
 def build_gateway(
-    pipeline: Pipeline, auth: Authenticator, ready: Callable[[], Awaitable[bool]]
+    pipeline: Pipeline,
+    auth: Authenticator,
+    ready: Callable[[], Awaitable[bool]],
+    mqtt: Mapping[str, Any] | None = None,
 ) -> Starlette:
-    """The ASGI application."""
+    """The ASGI application; `mqtt` is what the discovery document says about server push."""
     gateway = Gateway(pipeline, auth, ready)
     routes = [
         Route("/commands/{name}", gateway.one, methods=["POST"]),
@@ -212,6 +217,8 @@ def build_gateway(
         Route("/commands", gateway.batch, methods=["POST"]),
         Route("/queries", gateway.batch, methods=["POST"]),
         Route("/.well-known/jwks.json", gateway.jwks, methods=["GET"]),
+        Route("/analytics/logins", login_chart_page(gateway), methods=["GET"]),
+        Route("/.well-known/ossature-configuration", configuration_endpoint(mqtt), methods=["GET"]),
         Route("/health/live", gateway.live, methods=["GET"]),
         Route("/health/ready", gateway.health_ready, methods=["GET"]),
         Route("/metrics", gateway.metrics, methods=["GET"]),

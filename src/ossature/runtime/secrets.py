@@ -22,6 +22,8 @@ class Secrets:
     app_db_password: str
     relay_db_password: str
     demo_password: str
+    analytics_location_key: bytes = b""
+    analytics_email_salt: bytes = b""
 
 
 def _read_or_make(path: Path, make: str) -> str:
@@ -65,4 +67,10 @@ def load_secrets(folder: Path, demo_password: str | None = None) -> Secrets:
         relay_db_password=_read_or_make(folder / "relay-db-password", secrets.token_urlsafe(24)),
         demo_password=demo_password
         or _read_or_make(folder / "demo-password", secrets.token_urlsafe(12)),
+        analytics_location_key=bytes.fromhex(
+            _read_or_make(folder / "analytics-location-key", secrets.token_hex(32))
+        ),
+        analytics_email_salt=bytes.fromhex(
+            _read_or_make(folder / "analytics-email-salt", secrets.token_hex(32))
+        ),
     )

@@ -21,12 +21,17 @@ from ossature.kernel.logging import get_logger
 from ossature.kernel.relay import Relay, ensure_event_stream
 from ossature.modules.access._decide import AccessPolicy
 from ossature.modules.access.service import AccessService
+from ossature.modules.analytics.service import LoginSources
 from ossature.modules.audit.writer import AuditWriter
 from ossature.modules.identity._passwords import PasswordHasher
 from ossature.modules.identity.service import IdentityService
+from ossature.modules.notifications.stream import ensure_notification_stream
 from ossature.runtime.application import Application
 from ossature.runtime.migrate import database_url_for, ensure_database, migrate
+from ossature.runtime.nats_auth import NatsCredentials, service_options
 from ossature.runtime.pipeline import Pipeline
+from ossature.runtime.push import mqtt_discovery, push_workers
+from ossature.runtime.scheduler import Scheduler
 from ossature.runtime.secrets import Secrets, load_secrets
 
 __all__ = ["Endpoints", "System"]
@@ -43,6 +48,7 @@ class Endpoints:
     create_database: str | None = "ossature"
     mqtt_url: str | None = None
     websocket_url: str | None = None
+    nats: NatsCredentials | None = None  # None: the open account, and no auth callout served
 
 
 @dataclass
@@ -60,6 +66,7 @@ class System:
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     audit: AuditWriter | None = None
+    notifier: Any = None
 
     async def start(self, workers: bool = True) -> None:
         """Connect, migrate and start the workers."""
@@ -82,9 +89,13 @@ class System:
             max_size=2 + len(self.app.async_projections),  # LISTEN, the relay, each projection
         )
         self.nc = await nats.connect(
-            self.endpoints.nats_url, name="ossature", max_reconnect_attempts=-1
+            self.endpoints.nats_url,
+            name="ossature",
+            max_reconnect_attempts=-1,
+            **service_options(self.endpoints.nats),
         )
         await ensure_event_stream(self.nc.jetstream())
+        await ensure_notification_stream(self.nc.jetstream())
         self.pipeline = self._pipeline(self.db, self.secrets)
         if workers:
             self._start_workers()
@@ -101,6 +112,12 @@ class System:
         self.audit = AuditWriter(db)
         access = AccessService(AccessPolicy.builtin(), db)
         services: dict[type, object] = {IdentityService: identity, Catalogs: self.app.catalogs()}
+        services[LoginSources] = LoginSources.of(
+            self.settings.analytics_allowed_locations,
+            secrets.analytics_location_key,
+            secrets.analytics_email_salt,
+            self.settings.var_dir,
+        )
         return Pipeline(self.app, db, access, self.audit, services)
 
     def _start_workers(self) -> None:
@@ -108,10 +125,13 @@ class System:
         js = self.nc.jetstream()
         self._spawn(Relay(self.relay_db, js, EventStore()).run(self.stopping))
         for projection in self.app.async_projections:
-            self._spawn(
-                ProjectionRunner(self.db, self.relay_db, js, projection).run(self.stopping)
-            )
+            self._spawn(ProjectionRunner(self.db, self.relay_db, js, projection).run(self.stopping))
         self._spawn(self.audit.run(self.stopping))
+        self.notifier, push = push_workers(self)
+        for work in push:
+            self._spawn(work)
+        assert self.pipeline is not None
+        self._spawn(Scheduler(self.db, self.pipeline).run(self.stopping))
 
     def _spawn(self, work: Any) -> None:
         self.tasks.append(asyncio.create_task(work))
@@ -131,7 +151,8 @@ class System:
     def asgi(self) -> Any:
         """The gateway's ASGI application."""
         assert self.pipeline and self.secrets and self.db
-        return build_gateway(self.pipeline, Authenticator(self.secrets.keys, self.db), self.ready)
+        auth = Authenticator(self.secrets.keys, self.db)
+        return build_gateway(self.pipeline, auth, self.ready, mqtt_discovery(self.endpoints))
 
     async def serve(self, host: str, port: int) -> None:
         """Serve HTTP until a signal asks to stop."""

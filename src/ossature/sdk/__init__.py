@@ -2,6 +2,7 @@
 
 from ossature.sdk._client import Client
 from ossature.sdk._errors import OssatureError, backoff_delay, error_from_problem, should_retry
+from ossature.sdk._push import Notification, Subscription, TokenProvider
 from ossature.sdk._types import (
     CallOptions,
     Invocation,
@@ -16,9 +17,12 @@ __all__ = [
     "Client",
     "Invocation",
     "Json",
+    "Notification",
     "OssatureError",
     "Outcome",
     "Session",
+    "Subscription",
+    "TokenProvider",
     "backoff_delay",
     "error_from_problem",
     "new_ulid",

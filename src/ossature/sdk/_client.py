@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import time
 from collections.abc import Sequence
 from datetime import date
 from types import TracebackType
@@ -19,6 +20,7 @@ from ossature.sdk._errors import (
     network_error,
     should_retry,
 )
+from ossature.sdk._push import Subscription, TokenProvider, token_claims
 from ossature.sdk._types import (
     CallOptions,
     Invocation,
@@ -51,6 +53,8 @@ class Client:
         self.last_trace_id: str | None = None
         self._http = httpx.AsyncClient(base_url=base_url, transport=transport, timeout=timeout)
         self._owns_http = True
+        self._credentials: tuple[str, str, str] | None = None  # kept by log_in, to log in again
+        self._discovery: Json | None = None
 
     async def __aenter__(self) -> Client:
         return self
@@ -68,7 +72,7 @@ class Client:
     def with_token(self, token: str | None) -> Client:
         """Another identity sharing this client's pool; closing it leaves the pool open."""
         clone = copy.copy(self)
-        clone.token, clone._owns_http = token, False
+        clone.token, clone._owns_http, clone._credentials = token, False, None
         clone.last_invocation_id = clone.last_trace_id = None
         return clone
 
@@ -157,6 +161,42 @@ class Client:
         self.last_invocation_id = response.headers.get("X-Invocation-Id")
         self.last_trace_id = response.headers.get("X-Trace-Id")
 
+    # Server push.
+
+    async def configuration(self) -> Json:
+        """The server's discovery document (`/.well-known/ossature-configuration`), fetched once."""
+        if self._discovery is None:
+            response = await self.get("/.well-known/ossature-configuration")
+            if not response.is_success:
+                raise error_from_problem(response.status_code, _decoded(response))
+            self._discovery = _json_object(response)
+        return self._discovery
+
+    async def access_token(self, margin: float = 30.0) -> str:
+        """A token valid for `margin` seconds more: the current one, or a fresh log-in's.
+
+        Logging in again needs the credentials of this client's `log_in`; without them an
+        expiring token is returned as it is (the server will refuse it once expired).
+        """
+        if self.token and token_claims(self.token).get("exp", 0) - time.time() > margin:
+            return self.token
+        if self._credentials is not None:
+            await self.log_in(*self._credentials)
+        if not self.token:
+            raise OssatureError(401, "errors.unauthenticated", {"reason": "no token"})
+        return self.token
+
+    def subscribe(
+        self, token: TokenProvider | None = None, *, websocket: bool = False
+    ) -> Subscription:
+        """This user's notifications, as an async iterator (and an async context manager).
+
+        `token` gives a valid access token at each (re)connection; by default the client's
+        own, renewed by logging in again when it expires. `websocket` connects over MQTT
+        over WebSocket, as a browser would.
+        """
+        return Subscription(self.configuration, token or self.access_token, websocket=websocket)
+
     # Thin typed calls, one per name in the contract.
 
     async def log_in(self, tenant: str, email: str, password: str) -> Session:
@@ -164,13 +204,13 @@ class Client:
         self.token = None  # log-in is public; a stale token must not get in its way
         body = {"tenant": tenant, "email": email, "password": password}
         answer = await self.command("log-in", body)
-        self.token = answer["accessToken"]
+        self.token, self._credentials = answer["accessToken"], (tenant, email, password)
         return Session(answer["accessToken"], answer["expiresAt"], answer["sessionId"])
 
     async def log_out(self) -> None:
         """End the session on the server and forget the token."""
         await self.command("log-out", {})
-        self.token = None
+        self.token, self._credentials = None, None
 
     async def create_folder(self, parent_id: str, name: str, **options: Unpack[CallOptions]) -> str:
         answer = await self.command(

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ossature.kernel.context import Context
 from ossature.kernel.database import Database
 from ossature.kernel.errors import Denied, Unauthenticated
 from ossature.kernel.module import Anyone, AnyScope, AtFolder, Authorization, Public
-from ossature.modules.access._decide import AccessPolicy
+from ossature.modules.access._decide import AccessPolicy, GrantLike
 from ossature.modules.tenancy.errors import FolderNotFound
 from ossature.modules.tenancy.projections import chain_of, folder_chains
 
@@ -66,3 +66,33 @@ class AccessService:
 
     async def allows_anywhere(self, ctx: Context, action: str, folders: Sequence[str]) -> bool:
         return ctx.access is not None and self.policy.allows(ctx.access.grants, action, folders)
+
+    async def audience(
+        self,
+        ctx: Context,
+        rule: Authorization,
+        payload: Any,
+        deps: Any,
+        principals: Mapping[str, Sequence[GrantLike]],
+    ) -> frozenset[str]:
+        """The principals (id → grants) whom `rule` admits for `payload`: `authorize`, for many.
+
+        The folder is resolved once, in `ctx`'s tenant; principals holding the same grants
+        share one decision.
+        """
+        if isinstance(rule, Public | Anyone):
+            return frozenset(principals)
+        chain = None
+        if isinstance(rule, AtFolder):
+            chain = await self.chain(ctx, await rule.folder_of(ctx, payload, deps))
+        decided: dict[tuple[tuple[str, str], ...], bool] = {}
+        for grants in principals.values():
+            key = tuple(sorted((grant.role, grant.folder_id) for grant in grants))
+            if key not in decided:
+                scope = chain if chain is not None else [folder for _, folder in key]
+                decided[key] = self.policy.allows(grants, rule.action, scope)
+        return frozenset(
+            principal
+            for principal, grants in principals.items()
+            if decided[tuple(sorted((grant.role, grant.folder_id) for grant in grants))]
+        )

@@ -1,15 +1,45 @@
-"""Analytics: timeseries derived from events (logins per day)."""
+"""Analytics, the platform's data-engineering module: logins per day from Ossature's own
+events and from the databases of other applications, extracted on a schedule."""
 
 from pathlib import Path
 
-from ossature.kernel.module import AnyScope, Module, QuerySpec
-from ossature.modules.analytics.projections import LOGINS_PER_DAY
-from ossature.modules.analytics.queries import CountLoginsPerDay, count_logins_per_day
+from ossature.kernel.module import AnyScope, AtFolder, CommandSpec, Module, QuerySpec
+from ossature.modules.analytics.commands import (
+    ConfigureLoginSource,
+    RunLoginExtract,
+    configure_login_source,
+    run_login_extract,
+    tenant_root,
+)
+from ossature.modules.analytics.events import LoginSourceConfigured
+from ossature.modules.analytics.projections import LOGIN_SOURCES, LOGINS_PER_DAY
+from ossature.modules.analytics.queries import (
+    CountLoginsPerDay,
+    CountSourceLoginsPerDay,
+    ListLoginSources,
+    count_logins_per_day,
+    count_source_logins_per_day,
+    list_login_sources,
+)
 
 __all__ = ["MODULE"]
 
 MODULE = Module(
     name="analytics",
+    commands=[
+        CommandSpec(
+            "configure-login-source",
+            ConfigureLoginSource,
+            configure_login_source,
+            AtFolder("analytics.configure", tenant_root),
+        ),
+        CommandSpec(
+            "run-login-extract",
+            RunLoginExtract,
+            run_login_extract,
+            AtFolder("analytics.extract", tenant_root),
+        ),
+    ],
     queries=[
         QuerySpec(
             "count-logins-per-day",
@@ -17,7 +47,17 @@ MODULE = Module(
             count_logins_per_day,
             AnyScope("analytics.read"),
         ),
+        QuerySpec(
+            "count-source-logins-per-day",
+            CountSourceLoginsPerDay,
+            count_source_logins_per_day,
+            AnyScope("analytics.read"),
+        ),
+        QuerySpec(
+            "list-login-sources", ListLoginSources, list_login_sources, AnyScope("analytics.read")
+        ),
     ],
-    projections=[LOGINS_PER_DAY],
+    events=[LoginSourceConfigured],
+    projections=[LOGINS_PER_DAY, LOGIN_SOURCES],
     root=Path(__file__).parent,
 )

@@ -14,6 +14,7 @@ from ossature.modules.projects.commands import (
     rename_project,
 )
 from ossature.modules.projects.events import ProjectArchived, ProjectCreated, ProjectRenamed
+from ossature.modules.projects.notices import NOTICES
 from ossature.modules.projects.projections import CATALOG
 from ossature.modules.projects.queries import (
     GetProject,
@@ -62,5 +63,6 @@ MODULE = Module(
     ],
     events=[ProjectCreated, ProjectRenamed, ProjectArchived],
     projections=[CATALOG],
+    notices=NOTICES,
     root=Path(__file__).parent,
 )

@@ -1,0 +1,101 @@
+"""Commands of the analytics module: configure a login source, run its extract now."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from ossature.kernel.context import Context
+from ossature.kernel.deps import Deps
+from ossature.kernel.messages import Event, Payload
+from ossature.modules.analytics._sealing import UnsealableLocation
+from ossature.modules.analytics.errors import ReservedSourceName
+from ossature.modules.analytics.events import LoginSourceConfigured
+from ossature.modules.analytics.schedule import check_schedule
+from ossature.modules.analytics.service import LoginSources
+from ossature.modules.analytics.state import LoginSource, replay, source_stream
+
+__all__ = [
+    "OWN_LOGINS",
+    "ConfigureLoginSource",
+    "RunLoginExtract",
+    "configure_login_source",
+    "decide_configure",
+    "run_login_extract",
+    "tenant_root",
+]
+
+OWN_LOGINS = "ossature"
+"""The reserved source name of Ossature's own `user-logged-in` events."""
+
+SourceName = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
+
+
+class ConfigureLoginSource(Payload, frozen=True):
+    name: SourceName
+    kind: Literal["sqlite", "postgresql"]
+    location: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+    schedule: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+
+
+class RunLoginExtract(Payload, frozen=True):
+    source: SourceName
+
+
+def decide_configure(
+    current: LoginSource | None, cmd: ConfigureLoginSource, sealed: str, same_location: bool
+) -> list[Event]:
+    """A reserved name or a schedule that never occurs is refused; the same settings append nothing."""
+    if cmd.name == OWN_LOGINS:
+        raise ReservedSourceName({"name": cmd.name})
+    check_schedule(cmd.schedule)
+    unchanged = current is not None and same_location and current.kind == cmd.kind
+    if unchanged and current is not None and current.schedule == cmd.schedule:
+        return []
+    return [
+        LoginSourceConfigured(
+            source_name=cmd.name, kind=cmd.kind, sealed_location=sealed, schedule=cmd.schedule
+        )
+    ]
+
+
+def _same_location(
+    sources: LoginSources, tenant_id: str, current: LoginSource | None, location: str
+) -> bool:
+    if current is None:
+        return False
+    try:
+        return sources.sealer.open(tenant_id, current.name, current.sealed_location) == location
+    except UnsealableLocation:
+        return False
+
+
+async def configure_login_source(
+    ctx: Context, cmd: ConfigureLoginSource, deps: Deps
+) -> dict[str, Any]:
+    assert ctx.tenant_id is not None
+    sources = deps.get(LoginSources)
+    sources.allowed.check(cmd.kind, cmd.location)
+    stream = await deps.uow.load(source_stream(ctx.tenant_id, cmd.name))
+    current = replay(stream.envelopes)
+    same = _same_location(sources, ctx.tenant_id, current, cmd.location)
+    sealed = sources.sealer.seal(ctx.tenant_id, cmd.name, cmd.location)
+    events = decide_configure(current, cmd, sealed, same)
+    deps.uow.append("login-source", stream.stream_id, stream.version, events)
+    return {"source": cmd.name, "version": stream.version + len(events)}
+
+
+async def run_login_extract(ctx: Context, cmd: RunLoginExtract, deps: Deps) -> dict[str, Any]:
+    assert ctx.tenant_id is not None
+    appended = await deps.get(LoginSources).extract(deps.db, ctx.tenant_id, cmd.source, deps.now)
+    return {"source": cmd.source, "appended": appended}
+
+
+async def tenant_root(ctx: Context, payload: Any, deps: Deps) -> str:
+    """The actor's tenant's root folder: the scope of tenant-wide settings."""
+    async with deps.db.transaction(ctx.tenant_id, readonly=True) as conn:
+        root = await conn.fetchval(
+            "select root_folder_id from tenants where tenant_id = $1", ctx.tenant_id
+        )
+    return str(root or "")

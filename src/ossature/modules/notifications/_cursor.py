@@ -1,0 +1,29 @@
+"""The notifier's cursor: the last event stream sequence it has notified, kept in PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["advance_cursor", "read_cursor"]
+
+
+async def read_cursor(conn: Any, name: str, *, lock: bool = True) -> int:
+    """The stream sequence notifier `name` has reached; locked for the transaction when `lock`."""
+    await conn.execute(
+        "insert into notifier_cursors (name) values ($1) on conflict do nothing", name
+    )
+    suffix = " for update" if lock else ""
+    return int(
+        await conn.fetchval(
+            f"select stream_sequence from notifier_cursors where name = $1{suffix}", name
+        )
+    )
+
+
+async def advance_cursor(conn: Any, name: str, sequence: int) -> None:
+    """Record that notifier `name` has notified every event up to stream sequence `sequence`."""
+    await conn.execute(
+        "update notifier_cursors set stream_sequence = $2, updated_at = now() where name = $1",
+        name,
+        sequence,
+    )

@@ -1,0 +1,211 @@
+"""The notifier: a durable event processor telling every user who may see an entity what happened.
+
+For each event a module declared a `Notice` for, it asks the notice's audience query's
+authorization rule (the one guarding, say, `get-project`) which accounts of the tenant it
+admits, and publishes one notification per account to the JetStream stream
+OSSATURE_NOTIFICATIONS with `Nats-Msg-Id` = `<event id>:<account id>`. The stream
+deduplicates and republishes each stored message to the user's topic
+`tenants.<tenant>.users.<account>.notifications`: a repeat is not stored, so it is
+never republished.
+
+Exactly once per event and recipient: the cursor moves in PostgreSQL after the batch is
+published, and a notifier killed midway republishes its batch from the cursor; JetStream
+drops the repeats within DUPLICATE_WINDOW. An event older than STALE_AFTER
+(well inside that window) is not notified at all, so that no restart, however late,
+can publish twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import msgspec
+from nats.errors import TimeoutError as NatsTimeout
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+
+from ossature.kernel.context import Actor
+from ossature.kernel.database import Database, InvocationDatabase
+from ossature.kernel.deps import Deps
+from ossature.kernel.errors import DomainError
+from ossature.kernel.eventstore import EventStore
+from ossature.kernel.logging import get_logger
+from ossature.kernel.messages import Envelope
+from ossature.kernel.module import Module, QuerySpec
+from ossature.kernel.notice import Notice
+from ossature.kernel.relay import EVENT_STREAM, EVENT_SUBJECTS
+from ossature.kernel.unit_of_work import UnitOfWork
+from ossature.modules.access.service import AccessService
+from ossature.modules.notifications._audience import Directory
+from ossature.modules.notifications._cursor import advance_cursor, read_cursor
+from ossature.modules.notifications.message import Delivery, Entity, Notification
+from ossature.modules.notifications.topics import DUPLICATE_WINDOW, NOTIFICATION_STREAM
+
+__all__ = ["STALE_AFTER", "Notifier", "is_stale"]
+
+STALE_AFTER = timedelta(seconds=DUPLICATE_WINDOW - 5 * 60)
+_decoder = msgspec.json.Decoder(Envelope)
+_encoder = msgspec.json.Encoder()
+_log = get_logger("ossature.notifier")
+Published = Callable[[Delivery, bool], Awaitable[None]]
+
+
+def is_stale(envelope: Envelope, now: datetime) -> bool:
+    """True when the event is too old to notify: a repeat might fall outside the dedup window."""
+    return now - envelope.occurred_at > STALE_AFTER
+
+
+async def _nothing(delivery: Delivery, duplicate: bool) -> None:
+    return None
+
+
+class Notifier:
+    """Follows the event stream from its cursor in PostgreSQL, notifying as it goes, until stopped.
+
+    It reads with an ephemeral consumer that starts right after the cursor, and starts a
+    new one from the cursor after any failure. (A durable consumer would redeliver a dead
+    worker's messages after newer ones, which a cursor that only moves forward would then
+    skip.) Several notifiers may run: the cursor's row lock lets one notify a given batch,
+    and the others skip it. `on_published(delivery, duplicate)` runs after each publish,
+    `duplicate` when JetStream dropped it as a repeat (a seam for tests that kill the
+    notifier midway).
+    """
+
+    name = "notifier"
+
+    def __init__(
+        self,
+        db: Database,
+        js: Any,
+        modules: Sequence[Module],
+        access: AccessService,
+        services: Mapping[type, object],
+        *,
+        batch: int = 200,
+        on_published: Published = _nothing,
+    ) -> None:
+        self.db, self.js, self.access, self.services = db, js, access, services
+        self.modules = tuple(modules)
+        self.notices = {n.event_type: n for m in modules for n in m.notices}
+        self.queries = {q.name: q for m in modules for q in m.queries}
+        self.batch, self.on_published = batch, on_published
+        self.store = EventStore()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Follow the event stream until `stop` is set, starting again from the cursor on failure."""
+        while not stop.is_set():
+            try:
+                await self._follow(stop)
+            except Exception:
+                _log.exception("notifier.failed")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=1.0)
+
+    async def _follow(self, stop: asyncio.Event) -> None:
+        subscription = await self.subscribe(await self.position())
+        try:
+            while not stop.is_set():
+                try:
+                    messages = await subscription.fetch(self.batch, timeout=0.5)
+                except (TimeoutError, NatsTimeout):
+                    continue
+                await self.handle(messages)
+        finally:
+            with contextlib.suppress(Exception):
+                await subscription.unsubscribe()
+
+    async def position(self) -> int:
+        """The stream sequence of the last event notified."""
+        async with self.db.transaction(None) as conn:
+            return await read_cursor(conn, self.name, lock=False)
+
+    async def subscribe(self, after: int) -> Any:
+        """An ephemeral pull consumer of the event stream, from the event after `after`."""
+        start: dict[str, Any] = {"deliver_policy": DeliverPolicy.ALL}
+        if after > 0:
+            start = {"deliver_policy": DeliverPolicy.BY_START_SEQUENCE, "opt_start_seq": after + 1}
+        config = ConsumerConfig(ack_policy=AckPolicy.NONE, inactive_threshold=30.0, **start)
+        return await self.js.pull_subscribe(EVENT_SUBJECTS, stream=EVENT_STREAM, config=config)
+
+    async def handle(self, messages: Sequence[Any]) -> None:
+        """Notify the messages past the cursor, then move the cursor, in one transaction."""
+        batch = [(m.metadata.sequence.stream, _decoder.decode(m.data)) for m in messages]
+        async with self.db.transaction(None) as conn:
+            cursor = await read_cursor(conn, self.name)
+            view = InvocationDatabase(self.db.pool, conn, None)
+            directory = Directory(view)
+            for sequence, envelope in batch:
+                if sequence <= cursor:
+                    continue
+                await self._publish(await self.deliveries(view, directory, envelope))
+                cursor = sequence
+            await advance_cursor(conn, self.name, cursor)
+
+    async def deliveries(
+        self, db: Database, directory: Directory, envelope: Envelope
+    ) -> list[Delivery]:
+        """One delivery per account that may see the event's entity; none for a stale event."""
+        notice = self.notices.get(envelope.event_type)
+        if notice is None or is_stale(envelope, datetime.now(UTC)):
+            return []
+        deps = self._deps(db, envelope)
+        try:
+            audience = await self._audience(deps, directory, notice, envelope)
+            params = await notice.params(envelope, deps)
+        except DomainError as error:  # the entity is gone or unreadable: nobody to tell
+            _log.warning("notifier.no-audience", event_id=envelope.event_id, key=error.key)
+            return []
+        actor = await directory.actor_name(envelope)
+        notification = _notification(notice, envelope, {"actorName": actor, **params})
+        return [Delivery(envelope.tenant_id, account, notification) for account in audience]
+
+    async def _audience(
+        self, deps: Deps, directory: Directory, notice: Notice, envelope: Envelope
+    ) -> list[str]:
+        """The accounts that the audience query's own authorization rule admits."""
+        spec: QuerySpec = self.queries[notice.audience]
+        payload = msgspec.convert(dict(notice.audience_payload(envelope)), spec.payload)
+        principals = await directory.principals(envelope.tenant_id)
+        access = self.access.on(deps.db)
+        ctx = deps.uow.ctx
+        return sorted(await access.audience(ctx, spec.authorization, payload, deps, principals))
+
+    def _deps(self, db: Database, envelope: Envelope) -> Deps:
+        """What the notice's rule and parameters read through: the tenant, as the notifier."""
+        ctx = envelope.context.fork().acting_as(_notifier_actor(envelope.tenant_id))
+        uow = UnitOfWork(db, self.store, ctx)
+        now = datetime.now(UTC)
+        return Deps(db, self.store, uow, now, _log, self.access.on(db), self.services)
+
+    async def _publish(self, deliveries: Iterable[Delivery]) -> None:
+        await asyncio.gather(*(self._publish_one(delivery) for delivery in deliveries))
+
+    async def _publish_one(self, delivery: Delivery) -> None:
+        ack = await self.js.publish(
+            delivery.subject,
+            _encoder.encode(delivery.notification),
+            stream=NOTIFICATION_STREAM,
+            headers={"Nats-Msg-Id": delivery.message_id},
+        )
+        await self.on_published(delivery, bool(ack.duplicate))
+
+
+def _notifier_actor(tenant_id: str) -> Actor:
+    return Actor(account_id="notifier", kind="service", tenant_id=tenant_id, mechanism="internal")
+
+
+def _notification(notice: Notice, envelope: Envelope, params: Mapping[str, Any]) -> Notification:
+    actor = envelope.context.access
+    return Notification(
+        message_key=notice.message_key,
+        params=dict(params),
+        entity=Entity(type=envelope.stream_type, id=envelope.stream_id),
+        event_id=envelope.event_id,
+        event_type=envelope.event_type,
+        occurred_at=envelope.occurred_at,
+        actor_id=actor.account_id if actor else None,
+        trace=envelope.context.trace,
+    )

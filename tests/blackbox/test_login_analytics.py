@@ -1,0 +1,155 @@
+"""Logins per day from a Django-like application, end to end over HTTP and the CLI."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from PIL import Image
+
+from tests.blackbox._api import System, TokenFor, call
+from tests.integration._django import SqliteApp
+from tests.integration.analytics_support import at
+
+SPAN = {"from": "2026-03-01", "to": "2026-03-04"}
+_POINT = re.compile(r'data-source="([^"]+)" data-day="([^"]+)" data-count="(\d+)"')
+
+
+def _ossature(system: System, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m ossature ARGS` on the running system's var directory (it attaches)."""
+    env = {**os.environ, "OSSATURE_VAR_DIR": str(system.var_dir), "OSSATURE_LOG_FORMAT": "json"}
+    env = {k: v for k, v in env.items() if k not in {"OSSATURE_DATABASE_URL", "OSSATURE_NATS_URL"}}
+    return subprocess.run(
+        [sys.executable, "-m", "ossature", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def app(system: System) -> SqliteApp:
+    """A Django-like app in the default allowed directory: two users logged in on March 1st."""
+    made = SqliteApp(system.var_dir / "sources" / "crm-location-marker.sqlite3")
+    for n, email in enumerate(("ann@app.test", "bob@app.test")):
+        made.add_user(email)
+        made.log_in(email, at(1, 8 + n))
+    return made
+
+
+@pytest.fixture(scope="module")
+async def token(token_for: TokenFor) -> str:
+    return await token_for("admin@acme")
+
+
+@pytest.fixture(scope="module")
+async def configured(http: httpx.AsyncClient, token: str, app: SqliteApp) -> int:
+    """The source `crm` configured by acme's admin and extracted once: the logins appended."""
+    payload = {"name": "crm", "kind": "sqlite", "location": str(app.path), "schedule": "0 3 * * *"}
+    assert 200 == (await call(http, "commands/configure-login-source", payload, token)).status_code
+    ran = await call(http, "commands/run-login-extract", {"source": "crm"}, token)
+    assert 200 == ran.status_code, ran.text
+    return int(ran.json()["appended"])
+
+
+async def test_an_extract_over_http_answers_the_daily_series(
+    http: httpx.AsyncClient, token: str, configured: int
+) -> None:
+    """Two users logged in on March 1st: two logins appended, then a series with 2 on that day."""
+    answer = await call(
+        http, "queries/count-source-logins-per-day", {"source": "crm", **SPAN}, token
+    )
+    assert 2 == configured
+    assert [2, 0, 0, 0] == [p["count"] for p in answer.json()["series"]]
+
+
+async def test_the_page_holds_the_data_points(
+    http: httpx.AsyncClient, token: str, configured: int
+) -> None:
+    """The chart page, fetched with a token, draws each point with its source, day and count."""
+    page = await http.get(
+        "/analytics/logins", params=SPAN, headers={"Authorization": f"Bearer {token}"}
+    )
+    points = {(s, d): int(c) for s, d, c in _POINT.findall(page.text)}
+    assert (200, "text/html") == (page.status_code, page.headers["content-type"].split(";")[0])
+    assert {("crm", "2026-03-01"): 2, ("crm", "2026-03-04"): 0} == {
+        k: v for k, v in points.items() if k[0] == "crm" and k[1] in ("2026-03-01", "2026-03-04")
+    }
+    assert {"crm", "ossature"} == {source for source, _ in points}
+
+
+async def test_the_page_without_a_token_offers_to_sign_in(http: httpx.AsyncClient) -> None:
+    """A browser's first load gets the sign-in form, which logs in with the public API."""
+    page = await http.get("/analytics/logins")
+    assert 200 == page.status_code
+    assert 'id="sign-in"' in page.text and "/commands/log-in" in page.text
+
+
+def test_the_cli_draws_a_png_that_is_not_blank(
+    system: System, configured: int, tmp_path: Path
+) -> None:
+    """`ossature analytics chart --out FILE.png` attaches to the running system and draws."""
+    out = tmp_path / "logins.png"
+    drawn = _ossature(
+        system,
+        "analytics",
+        "chart",
+        "--tenant",
+        "acme",
+        "--out",
+        str(out),
+        "--from",
+        SPAN["from"],
+        "--to",
+        SPAN["to"],
+    )
+    assert 0 == drawn.returncode, drawn.stdout + drawn.stderr
+    colours = Image.open(io.BytesIO(out.read_bytes())).convert("RGB").getcolors(maxcolors=1 << 20)
+    assert colours is not None and len(colours) > 1
+
+
+def test_the_cli_draws_an_svg_with_the_points(
+    system: System, configured: int, tmp_path: Path
+) -> None:
+    """`ossature analytics chart --out FILE.svg` writes the same points as the page."""
+    out = tmp_path / "logins.svg"
+    drawn = _ossature(
+        system,
+        "analytics",
+        "chart",
+        "--tenant",
+        "acme",
+        "--out",
+        str(out),
+        "--from",
+        SPAN["from"],
+        "--to",
+        SPAN["to"],
+        "--source",
+        "crm",
+    )
+    assert 0 == drawn.returncode, drawn.stdout + drawn.stderr
+    assert ("crm", "2026-03-01", "2") in _POINT.findall(out.read_text())
+
+
+def test_the_cli_runs_an_extract_once(system: System, app: SqliteApp, configured: int) -> None:
+    """`ossature analytics extract crm` appends the login that happened since the last run."""
+    app.log_in("ann@app.test", at(2, 9))
+    ran = _ossature(system, "analytics", "extract", "crm", "--tenant", "acme")
+    again = _ossature(system, "analytics", "extract", "crm", "--tenant", "acme")
+    assert 0 == ran.returncode, ran.stdout + ran.stderr
+    assert ("1 new logins" in ran.stdout, "0 new logins" in again.stdout) == (True, True)
+
+
+def test_the_location_is_in_no_log_line(system: System, configured: int) -> None:
+    """The server's log never names the source's file."""
+    assert "crm-location-marker" not in system.log_path.read_text()
