@@ -46,7 +46,7 @@ async def _on_system(
     settings: Settings, endpoints: Endpoints, work: Callable[[System], Awaitable[T]]
 ) -> T:
     system = System(settings, endpoints)
-    await system.start(workers=False)
+    await system.start(roles=())
     try:
         return await work(system)
     finally:

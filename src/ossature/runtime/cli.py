@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -18,11 +20,16 @@ from ossature.kernel.eventstore import EventStore
 from ossature.kernel.logging import configure_logging
 from ossature.runtime.analytics_cli import analytics_cli
 from ossature.runtime.bench import bench
-from ossature.runtime.engines import EmbeddedEngines, EngineEndpoints, running_engines
+from ossature.runtime.engines import (
+    EmbeddedEngines,
+    EngineEndpoints,
+    exit_on_termination,
+    running_engines,
+)
 from ossature.runtime.nats_auth import NatsCredentials
 from ossature.runtime.secrets import rotate_keys
 from ossature.runtime.seed import demo_accounts, seed_demo
-from ossature.runtime.system import Endpoints, System
+from ossature.runtime.system import ROLES, Endpoints, Role, System
 
 __all__ = ["main"]
 
@@ -118,8 +125,60 @@ def up(
     settings = Settings.from_env()
     settings = replace(settings, port=port or settings.port, host=host or settings.host)
     configure_logging(settings.log_format, settings.log_level)
+    exit_on_termination()  # external engines too: SIGTERM stops cleanly, with 0
     with contextlib.suppress(KeyboardInterrupt, SystemExit), engines(settings) as endpoints:
         asyncio.run(_up(settings, endpoints))
+    console.print("Ossature stopped.")
+
+
+async def _serve(settings: Settings, endpoints: Endpoints, roles: tuple[Role, ...]) -> None:
+    system = System(settings, endpoints)
+    await system.start(roles)
+    try:
+        where = f" at http://{settings.host}:{settings.port}" if "gateway" in roles else ""
+        console.print(f"[bold green]Ossature {', '.join(roles)}[/] running{where}")
+        if "gateway" in roles:
+            await system.serve(settings.host, settings.port)
+        else:
+            await _until_signalled()
+    finally:
+        await system.stop()
+
+
+async def _until_signalled() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
+
+
+@cli.command()
+def serve(
+    roles: Annotated[list[str], typer.Argument(help="gateway, worker and/or scheduler")],
+    port: int = typer.Option(
+        None, help="HTTP port of the gateway (default 8000, or OSSATURE_PORT)"
+    ),
+    host: str = typer.Option(None),
+) -> None:
+    """Run some of Ossature's roles in this process, so that each can scale out on its own.
+
+    Meant for external engines (OSSATURE_DATABASE_URL and OSSATURE_NATS_URL); without them it
+    uses the engines of an `ossature up` running on the var directory, or starts them.
+    """
+    unknown = sorted(set(roles) - set(ROLES))
+    if unknown:
+        raise typer.BadParameter(f"unknown roles {unknown}; known: {list(ROLES)}")
+    chosen = tuple(role for role in ROLES if role in roles)
+    settings = Settings.from_env()
+    settings = replace(settings, port=port or settings.port, host=host or settings.host)
+    configure_logging(settings.log_format, settings.log_level)
+    exit_on_termination()
+    with (
+        contextlib.suppress(KeyboardInterrupt, SystemExit),
+        engines(settings, attach=True) as found,
+    ):
+        asyncio.run(_serve(settings, found, chosen))
     console.print("Ossature stopped.")
 
 
@@ -144,7 +203,7 @@ async def _rebuild(settings: Settings, endpoints: Endpoints, name: str) -> int:
         raise typer.BadParameter(
             f"no projection named {name}; known: {[p.name for p in system.app.projections]}"
         )
-    await system.start(workers=False)
+    await system.start(roles=())
     try:
         owner = await Database.connect(system.owner_url, min_size=1, max_size=1)
         try:

@@ -31,7 +31,13 @@ from ossature.runtime._nats import HOST, Nats
 from ossature.runtime._postgres import Postgres
 from ossature.runtime._process import EngineError
 
-__all__ = ["EmbeddedEngines", "EngineEndpoints", "EngineError", "running_engines"]
+__all__ = [
+    "EmbeddedEngines",
+    "EngineEndpoints",
+    "EngineError",
+    "exit_on_termination",
+    "running_engines",
+]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,7 +75,7 @@ class EmbeddedEngines:
             self.stop()
             raise
         atexit.register(self.stop)
-        _exit_on_termination()
+        exit_on_termination()
         return self._endpoints
 
     def stop(self) -> None:
@@ -150,7 +156,9 @@ def _lock(var_dir: pathlib.Path) -> int:
     return descriptor
 
 
-def _exit_on_termination() -> None:
+def exit_on_termination() -> None:
+    """Make SIGTERM and SIGHUP raise SystemExit (when still at their default action), so that
+    `kill <pid>` unwinds `with` blocks and exits with 0 where SystemExit is suppressed."""
     if threading.current_thread() is not threading.main_thread():
         return
     for signum in (signal.SIGTERM, signal.SIGHUP):

@@ -17,22 +17,22 @@ __all__ = ["mqtt_discovery", "push_workers"]
 Work = Coroutine[Any, Any, None]
 
 
-def push_workers(system: System) -> tuple[Notifier, list[Work]]:
-    """The notifier and, when this process holds the responder's credentials, the auth callout."""
+def push_workers(system: System) -> tuple[Notifier, Work | None]:
+    """The notifier (a worker) and, when this process holds the responder's credentials, the
+    auth callout (run by gateways)."""
     assert system.db is not None and system.pipeline is not None and system.secrets is not None
     pipeline = system.pipeline
     notifier = Notifier(
         system.db, system.nc.jetstream(), system.app.modules, pipeline.access, pipeline.services
     )
-    works: list[Work] = [notifier.run(system.stopping)]
     credentials = system.endpoints.nats
-    if credentials is not None and credentials.auth is not None and credentials.issuer_seed:
-        callout = AuthCallout(
-            system.secrets.keys, sessions_in(system.db), credentials.issuer_seed, USERS_ACCOUNT
-        )
-        options = credentials.auth.connect_options()
-        works.append(callout.run(system.endpoints.nats_url, options, system.stopping))
-    return notifier, works
+    if credentials is None or credentials.auth is None or not credentials.issuer_seed:
+        return notifier, None
+    callout = AuthCallout(
+        system.secrets.keys, sessions_in(system.db), credentials.issuer_seed, USERS_ACCOUNT
+    )
+    options = credentials.auth.connect_options()
+    return notifier, callout.run(system.endpoints.nats_url, options, system.stopping)
 
 
 def mqtt_discovery(endpoints: Endpoints) -> dict[str, Any]:

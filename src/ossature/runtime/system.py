@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import nats
 import uvicorn
@@ -34,7 +35,10 @@ from ossature.runtime.push import mqtt_discovery, push_workers
 from ossature.runtime.scheduler import Scheduler
 from ossature.runtime.secrets import Secrets, load_secrets
 
-__all__ = ["Endpoints", "System"]
+__all__ = ["ROLES", "Endpoints", "Role", "System"]
+
+Role = Literal["gateway", "worker", "scheduler"]
+ROLES: tuple[Role, ...] = ("gateway", "worker", "scheduler")
 
 _log = get_logger("ossature.system")
 
@@ -53,7 +57,12 @@ class Endpoints:
 
 @dataclass
 class System:
-    """Every role of Ossature in one process: gateway, relay and projection workers."""
+    """Ossature's roles in one process: all of them for `up`, one each for `serve ROLE`.
+
+    - gateway: the pipeline, the audit writer, the NATS auth callout and (`serve`) HTTP;
+    - worker: the relay, the projection runners and the notifier;
+    - scheduler: the scheduled work (login extracts).
+    """
 
     settings: Settings
     endpoints: Endpoints
@@ -68,8 +77,8 @@ class System:
     audit: AuditWriter | None = None
     notifier: Any = None
 
-    async def start(self, workers: bool = True) -> None:
-        """Connect, migrate and start the workers."""
+    async def start(self, roles: Collection[Role] = ROLES) -> None:
+        """Connect, migrate and start the background work of `roles` (none: tools like rebuild)."""
         self.secrets = load_secrets(self.settings.var_dir / "secrets", self.settings.demo_password)
         owner_url = await self._database()
         passwords = {
@@ -97,8 +106,7 @@ class System:
         await ensure_event_stream(self.nc.jetstream())
         await ensure_notification_stream(self.nc.jetstream())
         self.pipeline = self._pipeline(self.db, self.secrets)
-        if workers:
-            self._start_workers()
+        self._start_roles(set(roles))
 
     async def _database(self) -> str:
         if self.endpoints.create_database is None:
@@ -120,18 +128,23 @@ class System:
         )
         return Pipeline(self.app, db, access, self.audit, services)
 
-    def _start_workers(self) -> None:
-        assert self.relay_db and self.db and self.audit
+    def _start_roles(self, roles: set[Role]) -> None:
+        assert self.relay_db and self.db and self.audit and self.pipeline
         js = self.nc.jetstream()
-        self._spawn(Relay(self.relay_db, js, EventStore()).run(self.stopping))
-        for projection in self.app.async_projections:
-            self._spawn(ProjectionRunner(self.db, self.relay_db, js, projection).run(self.stopping))
-        self._spawn(self.audit.run(self.stopping))
-        self.notifier, push = push_workers(self)
-        for work in push:
-            self._spawn(work)
-        assert self.pipeline is not None
-        self._spawn(Scheduler(self.db, self.pipeline).run(self.stopping))
+        notifier, callout = push_workers(self)
+        if "gateway" in roles:
+            self._spawn(self.audit.run(self.stopping))
+            if callout is not None:
+                self._spawn(callout)
+        if "worker" in roles:
+            self._spawn(Relay(self.relay_db, js, EventStore()).run(self.stopping))
+            for projection in self.app.async_projections:
+                runner = ProjectionRunner(self.db, self.relay_db, js, projection)
+                self._spawn(runner.run(self.stopping))
+            self.notifier = notifier
+            self._spawn(notifier.run(self.stopping))
+        if "scheduler" in roles:
+            self._spawn(Scheduler(self.db, self.pipeline).run(self.stopping))
 
     def _spawn(self, work: Any) -> None:
         self.tasks.append(asyncio.create_task(work))
