@@ -12,27 +12,31 @@ from ossature.runtime.nats_auth import USERS_ACCOUNT
 if TYPE_CHECKING:
     from ossature.runtime.system import Endpoints, System
 
-__all__ = ["mqtt_discovery", "push_workers"]
+__all__ = ["auth_callout", "mqtt_discovery", "notifier_of"]
 
 Work = Coroutine[Any, Any, None]
 
 
-def push_workers(system: System) -> tuple[Notifier, Work | None]:
-    """The notifier (a worker) and, when this process holds the responder's credentials, the
-    auth callout (run by gateways)."""
-    assert system.db is not None and system.pipeline is not None and system.secrets is not None
+def notifier_of(system: System) -> Notifier:
+    """The notifier, a worker: project notices to the users who may see the project."""
+    assert system.db is not None and system.pipeline is not None
     pipeline = system.pipeline
-    notifier = Notifier(
+    return Notifier(
         system.db, system.nc.jetstream(), system.app.modules, pipeline.access, pipeline.services
     )
+
+
+def auth_callout(system: System) -> Work | None:
+    """The auth callout's work, run by gateways; None unless this process holds its credentials."""
+    assert system.db is not None and system.secrets is not None
     credentials = system.endpoints.nats
     if credentials is None or credentials.auth is None or not credentials.issuer_seed:
-        return notifier, None
+        return None
     callout = AuthCallout(
         system.secrets.keys, sessions_in(system.db), credentials.issuer_seed, USERS_ACCOUNT
     )
     options = credentials.auth.connect_options()
-    return notifier, callout.run(system.endpoints.nats_url, options, system.stopping)
+    return callout.run(system.endpoints.nats_url, options, system.stopping)
 
 
 def mqtt_discovery(endpoints: Endpoints) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from ossature.runtime.application import Application
 from ossature.runtime.migrate import database_url_for, ensure_database, migrate
 from ossature.runtime.nats_auth import NatsCredentials, service_options
 from ossature.runtime.pipeline import Pipeline
-from ossature.runtime.push import mqtt_discovery, push_workers
+from ossature.runtime.push import auth_callout, mqtt_discovery, notifier_of
 from ossature.runtime.scheduler import Scheduler
 from ossature.runtime.secrets import Secrets, load_secrets
 
@@ -131,9 +131,9 @@ class System:
     def _start_roles(self, roles: set[Role]) -> None:
         assert self.relay_db and self.db and self.audit and self.pipeline
         js = self.nc.jetstream()
-        notifier, callout = push_workers(self)
         if "gateway" in roles:
             self._spawn(self.audit.run(self.stopping))
+            callout = auth_callout(self)
             if callout is not None:
                 self._spawn(callout)
         if "worker" in roles:
@@ -141,8 +141,8 @@ class System:
             for projection in self.app.async_projections:
                 runner = ProjectionRunner(self.db, self.relay_db, js, projection)
                 self._spawn(runner.run(self.stopping))
-            self.notifier = notifier
-            self._spawn(notifier.run(self.stopping))
+            self.notifier = notifier_of(self)
+            self._spawn(self.notifier.run(self.stopping))
         if "scheduler" in roles:
             self._spawn(Scheduler(self.db, self.pipeline).run(self.stopping))
 
