@@ -9,7 +9,7 @@ from typing import Any
 
 import asyncpg
 
-__all__ = ["Connection", "Database", "InvocationDatabase"]
+__all__ = ["Connection", "Database", "InvocationDatabase", "sql_literal"]
 
 Connection = asyncpg.Connection
 
@@ -64,10 +64,17 @@ class Database:
 
     @asynccontextmanager
     async def transaction(
-        self, tenant_id: str | None, *, readonly: bool = False
+        self, tenant_id: str | None, *, readonly: bool = False, guard: str = ""
     ) -> AsyncIterator[Any]:
-        """A transaction that sees and writes only the rows of `tenant_id` (none when None)."""
-        async with self.pool.acquire() as conn, tenant_transaction(conn, tenant_id, readonly):
+        """A transaction that sees and writes only the rows of `tenant_id` (none when None).
+
+        `guard`, one SQL statement without parameters (literals from `sql_literal`), runs in
+        the same round trip as BEGIN; when it raises, the transaction never starts.
+        """
+        async with (
+            self.pool.acquire() as conn,
+            tenant_transaction(conn, tenant_id, readonly, guard),
+        ):
             yield conn
 
     @asynccontextmanager
@@ -91,9 +98,11 @@ class InvocationDatabase(Database):
 
     @asynccontextmanager
     async def transaction(
-        self, tenant_id: str | None, *, readonly: bool = False
+        self, tenant_id: str | None, *, readonly: bool = False, guard: str = ""
     ) -> AsyncIterator[Any]:
         """The invocation's transaction, confined to `tenant_id` for the block."""
+        if guard:
+            await self.conn.execute(guard)
         if tenant_id == self.tenant_id:
             yield self.conn
             return
@@ -111,14 +120,14 @@ class InvocationDatabase(Database):
 
 @asynccontextmanager
 async def tenant_transaction(
-    conn: Any, tenant_id: str | None, readonly: bool
+    conn: Any, tenant_id: str | None, readonly: bool, guard: str = ""
 ) -> AsyncIterator[None]:
-    """BEGIN with `app.tenant_id` set, in one round trip; COMMIT, or ROLLBACK on an exception."""
+    """BEGIN with `app.tenant_id` set (and `guard` run), in one round trip; COMMIT, or ROLLBACK
+    on an exception."""
     mode = " read only" if readonly else ""
-    await conn.execute(
-        f"begin{mode}; select set_config('app.tenant_id', {_literal(tenant_id)}, true)"
-    )
+    begin = f"begin{mode}; select set_config('app.tenant_id', {sql_literal(tenant_id)}, true)"
     try:
+        await conn.execute(f"{begin}; {guard}" if guard else begin)
         yield
     except BaseException:
         with contextlib.suppress(Exception):  # a broken connection is dropped by the pool
@@ -128,11 +137,11 @@ async def tenant_transaction(
         raise RuntimeError("the transaction was aborted by an earlier error and rolled back")
 
 
-def _literal(tenant_id: str | None) -> str:
-    """`tenant_id` as an SQL string literal (standard_conforming_strings is on by default)."""
-    text = tenant_id or ""
+def sql_literal(value: str | None) -> str:
+    """`value` as an SQL string literal (standard_conforming_strings is on by default)."""
+    text = value or ""
     if "\x00" in text:
-        raise ValueError("a tenant id cannot hold NUL")
+        raise ValueError("an SQL literal cannot hold NUL")
     return "'" + text.replace("'", "''") + "'"
 
 

@@ -7,11 +7,13 @@ wraps handlers here; handlers never call it.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+import asyncpg
 import msgspec
 from prometheus_client import Histogram
 
@@ -26,7 +28,7 @@ from ossature.kernel.unit_of_work import UnitOfWork
 from ossature.modules.access.service import AccessService
 from ossature.modules.audit.writer import AuditEntry, AuditWriter
 from ossature.modules.identity.errors import SessionEnded
-from ossature.modules.identity.projections import session_is_active
+from ossature.modules.identity.projections import SESSION_ENDED, session_guard
 from ossature.runtime.application import Application
 
 __all__ = ["Kind", "Pipeline", "Result"]
@@ -84,12 +86,11 @@ class Pipeline:
         """Validate, then everything else in the invocation's one transaction."""
         spec = self._spec(kind, name)
         payload = _payload(spec, raw)
-        async with self.db.transaction(ctx.tenant_id, readonly=kind == "query") as conn:
+        async with _invocation_transaction(self.db, ctx, kind) as conn:
             view = InvocationDatabase(self.db.pool, conn, ctx.tenant_id)
             deps.uow.db = view  # the same unit of work (see _record), on this transaction
             access = self.access.on(view)
             deps = replace(deps, db=view, access=access)
-            await _ensure_session(conn, ctx, deps.now)
             await access.authorize(ctx, spec.authorization, payload, deps)
             if kind == "query":
                 return Result(200, await spec.handler(ctx, payload, deps))
@@ -158,11 +159,18 @@ class Pipeline:
         )
 
 
-async def _ensure_session(conn: Any, ctx: Context, now: datetime) -> None:
-    """Refuse an actor whose session has ended since its token was issued (log-out)."""
+@asynccontextmanager
+async def _invocation_transaction(db: Database, ctx: Context, kind: Kind) -> AsyncIterator[Any]:
+    """The invocation's transaction; SessionEnded, before it starts, for a logged-out session."""
     session_id = ctx.access.session_id if ctx.access else None
-    if session_id is not None and not await session_is_active(conn, session_id, now):
-        raise SessionEnded()
+    guard = session_guard(session_id) if session_id is not None else ""
+    try:
+        async with db.transaction(ctx.tenant_id, readonly=kind == "query", guard=guard) as conn:
+            yield conn
+    except asyncpg.PostgresError as error:
+        if getattr(error, "sqlstate", None) == SESSION_ENDED:
+            raise SessionEnded() from None
+        raise
 
 
 def _outcome(status: int) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from ossature.kernel.database import sql_literal
 from ossature.kernel.messages import Envelope
 from ossature.kernel.projection import Projection
 
@@ -69,6 +70,15 @@ async def account_by_email(conn: Any, email: str) -> dict[str, Any] | None:
     """The account of the current tenant with this email."""
     row = await conn.fetchrow("select * from accounts where email = $1", email.lower())
     return None if row is None else dict(row)
+
+
+SESSION_ENDED = "OS401"  # the SQLSTATE raised by `session_guard`'s statement
+
+
+def session_guard(session_id: str) -> str:
+    """A statement that raises SQLSTATE `SESSION_ENDED` unless the session is still open; run
+    with BEGIN (`Database.transaction(guard=...)`), it costs no round trip of its own."""
+    return f"select ossature_require_open_session({sql_literal(session_id)})"
 
 
 async def session_is_active(conn: Any, session_id: str, now: datetime) -> bool:
