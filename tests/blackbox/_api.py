@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -25,6 +28,7 @@ __all__ = [
     "log_in",
     "new_ulid",
     "problem_of",
+    "run_cli",
 ]
 
 PROBLEM = "application/problem+json"
@@ -103,3 +107,18 @@ async def eventually(
         if accept(answer) or time.monotonic() > deadline:
             return answer
         await asyncio.sleep(0.05)
+
+
+def run_cli(system: System, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m ossature ARGS` on the running system's var directory (it attaches)."""
+    env = {**os.environ, "OSSATURE_VAR_DIR": str(system.var_dir), "OSSATURE_LOG_FORMAT": "json"}
+    env = {k: v for k, v in env.items() if k not in {"OSSATURE_DATABASE_URL", "OSSATURE_NATS_URL"}}
+    return subprocess.run(
+        [sys.executable, "-m", "ossature", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )

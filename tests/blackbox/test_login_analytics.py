@@ -3,37 +3,20 @@
 from __future__ import annotations
 
 import io
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 import pytest
 from PIL import Image
 
-from tests.blackbox._api import System, TokenFor, call
+from tests.blackbox._api import System, TokenFor, call, run_cli
 from tests.integration._django import SqliteApp
 from tests.integration.analytics_support import at
 
 SPAN = {"from": "2026-03-01", "to": "2026-03-04"}
 _POINT = re.compile(r'data-source="([^"]+)" data-day="([^"]+)" data-count="(\d+)"')
-
-
-def _ossature(system: System, *args: str) -> subprocess.CompletedProcess[str]:
-    """`python -m ossature ARGS` on the running system's var directory (it attaches)."""
-    env = {**os.environ, "OSSATURE_VAR_DIR": str(system.var_dir), "OSSATURE_LOG_FORMAT": "json"}
-    env = {k: v for k, v in env.items() if k not in {"OSSATURE_DATABASE_URL", "OSSATURE_NATS_URL"}}
-    return subprocess.run(
-        [sys.executable, "-m", "ossature", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -94,24 +77,20 @@ async def test_the_page_without_a_token_offers_to_sign_in(http: httpx.AsyncClien
     assert 'id="sign-in"' in page.text and "/commands/log-in" in page.text
 
 
+def _chart(system: System, out: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """`ossature analytics chart` over the test's span, for acme, into `out`."""
+    span = ("--from", SPAN["from"], "--to", SPAN["to"])
+    return run_cli(
+        system, "analytics", "chart", "--tenant", "acme", "--out", str(out), *span, *options
+    )
+
+
 def test_the_cli_draws_a_png_that_is_not_blank(
     system: System, configured: int, tmp_path: Path
 ) -> None:
     """`ossature analytics chart --out FILE.png` attaches to the running system and draws."""
     out = tmp_path / "logins.png"
-    drawn = _ossature(
-        system,
-        "analytics",
-        "chart",
-        "--tenant",
-        "acme",
-        "--out",
-        str(out),
-        "--from",
-        SPAN["from"],
-        "--to",
-        SPAN["to"],
-    )
+    drawn = _chart(system, out)
     assert 0 == drawn.returncode, drawn.stdout + drawn.stderr
     colours = Image.open(io.BytesIO(out.read_bytes())).convert("RGB").getcolors(maxcolors=1 << 20)
     assert colours is not None and len(colours) > 1
@@ -122,21 +101,7 @@ def test_the_cli_draws_an_svg_with_the_points(
 ) -> None:
     """`ossature analytics chart --out FILE.svg` writes the same points as the page."""
     out = tmp_path / "logins.svg"
-    drawn = _ossature(
-        system,
-        "analytics",
-        "chart",
-        "--tenant",
-        "acme",
-        "--out",
-        str(out),
-        "--from",
-        SPAN["from"],
-        "--to",
-        SPAN["to"],
-        "--source",
-        "crm",
-    )
+    drawn = _chart(system, out, "--source", "crm")
     assert 0 == drawn.returncode, drawn.stdout + drawn.stderr
     assert ("crm", "2026-03-01", "2") in _POINT.findall(out.read_text())
 
@@ -144,8 +109,8 @@ def test_the_cli_draws_an_svg_with_the_points(
 def test_the_cli_runs_an_extract_once(system: System, app: SqliteApp, configured: int) -> None:
     """`ossature analytics extract crm` appends the login that happened since the last run."""
     app.log_in("ann@app.test", at(2, 9))
-    ran = _ossature(system, "analytics", "extract", "crm", "--tenant", "acme")
-    again = _ossature(system, "analytics", "extract", "crm", "--tenant", "acme")
+    ran = run_cli(system, "analytics", "extract", "crm", "--tenant", "acme")
+    again = run_cli(system, "analytics", "extract", "crm", "--tenant", "acme")
     assert 0 == ran.returncode, ran.stdout + ran.stderr
     assert ("1 new logins" in ran.stdout, "0 new logins" in again.stdout) == (True, True)
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
@@ -18,7 +15,7 @@ from ossature.kernel.ids import new_id
 from ossature.modules.projects.events import ProjectCreated
 from ossature.runtime.contexts import internal_context, tenant_service
 from ossature.runtime.engines import running_engines
-from tests.blackbox._api import System, Tenant, TokenFor, call, eventually, new_ulid
+from tests.blackbox._api import System, Tenant, TokenFor, call, eventually, new_ulid, run_cli
 
 
 @pytest.fixture
@@ -73,20 +70,6 @@ async def test_a_late_commit_reaches_the_read_model(
     assert ("Early", "Late") == (names[early_id], names[late_id])
 
 
-def _rebuild(system: System, name: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "OSSATURE_VAR_DIR": str(system.var_dir), "OSSATURE_LOG_FORMAT": "json"}
-    env = {k: v for k, v in env.items() if k not in {"OSSATURE_DATABASE_URL", "OSSATURE_NATS_URL"}}
-    return subprocess.run(
-        [sys.executable, "-m", "ossature", "projections", "rebuild", name],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-        check=False,
-    )
-
-
 async def test_a_rebuild_on_the_running_system_reproduces_the_read_model(
     system: System, http: httpx.AsyncClient, token_for: TokenFor, acme: Tenant, owner: Any
 ) -> None:
@@ -105,7 +88,7 @@ async def test_a_rebuild_on_the_running_system_reproduces_the_read_model(
     )
     await owner.execute("delete from projects")
     assert {} == await _project_names(http, token)
-    rebuilt = _rebuild(system, "projects-catalog")
+    rebuilt = run_cli(system, "projections", "rebuild", "projects-catalog")
     assert 0 == rebuilt.returncode, rebuilt.stdout + rebuilt.stderr
     assert "Rebuilt projects-catalog" in rebuilt.stdout
     assert before == await _project_names(http, token)

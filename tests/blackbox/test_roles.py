@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.blackbox._api import System, Tenant, call, eventually, log_in, new_ulid
+from tests.blackbox._api import System, Tenant, call, eventually, log_in, new_ulid, run_cli
 from tests.blackbox.conftest import _environment, _free_port, _stop, _wait_ready
 
 
@@ -61,14 +61,6 @@ async def test_a_second_gateway_process_serves_the_same_system(
 
 def test_an_unknown_role_is_refused(system: System) -> None:
     """`ossature serve` names the roles it knows when given another, and starts nothing."""
-    refused = subprocess.run(
-        [sys.executable, "-m", "ossature", "serve", "janitor"],
-        env=_environment(system.var_dir),
-        capture_output=True,
-        text=True,
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-        check=False,
-    )
+    refused = run_cli(system, "serve", "janitor")
     assert 0 != refused.returncode
     assert "gateway" in refused.stdout + refused.stderr

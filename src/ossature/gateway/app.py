@@ -115,8 +115,7 @@ class Gateway:
         return _json(body, result.status, headers, "application/problem+json")
 
     async def _context(self, request: Request) -> Context:
-        # The token only: the pipeline checks the session in the invocation's transaction.
-        return build_context(request, self.auth.claimed_actor(request))
+        return build_context(request, self.auth.actor(request))
 
     async def one(self, request: Request) -> Response:
         kind: Kind = "command" if request.url.path.startswith("/commands") else "query"

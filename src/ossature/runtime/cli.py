@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -104,7 +105,7 @@ def _banner(system: System, url: str, seeded: bool) -> None:
     console.print(f"  password: [bold]{system.secrets.demo_password}[/]")
 
 
-async def _up(settings: Settings, endpoints: Endpoints, ready: asyncio.Event | None = None) -> None:
+async def _up(settings: Settings, endpoints: Endpoints) -> None:
     system = System(settings, endpoints)
     await system.start()
     try:
@@ -122,16 +123,29 @@ def up(
     host: str = typer.Option(None),
 ) -> None:
     """Start everything (embedded engines unless OSSATURE_DATABASE_URL/OSSATURE_NATS_URL are set)."""
+    _run_until_stopped(port, host, _up, attach=False)
+
+
+def _run_until_stopped(
+    port: int | None,
+    host: str | None,
+    main: Callable[[Settings, Endpoints], Coroutine[Any, Any, None]],
+    attach: bool,
+) -> None:
+    """Run `main` on the engines until Ctrl-C or SIGTERM, which stop it cleanly with 0."""
     settings = Settings.from_env()
     settings = replace(settings, port=port or settings.port, host=host or settings.host)
     configure_logging(settings.log_format, settings.log_level)
-    exit_on_termination()  # external engines too: SIGTERM stops cleanly, with 0
-    with contextlib.suppress(KeyboardInterrupt, SystemExit), engines(settings) as endpoints:
-        asyncio.run(_up(settings, endpoints))
+    exit_on_termination()  # with external engines too
+    with (
+        contextlib.suppress(KeyboardInterrupt, SystemExit),
+        engines(settings, attach=attach) as endpoints,
+    ):
+        asyncio.run(main(settings, endpoints))
     console.print("Ossature stopped.")
 
 
-async def _serve(settings: Settings, endpoints: Endpoints, roles: tuple[Role, ...]) -> None:
+async def _serve(settings: Settings, endpoints: Endpoints, *, roles: tuple[Role, ...]) -> None:
     system = System(settings, endpoints)
     await system.start(roles)
     try:
@@ -170,16 +184,7 @@ def serve(
     if unknown:
         raise typer.BadParameter(f"unknown roles {unknown}; known: {list(ROLES)}")
     chosen = tuple(role for role in ROLES if role in roles)
-    settings = Settings.from_env()
-    settings = replace(settings, port=port or settings.port, host=host or settings.host)
-    configure_logging(settings.log_format, settings.log_level)
-    exit_on_termination()
-    with (
-        contextlib.suppress(KeyboardInterrupt, SystemExit),
-        engines(settings, attach=True) as found,
-    ):
-        asyncio.run(_serve(settings, found, chosen))
-    console.print("Ossature stopped.")
+    _run_until_stopped(port, host, functools.partial(_serve, roles=chosen), attach=True)
 
 
 @cli.command()

@@ -11,6 +11,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import asyncpg
 
+from ossature.kernel.database import sql_literal
+
 __all__ = ["database_url_for", "migrate"]
 
 _LOCK = 7_245_001
@@ -72,8 +74,8 @@ async def _roles(conn: asyncpg.Connection, passwords: dict[str, str]) -> None:
     for role, password in passwords.items():
         exists = await conn.fetchval("select 1 from pg_roles where rolname = $1", role)
         verb = "alter" if exists else "create"
-        literal = password.replace("'", "''")
-        await conn.execute(f"{verb} role {role} login nosuperuser nobypassrls password '{literal}'")
+        secret = sql_literal(password)
+        await conn.execute(f"{verb} role {role} login nosuperuser nobypassrls password {secret}")
 
 
 async def _apply(conn: asyncpg.Connection, name: str, sql: str) -> int:

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import nats
-import uvicorn
 
 from ossature.gateway.app import build_gateway
 from ossature.gateway.auth import Authenticator
@@ -34,6 +33,7 @@ from ossature.runtime.pipeline import Pipeline
 from ossature.runtime.push import auth_callout, mqtt_discovery, notifier_of
 from ossature.runtime.scheduler import Scheduler
 from ossature.runtime.secrets import Secrets, load_secrets
+from ossature.runtime.serving import app_pool, serve_http
 
 __all__ = ["ROLES", "Endpoints", "Role", "System"]
 
@@ -87,10 +87,8 @@ class System:
         }
         await migrate(owner_url, self.app.migration_folders(), passwords)
         self.owner_url = owner_url
-        self.db = await Database.connect(
-            database_url_for(owner_url, "ossature_app", self.secrets.app_db_password),
-            max_size=30,
-            stateless=True,
+        self.db = await app_pool(
+            database_url_for(owner_url, "ossature_app", self.secrets.app_db_password)
         )
         self.relay_db = await Database.connect(
             database_url_for(owner_url, "ossature_relay", self.secrets.relay_db_password),
@@ -164,15 +162,12 @@ class System:
     def asgi(self) -> Any:
         """The gateway's ASGI application."""
         assert self.pipeline and self.secrets and self.db
-        auth = Authenticator(self.secrets.keys, self.db)
+        auth = Authenticator(self.secrets.keys)
         return build_gateway(self.pipeline, auth, self.ready, mqtt_discovery(self.endpoints))
 
     async def serve(self, host: str, port: int) -> None:
         """Serve HTTP until a signal asks to stop."""
-        config = uvicorn.Config(
-            self.asgi(), host=host, port=port, log_config=None, access_log=False, lifespan="off"
-        )
-        await uvicorn.Server(config).serve()
+        await serve_http(self.asgi(), host, port)
 
     async def stop(self) -> None:
         """Stop the workers (flushing the audit trail), then close connections."""

@@ -3,8 +3,7 @@
 Run by the bench as `python -m ossature.runtime.bench._bare --port N` with the database URL
 in OSSATURE_BENCH_DATABASE_URL. To keep the comparison with the gateway fair it is the same
 kind of server in the same shape: one process, the default asyncio event loop, Starlette
-served by uvicorn with the settings of `System.serve`, the kernel's `Database` pool with the
-application's pool size, the body read as a stream and decoded with msgspec, the id made by
+served by uvicorn and the application's database pool (both from `runtime/serving.py`), the body read as a stream and decoded with msgspec, the id made by
 `new_id`, the answer encoded with msgspec. What it leaves out is what the comparison measures:
 authentication, context, validation, authorization, idempotency, events, projections, audit,
 logs and metrics.
@@ -18,7 +17,6 @@ import os
 from typing import Any
 
 import msgspec
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -26,15 +24,15 @@ from starlette.routing import Route
 
 from ossature.kernel.database import Database
 from ossature.kernel.ids import new_id
+from ossature.runtime.serving import app_pool, serve_http
 
-__all__ = ["CREATE_TABLE", "POOL_SIZE", "TABLE", "bare_app", "main"]
+__all__ = ["CREATE_TABLE", "TABLE", "bare_app", "main"]
 
 TABLE = "bench_bare_inserts"
 CREATE_TABLE = f"""create table if not exists {TABLE} (
     id text primary key,
     payload jsonb not null,
     created_at timestamptz not null default now())"""
-POOL_SIZE = 30  # the application pool's size in System.start
 _INSERT = f"insert into {TABLE} (id, payload) values ($1, $2)"
 _encoder = msgspec.json.Encoder()
 
@@ -61,12 +59,9 @@ def bare_app(db: Database) -> Starlette:
 
 
 async def _serve(database_url: str, host: str, port: int) -> None:
-    db = await Database.connect(database_url, max_size=POOL_SIZE)
+    db = await app_pool(database_url)
     try:
-        config = uvicorn.Config(
-            bare_app(db), host=host, port=port, log_config=None, access_log=False, lifespan="off"
-        )
-        await uvicorn.Server(config).serve()
+        await serve_http(bare_app(db), host, port)
     finally:
         await db.close()
 
