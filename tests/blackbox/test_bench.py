@@ -54,6 +54,18 @@ def test_the_ratio_and_the_server_cpu_are_read_on_a_local_system(report: dict[st
     )
 
 
+def test_the_cpu_is_spread_over_every_served_answer_after_a_catch_up(
+    report: dict[str, Any],
+) -> None:
+    """Each scenario served at least the answers it timed, and tells how long its tail took."""
+    actual = {
+        name: (report[name]["served"] >= report[name]["requests"], report[name]["catch_up_s"] >= 0)
+        for name in SCENARIOS
+    }
+
+    assert {name: (True, True) for name in SCENARIOS} == actual
+
+
 async def test_the_created_projects_are_in_the_run_s_folder(
     report: dict[str, Any], http: httpx.AsyncClient, token_for: TokenFor
 ) -> None:

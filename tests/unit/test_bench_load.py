@@ -49,6 +49,19 @@ def test_errors_count_from_the_warm_up_to_the_end_of_the_window() -> None:
     )
 
 
+def test_every_success_is_served_from_the_warm_up_to_the_clients_stopping() -> None:
+    """Successes in the warm-up, the window and after its end are served; errors are not."""
+    recorder = Recorder(WINDOW)
+
+    recorder.answer(201, began=100.2, done=100.5)  # warm-up
+    recorder.answer(200, began=105.0, done=105.25)  # measured
+    recorder.answer(200, began=110.9, done=111.2)  # in flight at the end
+    recorder.answer(500, began=105.0, done=105.1)
+    recorder.failure(TimeoutError(), done=106.0)
+
+    assert (3, 1) == (recorder.served, len(recorder.latencies))
+
+
 def test_a_transport_failure_is_counted_by_its_type() -> None:
     """Errors that are not answers carry the exception's name."""
     assert "ConnectionResetError" == error_kind(None, ConnectionResetError())

@@ -10,11 +10,17 @@ from ossature.runtime.bench._stats import (
     ratio,
     saturated,
     split,
+    with_cpu,
 )
 
 
-def _result(latencies: list[float], errors: dict[str, int] | None = None) -> GeneratorResult:
-    return GeneratorResult(latencies, errors or {}, cpu_seconds=0.5, wall_seconds=1.0)
+def _result(
+    latencies: list[float], errors: dict[str, int] | None = None, served: int | None = None
+) -> GeneratorResult:
+    served = len(latencies) if served is None else served
+    return GeneratorResult(
+        latencies, errors or {}, cpu_seconds=0.5, wall_seconds=1.0, served=served
+    )
 
 
 def test_a_percentile_is_a_value_that_was_observed() -> None:
@@ -58,12 +64,38 @@ def test_merging_adds_up_errors_by_kind() -> None:
 
 def test_each_generator_s_load_is_its_cpu_over_the_window() -> None:
     """A generator that spent 0.95 s of CPU in a 1 s window ran at 95% of a core."""
-    busy = GeneratorResult([0.01], {}, cpu_seconds=0.95, wall_seconds=1.0)
-    idle = GeneratorResult([0.01], {}, cpu_seconds=0.10, wall_seconds=1.0)
+    busy = GeneratorResult([0.01], {}, cpu_seconds=0.95, wall_seconds=1.0, served=1)
+    idle = GeneratorResult([0.01], {}, cpu_seconds=0.10, wall_seconds=1.0, served=1)
 
     merged = merge([busy, idle], duration=1.0)
 
     assert ([0.95, 0.1], True) == (merged.generator_load, merged.saturated)
+
+
+def test_merging_adds_up_the_answers_served_outside_the_window_too() -> None:
+    """Served counts every generator's successes, while requests keeps the timed ones."""
+    first, second = _result([0.01] * 3, served=5), _result([0.01] * 2, served=4)
+
+    merged = merge([first, second], duration=1.0)
+
+    assert (5, 9) == (merged.requests, merged.served)
+
+
+def test_the_cpu_per_request_is_spread_over_every_served_answer() -> None:
+    """0.5 s of server CPU over 500 served answers is 1 ms each, though only 100 were timed."""
+    merged = merge([_result([0.01] * 100, served=500)], duration=1.0)
+
+    charged = with_cpu(merged, {"server": 0.5, "db": 0.25})
+
+    assert (1.0, 0.5) == (charged.cpu_ms_per_request, charged.db_cpu_ms_per_request)
+
+
+def test_no_cpu_per_request_without_a_meter_or_an_answer() -> None:
+    """A meter that did not read, or nothing served, gives n/a rather than zero or a crash."""
+    served = with_cpu(merge([_result([0.01], served=1)], duration=1.0), {"db": 0.25})
+    empty = with_cpu(merge([_result([], served=0)], duration=1.0), {"server": 0.5})
+
+    assert (None, None) == (served.cpu_ms_per_request, empty.cpu_ms_per_request)
 
 
 def test_a_generator_is_saturated_above_ninety_percent_of_a_core() -> None:

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 import psutil
 
-__all__ = ["CpuMeter", "settle"]
+__all__ = ["CpuMeter", "Reading", "settle"]
 
 _Key = tuple[int, float]  # pid and start time: a reused pid is another process
+Reading = dict[_Key, float]  # every process's CPU seconds so far
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class CpuMeter:
     pid: int
     tree: bool = False
 
-    def read(self) -> dict[_Key, float]:
+    def read(self) -> Reading:
         """Every process's CPU seconds so far."""
         try:
             root = psutil.Process(self.pid)
@@ -33,7 +34,7 @@ class CpuMeter:
         return dict(filter(None, (_cpu_of(process) for process in processes)))
 
     @staticmethod
-    def spent(before: dict[_Key, float], after: dict[_Key, float]) -> float:
+    def spent(before: Reading, after: Reading) -> float:
         """CPU seconds spent between two readings."""
         return sum(seconds - before.get(key, 0.0) for key, seconds in after.items())
 
@@ -47,16 +48,19 @@ def _cpu_of(process: psutil.Process) -> tuple[_Key, float] | None:
         return None
 
 
-def settle(meter: CpuMeter, idle: float = 0.05, within: float = 20.0, step: float = 0.3) -> bool:
-    """Wait until the server is idle (under `idle` of a core over `step` s); False on timeout.
+def settle(
+    meter: CpuMeter, idle: float = 0.05, within: float = 20.0, step: float = 0.3
+) -> float | None:
+    """Wait until the server is idle (under `idle` of a core over `step` s); None on timeout.
 
-    Read models and the relay catch up after a burst of commands: the next scenario should not
-    pay for the previous one's tail.
+    Returns the time.monotonic() instant at which the idle reading began. Read models, the relay
+    and the notifier catch up after a burst of commands: waiting for them charges a scenario
+    with its own tail of work and spares the next one from paying for it.
     """
     deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
+    while (began := time.monotonic()) < deadline:
         before = meter.read()
         time.sleep(step)
         if CpuMeter.spent(before, meter.read()) < idle * step:
-            return True
-    return False
+            return began
+    return None

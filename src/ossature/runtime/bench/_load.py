@@ -3,8 +3,10 @@
 The parent starts each generator, which opens its connections and says "ready"; the parent
 then sends one start instant (CLOCK_MONOTONIC, shared by every process of the machine), so
 that all generators warm up and measure over the same window. Successful answers completing
-inside the window are timed; errors are counted by kind from the start of the warm-up to the
-end of the window. The process's CPU time over the window tells whether it was saturated.
+inside the window are timed; every successful answer, from the start of the warm-up until the
+clients stop (those in flight at the window's end included), is counted as served: the server's
+CPU is spread over those. Errors are counted by kind from the start of the warm-up to the end
+of the window. The process's CPU time over the window tells whether it was saturated.
 """
 
 from __future__ import annotations
@@ -67,17 +69,21 @@ def error_kind(status: int | None, exc: BaseException | None = None) -> str:
 
 
 class Recorder:
-    """Latencies of the successes inside the window; errors from the warm-up to its end."""
+    """Latencies of the successes in the window, errors up to its end, and every success served."""
 
     def __init__(self, window: Window) -> None:
         self.window = window
         self.latencies: list[float] = []
         self.errors: Counter[str] = Counter()
+        self.served = 0
 
     def answer(self, status: int, began: float, done: float) -> None:
+        succeeded = 200 <= status < 300
+        if succeeded:
+            self.served += 1
         if done >= self.window.end:
             return
-        if not 200 <= status < 300:
+        if not succeeded:
             self.errors[error_kind(status)] += 1
         elif done >= self.window.start:
             self.latencies.append(done - began)
@@ -111,7 +117,9 @@ async def _generate(spec: LoadSpec, pipe: Connection) -> GeneratorResult:
     cpu_seconds, wall_seconds = await cpu
     for connection in connections:
         await connection.close()
-    return GeneratorResult(recorder.latencies, dict(recorder.errors), cpu_seconds, wall_seconds)
+    return GeneratorResult(
+        recorder.latencies, dict(recorder.errors), cpu_seconds, wall_seconds, recorder.served
+    )
 
 
 async def _client(

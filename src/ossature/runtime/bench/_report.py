@@ -28,8 +28,10 @@ def _scenario_json(result: ScenarioResult) -> dict[str, Any]:
         "errors": result.error_count,
         "error_kinds": result.errors,
         "requests": result.requests,
+        "served": result.served,
         "cpu_ms_per_request": _number(result.cpu_ms_per_request, 3),
         "db_cpu_ms_per_request": _number(result.db_cpu_ms_per_request, 3),
+        "catch_up_s": _number(result.catch_up_s, 2),
         "generator_cpu": [round(load, 3) for load in result.generator_load],
         "generator_saturated": result.saturated,
     }
@@ -90,8 +92,9 @@ _COLUMNS = (
     "p50 ms",
     "p99 ms",
     "errors",
-    "server CPU\nms/req",
-    "PostgreSQL CPU\nms/req",
+    "server CPU\nms/req, with\nbackground",
+    "PostgreSQL CPU\nms/req, with\nbackground",
+    "catch-up s",
     "generator\nCPU",
 )
 
@@ -105,6 +108,7 @@ def _row(name: str, result: ScenarioResult) -> list[str]:
         str(result.error_count),
         _ms(result.cpu_ms_per_request),
         _ms(result.db_cpu_ms_per_request),
+        _ms(result.catch_up_s),
         " ".join(f"{load:.0%}" for load in result.generator_load),
     ]
 

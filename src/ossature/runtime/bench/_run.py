@@ -1,4 +1,4 @@
-"""One scenario: generator processes started, one shared window, CPU read around it, merged."""
+"""One scenario: generator processes started, one shared window, CPU read until idle, merged."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
-from ossature.runtime.bench._cpu import CpuMeter, settle
+from ossature.runtime.bench._cpu import CpuMeter, Reading, settle
 from ossature.runtime.bench._load import LoadSpec, Window, generate
 from ossature.runtime.bench._plan import Plan
-from ossature.runtime.bench._stats import GeneratorResult, ScenarioResult, merge, split
+from ossature.runtime.bench._stats import GeneratorResult, ScenarioResult, merge, split, with_cpu
 
 __all__ = ["BenchError", "Load", "run_scenario"]
 
@@ -40,8 +40,13 @@ class Load:
 def run_scenario(
     plan: Plan, load: Load, meters: Mapping[str, CpuMeter], tick: Tick
 ) -> ScenarioResult:
-    """Drive `plan` with `load`; the figures, with CPU per request for each meter that reads."""
-    idle = settle(meters["server"]) if "server" in meters else True
+    """Drive `plan` with `load`; the figures, with CPU per served answer for each meter that reads.
+
+    The CPU is read from the warm-up's start until the server is idle again after the window:
+    the background work the requests caused (relay, projections, notifier) is counted too.
+    """
+    server = meters.get("server")
+    idle = server is None or settle(server) is not None
     context = multiprocessing.get_context("spawn")
     shares = split(load.concurrency, load.generators)
     started = [
@@ -49,16 +54,16 @@ def run_scenario(
         for i, n in enumerate(shares)
     ]
     try:
-        results, spent = _drive([pipe for _, pipe in started], load, meters, tick)
+        results, window, before = _drive([pipe for _, pipe in started], load, meters, tick)
     finally:
         for process, pipe in started:
             _finish(process, pipe)
-    merged = merge(results, load.duration)
+    catch_up, late = _catch_up(server, window, tick)
+    spent = {name: CpuMeter.spent(before[name], meter.read()) for name, meter in meters.items()}
     return replace(
-        merged,
-        cpu_ms_per_request=_per_request(spent.get("server"), merged.requests),
-        db_cpu_ms_per_request=_per_request(spent.get("db"), merged.requests),
-        notes=[] if idle else [_BUSY],
+        with_cpu(merge(results, load.duration), spent),
+        catch_up_s=catch_up,
+        notes=([] if idle else [_BUSY]) + late,
     )
 
 
@@ -74,19 +79,36 @@ def _start(
 
 def _drive(
     pipes: list[Connection], load: Load, meters: Mapping[str, CpuMeter], tick: Tick
-) -> tuple[list[GeneratorResult], dict[str, float]]:
+) -> tuple[list[GeneratorResult], Window, dict[str, Reading]]:
     for pipe in pipes:
         _receive(pipe, _READY_WITHIN)  # "ready": its connections are open
+    # The server stays idle until the start signal: reading it now counts from window.begin.
+    before = {name: meter.read() for name, meter in meters.items()}
     begin = time.monotonic() + _START_MARGIN
     for pipe in pipes:
         pipe.send(begin)
     window = Window.of(begin, load.warmup, load.duration)
-    _wait(window.start, window, tick)
-    before = {name: meter.read() for name, meter in meters.items()}
     _wait(window.end, window, tick)
-    spent = {name: CpuMeter.spent(before[name], meter.read()) for name, meter in meters.items()}
+    # Each generator answers once its clients have stopped, those in flight at the end included.
     results = [_receive(pipe, load.timeout + 30) for pipe in pipes]
-    return [r for r in results if isinstance(r, GeneratorResult)], spent
+    return [r for r in results if isinstance(r, GeneratorResult)], window, before
+
+
+def _catch_up(
+    server: CpuMeter | None, window: Window, tick: Tick
+) -> tuple[float | None, list[str]]:
+    """Seconds from the window's end until the server was idle, and a note if it never was."""
+    if server is None:
+        return None, []
+    tick(window.end - window.begin, "catching up")
+    idle_at = settle(server)
+    if idle_at is not None:
+        return idle_at - window.end, []
+    late = time.monotonic() - window.end
+    return late, [
+        f"the server was still busy {late:.0f} s after the window:"
+        " its background work is not all counted, so the CPU figures undercount"
+    ]
 
 
 def _wait(instant: float, window: Window, tick: Tick) -> None:
@@ -114,7 +136,3 @@ def _finish(process: BaseProcess, pipe: Connection) -> None:
         process.terminate()
         process.join()
     pipe.close()
-
-
-def _per_request(seconds: float | None, requests: int) -> float | None:
-    return None if seconds is None or requests == 0 else seconds * 1000 / requests

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 __all__ = [
     "SATURATION",
@@ -19,6 +19,7 @@ __all__ = [
     "ratio",
     "saturated",
     "split",
+    "with_cpu",
 ]
 
 SATURATION = 0.9  # a generator busy above 90% of a core may be what limits the rate
@@ -32,20 +33,23 @@ class GeneratorResult:
     errors: Mapping[str, int]  # kind ("status 500", "timeout", ...) → count, warm-up included
     cpu_seconds: float  # the process's CPU time over the measured window
     wall_seconds: float  # the measured window as this process timed it
+    served: int  # successful answers from the warm-up's start until its clients stopped
 
 
 @dataclass(frozen=True)
 class ScenarioResult:
     """One scenario's figures, merged over every generator process."""
 
-    requests: int
+    requests: int  # successful answers completed inside the window
     duration: float
     p50_ms: float
     p99_ms: float
     errors: dict[str, int]
     generator_load: list[float]  # each generator's CPU use, as a fraction of one core
-    cpu_ms_per_request: float | None = None
+    served: int = 0  # successful answers from the warm-up's start until the clients stopped
+    cpu_ms_per_request: float | None = None  # per served answer, background work included
     db_cpu_ms_per_request: float | None = None
+    catch_up_s: float | None = None  # from the window's end until the server was idle
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -95,7 +99,21 @@ def merge(results: Iterable[GeneratorResult], duration: float) -> ScenarioResult
         p99_ms=percentile(ordered, 0.99) * 1000,
         errors=dict(sorted(errors.items())),
         generator_load=[_load(result) for result in results],
+        served=sum(result.served for result in results),
     )
+
+
+def with_cpu(result: ScenarioResult, spent: Mapping[str, float]) -> ScenarioResult:
+    """`result` with each meter's CPU seconds ("server", "db") in ms per served answer."""
+    return replace(
+        result,
+        cpu_ms_per_request=_per_served(spent.get("server"), result.served),
+        db_cpu_ms_per_request=_per_served(spent.get("db"), result.served),
+    )
+
+
+def _per_served(seconds: float | None, served: int) -> float | None:
+    return None if seconds is None or served == 0 else seconds * 1000 / served
 
 
 def _load(result: GeneratorResult) -> float:

@@ -1,0 +1,63 @@
+"""The bench's report: the JSON object and the table, from a run's figures."""
+
+import io
+
+from rich.console import Console
+
+from ossature.runtime.bench._bench import BenchRun, Options
+from ossature.runtime.bench._prepare import Workspace
+from ossature.runtime.bench._report import as_json, print_table
+from ossature.runtime.bench._run import Load
+from ossature.runtime.bench._stats import ScenarioResult
+from ossature.runtime.bench._target import Target
+
+URL = "http://127.0.0.1:8000"
+
+
+def _run(create: ScenarioResult, bare: ScenarioResult) -> BenchRun:
+    options = Options(URL, Load(concurrency=4, duration=2.0, warmup=0.5, generators=1))
+    workspace = Workspace("tok", "F1", "bench run", "F2", 20)
+    results = {"create-project": create, "bare-insert": bare}
+    return BenchRun(options, Target(URL, "127.0.0.1", 8000), workspace, results)
+
+
+def _create() -> ScenarioResult:
+    return ScenarioResult(
+        200, 2.0, 4.0, 9.0, {}, [0.5], served=260, cpu_ms_per_request=1.5, catch_up_s=1.254
+    )
+
+
+def _bare() -> ScenarioResult:
+    return ScenarioResult(800, 2.0, 1.0, 2.0, {}, [0.5], served=900)
+
+
+def test_each_scenario_s_json_tells_what_was_served_and_the_catch_up() -> None:
+    """served and catch_up_s sit beside the figures the issue requires; no catch-up is null."""
+    report = as_json(_run(_create(), _bare()))
+
+    actual = {
+        name: (report[name]["served"], report[name]["catch_up_s"], "rps" in report[name])
+        for name in ("create-project", "bare-insert")
+    }
+
+    assert {"create-project": (260, 1.25, True), "bare-insert": (900, None, True)} == actual
+
+
+def _cells(table: str, scenario: str) -> list[str]:
+    row = next(line for line in table.splitlines() if f"│ {scenario} " in line)
+    return [cell.strip() for cell in row.split("│")[1:-1]]
+
+
+def test_the_table_shows_the_catch_up_and_says_the_cpu_includes_background_work() -> None:
+    """The catch-up is a column, n/a when unknown, and both CPU headings name the background."""
+    out = io.StringIO()
+
+    print_table(_run(_create(), _bare()), Console(file=out, width=160))
+
+    table = out.getvalue()
+    catch_up = (_cells(table, "create-project")[-2], _cells(table, "bare-insert")[-2])
+    assert (("1.25", "n/a"), True, 2) == (
+        catch_up,
+        "catch-up s" in table,
+        table.count("background"),
+    )
