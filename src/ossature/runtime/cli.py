@@ -19,6 +19,7 @@ from ossature.kernel.consumers import rebuild
 from ossature.kernel.database import Database
 from ossature.kernel.eventstore import EventStore
 from ossature.kernel.logging import configure_logging
+from ossature.runtime import serving
 from ossature.runtime.analytics_cli import analytics_cli
 from ossature.runtime.bench import bench
 from ossature.runtime.engines import (
@@ -141,7 +142,7 @@ def _run_until_stopped(
         contextlib.suppress(KeyboardInterrupt, SystemExit),
         engines(settings, attach=attach) as endpoints,
     ):
-        asyncio.run(main(settings, endpoints))
+        serving.run(main(settings, endpoints))
     console.print("Ossature stopped.")
 
 

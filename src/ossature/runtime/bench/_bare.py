@@ -2,9 +2,9 @@
 
 Run by the bench as `python -m ossature.runtime.bench._bare --port N` with the database URL
 in OSSATURE_BENCH_DATABASE_URL. To keep the comparison with the gateway fair it is the same
-kind of server in the same shape: one process, the default asyncio event loop, Starlette
-served by uvicorn and the application's database pool (both from `runtime/serving.py`), the body read as a stream and decoded with msgspec, the id made by
-`new_id`, the answer encoded with msgspec. What it leaves out is what the comparison measures:
+kind of server in the same shape: one process on uvloop, Starlette served by uvicorn and the
+application's database pool (all from `runtime/serving.py`), the body read as a stream and
+decoded with msgspec, the id made by `new_id`, the answer encoded with msgspec. What it leaves out is what the comparison measures:
 authentication, context, validation, authorization, idempotency, events, projections, audit,
 logs and metrics.
 """
@@ -12,7 +12,6 @@ logs and metrics.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 from typing import Any
 
@@ -24,7 +23,7 @@ from starlette.routing import Route
 
 from ossature.kernel.database import Database
 from ossature.kernel.ids import new_id
-from ossature.runtime.serving import app_pool, serve_http
+from ossature.runtime.serving import app_pool, run, serve_http
 
 __all__ = ["CREATE_TABLE", "TABLE", "bare_app", "main"]
 
@@ -72,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     args: Any = parser.parse_args(argv)
-    asyncio.run(_serve(os.environ["OSSATURE_BENCH_DATABASE_URL"], args.host, args.port))
+    run(_serve(os.environ["OSSATURE_BENCH_DATABASE_URL"], args.host, args.port))
 
 
 if __name__ == "__main__":
