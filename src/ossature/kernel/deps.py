@@ -24,6 +24,11 @@ class AccessControl(Protocol):
         """The folders of the actor's tenant where the actor may perform `action`."""
         ...
 
+    def granting_folders(self, ctx: Context, action: str) -> frozenset[str]:
+        """The folders in whose subtrees (themselves included) the actor may perform `action`:
+        a folder is visible exactly when its chain holds one of them."""
+        ...
+
     async def actions_at(self, ctx: Context, folder_id: str) -> frozenset[str]:
         """The actions the actor may perform at `folder_id`."""
         ...

@@ -244,3 +244,19 @@ def test_concurrent_decisions_match_sequential_ones(policy: AccessPolicy) -> Non
         actual = list(pool.map(decide, cases))
 
     assert expected == actual
+
+
+@pytest.mark.parametrize("action", ["projects.read", "projects.create", "audit.read-all"])
+def test_granting_folders_filter_to_exactly_the_visible_folders(
+    policy: AccessPolicy, action: str
+) -> None:
+    """For every pair of grants on the demo tree, a folder is visible iff its chain holds a
+    granting folder: the rule list-projects applies in SQL."""
+    grants = [Grant(role, folder) for role in ROLES for folder in CHAINS]
+    for pair in itertools.combinations(grants, 2):
+        granting = policy.granting(list(pair), action)
+        expected = policy.visible(list(pair), action, CHAINS)
+
+        actual = frozenset(f for f, chain in CHAINS.items() if granting & set(chain))
+
+        assert expected == actual, pair

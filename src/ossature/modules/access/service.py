@@ -10,6 +10,7 @@ from ossature.kernel.database import Database
 from ossature.kernel.errors import Denied, Unauthenticated
 from ossature.kernel.module import Anyone, AnyScope, AtFolder, Authorization, Public
 from ossature.modules.access._decide import AccessPolicy, GrantLike
+from ossature.modules.tenancy.chains import FolderChains
 from ossature.modules.tenancy.errors import FolderNotFound
 from ossature.modules.tenancy.projections import chain_of, folder_chains
 
@@ -17,14 +18,20 @@ __all__ = ["AccessService"]
 
 
 class AccessService:
-    """Decides once per invocation, from the grants snapshot in the context."""
+    """Decides once per invocation, from the grants snapshot in the context.
 
-    def __init__(self, policy: AccessPolicy, db: Database) -> None:
+    Folder chains are read once per process and remembered (see `tenancy.chains`).
+    """
+
+    def __init__(
+        self, policy: AccessPolicy, db: Database, chains: FolderChains | None = None
+    ) -> None:
         self.policy, self.db = policy, db
+        self.chains = FolderChains() if chains is None else chains
 
     def on(self, db: Database) -> AccessService:
         """The same decisions, reading folders through `db` (an invocation's transaction)."""
-        return AccessService(self.policy, db)
+        return AccessService(self.policy, db, self.chains)
 
     async def authorize(self, ctx: Context, rule: Authorization, payload: Any, deps: Any) -> None:
         """Raise Unauthenticated or Denied unless `rule` admits the invocation."""
@@ -46,11 +53,21 @@ class AccessService:
 
     async def chain(self, ctx: Context, folder_id: str) -> list[str]:
         """The folder's chain up to the root; FolderNotFound when not in the actor's tenant."""
+        known = self.chains.get(ctx.tenant_id, folder_id)
+        if known is not None:
+            return list(known)
         async with self.db.transaction(ctx.tenant_id, readonly=True) as conn:
             chain = await chain_of(conn, folder_id)
         if chain is None:
             raise FolderNotFound({"folderId": folder_id})
+        self.chains.remember(ctx.tenant_id, folder_id, chain)
         return chain
+
+    def granting_folders(self, ctx: Context, action: str) -> frozenset[str]:
+        """The folders in whose subtrees the actor may do `action` (no read: the grants say)."""
+        if ctx.access is None:
+            return frozenset()
+        return self.policy.granting(ctx.access.grants, action)
 
     async def visible_folders(self, ctx: Context, action: str) -> frozenset[str]:
         if ctx.access is None:

@@ -38,16 +38,16 @@ class ProjectHistory(Payload, frozen=True):
 
 _LIST = """select p.project_id, p.name, p.folder_id, p.version, p.archived
     from projects p join folders f on f.folder_id = p.folder_id
-    where p.folder_id = any($1::text[])
+    where f.chain && $1::text[]
       and ($2::text is null or p.folder_id = $2 or ($3 and $2 = any(f.chain)))
     order by p.name, p.project_id"""
 
 
 async def list_projects(ctx: Context, query: ListProjects, deps: Deps) -> dict[str, Any]:
     """The projects the actor may read, optionally within one folder (and its subfolders)."""
-    visible = await deps.access.visible_folders(ctx, "projects.read")
+    granting = deps.access.granting_folders(ctx, "projects.read")
     async with deps.db.transaction(ctx.tenant_id, readonly=True) as conn:
-        rows = await conn.fetch(_LIST, list(visible), query.folder_id, query.include_subfolders)
+        rows = await conn.fetch(_LIST, list(granting), query.folder_id, query.include_subfolders)
     projects = [
         {
             "projectId": row["project_id"],
