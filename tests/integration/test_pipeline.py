@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
+from ossature.kernel.context import Context
+from ossature.kernel.deps import Deps
 from ossature.kernel.ids import new_id
+from ossature.kernel.messages import Payload
+from ossature.kernel.module import Anyone, CommandSpec, Module
+from ossature.runtime.application import MODULES, Application
+from ossature.runtime.pipeline import Pipeline
 from ossature.runtime.system import System
 from tests.integration.support import Tenant
 
@@ -59,3 +66,56 @@ async def test_a_refused_command_changes_nothing(system: System, tenant: Tenant)
         "editor", "command", "create-project", {"folderId": tenant.folders["France"], "name": ""}
     )
     assert 0 == await project_events(system, tenant, "denied")
+
+
+async def test_a_retry_its_handler_now_refuses_answers_the_first_outcome(
+    system: System, tenant: Tenant
+) -> None:
+    """A rename at version 1, retried once the project is at version 2, answers as the first."""
+    created = await tenant.command(
+        "editor", "create-project", {"folderId": tenant.folders["France"], "name": "v1"}
+    )
+    key = new_id()
+    rename = {"projectId": created["projectId"], "name": "v2", "expectedVersion": 1}
+    first = await tenant.invoke("editor", "command", "rename-project", rename, key)
+    second = await tenant.invoke("editor", "command", "rename-project", rename, key)
+    fresh = await tenant.invoke("editor", "command", "rename-project", rename)
+    expected = (200, first.body, 409)
+
+    actual = (second.status, second.body, fresh.status)
+
+    assert expected == actual
+
+
+async def test_a_repeat_keeps_nothing_its_handler_wrote(system: System, tenant: Tenant) -> None:
+    """A handler that writes directly runs again on a repeat, and the repeat is rolled back."""
+    marker = f"direct-{new_id()}"
+
+    async def write_directly(ctx: Context, payload: Any, deps: Deps) -> dict[str, Any]:
+        async with deps.db.transaction(ctx.tenant_id) as conn:
+            await conn.execute(
+                "insert into projects (tenant_id, project_id, folder_id, name, version)"
+                " values ($1, $2, $3, $4, 1)",
+                ctx.tenant_id,
+                new_id(),
+                tenant.folders["France"],
+                marker,
+            )
+        return {"written": True}
+
+    spec = CommandSpec("write-directly", Payload, write_directly, Anyone())
+    module = Module(name="direct-writes", commands=[spec])
+    assert system.pipeline is not None
+    base = system.pipeline
+    pipeline = Pipeline(
+        Application.of([*MODULES, module]), system.db, base.access, base.audit, base.services
+    )
+    ctx = tenant.ctx("editor", new_id())
+    results = [await pipeline.invoke("command", "write-directly", {}, ctx) for _ in range(2)]
+    async with system.db.transaction(tenant.tenant_id) as conn:
+        rows = await conn.fetchval("select count(*) from projects where name = $1", marker)
+    expected = ([200, 200], 1)
+
+    actual = ([r.status for r in results], rows)
+
+    assert expected == actual

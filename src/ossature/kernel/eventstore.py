@@ -18,6 +18,7 @@ import msgspec
 
 from ossature.kernel.context import Context
 from ossature.kernel.errors import ConcurrencyConflict
+from ossature.kernel.idempotency import IdempotencyRecord
 from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Envelope, Event, Position
 
@@ -32,6 +33,15 @@ _INSERT = """insert into events (event_id, event_type, schema_version, stream_ty
     causing_event_id)
     select * from unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[],
     $7::text[], $8::timestamptz[], $9::jsonb[], $10::jsonb[], $11::text[], $12::text[])"""
+
+# The idempotency record and the events in one statement: the events go in only when the
+# record did (a repeat of the key appends nothing), and the answer says which happened.
+_INSERT_ONCE = f"""with recorded as (
+        insert into idempotency_records
+            (tenant_id, actor_id, key, command, invocation_id, outcome)
+        values ($13, $14, $15, $16, $17, $18) on conflict do nothing returning true),
+    appended as ({_INSERT} where exists (select from recorded))
+    select exists (select from recorded)"""
 
 _READ_ALL = f"""select {_COLUMNS} from events
     where (transaction_id, position) > ($1::text::xid8, $2)
@@ -80,6 +90,18 @@ class EventStore:
         )
         return Stream(stream_id, tuple(_envelope(row) for row in rows))
 
+    async def load_many(self, conn: Any, stream_ids: Sequence[str]) -> dict[str, Stream]:
+        """Every event of each stream, in one round trip (streams with no event are absent)."""
+        rows = await conn.fetch(
+            f"select {_COLUMNS} from events where stream_id = any($1::text[])"
+            " order by stream_id, stream_version",
+            list(stream_ids),
+        )
+        found: dict[str, list[Envelope]] = {}
+        for row in rows:
+            found.setdefault(row["stream_id"], []).append(_envelope(row))
+        return {stream_id: Stream(stream_id, tuple(events)) for stream_id, events in found.items()}
+
     async def append(
         self,
         conn: Any,
@@ -97,6 +119,28 @@ class EventStore:
         except asyncpg.UniqueViolationError as error:
             raise ConcurrencyConflict({"stream": pending[0].stream_id}) from error
         return envelopes
+
+    async def append_once(
+        self,
+        conn: Any,
+        ctx: Context,
+        now: datetime,
+        pending: Sequence[PendingAppend],
+        record: IdempotencyRecord,
+    ) -> list[Envelope] | None:
+        """Record the outcome and append, in one round trip; None when the key was recorded
+        before (by a committed transaction: nothing is then appended).
+
+        A stale version raises ConcurrencyConflict, as `append` does.
+        """
+        key = record.key
+        envelopes = [env for batch in pending for env in _stamp(ctx, key.tenant_id, now, batch)]
+        row = [key.tenant_id, key.actor_id, key.key, record.command, record.invocation_id]
+        try:
+            recorded = await conn.fetchval(_INSERT_ONCE, *_columns(envelopes), *row, record.outcome)
+        except asyncpg.UniqueViolationError as error:
+            raise ConcurrencyConflict({"stream": pending[0].stream_id}) from error
+        return envelopes if recorded else None
 
     async def read_all(self, conn: Any, after: Position, limit: int = 500) -> list[Envelope]:
         """Events after `after` in global order, never past a transaction still in flight."""

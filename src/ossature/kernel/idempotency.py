@@ -7,13 +7,25 @@ from typing import Any
 
 from ossature.kernel.errors import InvalidPayload
 
-__all__ = ["IdempotencyKey", "IdempotencyKeyReused", "lookup", "record"]
+__all__ = ["IdempotencyKey", "IdempotencyKeyReused", "IdempotencyRecord", "Repeated", "lookup"]
 
 
 class IdempotencyKeyReused(InvalidPayload):
     """The client sent an Idempotency-Key it already used for another command."""
 
     key = "errors.idempotency-key-reused"
+
+
+class Repeated(Exception):
+    """The invocation's key was recorded before: its first outcome is the answer.
+
+    Raised inside the invocation's transaction so that the transaction rolls back and
+    nothing the repeat did is kept.
+    """
+
+    def __init__(self, outcome: dict[str, Any]) -> None:
+        super().__init__("the idempotency key was recorded before")
+        self.outcome = outcome
 
 
 @dataclass(frozen=True)
@@ -23,6 +35,16 @@ class IdempotencyKey:
     tenant_id: str
     actor_id: str
     key: str
+
+
+@dataclass(frozen=True)
+class IdempotencyRecord:
+    """What is kept under a key: the command, the invocation that ran it, its outcome."""
+
+    key: IdempotencyKey
+    command: str
+    invocation_id: str
+    outcome: dict[str, Any]
 
 
 async def lookup(conn: Any, key: IdempotencyKey, command: str) -> dict[str, Any] | None:
@@ -39,24 +61,3 @@ async def lookup(conn: Any, key: IdempotencyKey, command: str) -> dict[str, Any]
     if row["command"] != command:
         raise IdempotencyKeyReused({"command": row["command"]})
     return dict(row["outcome"])
-
-
-async def record(
-    conn: Any, key: IdempotencyKey, command: str, invocation_id: str, outcome: dict[str, Any]
-) -> bool:
-    """Record the outcome; False when another invocation with the same key recorded first.
-
-    A concurrent insert of the same key waits for the first transaction to end,
-    so False means the first outcome is committed and can be read.
-    """
-    inserted = await conn.fetchval(
-        "insert into idempotency_records (tenant_id, actor_id, key, command, invocation_id, outcome)"
-        " values ($1, $2, $3, $4, $5, $6) on conflict do nothing returning true",
-        key.tenant_id,
-        key.actor_id,
-        key.key,
-        command,
-        invocation_id,
-        outcome,
-    )
-    return bool(inserted)

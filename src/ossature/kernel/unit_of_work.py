@@ -10,7 +10,7 @@ from ossature.kernel.context import Context
 from ossature.kernel.database import Database
 from ossature.kernel.errors import Unauthenticated
 from ossature.kernel.eventstore import EventStore, PendingAppend, Stream
-from ossature.kernel.idempotency import IdempotencyKey, lookup, record
+from ossature.kernel.idempotency import IdempotencyKey, IdempotencyRecord, Repeated, lookup
 from ossature.kernel.messages import Envelope, Event
 from ossature.kernel.projection import Projection
 
@@ -20,13 +20,20 @@ __all__ = ["UnitOfWork"]
 class UnitOfWork:
     """Collects a handler's appends; the runtime commits them with the idempotency record."""
 
-    def __init__(self, db: Database, store: EventStore, ctx: Context) -> None:
+    def __init__(
+        self,
+        db: Database,
+        store: EventStore,
+        ctx: Context,
+        loaded: dict[str, Stream] | None = None,
+    ) -> None:
+        """`loaded` holds streams already read in the same transaction (and receives more)."""
         self.db, self.store, self.ctx = db, store, ctx
         self.tenant_id: str | None = ctx.tenant_id
         self.actor_id: str = ctx.access.account_id if ctx.access else "anonymous"
         self.pending: list[PendingAppend] = []
         self.committed: list[Envelope] = []
-        self._loaded: dict[str, Stream] = {}
+        self._loaded: dict[str, Stream] = {} if loaded is None else loaded
 
     def use_tenant(self, tenant_id: str, actor_id: str | None = None) -> None:
         """Name the tenant (and the actor) of a public command such as log-in, once known."""
@@ -64,17 +71,16 @@ class UnitOfWork:
     ) -> dict[str, Any]:
         """Append, project inline and record the outcome in one transaction; return the outcome.
 
-        When another invocation with the same key committed first, nothing is
-        appended and its outcome is returned instead.
+        When another invocation with the same key committed first, nothing is appended and
+        Repeated carries that invocation's outcome (the transaction must then roll back).
         """
         key = self.idempotency_key(command)
+        record = IdempotencyRecord(key, command, self.ctx.trace.invocation_id, outcome)
         async with self.db.transaction(key.tenant_id) as conn:
-            invocation_id = self.ctx.trace.invocation_id
-            if not await record(conn, key, command, invocation_id, outcome):
-                return await lookup(conn, key, command) or outcome
-            self.committed = await self.store.append(
-                conn, self.ctx, key.tenant_id, now, self.pending
-            )
+            appended = await self.store.append_once(conn, self.ctx, now, self.pending, record)
+            if appended is None:
+                raise Repeated(await lookup(conn, key, command) or outcome)
+            self.committed = appended
             for envelope in self.committed:
                 for projection in inline:
                     await projection.apply(conn, envelope)

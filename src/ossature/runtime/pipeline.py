@@ -22,6 +22,7 @@ from ossature.kernel.database import Database, InvocationDatabase
 from ossature.kernel.deps import Deps
 from ossature.kernel.errors import DomainError, Internal, InvalidPayload, NotFound
 from ossature.kernel.eventstore import EventStore
+from ossature.kernel.idempotency import Repeated
 from ossature.kernel.logging import for_context
 from ossature.kernel.module import CommandSpec, QuerySpec
 from ossature.kernel.unit_of_work import UnitOfWork
@@ -86,20 +87,36 @@ class Pipeline:
         """Validate, then everything else in the invocation's one transaction."""
         spec = self._spec(kind, name)
         payload = _payload(spec, raw)
-        async with _invocation_transaction(self.db, ctx, kind) as conn:
-            view = InvocationDatabase(self.db.pool, conn, ctx.tenant_id)
-            deps.uow.db = view  # the same unit of work (see _record), on this transaction
-            access = self.access.on(view)
-            deps = replace(deps, db=view, access=access)
-            await access.authorize(ctx, spec.authorization, payload, deps)
-            if kind == "query":
-                return Result(200, await spec.handler(ctx, payload, deps))
-            recorded = await deps.uow.recorded_outcome(name)
-            if recorded is not None:
-                return Result(200, recorded)
+        try:
+            async with _invocation_transaction(self.db, ctx, kind) as conn:
+                view = InvocationDatabase(self.db.pool, conn, ctx.tenant_id)
+                deps.uow.db = view  # the same unit of work (see _record), on this transaction
+                access = self.access.on(view)
+                deps = replace(deps, db=view, access=access)
+                await access.authorize(ctx, spec.authorization, payload, deps)
+                if kind == "query":
+                    return Result(200, await spec.handler(ctx, payload, deps))
+                return Result(200, await self._command(spec, name, payload, ctx, deps))
+        except Repeated as repeat:  # rolled back: the first outcome is the answer
+            return Result(200, repeat.outcome)
+
+    async def _command(
+        self, spec: CommandSpec | QuerySpec, name: str, payload: Any, ctx: Context, deps: Deps
+    ) -> dict[str, Any]:
+        """Run the handler and commit; a repeated key answers with the first outcome.
+
+        The key is looked up only when the handler refuses: a repeat of a command that
+        succeeded may now be refused (the project it renamed has moved on). Otherwise the
+        commit finds the repeat, in the same round trip as the append.
+        """
+        try:
             outcome = dict(await spec.handler(ctx, payload, deps))
-            stored = await deps.uow.commit(name, outcome, deps.now, self.app.inline_projections)
-            return Result(200, stored)
+        except DomainError:
+            recorded = await deps.uow.recorded_outcome(name)
+            if recorded is None:
+                raise
+            raise Repeated(recorded) from None
+        return await deps.uow.commit(name, outcome, deps.now, self.app.inline_projections)
 
     def _spec(self, kind: Kind, name: str) -> CommandSpec | QuerySpec:
         table: Mapping[str, CommandSpec | QuerySpec] = (

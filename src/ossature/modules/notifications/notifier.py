@@ -28,10 +28,10 @@ from nats.errors import TimeoutError as NatsTimeout
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from ossature.kernel.context import Actor
-from ossature.kernel.database import Database, InvocationDatabase
+from ossature.kernel.database import Database, InvocationDatabase, set_tenant
 from ossature.kernel.deps import Deps
 from ossature.kernel.errors import DomainError
-from ossature.kernel.eventstore import EventStore
+from ossature.kernel.eventstore import EventStore, Stream
 from ossature.kernel.logging import get_logger
 from ossature.kernel.messages import Envelope
 from ossature.kernel.module import Module, QuerySpec
@@ -131,27 +131,51 @@ class Notifier:
         return await self.js.pull_subscribe(EVENT_SUBJECTS, stream=EVENT_STREAM, config=config)
 
     async def handle(self, messages: Sequence[Any]) -> None:
-        """Notify the messages past the cursor, then move the cursor, in one transaction."""
+        """Notify the messages past the cursor, then move the cursor, in one transaction.
+
+        The batch is read tenant by tenant: each run of one tenant's events switches the
+        transaction to that tenant once and reads the streams of all its events at once.
+        The deliveries of the whole batch are then published together.
+        """
         batch = [(m.metadata.sequence.stream, _decoder.decode(m.data)) for m in messages]
         async with self.db.transaction(None) as conn:
             cursor = await read_cursor(conn, self.name)
-            view = InvocationDatabase(self.db.pool, conn, None)
-            directory = Directory(view)
-            for sequence, envelope in batch:
-                if sequence <= cursor:
-                    continue
-                await self._publish(await self.deliveries(view, directory, envelope))
-                cursor = sequence
-            await advance_cursor(conn, self.name, cursor)
+            fresh = [envelope for sequence, envelope in batch if sequence > cursor]
+            deliveries: list[Delivery] = []
+            for tenant_id, envelopes in _runs_by_tenant(fresh):
+                deliveries += await self._deliveries_of_run(conn, tenant_id, envelopes)
+            await self._publish(deliveries)
+            await advance_cursor(conn, self.name, max([cursor, *(s for s, _ in batch)]))
+
+    async def _deliveries_of_run(
+        self, conn: Any, tenant_id: str, envelopes: Sequence[Envelope]
+    ) -> list[Delivery]:
+        """The deliveries of consecutive events of one tenant, read in that tenant's view."""
+        await set_tenant(conn, tenant_id)
+        view = InvocationDatabase(self.db.pool, conn, tenant_id)
+        noticed = [e.stream_id for e in envelopes if e.event_type in self.notices]
+        streams = await self.store.load_many(conn, sorted(set(noticed))) if noticed else {}
+        directory = Directory(view)
+        deliveries: list[Delivery] = []
+        for envelope in envelopes:
+            deliveries += await self.deliveries(view, directory, envelope, streams)
+        return deliveries
 
     async def deliveries(
-        self, db: Database, directory: Directory, envelope: Envelope
+        self,
+        db: Database,
+        directory: Directory,
+        envelope: Envelope,
+        streams: dict[str, Stream] | None = None,
     ) -> list[Delivery]:
-        """One delivery per account that may see the event's entity; none for a stale event."""
+        """One delivery per account that may see the event's entity; none for a stale event.
+
+        `streams` are streams already read in `db`'s transaction; notices read through them.
+        """
         notice = self.notices.get(envelope.event_type)
         if notice is None or is_stale(envelope, datetime.now(UTC)):
             return []
-        deps = self._deps(db, envelope)
+        deps = self._deps(db, envelope, streams)
         try:
             audience = await self._audience(deps, directory, notice, envelope)
             params = await notice.params(envelope, deps)
@@ -173,10 +197,12 @@ class Notifier:
         ctx = deps.uow.ctx
         return sorted(await access.audience(ctx, spec.authorization, payload, deps, principals))
 
-    def _deps(self, db: Database, envelope: Envelope) -> Deps:
+    def _deps(
+        self, db: Database, envelope: Envelope, streams: dict[str, Stream] | None = None
+    ) -> Deps:
         """What the notice's rule and parameters read through: the tenant, as the notifier."""
         ctx = envelope.context.fork().acting_as(_notifier_actor(envelope.tenant_id))
-        uow = UnitOfWork(db, self.store, ctx)
+        uow = UnitOfWork(db, self.store, ctx, streams)
         now = datetime.now(UTC)
         return Deps(db, self.store, uow, now, _log, self.access.on(db), self.services)
 
@@ -191,6 +217,17 @@ class Notifier:
             headers={"Nats-Msg-Id": delivery.message_id},
         )
         await self.on_published(delivery, bool(ack.duplicate))
+
+
+def _runs_by_tenant(envelopes: Sequence[Envelope]) -> list[tuple[str, list[Envelope]]]:
+    """The envelopes cut into runs of consecutive events of one tenant, in order."""
+    runs: list[tuple[str, list[Envelope]]] = []
+    for envelope in envelopes:
+        if runs and runs[-1][0] == envelope.tenant_id:
+            runs[-1][1].append(envelope)
+        else:
+            runs.append((envelope.tenant_id, [envelope]))
+    return runs
 
 
 def _notifier_actor(tenant_id: str) -> Actor:
