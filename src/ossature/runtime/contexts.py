@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import secrets
-
 from ossature.kernel.context import Actor, Context, Grant, Trace
-from ossature.kernel.ids import new_id
+from ossature.kernel.ids import new_id, new_trace_id
 
 __all__ = ["OPERATOR", "internal_context", "new_trace", "tenant_service"]
 
@@ -25,7 +23,7 @@ def new_trace(
     return Trace(
         client_action_id=client_action_id or new_id(),
         external_invocation_id=external_id or new_id(),
-        originating_trace_id=trace_id or secrets.token_hex(16),
+        originating_trace_id=trace_id or new_trace_id(),
         parent_invocation_id=None,
         invocation_id=new_id(),
     )
