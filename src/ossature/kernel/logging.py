@@ -12,6 +12,7 @@ import sys
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
+import msgspec
 import structlog
 
 from ossature.kernel.context import Context
@@ -22,6 +23,12 @@ REDACTED = "[redacted]"
 _LEVELS = {"debug": 10, "info": 20, "warning": 30, "error": 40, "critical": 50}
 _SECRET_PARTS = ("password", "secret", "token", "authorization", "pepper", "cookie", "credential")
 _MIN_LEVEL_KEY = "_min_level"
+_json = msgspec.json.Encoder(enc_hook=repr)  # what JSON cannot hold is written as its repr
+
+
+def _dumps(value: Any, **_: Any) -> str:
+    """A log line as JSON, several times faster than json.dumps (one line per invocation)."""
+    return _json.encode(value).decode()
 
 
 def _is_secret(key: str) -> bool:
@@ -58,7 +65,9 @@ class _LevelFilter:
 def configure_logging(fmt: str = "json", level: str = "info", stream: Any = None) -> None:
     """Configure structlog for the process: JSON lines or console rendering."""
     renderer: Any = (
-        structlog.dev.ConsoleRenderer() if fmt == "console" else structlog.processors.JSONRenderer()
+        structlog.dev.ConsoleRenderer()
+        if fmt == "console"
+        else structlog.processors.JSONRenderer(serializer=_dumps)
     )
     structlog.configure(
         processors=[
