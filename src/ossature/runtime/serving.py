@@ -6,6 +6,7 @@ fair while both run the same server on the same kind of pool.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
@@ -35,8 +36,14 @@ async def app_pool(url: str) -> Database:
 
 
 async def serve_http(app: Any, host: str, port: int) -> None:
-    """Serve `app` with uvicorn until a signal asks to stop."""
+    """Serve `app` with uvicorn until a signal asks to stop.
+
+    What startup made (modules, the policy, pools) is moved out of the garbage collector's
+    sight first: a full collection then walks only what serving makes. Measured under load,
+    that took the longest pause from 73 ms to 9 ms (docs/performance.md).
+    """
     config = uvicorn.Config(
         app, host=host, port=port, log_config=None, access_log=False, lifespan="off", http="h11"
     )
+    gc.freeze()
     await uvicorn.Server(config).serve()
