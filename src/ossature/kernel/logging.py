@@ -3,12 +3,21 @@
 Every line of an invocation carries its ids (bind them with `for_context`). The
 default minimum level is INFO; the toggle `log.level` of one invocation lowers
 it for that invocation only. Values under secret-looking keys are masked.
+
+Lines are buffered: warnings and errors reach the stream at once, info and debug lines
+within FLUSH_EVERY seconds (and at exit), so that logging every invocation does not cost a
+system call each.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import functools
 import logging
 import sys
+import threading
+import time
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
@@ -17,12 +26,13 @@ import structlog
 
 from ossature.kernel.context import Context
 
-__all__ = ["REDACTED", "configure_logging", "for_context", "get_logger", "redact"]
+__all__ = ["FLUSH_EVERY", "REDACTED", "configure_logging", "for_context", "get_logger", "redact"]
 
 REDACTED = "[redacted]"
 _LEVELS = {"debug": 10, "info": 20, "warning": 30, "error": 40, "critical": 50}
 _SECRET_PARTS = ("password", "secret", "token", "authorization", "pepper", "cookie", "credential")
 _MIN_LEVEL_KEY = "_min_level"
+FLUSH_EVERY = 0.2  # seconds an info line may wait in the buffer
 _json = msgspec.json.Encoder(enc_hook=repr)  # what JSON cannot hold is written as its repr
 
 
@@ -31,6 +41,7 @@ def _dumps(value: Any, **_: Any) -> str:
     return _json.encode(value).decode()
 
 
+@functools.lru_cache(maxsize=4096)  # log field names are few
 def _is_secret(key: str) -> bool:
     lowered = key.lower()
     return any(part in lowered for part in _SECRET_PARTS)
@@ -46,7 +57,59 @@ def redact(value: Any) -> Any:
 
 
 def _redact_processor(_: Any, __: str, event: MutableMapping[str, Any]) -> Mapping[str, Any]:
-    return {k: REDACTED if _is_secret(k) else redact(v) for k, v in event.items()}
+    for key, value in event.items():
+        if _is_secret(key) or isinstance(value, Mapping | list | tuple):
+            return {k: REDACTED if _is_secret(k) else redact(v) for k, v in event.items()}
+    return event  # the usual line: flat, and no key looks secret
+
+
+class _LineWriter:
+    """Writes rendered lines to a stream; warnings and worse are flushed at once, the rest
+    by a background thread every FLUSH_EVERY seconds (a flush per line is a system call
+    per invocation)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.lock = threading.Lock()
+
+    def msg(self, message: str) -> None:
+        with self.lock:
+            self.stream.write(message + "\n")
+
+    def urgent(self, message: str) -> None:
+        with self.lock:
+            self.stream.write(message + "\n")
+            self.stream.flush()
+
+    def flush(self) -> None:
+        with self.lock:
+            self.stream.flush()
+
+    log = debug = info = msg
+    warn = warning = error = err = critical = fatal = exception = failure = urgent
+
+
+class _Flusher(threading.Thread):
+    """Flushes the current writer every FLUSH_EVERY seconds, and once more at exit."""
+
+    def __init__(self) -> None:
+        super().__init__(name="ossature-log-flusher", daemon=True)
+        self.writer: _LineWriter | None = None
+        atexit.register(self.flush)
+
+    def run(self) -> None:
+        while True:
+            time.sleep(FLUSH_EVERY)
+            self.flush()
+
+    def flush(self) -> None:
+        writer = self.writer
+        if writer is not None:
+            with contextlib.suppress(Exception):  # a closed stream: nothing left to flush
+                writer.flush()
+
+
+_flusher = _Flusher()
 
 
 class _LevelFilter:
@@ -64,6 +127,7 @@ class _LevelFilter:
 
 def configure_logging(fmt: str = "json", level: str = "info", stream: Any = None) -> None:
     """Configure structlog for the process: JSON lines or console rendering."""
+    writer = _LineWriter(stream or sys.stdout)
     renderer: Any = (
         structlog.dev.ConsoleRenderer()
         if fmt == "console"
@@ -78,9 +142,13 @@ def configure_logging(fmt: str = "json", level: str = "info", stream: Any = None
             _redact_processor,
             renderer,
         ],
-        logger_factory=structlog.PrintLoggerFactory(stream or sys.stdout),
+        logger_factory=lambda *_: writer,
         cache_logger_on_first_use=False,
     )
+    _flusher.flush()  # what the previous writer holds
+    _flusher.writer = writer
+    if not _flusher.is_alive():
+        _flusher.start()
     logging.basicConfig(level=logging.WARNING, stream=stream or sys.stderr)
 
 

@@ -2,10 +2,19 @@
 
 import io
 import json
+import time
+from pathlib import Path
 
 from msgspec import structs
 
-from ossature.kernel.logging import REDACTED, configure_logging, for_context, redact
+from ossature.kernel.logging import (
+    FLUSH_EVERY,
+    REDACTED,
+    configure_logging,
+    for_context,
+    get_logger,
+    redact,
+)
 from ossature.runtime.contexts import OPERATOR, internal_context
 
 
@@ -42,3 +51,27 @@ def test_the_debug_toggle_raises_the_level_for_one_invocation_only() -> None:
     for_context(plain).debug("hidden")
     for_context(verbose).debug("shown")
     assert ["shown"] == [line["event"] for line in lines(stream)]
+
+
+def test_warnings_are_written_at_once_and_info_lines_soon_after(tmp_path: Path) -> None:
+    """An error line is on disk when the call returns; an info line within the flush period."""
+    path = tmp_path / "log"
+    with path.open("w") as stream:
+        configure_logging("json", "info", stream)
+        logger = get_logger("test")
+        logger.error("at-once")
+        at_once = [line["event"] for line in _read(path)]
+        logger.info("soon")
+        deadline = time.monotonic() + 20 * FLUSH_EVERY
+        while time.monotonic() < deadline and len(_read(path)) < 2:
+            time.sleep(FLUSH_EVERY / 4)
+        expected = (["at-once"], ["at-once", "soon"])
+
+        actual = (at_once, [line["event"] for line in _read(path)])
+
+        configure_logging("json", "info", io.StringIO())  # the file is about to close
+    assert expected == actual
+
+
+def _read(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line]
