@@ -11,9 +11,10 @@ from ossature.kernel.database import Database
 from ossature.kernel.errors import ConcurrencyConflict
 from ossature.kernel.eventstore import EventStore, PendingAppend
 from ossature.kernel.ids import new_id
+from ossature.kernel.messages import Envelope
 from ossature.modules.projects.events import ProjectCreated, ProjectRenamed
 from ossature.runtime.system import System
-from tests.integration.support import Tenant
+from tests.integration.support import Tenant, eventually
 
 store = EventStore()
 
@@ -97,3 +98,29 @@ async def test_a_late_commit_is_read_in_its_place_not_skipped(
         ]
     assert [] == seen_while_open
     assert [early, late] == seen_after
+
+
+async def test_reading_by_type_returns_only_those_events_in_order(
+    system: System, tenant: Tenant
+) -> None:
+    """A reader that asks for renames gets the renames alone, in global order."""
+    assert system.relay_db is not None
+    first, second = new_id(), new_id()
+    async with system.relay_db.connection() as reader:
+        before = await store.read_all(reader, (0, 0), 100_000)
+        cursor = before[-1].position if before else (0, 0)
+        for stream_id in (first, second):
+            renamed = ProjectRenamed(project_id=stream_id, project_name="q", previous_name="p")
+            await append(system.db, tenant, created(stream_id))
+            await append(system.db, tenant, PendingAppend("project", stream_id, 1, (renamed,)))
+
+        async def renames() -> list[Envelope]:  # readable once no older transaction is open
+            return await store.read_all(reader, cursor, 100_000, {"project-renamed"})
+
+        read = await eventually(renames, lambda found: second in {e.stream_id for e in found})
+    expected = [("project-renamed", first), ("project-renamed", second)]
+
+    actual = [(e.event_type, e.stream_id) for e in read if e.stream_id in {first, second}]
+
+    assert expected == actual
+    assert {"project-renamed"} == {e.event_type for e in read}

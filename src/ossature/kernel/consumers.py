@@ -58,7 +58,7 @@ async def rebuild(db: Database, store: EventStore, projection: Projection) -> in
             await conn.execute(f"delete from {table}")
         await advance_checkpoint(conn, projection.name, (0, 0))
         total, after = 0, (0, 0)
-        while batch := await store.read_all(conn, after, 1000):
+        while batch := await store.read_all(conn, after, 1000, projection.handlers):
             total += await apply_batch(conn, projection, batch)
             after = batch[-1].position
         return total
@@ -125,7 +125,9 @@ class ProjectionRunner:
             async with self.db.connection() as conn, conn.transaction():
                 checkpoint = await read_checkpoint(conn, self.projection.name)  # locked
                 async with self.source.connection() as source:
-                    envelopes = await self.store.read_all(source, checkpoint, self.batch)
+                    envelopes = await self.store.read_all(
+                        source, checkpoint, self.batch, self.projection.handlers
+                    )
                 applied += await apply_batch(conn, self.projection, envelopes)
             if len(envelopes) < self.batch:
                 return applied

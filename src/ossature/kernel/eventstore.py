@@ -8,7 +8,7 @@ skipped: it is simply not readable yet. See docs/decisions/0002-global-order.md.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -46,6 +46,7 @@ _INSERT_ONCE = f"""with recorded as (
 _READ_ALL = f"""select {_COLUMNS} from events
     where (transaction_id, position) > ($1::text::xid8, $2)
       and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+      and ($4::text[] is null or event_type = any($4::text[]))
     order by transaction_id, position limit $3"""
 
 
@@ -142,9 +143,17 @@ class EventStore:
             raise ConcurrencyConflict({"stream": pending[0].stream_id}) from error
         return envelopes if recorded else None
 
-    async def read_all(self, conn: Any, after: Position, limit: int = 500) -> list[Envelope]:
-        """Events after `after` in global order, never past a transaction still in flight."""
-        rows = await conn.fetch(_READ_ALL, str(after[0]), after[1], limit)
+    async def read_all(
+        self,
+        conn: Any,
+        after: Position,
+        limit: int = 500,
+        types: Collection[str] | None = None,
+    ) -> list[Envelope]:
+        """Events after `after` in global order, never past a transaction still in flight;
+        only those of `types` when given (the others are not even decoded)."""
+        wanted = None if types is None else sorted(types)
+        rows = await conn.fetch(_READ_ALL, str(after[0]), after[1], limit, wanted)
         return [_envelope(row) for row in rows]
 
 
