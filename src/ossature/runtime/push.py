@@ -19,10 +19,14 @@ Work = Coroutine[Any, Any, None]
 
 def notifier_of(system: System) -> Notifier:
     """The notifier, a worker: project notices to the users who may see the project."""
-    assert system.db is not None and system.pipeline is not None
+    assert system.worker_db is not None and system.pipeline is not None
     pipeline = system.pipeline
     return Notifier(
-        system.db, system.nc.jetstream(), system.app.modules, pipeline.access, pipeline.services
+        system.worker_db,
+        system.nc.jetstream(),
+        system.app.modules,
+        pipeline.access,
+        pipeline.services,
     )
 
 

@@ -70,6 +70,7 @@ class System:
     secrets: Secrets | None = None
     db: Database | None = None
     relay_db: Database | None = None
+    worker_db: Database | None = None
     nc: Any = None
     pipeline: Pipeline | None = None
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
@@ -87,8 +88,12 @@ class System:
         }
         await migrate(owner_url, self.app.migration_folders(), passwords)
         self.owner_url = owner_url
-        self.db = await app_pool(
-            database_url_for(owner_url, "ossature_app", self.secrets.app_db_password)
+        app_url = database_url_for(owner_url, "ossature_app", self.secrets.app_db_password)
+        self.db = await app_pool(app_url)
+        # The workers' writes (read models, the notifier's cursor) have connections of their
+        # own: a request never waits for a connection a worker holds through its batch.
+        self.worker_db = await Database.connect(
+            app_url, min_size=1, max_size=1 + len(self.app.async_projections), stateless=True
         )
         self.relay_db = await Database.connect(
             database_url_for(owner_url, "ossature_relay", self.secrets.relay_db_password),
@@ -127,7 +132,7 @@ class System:
         return Pipeline(self.app, db, access, self.audit, services)
 
     def _start_roles(self, roles: set[Role]) -> None:
-        assert self.relay_db and self.db and self.audit and self.pipeline
+        assert self.relay_db and self.worker_db and self.db and self.audit and self.pipeline
         js = self.nc.jetstream()
         if "gateway" in roles:
             self._spawn(self.audit.run(self.stopping))
@@ -137,7 +142,7 @@ class System:
         if "worker" in roles:
             self._spawn(Relay(self.relay_db, js, EventStore()).run(self.stopping))
             for projection in self.app.async_projections:
-                runner = ProjectionRunner(self.db, self.relay_db, js, projection)
+                runner = ProjectionRunner(self.worker_db, self.relay_db, js, projection)
                 self._spawn(runner.run(self.stopping))
             self.notifier = notifier_of(self)
             self._spawn(self.notifier.run(self.stopping))
@@ -177,6 +182,6 @@ class System:
                 await asyncio.wait_for(task, timeout=5)
         if self.nc is not None:
             await self.nc.close()
-        for db in (self.db, self.relay_db):
+        for db in (self.db, self.worker_db, self.relay_db):
             if db is not None:
                 await db.close()
