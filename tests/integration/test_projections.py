@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
+from nats.errors import TimeoutError as NatsTimeout
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
-from ossature.kernel.consumers import ProjectionRunner, apply_batch, rebuild
+from ossature.kernel.consumers import ProjectionRunner, apply_batch, rebuild, subjects_of
 from ossature.kernel.database import Database
 from ossature.kernel.eventstore import EventStore
 from ossature.kernel.projection import Projection
+from ossature.kernel.relay import EVENT_STREAM
 from ossature.modules.projects.projections import CATALOG
 from ossature.runtime.system import System
 from tests.integration.support import Tenant, eventually
@@ -112,3 +116,53 @@ async def _event_ids(system: System, tenant: Tenant) -> list[str]:
     async with system.db.transaction(tenant.tenant_id) as conn:
         rows = await conn.fetch("select event_id from events where event_type = 'project-created'")
     return [r["event_id"] for r in rows]
+
+
+async def test_a_consumer_made_with_explicit_acks_is_made_again_acking_all(
+    system: System, tenant: Tenant
+) -> None:
+    """A projection consumer from before AckPolicy.ALL (which JetStream cannot update) is
+    replaced, and a handled batch leaves nothing waiting for an ack."""
+    projection = Projection("ack-policy-under-test", {"project-created": _nothing}, ())
+    js = system.nc.jetstream()
+    runner = ProjectionRunner(system.db, system.relay_db, js, projection)
+    old = ConsumerConfig(
+        durable_name=runner.durable,
+        ack_policy=AckPolicy.EXPLICIT,
+        deliver_policy=DeliverPolicy.ALL,
+        filter_subjects=subjects_of(projection),
+    )
+    await js.add_consumer(EVENT_STREAM, old)
+    subscription = await runner.subscribe()
+    await runner.catch_up()
+    await _drain(runner, subscription)  # the bells of every earlier test
+    for name in ("one", "two", "three"):
+        body = {"folderId": tenant.folders["France"], "name": name}
+        await tenant.command("editor", "create-project", body)
+    handled = await _drain(runner, subscription, at_least=3)
+    info = await js.consumer_info(EVENT_STREAM, runner.durable)
+    expected = (AckPolicy.ALL, True, 0)
+
+    actual = (info.config.ack_policy, handled >= 3, info.num_ack_pending)
+
+    await subscription.unsubscribe()
+    await js.delete_consumer(EVENT_STREAM, runner.durable)
+    assert expected == actual
+
+
+async def _drain(runner: ProjectionRunner, subscription: Any, at_least: int = 0) -> int:
+    """Fetch and handle batches until one times out after `at_least` messages (or 30 s)."""
+    handled, deadline = 0, time.monotonic() + 30
+    while True:
+        try:
+            messages = await subscription.fetch(500, timeout=1.0)
+        except (TimeoutError, NatsTimeout):
+            if handled >= at_least or time.monotonic() > deadline:
+                return handled
+            continue
+        await runner.handle(messages)
+        handled += len(messages)
+
+
+async def _nothing(conn: Any, envelope: Any) -> None:
+    return None

@@ -11,11 +11,13 @@ so a redelivery or a restart midway applies nothing twice.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import APIError
 
 from ossature.kernel.database import Database, set_tenant
 from ossature.kernel.eventstore import EventStore
@@ -86,20 +88,42 @@ class ProjectionRunner:
         return f"projection-{self.projection.name}"
 
     async def subscribe(self) -> Any:
-        """Create the durable pull consumer of this projection, or update its filter, and bind."""
+        """Create the durable pull consumer of this projection, or update its filter, and bind.
+
+        Messages are acknowledged all at once (AckPolicy.ALL: the last of a batch acks the
+        batch), for they are only bells. A consumer made with another ack policy, which
+        JetStream cannot update, is made again: the checkpoint in PostgreSQL, not the
+        consumer, says what was applied.
+        """
         config = ConsumerConfig(
             durable_name=self.durable,
-            ack_policy=AckPolicy.EXPLICIT,
+            ack_policy=AckPolicy.ALL,
             deliver_policy=DeliverPolicy.ALL,
             max_ack_pending=10_000,
             ack_wait=30.0,
             filter_subjects=subjects_of(self.projection),
         )
-        await self.js.add_consumer(EVENT_STREAM, config)
+        try:
+            await self.js.add_consumer(EVENT_STREAM, config)
+        except APIError:
+            found = await self.js.consumer_info(EVENT_STREAM, self.durable)
+            if found.config.ack_policy == AckPolicy.ALL:
+                raise
+            await self.js.delete_consumer(EVENT_STREAM, self.durable)
+            await self.js.add_consumer(EVENT_STREAM, config)
         return await self.js.pull_subscribe_bind(durable=self.durable, stream=EVENT_STREAM)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Fetch, apply, ack, until `stop` is set."""
+        """Fetch, apply, ack, until `stop` is set; subscribe again after a failure."""
+        while not stop.is_set():
+            try:
+                await self._follow(stop)
+            except Exception:
+                _log.exception("projection.failed", projection=self.projection.name)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=1.0)
+
+    async def _follow(self, stop: asyncio.Event) -> None:
         subscription = await self.subscribe()
         await self.catch_up()  # what arrived while no worker ran, acked or not
         while not stop.is_set():
@@ -114,9 +138,11 @@ class ProjectionRunner:
                 await asyncio.sleep(1)
 
     async def handle(self, messages: Sequence[Any]) -> None:
-        """Catch up from the store, then ack the messages that rang the bell."""
+        """Catch up from the store, then ack the messages that rang the bell (the last acks
+        them all)."""
         await self.catch_up()
-        await asyncio.gather(*(message.ack() for message in messages))
+        if messages:
+            await messages[-1].ack()
 
     async def catch_up(self) -> int:
         """Apply every readable event after the checkpoint, a batch per transaction."""
