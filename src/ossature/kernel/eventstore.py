@@ -24,8 +24,11 @@ from ossature.kernel.messages import Envelope, Event, Position
 
 __all__ = ["EventStore", "PendingAppend", "Stream"]
 
+# The context is read as text and decoded straight into a Context: a third of the cost of
+# decoding it into a dict and converting that.
 _COLUMNS = """event_id, event_type, schema_version, stream_type, stream_id, stream_version,
-    tenant_id, occurred_at, payload, context, originating_event_id, causing_event_id,
+    tenant_id, occurred_at, payload, context::text as context, originating_event_id,
+    causing_event_id,
     transaction_id::text::bigint as transaction_id, position"""
 
 _INSERT = """insert into events (event_id, event_type, schema_version, stream_type, stream_id,
@@ -73,10 +76,13 @@ class PendingAppend:
     events: tuple[Event, ...]
 
 
+_context = msgspec.json.Decoder(Context)
+
+
 def _envelope(row: Any) -> Envelope:
     fields = dict(row)
     fields["position"] = (fields.pop("transaction_id"), fields.pop("position"))
-    fields["context"] = msgspec.convert(fields["context"], Context)
+    fields["context"] = _context.decode(fields["context"])
     return Envelope(**fields)
 
 
