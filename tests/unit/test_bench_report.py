@@ -6,7 +6,7 @@ from rich.console import Console
 
 from ossature.runtime.bench._bench import BenchRun, Options
 from ossature.runtime.bench._prepare import Workspace
-from ossature.runtime.bench._report import as_json, print_table
+from ossature.runtime.bench._report import SUSTAINED_RATIO, as_json, print_table
 from ossature.runtime.bench._run import Load
 from ossature.runtime.bench._stats import ScenarioResult
 from ossature.runtime.bench._target import Target
@@ -60,4 +60,23 @@ def test_the_table_shows_the_catch_up_and_says_the_cpu_includes_background_work(
         catch_up,
         "catch-up s" in table,
         table.count("background"),
+    )
+
+
+def test_the_sustained_rate_and_ratio_are_reported_beside_the_window_s() -> None:
+    """JSON and table both carry the sustained rate; n/a (null) when it cannot be known."""
+    create = ScenarioResult(200, 2.0, 4.0, 9.0, {}, [0.5], served=300, catch_up_s=1.5, warmup=0.5)
+    bare = ScenarioResult(800, 2.0, 1.0, 2.0, {}, [0.5], served=900, catch_up_s=0.5, warmup=0.5)
+    run = _run(create, bare)
+    out = io.StringIO()
+
+    report = as_json(run)
+    print_table(run, Console(file=out, width=200))
+
+    sustained = (report["create-project"]["sustained_rps"], report["bare-insert"]["sustained_rps"])
+    cells = (_cells(out.getvalue(), "create-project")[2], _cells(out.getvalue(), "bare-insert")[2])
+    assert ((75.0, 300.0), ("75.0", "300.0"), 0.25) == (
+        sustained,
+        cells,
+        report["ratios"][SUSTAINED_RATIO],
     )

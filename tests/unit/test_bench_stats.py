@@ -10,6 +10,7 @@ from ossature.runtime.bench._stats import (
     ratio,
     saturated,
     split,
+    sustained_ratio,
     with_cpu,
 )
 
@@ -122,3 +123,24 @@ def test_no_ratio_without_a_baseline() -> None:
     empty = ScenarioResult(0, 2.0, math.nan, math.nan, {"timeout": 3}, [])
 
     assert (None, None) == (ratio(create, None), ratio(create, empty))
+
+
+def test_the_sustained_rate_spreads_what_was_served_until_the_server_was_idle() -> None:
+    """900 answers over 1 s of warm-up, 2 s measured and 3 s of catch-up: 150 a second,
+    though 250 a second were timed in the window."""
+    result = ScenarioResult(500, 2.0, 1.0, 2.0, {}, [], served=900, catch_up_s=3.0, warmup=1.0)
+
+    assert (250.0, 150.0) == (result.rps, result.sustained_rps)
+
+
+def test_the_sustained_ratio_needs_both_catch_ups() -> None:
+    """75 a second (300 over 4 s) against 400 (1,200 over 3 s); without a server to watch
+    there is no catch-up, and so no sustained figure."""
+    create = ScenarioResult(200, 2.0, 1.0, 2.0, {}, [], served=300, catch_up_s=1.0, warmup=1.0)
+    bare = ScenarioResult(800, 2.0, 1.0, 2.0, {}, [], served=1200, catch_up_s=0.0, warmup=1.0)
+    unknown = ScenarioResult(800, 2.0, 1.0, 2.0, {}, [], served=1200)
+
+    assert (0.1875, None) == (
+        sustained_ratio(create, bare),
+        sustained_ratio(create, unknown),
+    )

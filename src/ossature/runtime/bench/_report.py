@@ -9,11 +9,12 @@ from rich.console import Console
 from rich.table import Table
 
 from ossature.runtime.bench._bench import SCENARIOS, BenchRun
-from ossature.runtime.bench._stats import SATURATION, ScenarioResult, ratio
+from ossature.runtime.bench._stats import SATURATION, ScenarioResult, ratio, sustained_ratio
 
-__all__ = ["RATIO", "as_json", "print_table", "warnings"]
+__all__ = ["RATIO", "SUSTAINED_RATIO", "as_json", "print_table", "warnings"]
 
 RATIO = "create-project/bare-insert"
+SUSTAINED_RATIO = "create-project/bare-insert, sustained"
 
 
 def _number(value: float | None, digits: int) -> float | None:
@@ -23,6 +24,7 @@ def _number(value: float | None, digits: int) -> float | None:
 def _scenario_json(result: ScenarioResult) -> dict[str, Any]:
     return {
         "rps": _number(result.rps, 1),
+        "sustained_rps": _number(result.sustained_rps, 1),
         "p50_ms": _number(result.p50_ms, 2),
         "p99_ms": _number(result.p99_ms, 2),
         "errors": result.error_count,
@@ -41,12 +43,17 @@ def _ratio(run: BenchRun) -> float | None:
     return _number(ratio(run.results.get("create-project"), run.results.get("bare-insert")), 3)
 
 
+def _sustained_ratio(run: BenchRun) -> float | None:
+    pair = run.results.get("create-project"), run.results.get("bare-insert")
+    return _number(sustained_ratio(*pair), 3)
+
+
 def as_json(run: BenchRun) -> dict[str, Any]:
     """The run as one JSON-ready object: one key per scenario, then `ratios` and `run`."""
     body: dict[str, Any] = {
         name: _scenario_json(run.results[name]) for name in SCENARIOS if name in run.results
     }
-    body["ratios"] = {RATIO: _ratio(run)}
+    body["ratios"] = {RATIO: _ratio(run), SUSTAINED_RATIO: _sustained_ratio(run)}
     load = run.options.load
     body["run"] = {
         "url": run.options.url,
@@ -82,6 +89,10 @@ def warnings(run: BenchRun) -> list[str]:
     return found
 
 
+def _rate(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}"
+
+
 def _ms(value: float | None) -> str:
     return "n/a" if value is None or math.isnan(value) else f"{value:.2f}"
 
@@ -89,6 +100,7 @@ def _ms(value: float | None) -> str:
 _COLUMNS = (
     "scenario",
     "req/s",
+    "sustained\nreq/s",
     "p50 ms",
     "p99 ms",
     "errors",
@@ -103,6 +115,7 @@ def _row(name: str, result: ScenarioResult) -> list[str]:
     return [
         name,
         f"{result.rps:.1f}",
+        _rate(result.sustained_rps),
         _ms(result.p50_ms),
         _ms(result.p99_ms),
         str(result.error_count),
@@ -131,10 +144,11 @@ def _table(run: BenchRun) -> Table:
 def print_table(run: BenchRun, console: Console) -> None:
     """The figures as a table, then the ratio and the warnings."""
     console.print(_table(run))
-    shown = _ratio(run)
+    shown, sustained = _ratio(run), _sustained_ratio(run)
     console.print(
         "create-project req/s ÷ bare-insert req/s = "
         f"[bold]{'n/a' if shown is None else f'{shown:.3f}'}[/]"
+        f" (sustained: {'n/a' if sustained is None else f'{sustained:.3f}'})"
     )
     for warning in warnings(run):
         console.print(f"[bold yellow]warning:[/] {warning}")

@@ -63,6 +63,7 @@ def run_scenario(
     return replace(
         with_cpu(merge(results, load.duration), spent),
         catch_up_s=catch_up,
+        warmup=load.warmup,
         notes=([] if idle else [_BUSY]) + late,
     )
 

@@ -50,11 +50,21 @@ class ScenarioResult:
     cpu_ms_per_request: float | None = None  # per served answer, background work included
     db_cpu_ms_per_request: float | None = None
     catch_up_s: float | None = None  # from the window's end until the server was idle
+    warmup: float = 0.0
     notes: list[str] = field(default_factory=list)
 
     @property
     def rps(self) -> float:
         return self.requests / self.duration if self.duration > 0 else 0.0
+
+    @property
+    def sustained_rps(self) -> float | None:
+        """Answers served per second from the warm-up's start until the server was idle
+        again: a rate that leaves no background work behind (None without a catch-up)."""
+        if self.catch_up_s is None:
+            return None
+        span = self.warmup + self.duration + self.catch_up_s
+        return self.served / span if span > 0 else None
 
     @property
     def error_count(self) -> int:
@@ -125,3 +135,13 @@ def ratio(numerator: ScenarioResult | None, denominator: ScenarioResult | None) 
     if numerator is None or denominator is None or denominator.rps <= 0:
         return None
     return numerator.rps / denominator.rps
+
+
+def sustained_ratio(
+    numerator: ScenarioResult | None, denominator: ScenarioResult | None
+) -> float | None:
+    """numerator sustained rps / denominator sustained rps, or None when either is unknown."""
+    if numerator is None or denominator is None:
+        return None
+    top, bottom = numerator.sustained_rps, denominator.sustained_rps
+    return None if top is None or not bottom else top / bottom
