@@ -104,9 +104,9 @@ _COLUMNS = (
     "p50 ms",
     "p99 ms",
     "errors",
-    "server CPU\nms/req, with\nbackground",
-    "PostgreSQL CPU\nms/req, with\nbackground",
-    "catch-up s",
+    "server\nCPU ms/req,\nbackground\nincluded",
+    "PostgreSQL\nCPU ms/req,\nbackground\nincluded",
+    "catch-up\ns",
     "generator\nCPU",
 )
 
