@@ -22,6 +22,7 @@ __all__ = ["EVENT_STREAM", "EVENT_SUBJECTS", "Relay", "ensure_event_stream", "su
 
 EVENT_STREAM = "OSSATURE_EVENTS"
 EVENT_SUBJECTS = "ossature.events.>"
+ACK_WITHIN = 10.0  # seconds for JetStream to ack a whole batch
 _encoder = msgspec.json.Encoder()
 _log = get_logger("ossature.relay")
 
@@ -58,7 +59,7 @@ class Relay:
             envelopes = await self.store.read_all(conn, after, self.batch)
             if not envelopes:
                 return 0
-            await asyncio.gather(*(self._publish(envelope) for envelope in envelopes))
+            await self._publish(envelopes)
             last = envelopes[-1].position
             await conn.execute(
                 "update relay_cursor set transaction_id = $1::text::xid8, position = $2"
@@ -68,12 +69,24 @@ class Relay:
             )
         return len(envelopes)
 
-    async def _publish(self, envelope: Envelope) -> None:
-        await self.js.publish(
-            subject_of(envelope),
-            _encoder.encode(envelope),
-            headers={"Nats-Msg-Id": envelope.event_id},
-        )
+    async def _publish(self, envelopes: list[Envelope]) -> None:
+        """Publish every envelope, then wait once for all their acks (a quarter less CPU than
+        a request per event: benchmarks/jetstream_publish.py). Any failure or a missing ack
+        raises, and the cursor stays where it was."""
+        acks = [
+            await self.js.publish_async(
+                subject_of(envelope),
+                _encoder.encode(envelope),
+                headers={"Nats-Msg-Id": envelope.event_id},
+            )
+            for envelope in envelopes
+        ]
+        try:
+            await asyncio.wait_for(asyncio.gather(*acks), timeout=ACK_WITHIN)
+        except BaseException:
+            for ack in acks:
+                ack.cancel()
+            raise
 
     async def run(self, stop: asyncio.Event, idle: float = 0.2) -> None:
         """Pump until `stop` is set, woken by NOTIFY from the store or every `idle` seconds."""
