@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -36,7 +36,7 @@ from ossature.kernel.logging import get_logger
 from ossature.kernel.messages import Envelope
 from ossature.kernel.module import Module, QuerySpec
 from ossature.kernel.notice import Notice
-from ossature.kernel.relay import EVENT_STREAM, EVENT_SUBJECTS
+from ossature.kernel.relay import ACK_WITHIN, EVENT_STREAM, EVENT_SUBJECTS
 from ossature.kernel.unit_of_work import UnitOfWork
 from ossature.modules.access.service import AccessService
 from ossature.modules.notifications._audience import Directory
@@ -69,9 +69,9 @@ class Notifier:
     new one from the cursor after any failure. (A durable consumer would redeliver a dead
     worker's messages after newer ones, which a cursor that only moves forward would then
     skip.) Several notifiers may run: the cursor's row lock lets one notify a given batch,
-    and the others skip it. `on_published(delivery, duplicate)` runs after each publish,
-    `duplicate` when JetStream dropped it as a repeat (a seam for tests that kill the
-    notifier midway).
+    and the others skip it. `on_published(delivery, duplicate)` runs for each delivery once
+    the batch's acks are in, `duplicate` when JetStream dropped it as a repeat (a seam for
+    tests that kill the notifier midway).
     """
 
     name = "notifier"
@@ -206,17 +206,26 @@ class Notifier:
         now = datetime.now(UTC)
         return Deps(db, self.store, uow, now, _log, self.access.on(db), self.services)
 
-    async def _publish(self, deliveries: Iterable[Delivery]) -> None:
-        await asyncio.gather(*(self._publish_one(delivery) for delivery in deliveries))
-
-    async def _publish_one(self, delivery: Delivery) -> None:
-        ack = await self.js.publish(
-            delivery.subject,
-            _encoder.encode(delivery.notification),
-            stream=NOTIFICATION_STREAM,
-            headers={"Nats-Msg-Id": delivery.message_id},
-        )
-        await self.on_published(delivery, bool(ack.duplicate))
+    async def _publish(self, deliveries: Sequence[Delivery]) -> None:
+        """Publish every delivery, then wait once for all their acks; any failure raises and
+        the cursor stays where it was."""
+        acks = [
+            await self.js.publish_async(
+                delivery.subject,
+                _encoder.encode(delivery.notification),
+                stream=NOTIFICATION_STREAM,
+                headers={"Nats-Msg-Id": delivery.message_id},
+            )
+            for delivery in deliveries
+        ]
+        try:
+            stored = await asyncio.wait_for(asyncio.gather(*acks), timeout=ACK_WITHIN)
+        except BaseException:
+            for ack in acks:
+                ack.cancel()
+            raise
+        for delivery, ack in zip(deliveries, stored, strict=True):
+            await self.on_published(delivery, bool(ack.duplicate))
 
 
 def _runs_by_tenant(envelopes: Sequence[Envelope]) -> list[tuple[str, list[Envelope]]]:
