@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 import time
 from typing import Any
 
@@ -12,6 +14,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from ossature.kernel.consumers import ProjectionRunner, apply_batch, rebuild, subjects_of
 from ossature.kernel.database import Database
 from ossature.kernel.eventstore import EventStore
+from ossature.kernel.logging import configure_logging
 from ossature.kernel.projection import Projection
 from ossature.kernel.relay import EVENT_STREAM
 from ossature.modules.projects.projections import CATALOG
@@ -166,3 +169,35 @@ async def _drain(runner: ProjectionRunner, subscription: Any, at_least: int = 0)
 
 async def _nothing(conn: Any, envelope: Any) -> None:
     return None
+
+
+async def test_an_event_a_projection_fails_on_is_logged_with_its_invocation_s_ids(
+    system: System, tenant: Tenant
+) -> None:
+    """The error line names the event and the invocation (and trace) that appended it."""
+    assert system.pipeline is not None
+
+    async def refuse(conn: Any, envelope: Any) -> None:
+        if envelope.tenant_id == tenant.tenant_id:
+            raise RuntimeError("this projection refuses the tenant's events")
+
+    projection = Projection("refusing-under-test", {"project-created": refuse}, ())
+    runner = ProjectionRunner(system.db, system.relay_db, system.nc.jetstream(), projection)
+    await runner.catch_up()
+    ctx = tenant.ctx("editor")
+    body = {"folderId": tenant.folders["France"], "name": "refused"}
+    await system.pipeline.invoke("command", "create-project", body, ctx)
+    stream = io.StringIO()
+    configure_logging("json", "warning", stream)
+    try:
+        with pytest.raises(RuntimeError):
+            await runner.catch_up()
+    finally:
+        configure_logging("json", "warning")
+    [line] = [json.loads(text) for text in stream.getvalue().splitlines() if text]
+    expected = ("projection.event-failed", "project-created", ctx.trace.invocation_id)
+
+    actual = (line["event"], line["event_type"], line["invocation_id"])
+
+    assert expected == actual
+    assert ctx.trace.originating_trace_id == line["trace_id"]

@@ -42,11 +42,27 @@ async def apply_batch(conn: Any, projection: Projection, envelopes: Sequence[Env
             if envelope.tenant_id != tenant:  # one round trip per run of a tenant's events
                 tenant = envelope.tenant_id
                 await set_tenant(conn, tenant)
-            await projection.apply(conn, envelope)
+            await _apply(conn, projection, envelope)
             applied += 1
         checkpoint = envelope.position
     await advance_checkpoint(conn, projection.name, checkpoint)
     return applied
+
+
+async def _apply(conn: Any, projection: Projection, envelope: Envelope) -> None:
+    """Apply one event; a failure is logged with the ids of the invocation that caused it."""
+    try:
+        await projection.apply(conn, envelope)
+    except Exception as error:
+        _log.error(
+            "projection.event-failed",
+            projection=projection.name,
+            event_id=envelope.event_id,
+            event_type=envelope.event_type,
+            error=repr(error)[:300],
+            **envelope.context.log_fields(),
+        )
+        raise
 
 
 async def rebuild(db: Database, store: EventStore, projection: Projection) -> int:
