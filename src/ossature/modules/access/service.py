@@ -91,23 +91,39 @@ class AccessService:
         payload: Any,
         deps: Any,
         principals: Mapping[str, Sequence[GrantLike]],
+        answers: dict[tuple[str, tuple[str, ...] | None], frozenset[str]] | None = None,
     ) -> frozenset[str]:
         """The principals (id → grants) whom `rule` admits for `payload`: `authorize`, for many.
 
         The folder is resolved once, in `ctx`'s tenant; principals holding the same grants
-        share one decision.
+        share one decision. `answers` keeps the audience by action and folder chain across
+        calls made with the same `principals` (a notifier's batch for one tenant).
         """
         if isinstance(rule, Public | Anyone):
             return frozenset(principals)
         chain = None
         if isinstance(rule, AtFolder):
             chain = await self.chain(ctx, await rule.folder_of(ctx, payload, deps))
+        key = (rule.action, None if chain is None else tuple(chain))
+        if answers is not None and key in answers:
+            return answers[key]
+        admitted = self._admitted(rule.action, chain, principals)
+        if answers is not None:
+            answers[key] = admitted
+        return admitted
+
+    def _admitted(
+        self,
+        action: str,
+        chain: Sequence[str] | None,
+        principals: Mapping[str, Sequence[GrantLike]],
+    ) -> frozenset[str]:
         decided: dict[tuple[tuple[str, str], ...], bool] = {}
         for grants in principals.values():
             key = tuple(sorted((grant.role, grant.folder_id) for grant in grants))
             if key not in decided:
                 scope = chain if chain is not None else [folder for _, folder in key]
-                decided[key] = self.policy.allows(grants, rule.action, scope)
+                decided[key] = self.policy.allows(grants, action, scope)
         return frozenset(
             principal
             for principal, grants in principals.items()

@@ -27,6 +27,11 @@ class Directory:
         self.db = db
         self._principals: dict[str, dict[str, list[Grant]]] = {}
         self._names: dict[tuple[str, str], str] = {}
+        self._answers: dict[str, dict[Any, frozenset[str]]] = {}
+
+    def answers(self, tenant_id: str) -> dict[Any, frozenset[str]]:
+        """Audiences already decided for the tenant's principals, for this batch."""
+        return self._answers.setdefault(tenant_id, {})
 
     async def principals(self, tenant_id: str) -> dict[str, list[Grant]]:
         """Every account of the tenant, each with its grants (possibly none)."""

@@ -195,7 +195,11 @@ class Notifier:
         principals = await directory.principals(envelope.tenant_id)
         access = self.access.on(deps.db)
         ctx = deps.uow.ctx
-        return sorted(await access.audience(ctx, spec.authorization, payload, deps, principals))
+        answers = directory.answers(envelope.tenant_id)
+        admitted = await access.audience(
+            ctx, spec.authorization, payload, deps, principals, answers
+        )
+        return sorted(admitted)
 
     def _deps(
         self, db: Database, envelope: Envelope, streams: dict[str, Stream] | None = None
