@@ -91,11 +91,7 @@ class EventStore:
 
     async def load(self, conn: Any, stream_id: str) -> Stream:
         """Every event of a stream, in order (only the current tenant's, by RLS)."""
-        rows = await conn.fetch(
-            f"select {_COLUMNS} from events where stream_id = $1 order by stream_version",
-            stream_id,
-        )
-        return Stream(stream_id, tuple(_envelope(row) for row in rows))
+        return (await self.load_many(conn, [stream_id])).get(stream_id, Stream(stream_id, ()))
 
     async def load_many(self, conn: Any, stream_ids: Sequence[str]) -> dict[str, Stream]:
         """Every event of each stream, in one round trip (streams with no event are absent)."""
@@ -118,13 +114,9 @@ class EventStore:
         pending: Sequence[PendingAppend],
     ) -> list[Envelope]:
         """Append every pending batch in the caller's transaction; a stale version raises."""
-        envelopes = [env for batch in pending for env in _stamp(ctx, tenant_id, now, batch)]
-        if not envelopes:
-            return []
-        try:
-            await conn.execute(_INSERT, *_columns(envelopes))
-        except asyncpg.UniqueViolationError as error:
-            raise ConcurrencyConflict({"stream": pending[0].stream_id}) from error
+        envelopes = _stamped(ctx, tenant_id, now, pending)
+        if envelopes:
+            await _insert(conn, pending, _INSERT, *_columns(envelopes))
         return envelopes
 
     async def append_once(
@@ -141,12 +133,11 @@ class EventStore:
         A stale version raises ConcurrencyConflict, as `append` does.
         """
         key = record.key
-        envelopes = [env for batch in pending for env in _stamp(ctx, key.tenant_id, now, batch)]
+        envelopes = _stamped(ctx, key.tenant_id, now, pending)
         row = [key.tenant_id, key.actor_id, key.key, record.command, record.invocation_id]
-        try:
-            recorded = await conn.fetchval(_INSERT_ONCE, *_columns(envelopes), *row, record.outcome)
-        except asyncpg.UniqueViolationError as error:
-            raise ConcurrencyConflict({"stream": pending[0].stream_id}) from error
+        recorded = await _insert(
+            conn, pending, _INSERT_ONCE, *_columns(envelopes), *row, record.outcome
+        )
         return envelopes if recorded else None
 
     async def read_all(
@@ -161,6 +152,20 @@ class EventStore:
         wanted = None if types is None else sorted(types)
         rows = await conn.fetch(_READ_ALL, str(after[0]), after[1], limit, wanted)
         return [_envelope(row) for row in rows]
+
+
+async def _insert(conn: Any, pending: Sequence[PendingAppend], sql: str, *args: Any) -> Any:
+    """Run an insert of events; a stream version taken by another writer is a conflict."""
+    try:
+        return await conn.fetchval(sql, *args)
+    except asyncpg.UniqueViolationError as error:
+        raise ConcurrencyConflict({"stream": pending[0].stream_id}) from error
+
+
+def _stamped(
+    ctx: Context, tenant_id: str, now: datetime, pending: Sequence[PendingAppend]
+) -> list[Envelope]:
+    return [envelope for batch in pending for envelope in _stamp(ctx, tenant_id, now, batch)]
 
 
 def _stamp(ctx: Context, tenant_id: str, now: datetime, batch: PendingAppend) -> list[Envelope]:
