@@ -8,6 +8,7 @@ drops the repeats within its duplicate window.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
@@ -18,7 +19,15 @@ from ossature.kernel.eventstore import EventStore
 from ossature.kernel.logging import get_logger
 from ossature.kernel.messages import Envelope, Position
 
-__all__ = ["EVENT_STREAM", "EVENT_SUBJECTS", "Relay", "ensure_event_stream", "subject_of"]
+__all__ = [
+    "ACK_WITHIN",
+    "EVENT_STREAM",
+    "EVENT_SUBJECTS",
+    "Relay",
+    "ensure_event_stream",
+    "publish_all",
+    "subject_of",
+]
 
 EVENT_STREAM = "OSSATURE_EVENTS"
 EVENT_SUBJECTS = "ossature.events.>"
@@ -30,6 +39,26 @@ _log = get_logger("ossature.relay")
 def subject_of(envelope: Envelope) -> str:
     """The subject of an event: tenant, stream type and event type, for filtering consumers."""
     return f"ossature.events.{envelope.tenant_id}.{envelope.stream_type}.{envelope.event_type}"
+
+
+async def publish_all(
+    js: Any, messages: Sequence[tuple[str, bytes, dict[str, str]]], stream: str | None = None
+) -> list[Any]:
+    """Publish every (subject, payload, headers) to JetStream, then wait once for all the acks.
+
+    A quarter less CPU than a request per message (benchmarks/jetstream_publish.py). A failure,
+    or an ack missing after ACK_WITHIN seconds, raises: the caller keeps its cursor where it was.
+    """
+    acks = [
+        await js.publish_async(subject, payload, stream=stream, headers=headers)
+        for subject, payload, headers in messages
+    ]
+    try:
+        return list(await asyncio.wait_for(asyncio.gather(*acks), timeout=ACK_WITHIN))
+    except BaseException:
+        for ack in acks:
+            ack.cancel()
+        raise
 
 
 async def ensure_event_stream(js: Any) -> None:
@@ -70,23 +99,10 @@ class Relay:
         return len(envelopes)
 
     async def _publish(self, envelopes: list[Envelope]) -> None:
-        """Publish every envelope, then wait once for all their acks (a quarter less CPU than
-        a request per event: benchmarks/jetstream_publish.py). Any failure or a missing ack
-        raises, and the cursor stays where it was."""
-        acks = [
-            await self.js.publish_async(
-                subject_of(envelope),
-                _encoder.encode(envelope),
-                headers={"Nats-Msg-Id": envelope.event_id},
-            )
-            for envelope in envelopes
+        messages = [
+            (subject_of(e), _encoder.encode(e), {"Nats-Msg-Id": e.event_id}) for e in envelopes
         ]
-        try:
-            await asyncio.wait_for(asyncio.gather(*acks), timeout=ACK_WITHIN)
-        except BaseException:
-            for ack in acks:
-                ack.cancel()
-            raise
+        await publish_all(self.js, messages)
 
     async def run(self, stop: asyncio.Event, idle: float = 0.2) -> None:
         """Pump until `stop` is set, woken by NOTIFY from the store or every `idle` seconds."""

@@ -36,7 +36,7 @@ from ossature.kernel.logging import get_logger
 from ossature.kernel.messages import Envelope
 from ossature.kernel.module import Module, QuerySpec
 from ossature.kernel.notice import Notice
-from ossature.kernel.relay import ACK_WITHIN, EVENT_STREAM, EVENT_SUBJECTS
+from ossature.kernel.relay import EVENT_STREAM, EVENT_SUBJECTS, publish_all
 from ossature.kernel.unit_of_work import UnitOfWork
 from ossature.modules.access.service import AccessService
 from ossature.modules.notifications._audience import Directory
@@ -211,23 +211,11 @@ class Notifier:
         return Deps(db, self.store, uow, now, _log, self.access.on(db), self.services)
 
     async def _publish(self, deliveries: Sequence[Delivery]) -> None:
-        """Publish every delivery, then wait once for all their acks; any failure raises and
-        the cursor stays where it was."""
-        acks = [
-            await self.js.publish_async(
-                delivery.subject,
-                _encoder.encode(delivery.notification),
-                stream=NOTIFICATION_STREAM,
-                headers={"Nats-Msg-Id": delivery.message_id},
-            )
-            for delivery in deliveries
+        messages = [
+            (d.subject, _encoder.encode(d.notification), {"Nats-Msg-Id": d.message_id})
+            for d in deliveries
         ]
-        try:
-            stored = await asyncio.wait_for(asyncio.gather(*acks), timeout=ACK_WITHIN)
-        except BaseException:
-            for ack in acks:
-                ack.cancel()
-            raise
+        stored = await publish_all(self.js, messages, stream=NOTIFICATION_STREAM)
         for delivery, ack in zip(deliveries, stored, strict=True):
             await self.on_published(delivery, bool(ack.duplicate))
 
