@@ -90,11 +90,12 @@ class System:
         self.owner_url = owner_url
         app_url = database_url_for(owner_url, "ossature_app", self.secrets.app_db_password)
         self.db = await app_pool(app_url)
-        # The workers' writes (read models, the notifier's cursor) have connections of their
-        # own: a request never waits for a connection a worker holds through its batch.
-        self.worker_db = await Database.connect(
-            app_url, min_size=1, max_size=1 + len(self.app.async_projections), stateless=True
-        )
+        if "worker" in roles:
+            # The workers' writes (read models, the notifier's cursor) have connections of
+            # their own: a request never waits for a connection a worker holds through a batch.
+            self.worker_db = await Database.connect(
+                app_url, min_size=1, max_size=1 + len(self.app.async_projections), stateless=True
+            )
         self.relay_db = await Database.connect(
             database_url_for(owner_url, "ossature_relay", self.secrets.relay_db_password),
             min_size=1,
@@ -132,7 +133,7 @@ class System:
         return Pipeline(self.app, db, access, self.audit, services)
 
     def _start_roles(self, roles: set[Role]) -> None:
-        assert self.relay_db and self.worker_db and self.db and self.audit and self.pipeline
+        assert self.relay_db and self.db and self.audit and self.pipeline
         js = self.nc.jetstream()
         if "gateway" in roles:
             self._spawn(self.audit.run(self.stopping))
@@ -140,6 +141,7 @@ class System:
             if callout is not None:
                 self._spawn(callout)
         if "worker" in roles:
+            assert self.worker_db is not None
             self._spawn(Relay(self.relay_db, js, EventStore()).run(self.stopping))
             for projection in self.app.async_projections:
                 runner = ProjectionRunner(self.worker_db, self.relay_db, js, projection)
