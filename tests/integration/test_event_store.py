@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import asyncpg
 import pytest
 
 from ossature.kernel.database import Database
 from ossature.kernel.errors import ConcurrencyConflict
-from ossature.kernel.eventstore import EventStore, PendingAppend
+from ossature.kernel.eventstore import _READ_ALL, EventStore, PendingAppend
 from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Envelope
 from ossature.modules.projects.events import ProjectCreated, ProjectRenamed
@@ -124,3 +125,25 @@ async def test_reading_by_type_returns_only_those_events_in_order(
 
     assert expected == actual
     assert {"project-renamed"} == {e.event_type for e in read}
+
+
+async def test_reading_in_global_order_can_stop_at_the_limit(system: System) -> None:
+    """The global read's order is the order index's, so the scan can stop at the limit
+    instead of reading and sorting the whole tail after the cursor on every call (which
+    made each read cost the size of the backlog). With sorting discouraged, as the planner
+    does on its own once the table is large, no Sort is left in the plan."""
+    assert system.relay_db is not None
+    async with system.relay_db.connection() as reader, reader.transaction():
+        await reader.execute("set local enable_sort = off")
+        await reader.execute("set local enable_bitmapscan = off")
+        for types in (None, ["project-created"]):
+            plan = await reader.fetchval(
+                f"explain (format json) {_READ_ALL}", "0", 0, 10, types
+            )
+            assert ["Limit", "Index Scan"] == _plan_nodes(plan[0]["Plan"])
+
+
+def _plan_nodes(node: dict[str, Any]) -> list[str]:
+    return [node["Node Type"]] + [
+        name for child in node.get("Plans", []) for name in _plan_nodes(child)
+    ]

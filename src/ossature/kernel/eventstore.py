@@ -46,11 +46,14 @@ _INSERT_ONCE = f"""with recorded as (
     appended as ({_INSERT} where exists (select from recorded))
     select exists (select from recorded)"""
 
+# Ordered by the table's columns, not the output's `transaction_id` (a bigint made from
+# them): so the global-order index hands rows over in order and the scan stops at the
+# limit, instead of every event after the cursor being read and sorted on each call.
 _READ_ALL = f"""select {_COLUMNS} from events
     where (transaction_id, position) > ($1::text::xid8, $2)
       and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
       and ($4::text[] is null or event_type = any($4::text[]))
-    order by transaction_id, position limit $3"""
+    order by events.transaction_id, events.position limit $3"""
 
 
 @dataclass(frozen=True)
