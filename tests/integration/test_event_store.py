@@ -137,9 +137,7 @@ async def test_reading_in_global_order_can_stop_at_the_limit(system: System) -> 
         await reader.execute("set local enable_sort = off")
         await reader.execute("set local enable_bitmapscan = off")
         for types in (None, ["project-created"]):
-            plan = await reader.fetchval(
-                f"explain (format json) {_READ_ALL}", "0", 0, 10, types
-            )
+            plan = await reader.fetchval(f"explain (format json) {_READ_ALL}", "0", 0, 10, types)
             assert ["Limit", "Index Scan"] == _plan_nodes(plan[0]["Plan"])
 
 
