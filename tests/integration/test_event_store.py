@@ -10,7 +10,7 @@ import pytest
 
 from ossature.kernel.database import Database
 from ossature.kernel.errors import ConcurrencyConflict
-from ossature.kernel.eventstore import _READ_ALL, EventStore, PendingAppend
+from ossature.kernel.eventstore import _READ_ALL, _READ_TYPES, EventStore, PendingAppend
 from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Envelope
 from ossature.modules.projects.events import ProjectCreated, ProjectRenamed
@@ -116,7 +116,7 @@ async def test_reading_by_type_returns_only_those_events_in_order(
             await append(system.db, tenant, PendingAppend("project", stream_id, 1, (renamed,)))
 
         async def renames() -> list[Envelope]:  # readable once no older transaction is open
-            return await store.read_all(reader, cursor, 100_000, {"project-renamed"})
+            return (await store.read_types(reader, cursor, {"project-renamed"}, 100_000)).envelopes
 
         read = await eventually(renames, lambda found: second in {e.stream_id for e in found})
     expected = [("project-renamed", first), ("project-renamed", second)]
@@ -127,21 +127,65 @@ async def test_reading_by_type_returns_only_those_events_in_order(
     assert {"project-renamed"} == {e.event_type for e in read}
 
 
-async def test_reading_in_global_order_can_stop_at_the_limit(system: System) -> None:
-    """The global read's order is the order index's, so the scan can stop at the limit
-    instead of reading and sorting the whole tail after the cursor on every call (which
-    made each read cost the size of the backlog). With sorting discouraged, as the planner
-    does on its own once the table is large, no Sort is left in the plan."""
+async def test_a_read_by_type_sees_past_the_events_of_other_types(
+    system: System, tenant: Tenant
+) -> None:
+    """A reader of renames that finds none after its cursor still learns that it has seen
+    every event up to the last one readable, so its cursor moves past the others' events
+    instead of scanning them again on each read; with the limit reached, it has seen up to
+    the last event it got."""
     assert system.relay_db is not None
-    async with system.relay_db.connection() as reader, reader.transaction():
-        await reader.execute("set local enable_sort = off")
-        await reader.execute("set local enable_bitmapscan = off")
-        for types in (None, ["project-created"]):
-            plan = await reader.fetchval(f"explain (format json) {_READ_ALL}", "0", 0, 10, types)
-            assert ["Limit", "Index Scan"] == _plan_nodes(plan[0]["Plan"])
+    first, second = new_id(), new_id()
+    async with system.relay_db.connection() as reader:
+        start = (await store.read_types(reader, (0, 0), {"no-such-event"}, 10)).seen_to
+        for stream_id in (first, second):
+            await append(system.db, tenant, created(stream_id))
+        renamed = ProjectRenamed(project_id=first, project_name="q", previous_name="p")
+        await append(system.db, tenant, PendingAppend("project", first, 1, (renamed,)))
+
+        async def last_readable() -> list[Envelope]:
+            return await store.read_all(reader, start, 100_000)
+
+        readable = await eventually(last_readable, lambda found: len(found) >= 3)
+        none = await store.read_types(reader, start, {"no-such-event"}, 10)
+        one = await store.read_types(reader, start, {"project-renamed"}, 1)
+        both = await store.read_types(reader, start, {"project-created"}, 2)
+
+    assert ([], readable[-1].position) == (none.envelopes, none.seen_to)
+    assert [first] == [e.stream_id for e in one.envelopes]
+    assert one.seen_to == one.envelopes[0].position
+    assert [first, second] == [e.stream_id for e in both.envelopes]
+    assert both.seen_to == both.envelopes[-1].position < readable[-1].position
+
+
+async def test_the_store_reader_walks_the_order_index_and_stops_at_the_limit(
+    system: System,
+) -> None:
+    """Through the store reader's pool, the global read follows the order index and stops at
+    the limit, never reading and sorting every event after the cursor (which makes each read
+    cost the size of the backlog), even where the statistics make sorting look cheap: on
+    this small test table the planner would otherwise sort."""
+    assert system.relay_db is not None
+    async with system.relay_db.connection() as reader:
+        plan = await reader.fetchval(f"explain (format json) {_READ_ALL}", "0", 0, 10)
+        typed = await reader.fetchval(
+            f"explain (format json) {_READ_TYPES}", "0", 0, 10, ["project-created"]
+        )
+    assert ["Limit", "Index Scan"] == _plan_nodes(plan[0]["Plan"])
+    limited = _limited(typed[0]["Plan"])
+    assert 2 == len(limited)  # the page, and the last readable event
+    assert {"Index Scan", "Index Only Scan"} >= {node["Node Type"] for node in limited}
+    assert {"events_global_order"} == {node["Index Name"] for node in limited}
 
 
 def _plan_nodes(node: dict[str, Any]) -> list[str]:
     return [node["Node Type"]] + [
         name for child in node.get("Plans", []) for name in _plan_nodes(child)
     ]
+
+
+def _limited(node: dict[str, Any]) -> list[dict[str, Any]]:
+    """The nodes right under each Limit of a plan."""
+    children = node.get("Plans", [])
+    below = children if node["Node Type"] == "Limit" else []
+    return below + [found for child in children for found in _limited(child)]

@@ -15,7 +15,7 @@ from ossature.kernel.consumers import ProjectionRunner, apply_batch, rebuild, su
 from ossature.kernel.database import Database
 from ossature.kernel.eventstore import EventStore
 from ossature.kernel.logging import configure_logging
-from ossature.kernel.projection import Projection
+from ossature.kernel.projection import Projection, read_checkpoint
 from ossature.kernel.relay import EVENT_STREAM
 from ossature.modules.projects.projections import CATALOG
 from ossature.runtime.system import System
@@ -113,6 +113,40 @@ async def test_a_failed_batch_is_applied_later_never_skipped(
         )
     assert sorted(ours) == sorted(r["event_id"] for r in rows)
     assert 3 == len(ours)
+
+
+async def test_a_runner_moves_past_the_events_it_does_not_handle(
+    system: System, tenant: Tenant
+) -> None:
+    """A projection of a rare event type, which the store does not even send the others,
+    moves its checkpoint past them: its next catch-up starts after them instead of
+    scanning them again (a cost that would grow with every event of other types)."""
+
+    async def ignore(conn: Any, envelope: Any) -> None:
+        raise AssertionError(f"no event of this type was appended: {envelope.event_id}")
+
+    projection = Projection("rare-under-test", {"no-such-event": ignore}, ())
+    runner = ProjectionRunner(system.db, system.relay_db, system.nc.jetstream(), projection)
+    made = await tenant.command(
+        "editor", "create-project", {"folderId": tenant.folders["France"], "name": "other"}
+    )
+
+    async def readable() -> list[Any]:
+        async with system.relay_db.connection() as reader:
+            return await EventStore().read_all(reader, (0, 0), 100_000)
+
+    events = await eventually(readable, lambda found: made["projectId"] in _streams(found))
+    created = next(e for e in events if e.stream_id == made["projectId"])
+
+    await runner.catch_up()
+
+    async with system.db.connection() as conn, conn.transaction():
+        checkpoint = await read_checkpoint(conn, projection.name)
+    assert checkpoint >= created.position
+
+
+def _streams(events: list[Any]) -> set[str]:
+    return {e.stream_id for e in events}
 
 
 async def _event_ids(system: System, tenant: Tenant) -> list[str]:

@@ -22,7 +22,7 @@ from nats.js.errors import APIError
 from ossature.kernel.database import Database, set_tenant
 from ossature.kernel.eventstore import EventStore
 from ossature.kernel.logging import get_logger
-from ossature.kernel.messages import Envelope
+from ossature.kernel.messages import Envelope, Position
 from ossature.kernel.projection import Projection, advance_checkpoint, read_checkpoint
 from ossature.kernel.relay import EVENT_STREAM
 
@@ -31,8 +31,14 @@ __all__ = ["ProjectionRunner", "apply_batch", "rebuild", "subjects_of"]
 _log = get_logger("ossature.projections")
 
 
-async def apply_batch(conn: Any, projection: Projection, envelopes: Sequence[Envelope]) -> int:
-    """Apply the envelopes past the checkpoint, then move it; the number applied."""
+async def apply_batch(
+    conn: Any,
+    projection: Projection,
+    envelopes: Sequence[Envelope],
+    seen_to: Position | None = None,
+) -> int:
+    """Apply the envelopes past the checkpoint, then move it, to `seen_to` when the read
+    that found them saw every event up to there; the number applied."""
     checkpoint = await read_checkpoint(conn, projection.name)
     applied, tenant = 0, None
     for envelope in envelopes:
@@ -45,6 +51,8 @@ async def apply_batch(conn: Any, projection: Projection, envelopes: Sequence[Env
             await _apply(conn, projection, envelope)
             applied += 1
         checkpoint = envelope.position
+    if seen_to is not None:
+        checkpoint = max(checkpoint, seen_to)
     await advance_checkpoint(conn, projection.name, checkpoint)
     return applied
 
@@ -76,9 +84,9 @@ async def rebuild(db: Database, store: EventStore, projection: Projection) -> in
             await conn.execute(f"delete from {table}")
         await advance_checkpoint(conn, projection.name, (0, 0))
         total, after = 0, (0, 0)
-        while batch := await store.read_all(conn, after, 1000, projection.handlers):
-            total += await apply_batch(conn, projection, batch)
-            after = batch[-1].position
+        while page := await store.read_types(conn, after, projection.handlers, 1000):
+            total += await apply_batch(conn, projection, page.envelopes, page.seen_to)
+            after = page.seen_to
         return total
 
 
@@ -167,9 +175,9 @@ class ProjectionRunner:
             async with self.db.connection() as conn, conn.transaction():
                 checkpoint = await read_checkpoint(conn, self.projection.name)  # locked
                 async with self.source.connection() as source:
-                    envelopes = await self.store.read_all(
-                        source, checkpoint, self.batch, self.projection.handlers
+                    page = await self.store.read_types(
+                        source, checkpoint, self.projection.handlers, self.batch
                     )
-                applied += await apply_batch(conn, self.projection, envelopes)
-            if len(envelopes) < self.batch:
+                applied += await apply_batch(conn, self.projection, page.envelopes, page.seen_to)
+            if len(page.envelopes) < self.batch:
                 return applied

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -41,9 +41,15 @@ class Database:
 
     @classmethod
     async def connect(
-        cls, url: str, *, min_size: int = 2, max_size: int = 20, stateless: bool = False
+        cls,
+        url: str,
+        *,
+        min_size: int = 2,
+        max_size: int = 20,
+        stateless: bool = False,
+        settings: Mapping[str, str] | None = None,
     ) -> Database:
-        """Open a pool on `url`.
+        """Open a pool on `url`; `settings` are PostgreSQL settings for its sessions.
 
         `stateless` promises that no session state outlives a connection's use (settings
         are transaction-local, locks transaction-level, no LISTEN): a connection going back
@@ -55,6 +61,7 @@ class Database:
             max_size=max_size,
             init=_init_connection,
             reset=_keep_session if stateless else None,
+            server_settings=dict(settings) if settings else None,
         )
         return cls(pool)
 

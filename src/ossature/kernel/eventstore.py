@@ -22,14 +22,32 @@ from ossature.kernel.idempotency import IdempotencyRecord
 from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Envelope, Event, Position
 
-__all__ = ["EventStore", "PendingAppend", "Stream"]
+__all__ = ["EventStore", "Page", "PendingAppend", "Stream"]
 
-# The context is read as text and decoded straight into a Context: a third of the cost of
-# decoding it into a dict and converting that.
-_COLUMNS = """event_id, event_type, schema_version, stream_type, stream_id, stream_version,
-    tenant_id, occurred_at, payload, context::text as context, originating_event_id,
-    causing_event_id,
-    transaction_id::text::bigint as transaction_id, position"""
+# An envelope's fields, read from the columns of the same name but for two: the context is
+# read as text and decoded straight into a Context (a third of the cost of decoding it into
+# a dict and converting that), the transaction id as a number.
+_FIELDS = (
+    "event_id",
+    "event_type",
+    "schema_version",
+    "stream_type",
+    "stream_id",
+    "stream_version",
+    "tenant_id",
+    "occurred_at",
+    "payload",
+    "context",
+    "originating_event_id",
+    "causing_event_id",
+    "transaction_id",
+    "position",
+)
+_READ_AS = {
+    "context": "context::text as context",
+    "transaction_id": "transaction_id::text::bigint as transaction_id",
+}
+_COLUMNS = ", ".join(_READ_AS.get(name, name) for name in _FIELDS)
 
 _INSERT = """insert into events (event_id, event_type, schema_version, stream_type, stream_id,
     stream_version, tenant_id, occurred_at, payload, context, originating_event_id,
@@ -46,14 +64,30 @@ _INSERT_ONCE = f"""with recorded as (
     appended as ({_INSERT} where exists (select from recorded))
     select exists (select from recorded)"""
 
+# Events are read after a cursor, in global order, never past a transaction still in
+# flight (the oldest one's id, xmin, bounds what may be read: a transaction that commits
+# later has an id at or above it, so it lands after whatever is read now).
+_VISIBLE = """(transaction_id, position) > ($1::text::xid8, $2)
+      and transaction_id < pg_snapshot_xmin(pg_current_snapshot())"""
+
 # Ordered by the table's columns, not the output's `transaction_id` (a bigint made from
 # them): so the global-order index hands rows over in order and the scan stops at the
 # limit, instead of every event after the cursor being read and sorted on each call.
-_READ_ALL = f"""select {_COLUMNS} from events
-    where (transaction_id, position) > ($1::text::xid8, $2)
-      and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-      and ($4::text[] is null or event_type = any($4::text[]))
+_READ_ALL = f"""select {_COLUMNS} from events where {_VISIBLE}
     order by events.transaction_id, events.position limit $3"""
+
+# The events of some types, and in the same statement (so under the same snapshot) the last
+# event readable at all: when fewer than the limit come back, the reader has seen every
+# event up to it, and its cursor may move past the others' events, not scan them again.
+_READ_TYPES = f"""with page as (
+        select {_COLUMNS} from events where {_VISIBLE} and event_type = any($4::text[])
+        order by events.transaction_id, events.position limit $3),
+    last as (
+        select transaction_id::text::bigint as last_transaction_id, position as last_position
+        from events where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        order by events.transaction_id desc, events.position desc limit 1)
+    select * from last left join page on true
+    order by page.transaction_id, page.position"""
 
 
 @dataclass(frozen=True)
@@ -70,6 +104,17 @@ class Stream:
 
 
 @dataclass(frozen=True)
+class Page:
+    """Events of some types read after a position, and how far the read saw every event."""
+
+    envelopes: list[Envelope]
+    seen_to: Position  # each event up to here is in `envelopes`, or of another type
+
+    def __bool__(self) -> bool:
+        return bool(self.envelopes)
+
+
+@dataclass(frozen=True)
 class PendingAppend:
     """Events to append to one stream, expected to be at `expected_version`."""
 
@@ -83,7 +128,7 @@ _context = msgspec.json.Decoder(Context)
 
 
 def _envelope(row: Any) -> Envelope:
-    fields = dict(row)
+    fields = {name: row[name] for name in _FIELDS}
     fields["position"] = (fields.pop("transaction_id"), fields.pop("position"))
     fields["context"] = _context.decode(fields["context"])
     return Envelope(**fields)
@@ -143,18 +188,22 @@ class EventStore:
         )
         return envelopes if recorded else None
 
-    async def read_all(
-        self,
-        conn: Any,
-        after: Position,
-        limit: int = 500,
-        types: Collection[str] | None = None,
-    ) -> list[Envelope]:
-        """Events after `after` in global order, never past a transaction still in flight;
-        only those of `types` when given (the others are not even decoded)."""
-        wanted = None if types is None else sorted(types)
-        rows = await conn.fetch(_READ_ALL, str(after[0]), after[1], limit, wanted)
+    async def read_all(self, conn: Any, after: Position, limit: int = 500) -> list[Envelope]:
+        """Events after `after` in global order, never past a transaction still in flight."""
+        rows = await conn.fetch(_READ_ALL, str(after[0]), after[1], limit)
         return [_envelope(row) for row in rows]
+
+    async def read_types(
+        self, conn: Any, after: Position, types: Collection[str], limit: int = 500
+    ) -> Page:
+        """The events of `types` after `after`, as `read_all` reads them (the others are not
+        even sent), and the position up to which every event was seen."""
+        rows = await conn.fetch(_READ_TYPES, str(after[0]), after[1], limit, sorted(types))
+        envelopes = [_envelope(row) for row in rows if row["event_id"] is not None]
+        if len(envelopes) == limit:
+            return Page(envelopes, envelopes[-1].position)
+        last = (rows[0]["last_transaction_id"], rows[0]["last_position"]) if rows else after
+        return Page(envelopes, max(last, after))
 
 
 async def _insert(conn: Any, pending: Sequence[PendingAppend], sql: str, *args: Any) -> Any:

@@ -42,6 +42,19 @@ ROLES: tuple[Role, ...] = ("gateway", "worker", "scheduler")
 
 _log = get_logger("ossature.system")
 
+# The background pools read in batches from tables that grow fast. A prepared statement's
+# generic plan, made while the events table was small, stays in use until the next
+# ANALYZE; planning each statement for its parameters and the table's size at the time
+# costs a fraction of a batch.
+_BATCH_READER = {"plan_cache_mode": "force_custom_plan"}
+# The store reader's pool reads events in global order only, for which walking the order
+# index and stopping at the limit is always the right road. Statistics older than a burst
+# (how many events follow a cursor, of which types) lead the planner to read every event
+# after the cursor and sort them instead, which makes each read cost the backlog's size.
+# A sort still needed (of a page, say) then carries the cost that disables it, which
+# would make PostgreSQL compile the statement (JIT) on every call: JIT is off.
+_STORE_READER = {**_BATCH_READER, "enable_sort": "off", "jit": "off"}
+
 
 @dataclass(frozen=True)
 class Endpoints:
@@ -94,12 +107,17 @@ class System:
             # The workers' writes (read models, the notifier's cursor) have connections of
             # their own: a request never waits for a connection a worker holds through a batch.
             self.worker_db = await Database.connect(
-                app_url, min_size=1, max_size=1 + len(self.app.async_projections), stateless=True
+                app_url,
+                min_size=1,
+                max_size=1 + len(self.app.async_projections),
+                stateless=True,
+                settings=_BATCH_READER,
             )
         self.relay_db = await Database.connect(
             database_url_for(owner_url, "ossature_relay", self.secrets.relay_db_password),
             min_size=1,
             max_size=2 + len(self.app.async_projections),  # LISTEN, the relay, each projection
+            settings=_STORE_READER,
         )
         self.nc = await nats.connect(
             self.endpoints.nats_url,
