@@ -44,11 +44,12 @@ async def test_rebuilding_reproduces_the_read_model(system: System, tenant: Tena
         "editor", "create-project", {"folderId": tenant.folders["France"], "name": "a"}
     )
     await tenant.command("editor", "rename-project", {"projectId": made["projectId"], "name": "b"})
-    await tenant.command(
-        "editor", "create-project", {"folderId": tenant.folders["France"], "name": "c"}
-    )
+    for name in ("c", "d"):  # consecutive creations: one run, one statement, on rebuild
+        await tenant.command(
+            "editor", "create-project", {"folderId": tenant.folders["France"], "name": name}
+        )
     before = await eventually(
-        lambda: catalog(system, tenant), lambda rows: {r["name"] for r in rows} == {"b", "c"}
+        lambda: catalog(system, tenant), lambda rows: {r["name"] for r in rows} == {"b", "c", "d"}
     )
     owner = await Database.connect(system.owner_url, min_size=1, max_size=1)
     try:

@@ -40,35 +40,56 @@ async def apply_batch(
     """Apply the envelopes past the checkpoint, then move it, to `seen_to` when the read
     that found them saw every event up to there; the number applied."""
     checkpoint = await read_checkpoint(conn, projection.name)
+    fresh = [e for e in envelopes if e.position > checkpoint]
     applied, tenant = 0, None
-    for envelope in envelopes:
-        if envelope.position <= checkpoint:
-            continue
-        if projection.handles(envelope):
-            if envelope.tenant_id != tenant:  # one round trip per run of a tenant's events
-                tenant = envelope.tenant_id
-                await set_tenant(conn, tenant)
-            await _apply(conn, projection, envelope)
-            applied += 1
-        checkpoint = envelope.position
+    for run in _runs(projection, [e for e in fresh if projection.handles(e)]):
+        if run[0].tenant_id != tenant:  # one round trip per run of a tenant's events
+            tenant = run[0].tenant_id
+            await set_tenant(conn, tenant)
+        await _apply(conn, projection, run)
+        applied += len(run)
+    if fresh:
+        checkpoint = fresh[-1].position
     if seen_to is not None:
         checkpoint = max(checkpoint, seen_to)
     await advance_checkpoint(conn, projection.name, checkpoint)
     return applied
 
 
-async def _apply(conn: Any, projection: Projection, envelope: Envelope) -> None:
-    """Apply one event; a failure is logged with the ids of the invocation that caused it."""
+def _runs(projection: Projection, envelopes: list[Envelope]) -> list[list[Envelope]]:
+    """The envelopes cut into what is applied in one call: a run of consecutive events of
+    one tenant and one type the projection applies by runs, or else a single event."""
+    runs: list[list[Envelope]] = []
+    for envelope in envelopes:
+        last = runs[-1][-1] if runs else None
+        if (
+            last is not None
+            and envelope.event_type in projection.runs
+            and (last.event_type, last.tenant_id) == (envelope.event_type, envelope.tenant_id)
+        ):
+            runs[-1].append(envelope)
+        else:
+            runs.append([envelope])
+    return runs
+
+
+async def _apply(conn: Any, projection: Projection, run: list[Envelope]) -> None:
+    """Apply a run (or one event); a failure is logged with the first event's invocation ids
+    and the run's event ids."""
     try:
-        await projection.apply(conn, envelope)
+        if run[0].event_type in projection.runs:
+            await projection.runs[run[0].event_type](conn, run)
+        else:
+            await projection.apply(conn, run[0])
     except Exception as error:
         _log.error(
             "projection.event-failed",
             projection=projection.name,
-            event_id=envelope.event_id,
-            event_type=envelope.event_type,
+            event_id=run[0].event_id,
+            event_type=run[0].event_type,
+            run=[e.event_id for e in run[1:]] or None,
             error=repr(error)[:300],
-            **envelope.context.log_fields(),
+            **run[0].context.log_fields(),
         )
         raise
 
@@ -84,7 +105,7 @@ async def rebuild(db: Database, store: EventStore, projection: Projection) -> in
             await conn.execute(f"delete from {table}")
         await advance_checkpoint(conn, projection.name, (0, 0))
         total, after = 0, (0, 0)
-        while page := await store.read_types(conn, after, projection.handlers, 1000):
+        while page := await store.read_types(conn, after, projection.event_types, 1000):
             total += await apply_batch(conn, projection, page.envelopes, page.seen_to)
             after = page.seen_to
         return total
@@ -92,7 +113,7 @@ async def rebuild(db: Database, store: EventStore, projection: Projection) -> in
 
 def subjects_of(projection: Projection) -> list[str]:
     """The event subjects a projection handles: its consumer is sent nothing else."""
-    return [f"ossature.events.*.*.{event_type}" for event_type in sorted(projection.handlers)]
+    return [f"ossature.events.*.*.{event_type}" for event_type in sorted(projection.event_types)]
 
 
 class ProjectionRunner:
@@ -176,7 +197,7 @@ class ProjectionRunner:
                 checkpoint = await read_checkpoint(conn, self.projection.name)  # locked
                 async with self.source.connection() as source:
                     page = await self.store.read_types(
-                        source, checkpoint, self.projection.handlers, self.batch
+                        source, checkpoint, self.projection.event_types, self.batch
                     )
                 applied += await apply_batch(conn, self.projection, page.envelopes, page.seen_to)
             if len(page.envelopes) < self.batch:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ossature.kernel.messages import Envelope
@@ -10,16 +11,17 @@ from ossature.kernel.projection import Projection
 __all__ = ["CATALOG"]
 
 
-async def _created(conn: Any, envelope: Envelope) -> None:
-    p = envelope.payload
+async def _created(conn: Any, envelopes: Sequence[Envelope]) -> None:
+    """A run of creations, one row each, in one statement (they touch distinct rows)."""
+    payloads = [e.payload for e in envelopes]
     await conn.execute(
         "insert into projects (tenant_id, project_id, folder_id, name, version)"
-        " values ($1, $2, $3, $4, $5)",
-        envelope.tenant_id,
-        p["projectId"],
-        p["folderId"],
-        p["projectName"],
-        envelope.stream_version,
+        " select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[])",
+        [e.tenant_id for e in envelopes],
+        [p["projectId"] for p in payloads],
+        [p["folderId"] for p in payloads],
+        [p["projectName"] for p in payloads],
+        [e.stream_version for e in envelopes],
     )
 
 
@@ -42,10 +44,7 @@ async def _archived(conn: Any, envelope: Envelope) -> None:
 
 CATALOG = Projection(
     name="projects-catalog",
-    handlers={
-        "project-created": _created,
-        "project-renamed": _renamed,
-        "project-archived": _archived,
-    },
+    handlers={"project-renamed": _renamed, "project-archived": _archived},
     tables=("projects",),
+    runs={"project-created": _created},
 )
