@@ -92,11 +92,15 @@ async def test_a_late_commit_is_read_in_its_place_not_skipped(
                 if e.stream_id in ours
             ]
             await tx.commit()
-        seen_after = [
-            e.stream_id
-            for e in await store.read_all(reader, cursor, 100_000)
-            if e.stream_id in ours
-        ]
+
+        async def ours_readable() -> list[str]:  # once no older transaction is open either
+            return [
+                e.stream_id
+                for e in await store.read_all(reader, cursor, 100_000)
+                if e.stream_id in ours
+            ]
+
+        seen_after = await eventually(ours_readable, lambda found: len(found) == 2)
     assert [] == seen_while_open
     assert [early, late] == seen_after
 

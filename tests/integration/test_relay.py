@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
+import asyncpg
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
-from ossature.kernel.eventstore import EventStore
+from ossature.kernel.database import Database
+from ossature.kernel.eventstore import EventStore, PendingAppend
+from ossature.kernel.ids import new_id
 from ossature.kernel.relay import EVENT_STREAM, Relay
+from ossature.modules.projects.events import ProjectCreated
+from ossature.runtime.migrate import database_url_for
 from ossature.runtime.system import System
 from tests.integration.support import Tenant, eventually
 
@@ -60,3 +67,70 @@ async def test_a_relay_that_dies_before_moving_its_cursor_stores_nothing_twice(
     actual = (republished >= 3, await _stored(js, tenant.tenant_id))
 
     assert expected == actual
+
+
+async def test_only_writers_outside_the_relays_process_notify(
+    system: System, tenant: Tenant
+) -> None:
+    """The app pool of a process that runs the relay appends without NOTIFY (it wakes the
+    relay itself); a session without that setting, a gateway on its own, still notifies."""
+    assert system.relay_db is not None and system.secrets is not None
+    heard: list[str] = []
+    listener = await asyncpg.connect(system.owner_url)
+    await listener.add_listener("ossature_events", lambda *args: heard.append(args[2]))
+    alone = await Database.connect(  # the app pool of a gateway on its own
+        database_url_for(system.owner_url, "ossature_app", system.secrets.app_db_password),
+        min_size=1,
+        max_size=1,
+    )
+    try:
+        await _append_one(system.db, tenant)
+        await asyncio.sleep(0.3)
+        heard_from_the_relays_process = len(heard)
+        await _append_one(alone, tenant)
+        await eventually(lambda: _now(len(heard)), lambda count: count > 0)
+    finally:
+        await alone.close()
+        await listener.close()
+
+    assert 0 == heard_from_the_relays_process
+    assert 1 == len(heard)
+
+
+async def test_a_command_that_appends_wakes_the_relay_in_its_process(
+    system: System, tenant: Tenant
+) -> None:
+    """The pipeline wakes the relay after a command's commit appended events, and not after
+    a query or a refused command."""
+    assert system.pipeline is not None
+    woken: list[str] = []
+    wake, system.pipeline.on_appended = system.pipeline.on_appended, lambda: woken.append("!")
+    try:
+        made = await tenant.command(
+            "editor", "create-project", {"folderId": tenant.folders["France"], "name": "w"}
+        )
+        after_command = len(woken)
+        read = await tenant.invoke(
+            "editor", "query", "get-project", {"projectId": made["projectId"]}
+        )
+        refused = await tenant.invoke(
+            "viewer", "command", "rename-project", {"projectId": made["projectId"], "name": "x"}
+        )
+    finally:
+        system.pipeline.on_appended = wake
+
+    assert (1, 200, 403) == (after_command, read.status, refused.status)
+    assert ["!"] == woken
+
+
+async def _append_one(db: Database, tenant: Tenant) -> None:
+    event = ProjectCreated(project_id=new_id(), folder_id="f", project_name="p")
+    pending = PendingAppend("project", event.project_id, 0, (event,))
+    async with db.transaction(tenant.tenant_id) as conn:
+        await EventStore().append(
+            conn, tenant.ctx("admin"), tenant.tenant_id, datetime.now(UTC), [pending]
+        )
+
+
+async def _now(value: int) -> int:
+    return value

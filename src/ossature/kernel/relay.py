@@ -105,7 +105,8 @@ class Relay:
         await publish_all(self.js, messages)
 
     async def run(self, stop: asyncio.Event, idle: float = 0.2) -> None:
-        """Pump until `stop` is set, woken by NOTIFY from the store or every `idle` seconds."""
+        """Pump until `stop` is set, woken by NOTIFY from the store, by `wake` from a writer
+        in this process, or every `idle` seconds."""
         async with self.db.connection() as listener:
             await listener.add_listener("ossature_events", self._notified)
             try:
@@ -118,6 +119,7 @@ class Relay:
 
     async def _loop(self, stop: asyncio.Event, idle: float) -> None:
         while not stop.is_set():
+            self.wake.clear()  # a wake from now on, during the pump too, is for the next one
             try:
                 if await self.pump() == self.batch:
                     continue
@@ -126,7 +128,6 @@ class Relay:
             await self._sleep(stop, idle)
 
     async def _sleep(self, stop: asyncio.Event, idle: float) -> None:
-        self.wake.clear()
         waiters = [asyncio.ensure_future(self.wake.wait()), asyncio.ensure_future(stop.wait())]
         await asyncio.wait(waiters, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
         for waiter in waiters:

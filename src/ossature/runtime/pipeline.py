@@ -7,7 +7,7 @@ wraps handlers here; handlers never call it.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -67,6 +67,7 @@ class Pipeline:
         self.app, self.db, self.access, self.audit = app, db, access, audit
         self.services = services
         self.store = EventStore()
+        self.on_appended: Callable[[], None] = _nothing  # after a commit that appended events
 
     async def invoke(self, kind: Kind, name: str, raw: Any, ctx: Context) -> Result:
         """Run one invocation; expected failures come back as a Result with an error."""
@@ -74,6 +75,8 @@ class Pipeline:
         deps = self._deps(ctx, self.db)
         try:
             result = await self._run(kind, name, raw, ctx, deps)
+            if deps.uow.committed:
+                self.on_appended()
         except DomainError as error:
             result = Result(error.status, {}, error)
         except Exception:
@@ -188,6 +191,10 @@ async def _invocation_transaction(db: Database, ctx: Context, kind: Kind) -> Asy
         if getattr(error, "sqlstate", None) == SESSION_ENDED:
             raise SessionEnded() from None
         raise
+
+
+def _nothing() -> None:
+    return None
 
 
 def _outcome(status: int) -> str:

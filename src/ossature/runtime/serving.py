@@ -30,9 +30,14 @@ def run(main: Coroutine[Any, Any, T]) -> T:
     return uvloop.run(main)
 
 
-async def app_pool(url: str) -> Database:
-    """The application's pool: no session state is kept, so connections are not reset."""
-    return await Database.connect(url, max_size=APP_POOL_SIZE, stateless=True)
+async def app_pool(url: str, *, relay_in_process: bool = False) -> Database:
+    """The application's pool: no session state is kept, so connections are not reset.
+
+    With `relay_in_process`, the process wakes its relay itself after each commit that
+    appends events, and the pool's commits skip the store's NOTIFY (kernel migration 0003).
+    """
+    settings = {"ossature.relay_in_process": "on"} if relay_in_process else None
+    return await Database.connect(url, max_size=APP_POOL_SIZE, stateless=True, settings=settings)
 
 
 async def serve_http(app: Any, host: str, port: int) -> None:

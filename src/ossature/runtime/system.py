@@ -102,7 +102,7 @@ class System:
         await migrate(owner_url, self.app.migration_folders(), passwords)
         self.owner_url = owner_url
         app_url = database_url_for(owner_url, "ossature_app", self.secrets.app_db_password)
-        self.db = await app_pool(app_url)
+        self.db = await app_pool(app_url, relay_in_process="worker" in roles)
         if "worker" in roles:
             # The workers' writes (read models, the notifier's cursor) have connections of
             # their own: a request never waits for a connection a worker holds through a batch.
@@ -160,7 +160,9 @@ class System:
                 self._spawn(callout)
         if "worker" in roles:
             assert self.worker_db is not None
-            self._spawn(Relay(self.relay_db, js, EventStore()).run(self.stopping))
+            relay = Relay(self.relay_db, js, EventStore())
+            self.pipeline.on_appended = relay.wake.set  # in place of NOTIFY (see app_pool)
+            self._spawn(relay.run(self.stopping))
             for projection in self.app.async_projections:
                 runner = ProjectionRunner(self.worker_db, self.relay_db, js, projection)
                 self._spawn(runner.run(self.stopping))
