@@ -168,3 +168,36 @@ async def test_a_token_stops_working_after_log_out(http: httpx.AsyncClient, syst
         lambda: _status(http, f"Bearer {token}"), lambda found: found[0] == 401
     )
     assert (401, "identity.session-ended") == status
+
+
+async def test_a_logged_out_session_changes_nothing_whatever_the_command_does(
+    http: httpx.AsyncClient, system: System, acme: Tenant, token_for: TokenFor
+) -> None:
+    """After log-out, a command that would only append (run as one statement) and a command
+    the policy refuses before anything is read both get 401 identity.session-ended, and
+    nothing is kept: the session check runs in every invocation, however little it reads."""
+    # given
+    admin = await token_for("admin@acme")
+    france = {"folderId": acme.folders["France"]}
+    assert 200 == (await call(http, "queries/list-projects", france, admin)).status_code
+    editor = await log_in(http, "editor@acme.test", system.password)
+    viewer = await log_in(http, "viewer@acme.test", system.password)  # may not create
+    for token in (editor, viewer):
+        assert 200 == (await call(http, "commands/log-out", {}, token)).status_code
+    name = f"after log-out {time.time_ns()}"
+    # when
+    appended = await call(http, "commands/create-project", {**france, "name": name}, editor)
+    denied = await call(http, "commands/create-project", {**france, "name": name}, viewer)
+    # then
+    for answer in (appended, denied):
+        assert (401, "identity.session-ended") == (answer.status_code, answer.json()["messageKey"])
+    control = {**france, "name": f"{name}, control"}
+    assert 200 == (await call(http, "commands/create-project", control, admin)).status_code
+
+    async def names() -> set[str]:  # the catalog applies in order: the control comes after
+        listed = await call(http, "queries/list-projects", france, admin)
+        return {project["name"] for project in listed.json()["projects"]}
+
+    listed = await eventually(names, lambda found: control["name"] in found)
+    assert control["name"] in listed
+    assert name not in listed

@@ -155,7 +155,8 @@ async def test_a_read_by_type_sees_past_the_events_of_other_types(
         one = await store.read_types(reader, start, {"project-renamed"}, 1)
         both = await store.read_types(reader, start, {"project-created"}, 2)
 
-    assert ([], readable[-1].position) == (none.envelopes, none.seen_to)
+    assert [] == none.envelopes
+    assert none.seen_to >= readable[-1].position  # later events may have come since
     assert [first] == [e.stream_id for e in one.envelopes]
     assert one.seen_to == one.envelopes[0].position
     assert [first, second] == [e.stream_id for e in both.envelopes]

@@ -9,7 +9,13 @@ from typing import Any
 
 import asyncpg
 
-__all__ = ["Connection", "Database", "InvocationDatabase", "sql_literal"]
+__all__ = [
+    "Connection",
+    "Database",
+    "InvocationDatabase",
+    "InvocationTransaction",
+    "sql_literal",
+]
 
 Connection = asyncpg.Connection
 
@@ -91,6 +97,69 @@ class Database:
             yield conn
 
 
+class InvocationTransaction:
+    """An invocation's one transaction, begun at its first use.
+
+    BEGIN (with the tenant and the guard, in one round trip) waits until a block needs the
+    transaction. An invocation whose only work is one statement can then run that
+    statement alone, as its whole transaction, with the tenant and the guard inside it
+    (`InvocationDatabase.alone`): one round trip instead of three.
+    """
+
+    def __init__(
+        self, pool: Any, tenant_id: str | None, *, readonly: bool = False, guard: str = ""
+    ) -> None:
+        self.pool, self.tenant_id, self.readonly, self.guard = pool, tenant_id, readonly, guard
+        self._conn: Any = None
+        self._owned = False
+        self._guarded = not guard
+
+    @classmethod
+    def begun(cls, conn: Any, tenant_id: str | None) -> InvocationTransaction:
+        """A transaction already open on `conn`, which its caller ends."""
+        transaction = cls(None, tenant_id)
+        transaction._conn = conn
+        return transaction
+
+    @property
+    def started(self) -> bool:
+        """True once BEGIN has been sent."""
+        return self._conn is not None
+
+    async def conn(self) -> Any:
+        """The transaction's connection, BEGIN sent on the first call."""
+        if self._conn is None:
+            conn = await self.pool.acquire()
+            try:
+                await conn.execute(_begin(self.tenant_id, self.readonly, self.guard))
+            except BaseException:  # the guard refused after BEGIN: roll back, then let go
+                await _end(conn, failed=True)
+                await self.pool.release(conn)
+                raise
+            self._conn, self._owned, self._guarded = conn, True, True
+        return self._conn
+
+    def guard_alone(self) -> str:
+        """The guard, for a statement run alone that promises to run it."""
+        self._guarded = True
+        return self.guard
+
+    async def end(self, failed: bool) -> None:
+        """COMMIT, or ROLLBACK when `failed`. When the transaction never began, the guard
+        still runs (alone) unless a statement ran it: no invocation skips it."""
+        if not self._guarded:
+            self._guarded = True
+            async with self.pool.acquire() as conn:  # one implicit transaction for both
+                await conn.execute(f"{_confine(self.tenant_id)}; {self.guard}")
+        if not self._owned:
+            return
+        conn, self._conn, self._owned = self._conn, None, False
+        try:
+            await _end(conn, failed)
+        finally:
+            await self.pool.release(conn)
+
+
 class InvocationDatabase(Database):
     """One invocation's view of the database: every transaction is the invocation's own.
 
@@ -99,30 +168,42 @@ class InvocationDatabase(Database):
     block), and the runtime commits or rolls back once at the end.
     """
 
-    def __init__(self, pool: Any, conn: Any, tenant_id: str | None) -> None:
+    def __init__(self, pool: Any, transaction: InvocationTransaction) -> None:
         super().__init__(pool)
-        self.conn, self.tenant_id = conn, tenant_id
+        self.invocation, self.tenant_id = transaction, transaction.tenant_id
 
     @asynccontextmanager
     async def transaction(
         self, tenant_id: str | None, *, readonly: bool = False, guard: str = ""
     ) -> AsyncIterator[Any]:
         """The invocation's transaction, confined to `tenant_id` for the block."""
+        conn = await self.invocation.conn()
         if guard:
-            await self.conn.execute(guard)
+            await conn.execute(guard)
         if tenant_id == self.tenant_id:
-            yield self.conn
+            yield conn
             return
-        await set_tenant(self.conn, tenant_id)
+        await set_tenant(conn, tenant_id)
         try:
-            yield self.conn
+            yield conn
         finally:
-            await set_tenant(self.conn, self.tenant_id)
+            await set_tenant(conn, self.tenant_id)
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[Any]:
         """The invocation's connection."""
-        yield self.conn
+        yield await self.invocation.conn()
+
+    @asynccontextmanager
+    async def alone(self) -> AsyncIterator[tuple[Any, str] | None]:
+        """A connection out of any transaction, and the guard, for one statement that is the
+        whole invocation's work (it must confine itself to the tenant and run the guard);
+        None once the invocation's transaction has begun."""
+        if self.invocation.started:
+            yield None
+            return
+        async with self.pool.acquire() as conn:
+            yield conn, self.invocation.guard_alone()
 
 
 @asynccontextmanager
@@ -131,15 +212,30 @@ async def tenant_transaction(
 ) -> AsyncIterator[None]:
     """BEGIN with `app.tenant_id` set (and `guard` run), in one round trip; COMMIT, or ROLLBACK
     on an exception."""
-    mode = " read only" if readonly else ""
-    begin = f"begin{mode}; select set_config('app.tenant_id', {sql_literal(tenant_id)}, true)"
     try:
-        await conn.execute(f"{begin}; {guard}" if guard else begin)
+        await conn.execute(_begin(tenant_id, readonly, guard))
         yield
     except BaseException:
+        await _end(conn, failed=True)
+        raise
+    await _end(conn, failed=False)
+
+
+def _begin(tenant_id: str | None, readonly: bool, guard: str) -> str:
+    mode = " read only" if readonly else ""
+    begin = f"begin{mode}; {_confine(tenant_id)}"
+    return f"{begin}; {guard}" if guard else begin
+
+
+def _confine(tenant_id: str | None) -> str:
+    return f"select set_config('app.tenant_id', {sql_literal(tenant_id)}, true)"
+
+
+async def _end(conn: Any, failed: bool) -> None:
+    if failed:
         with contextlib.suppress(Exception):  # a broken connection is dropped by the pool
             await conn.execute("rollback")
-        raise
+        return
     if await conn.execute("commit") == "ROLLBACK":  # an error was swallowed: nothing was kept
         raise RuntimeError("the transaction was aborted by an earlier error and rolled back")
 

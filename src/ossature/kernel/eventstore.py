@@ -64,6 +64,8 @@ _INSERT_ONCE = f"""with recorded as (
     appended as ({_INSERT} where exists (select from recorded))
     select exists (select from recorded)"""
 
+_APPEND_ONCE_ALONE = "select ossature_append_once(" + ", ".join(f"${n}" for n in range(1, 21)) + ")"
+
 # Events are read after a cursor, in global order, never past a transaction still in
 # flight (the oldest one's id, xmin, bounds what may be read: a transaction that commits
 # later has an id at or above it, so it lands after whatever is read now).
@@ -185,6 +187,32 @@ class EventStore:
         row = [key.tenant_id, key.actor_id, key.key, record.command, record.invocation_id]
         recorded = await _insert(
             conn, pending, _INSERT_ONCE, *_columns(envelopes), *row, record.outcome
+        )
+        return envelopes if recorded else None
+
+    async def append_once_alone(
+        self,
+        conn: Any,
+        ctx: Context,
+        now: datetime,
+        pending: Sequence[PendingAppend],
+        record: IdempotencyRecord,
+        guard: str,
+    ) -> list[Envelope] | None:
+        """`append_once` as a statement of its own, outside any transaction: it confines
+        itself to the key's tenant and runs `guard` first (kernel migration 0004)."""
+        key = record.key
+        envelopes = _stamped(ctx, key.tenant_id, now, pending)
+        row = [key.tenant_id, key.actor_id, key.key, record.command, record.invocation_id]
+        recorded = await _insert(
+            conn,
+            pending,
+            _APPEND_ONCE_ALONE,
+            key.tenant_id,
+            guard,
+            *_columns(envelopes),
+            *row,
+            record.outcome,
         )
         return envelopes if recorded else None
 

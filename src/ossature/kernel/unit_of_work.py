@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from ossature.kernel.context import Context
-from ossature.kernel.database import Database
+from ossature.kernel.database import Database, InvocationDatabase
 from ossature.kernel.errors import Unauthenticated
 from ossature.kernel.eventstore import EventStore, PendingAppend, Stream
 from ossature.kernel.idempotency import IdempotencyKey, IdempotencyRecord, Repeated, lookup
@@ -76,6 +76,16 @@ class UnitOfWork:
         """
         key = self.idempotency_key(command)
         record = IdempotencyRecord(key, command, self.ctx.trace.invocation_id, outcome)
+        if not self._projected_inline(inline) and isinstance(self.db, InvocationDatabase):
+            async with self.db.alone() as alone:
+                if alone is not None:  # nothing else was done: one statement does it all
+                    conn, guard = alone
+                    appended = await self.store.append_once_alone(
+                        conn, self.ctx, now, self.pending, record, guard
+                    )
+                    if appended is not None:
+                        self.committed = appended
+                        return outcome
         async with self.db.transaction(key.tenant_id) as conn:
             appended = await self.store.append_once(conn, self.ctx, now, self.pending, record)
             if appended is None:
@@ -85,3 +95,8 @@ class UnitOfWork:
                 for projection in inline:
                     await projection.apply(conn, envelope)
         return outcome
+
+    def _projected_inline(self, inline: Sequence[Projection]) -> bool:
+        """True when an inline projection handles one of the pending events."""
+        names = {event.name for batch in self.pending for event in batch.events}
+        return any(names & projection.event_types for projection in inline)

@@ -18,7 +18,7 @@ import msgspec
 from prometheus_client import Histogram
 
 from ossature.kernel.context import Context
-from ossature.kernel.database import Database, InvocationDatabase
+from ossature.kernel.database import Database, InvocationDatabase, InvocationTransaction
 from ossature.kernel.deps import Deps
 from ossature.kernel.errors import DomainError, Internal, InvalidPayload, NotFound
 from ossature.kernel.eventstore import EventStore
@@ -90,9 +90,10 @@ class Pipeline:
         """Validate, then everything else in the invocation's one transaction."""
         spec = self._spec(kind, name)
         payload = _payload(spec, raw)
+        transaction = _invocation_transaction(self.db, ctx, kind)
         try:
-            async with _invocation_transaction(self.db, ctx, kind) as conn:
-                view = InvocationDatabase(self.db.pool, conn, ctx.tenant_id)
+            async with _ended(transaction):
+                view = InvocationDatabase(self.db.pool, transaction)
                 deps.uow.db = view  # the same unit of work (see _record), on this transaction
                 access = self.access.on(view)
                 deps = replace(deps, db=view, access=access)
@@ -179,14 +180,24 @@ class Pipeline:
         )
 
 
-@asynccontextmanager
-async def _invocation_transaction(db: Database, ctx: Context, kind: Kind) -> AsyncIterator[Any]:
-    """The invocation's transaction; SessionEnded, before it starts, for a logged-out session."""
+def _invocation_transaction(db: Database, ctx: Context, kind: Kind) -> InvocationTransaction:
+    """The invocation's transaction, begun at its first use; a session is checked in it."""
     session_id = ctx.access.session_id if ctx.access else None
     guard = session_guard(session_id) if session_id is not None else ""
+    return InvocationTransaction(db.pool, ctx.tenant_id, readonly=kind == "query", guard=guard)
+
+
+@asynccontextmanager
+async def _ended(transaction: InvocationTransaction) -> AsyncIterator[None]:
+    """COMMIT after the block, ROLLBACK on its exception; SessionEnded for a logged-out
+    session (from BEGIN, from a statement run alone, or from the guard at the end)."""
     try:
-        async with db.transaction(ctx.tenant_id, readonly=kind == "query", guard=guard) as conn:
-            yield conn
+        try:
+            yield
+        except BaseException:
+            await transaction.end(failed=True)
+            raise
+        await transaction.end(failed=False)
     except asyncpg.PostgresError as error:
         if getattr(error, "sqlstate", None) == SESSION_ENDED:
             raise SessionEnded() from None
