@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
+import msgspec
 
 __all__ = [
     "Connection",
@@ -28,14 +29,10 @@ async def _init_connection(conn: Any) -> None:
 
 
 def _json_dumps(value: Any) -> str:
-    import msgspec
-
     return msgspec.json.encode(value).decode()
 
 
 def _json_loads(value: str) -> Any:
-    import msgspec
-
     return msgspec.json.decode(value)
 
 
