@@ -50,15 +50,21 @@ class Projection:
 
 
 async def read_checkpoint(conn: Any, name: str) -> Position:
-    """The position of the last event applied by projection `name`, locked for this transaction."""
-    await conn.execute(
-        "insert into projection_checkpoints (projection) values ($1) on conflict do nothing", name
-    )
-    row = await conn.fetchrow(
+    """The position of the last event applied by projection `name`, locked for this transaction.
+
+    One round trip once the checkpoint exists; the first call makes it.
+    """
+    query = (
         "select transaction_id::text::bigint as txid, position from projection_checkpoints"
-        " where projection = $1 for update",
-        name,
+        " where projection = $1 for update"
     )
+    row = await conn.fetchrow(query, name)
+    if row is None:
+        await conn.execute(
+            "insert into projection_checkpoints (projection) values ($1) on conflict do nothing",
+            name,
+        )
+        row = await conn.fetchrow(query, name)
     return (row["txid"], row["position"])
 
 

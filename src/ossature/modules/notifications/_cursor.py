@@ -8,16 +8,19 @@ __all__ = ["advance_cursor", "read_cursor"]
 
 
 async def read_cursor(conn: Any, name: str, *, lock: bool = True) -> int:
-    """The stream sequence notifier `name` has reached; locked for the transaction when `lock`."""
-    await conn.execute(
-        "insert into notifier_cursors (name) values ($1) on conflict do nothing", name
-    )
+    """The stream sequence notifier `name` has reached; locked for the transaction when `lock`.
+
+    One round trip once the cursor exists; the first call makes it.
+    """
     suffix = " for update" if lock else ""
-    return int(
-        await conn.fetchval(
-            f"select stream_sequence from notifier_cursors where name = $1{suffix}", name
+    query = f"select stream_sequence from notifier_cursors where name = $1{suffix}"
+    found = await conn.fetchval(query, name)
+    if found is None:
+        await conn.execute(
+            "insert into notifier_cursors (name) values ($1) on conflict do nothing", name
         )
-    )
+        found = await conn.fetchval(query, name)
+    return int(found)
 
 
 async def advance_cursor(conn: Any, name: str, sequence: int) -> None:
