@@ -7,17 +7,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ossature.kernel.consumers import _runs
-from ossature.kernel.context import Context, Trace
+from ossature.kernel.context import Context
 from ossature.kernel.messages import Envelope
 from ossature.kernel.projection import Projection
-
-TRACE = Trace(
-    client_action_id="A",
-    external_invocation_id="X",
-    originating_trace_id="T",
-    parent_invocation_id=None,
-    invocation_id="I",
-)
+from tests.unit.support import TRACE
 
 
 def event(number: int, event_type: str, tenant_id: str = "T1") -> Envelope:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import msgspec
 
-from ossature.kernel.context import Context, Trace
+from ossature.kernel.context import Context
 from ossature.kernel.messages import Envelope
 from ossature.modules.notifications.message import Delivery, Entity, Notification
 from ossature.modules.notifications.notifier import STALE_AFTER, is_stale
@@ -17,15 +17,9 @@ from ossature.modules.notifications.topics import (
     mqtt_topic,
     user_subject,
 )
+from tests.unit.support import TRACE
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-TRACE = Trace(
-    client_action_id="A",
-    external_invocation_id="X",
-    originating_trace_id="T",
-    parent_invocation_id=None,
-    invocation_id="I",
-)
 
 
 def envelope(occurred_at: datetime) -> Envelope:
