@@ -2,15 +2,15 @@
 
 - transaction: BEGIN with the tenant and the session check (one simple query), the
   idempotency record with the events (`EventStore.append_once`), COMMIT: three round trips;
-- one statement: the same work as `ossature_append_once` (`EventStore.append_once_alone`),
-  from a session that skips the store's NOTIFY, as the app pool of a process running the
-  relay does;
+- one statement: the same `EventStore.append_once` outside any transaction (it sets the
+  tenant and runs the session check itself), from a session that skips the store's NOTIFY,
+  as the app pool of a process running the relay does;
 - one statement, notifying: the same, from a session that notifies (a gateway on its own).
 
 Sequential, on one connection of the application's role, rounds interleaved; the backend's
 CPU is read from /proc. Uses the PostgreSQL of a running `ossature up` (its var directory)
-and one of its open sessions; what it appends stays in the store (events of type
-`bench-event` in a stream of type `bench`).
+and one of its open sessions (log in once first); what it appends stays in the store
+(events of type `bench-event` in a stream of type `bench`).
 
 Run: OSSATURE_VAR_DIR=var .venv/bin/python benchmarks/commit_statements.py [--count 3000]
 """
@@ -53,11 +53,14 @@ async def main(var_dir: Path, count: int, rounds: int) -> None:
     owner_url = json.loads((var_dir / "engines.json").read_text())["database_url"]
     owner_url = owner_url.replace("/postgres?", "/ossature?")
     owner = await asyncpg.connect(owner_url)
-    tenant_id, account_id, session_id = await owner.fetchrow(
+    session = await owner.fetchrow(
         "select tenant_id, account_id, session_id from sessions"
         " where ended_at is null and expires_at > now() limit 1"
     )
     await owner.close()
+    if session is None:
+        raise SystemExit("no open session: log in once first (`ossature demo` does)")
+    tenant_id, account_id, session_id = session
     password = (var_dir / "secrets" / "app-db-password").read_text().strip()
     app_url = database_url_for(owner_url, "ossature_app", password)
     quiet = await _connect(app_url, {"ossature.relay_in_process": "on"})
@@ -80,7 +83,7 @@ async def main(var_dir: Path, count: int, rounds: int) -> None:
 
     async def alone(conn: Any) -> None:
         ctx, pending, record = staged()
-        await store.append_once_alone(conn, ctx, datetime.now(UTC), pending, record, guard)
+        await store.append_once(conn, ctx, datetime.now(UTC), pending, record, guard)
 
     ways: dict[str, tuple[Commit, Any]] = {
         "transaction (3 round trips)": (in_a_transaction, quiet),

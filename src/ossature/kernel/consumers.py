@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Sequence
+from itertools import groupby
 from typing import Any
 
 from nats.errors import TimeoutError as NatsTimeout
@@ -60,16 +61,9 @@ def _runs(projection: Projection, envelopes: list[Envelope]) -> list[list[Envelo
     """The envelopes cut into what is applied in one call: a run of consecutive events of
     one tenant and one type the projection applies by runs, or else a single event."""
     runs: list[list[Envelope]] = []
-    for envelope in envelopes:
-        last = runs[-1][-1] if runs else None
-        if (
-            last is not None
-            and envelope.event_type in projection.runs
-            and (last.event_type, last.tenant_id) == (envelope.event_type, envelope.tenant_id)
-        ):
-            runs[-1].append(envelope)
-        else:
-            runs.append([envelope])
+    for (event_type, _), group in groupby(envelopes, key=lambda e: (e.event_type, e.tenant_id)):
+        run = list(group)
+        runs += [run] if event_type in projection.runs else [[e] for e in run]
     return runs
 
 

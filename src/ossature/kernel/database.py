@@ -15,6 +15,7 @@ __all__ = [
     "Database",
     "InvocationDatabase",
     "InvocationTransaction",
+    "fetch_made",
     "sql_literal",
 ]
 
@@ -92,6 +93,12 @@ class Database:
         """A bare connection, outside any tenant (for LISTEN and tenant-less tables)."""
         async with self.pool.acquire() as conn:
             yield conn
+
+    @asynccontextmanager
+    async def alone(self) -> AsyncIterator[tuple[Any, str] | None]:
+        """A connection and a guard for one statement that is a whole invocation's work, or
+        None: a pool serves no invocation (see `InvocationDatabase.alone`)."""
+        yield None
 
 
 class InvocationTransaction:
@@ -247,6 +254,16 @@ def sql_literal(value: str | None) -> str:
 
 async def _keep_session(conn: Any) -> None:
     """A pool reset that keeps the session: see `Database.connect(stateless=True)`."""
+
+
+async def fetch_made(conn: Any, query: str, make: str, *args: Any) -> Any:
+    """The row `query` finds; when there is none, `make` (an insert that does nothing once
+    the row exists) runs first. One round trip once the row exists."""
+    row = await conn.fetchrow(query, *args)
+    if row is None:
+        await conn.execute(make, *args)
+        row = await conn.fetchrow(query, *args)
+    return row
 
 
 async def set_tenant(conn: Any, tenant_id: str | None) -> None:

@@ -55,16 +55,11 @@ _INSERT = """insert into events (event_id, event_type, schema_version, stream_ty
     select * from unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[],
     $7::text[], $8::timestamptz[], $9::jsonb[], $10::jsonb[], $11::text[], $12::text[])"""
 
-# The idempotency record and the events in one statement: the events go in only when the
-# record did (a repeat of the key appends nothing), and the answer says which happened.
-_INSERT_ONCE = f"""with recorded as (
-        insert into idempotency_records
-            (tenant_id, actor_id, key, command, invocation_id, outcome)
-        values ($13, $14, $15, $16, $17, $18) on conflict do nothing returning true),
-    appended as ({_INSERT} where exists (select from recorded))
-    select exists (select from recorded)"""
-
-_APPEND_ONCE_ALONE = "select ossature_append_once(" + ", ".join(f"${n}" for n in range(1, 21)) + ")"
+# The idempotency record and the events in one statement (kernel migration 0004): the
+# events go in only when the record did (a repeat of the key appends nothing), and the
+# answer says which happened. The statement confines itself to the tenant and runs a guard
+# first, so it may also be a transaction of its own.
+_APPEND_ONCE = "select ossature_append_once(" + ", ".join(f"${n}" for n in range(1, 21)) + ")"
 
 # Events are read after a cursor, in global order, never past a transaction still in
 # flight (the oldest one's id, xmin, bounds what may be read: a transaction that commits
@@ -176,38 +171,23 @@ class EventStore:
         now: datetime,
         pending: Sequence[PendingAppend],
         record: IdempotencyRecord,
+        guard: str = "",
     ) -> list[Envelope] | None:
         """Record the outcome and append, in one round trip; None when the key was recorded
         before (by a committed transaction: nothing is then appended).
 
-        A stale version raises ConcurrencyConflict, as `append` does.
+        Runs in the caller's transaction, or outside any as a transaction of its own: the
+        statement confines itself to the key's tenant and runs `guard` (a statement built
+        from literals, such as the session check) first. A stale version raises
+        ConcurrencyConflict, as `append` does.
         """
-        key = record.key
-        envelopes = _stamped(ctx, key.tenant_id, now, pending)
-        row = [key.tenant_id, key.actor_id, key.key, record.command, record.invocation_id]
-        recorded = await _insert(
-            conn, pending, _INSERT_ONCE, *_columns(envelopes), *row, record.outcome
-        )
-        return envelopes if recorded else None
-
-    async def append_once_alone(
-        self,
-        conn: Any,
-        ctx: Context,
-        now: datetime,
-        pending: Sequence[PendingAppend],
-        record: IdempotencyRecord,
-        guard: str,
-    ) -> list[Envelope] | None:
-        """`append_once` as a statement of its own, outside any transaction: it confines
-        itself to the key's tenant and runs `guard` first (kernel migration 0004)."""
         key = record.key
         envelopes = _stamped(ctx, key.tenant_id, now, pending)
         row = [key.tenant_id, key.actor_id, key.key, record.command, record.invocation_id]
         recorded = await _insert(
             conn,
             pending,
-            _APPEND_ONCE_ALONE,
+            _APPEND_ONCE,
             key.tenant_id,
             guard,
             *_columns(envelopes),

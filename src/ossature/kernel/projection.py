@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ossature.kernel.database import fetch_made
 from ossature.kernel.messages import Envelope, Position
 
 __all__ = ["Projection", "advance_checkpoint", "read_checkpoint"]
@@ -54,17 +55,13 @@ async def read_checkpoint(conn: Any, name: str) -> Position:
 
     One round trip once the checkpoint exists; the first call makes it.
     """
-    query = (
+    row = await fetch_made(
+        conn,
         "select transaction_id::text::bigint as txid, position from projection_checkpoints"
-        " where projection = $1 for update"
+        " where projection = $1 for update",
+        "insert into projection_checkpoints (projection) values ($1) on conflict do nothing",
+        name,
     )
-    row = await conn.fetchrow(query, name)
-    if row is None:
-        await conn.execute(
-            "insert into projection_checkpoints (projection) values ($1) on conflict do nothing",
-            name,
-        )
-        row = await conn.fetchrow(query, name)
     return (row["txid"], row["position"])
 
 

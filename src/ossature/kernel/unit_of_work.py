@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from ossature.kernel.context import Context
-from ossature.kernel.database import Database, InvocationDatabase
+from ossature.kernel.database import Database
 from ossature.kernel.errors import Unauthenticated
 from ossature.kernel.eventstore import EventStore, PendingAppend, Stream
 from ossature.kernel.idempotency import IdempotencyKey, IdempotencyRecord, Repeated, lookup
@@ -76,11 +76,11 @@ class UnitOfWork:
         """
         key = self.idempotency_key(command)
         record = IdempotencyRecord(key, command, self.ctx.trace.invocation_id, outcome)
-        if not self._projected_inline(inline) and isinstance(self.db, InvocationDatabase):
+        if not self._projected_inline(inline):
             async with self.db.alone() as alone:
                 if alone is not None:  # nothing else was done: one statement does it all
                     conn, guard = alone
-                    appended = await self.store.append_once_alone(
+                    appended = await self.store.append_once(
                         conn, self.ctx, now, self.pending, record, guard
                     )
                     if appended is not None:

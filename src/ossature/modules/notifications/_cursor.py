@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ossature.kernel.database import fetch_made
+
 __all__ = ["advance_cursor", "read_cursor"]
 
 
@@ -13,14 +15,13 @@ async def read_cursor(conn: Any, name: str, *, lock: bool = True) -> int:
     One round trip once the cursor exists; the first call makes it.
     """
     suffix = " for update" if lock else ""
-    query = f"select stream_sequence from notifier_cursors where name = $1{suffix}"
-    found = await conn.fetchval(query, name)
-    if found is None:
-        await conn.execute(
-            "insert into notifier_cursors (name) values ($1) on conflict do nothing", name
-        )
-        found = await conn.fetchval(query, name)
-    return int(found)
+    row = await fetch_made(
+        conn,
+        f"select stream_sequence from notifier_cursors where name = $1{suffix}",
+        "insert into notifier_cursors (name) values ($1) on conflict do nothing",
+        name,
+    )
+    return int(row["stream_sequence"])
 
 
 async def advance_cursor(conn: Any, name: str, sequence: int) -> None:

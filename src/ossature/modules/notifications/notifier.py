@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from itertools import groupby
 from typing import Any
 
 import msgspec
@@ -227,13 +228,11 @@ class Notifier:
 
 def _runs_by_tenant(envelopes: Sequence[Envelope]) -> list[tuple[str, list[Envelope]]]:
     """The envelopes cut into runs of consecutive events of one tenant, in order."""
-    runs: list[tuple[str, list[Envelope]]] = []
-    for envelope in envelopes:
-        if runs and runs[-1][0] == envelope.tenant_id:
-            runs[-1][1].append(envelope)
-        else:
-            runs.append((envelope.tenant_id, [envelope]))
-    return runs
+    return [(tenant_id, list(run)) for tenant_id, run in groupby(envelopes, key=_tenant_of)]
+
+
+def _tenant_of(envelope: Envelope) -> str:
+    return envelope.tenant_id
 
 
 def _notifier_actor(tenant_id: str) -> Actor:
