@@ -375,7 +375,7 @@ async def test_a_notifier_killed_midway_and_restarted_delivers_every_message_onc
                 repeats.append(delivery.message_id)
 
         restarted = Notifier(
-            old.db, old.js, old.modules, old.access, old.services, on_published=count_repeats
+            old.db, old.nc, old.modules, old.access, old.services, on_published=count_repeats
         )
         system.notifier = restarted
         system.tasks.append(asyncio.create_task(restarted.run(system.stopping)))

@@ -94,7 +94,7 @@ async def test_a_failed_batch_is_applied_later_never_skipped(
         await conn.execute("insert into seen_under_test values ($1)", envelope.event_id)
 
     projection = Projection("seen-under-test", {"project-created": seen}, ("seen_under_test",))
-    runner = ProjectionRunner(system.db, system.relay_db, system.nc.jetstream(), projection)
+    runner = ProjectionRunner(system.db, system.relay_db, system.nc, projection)
     await runner.catch_up()  # everything before this test's tenant
     france = tenant.folders["France"]
     for name in ("one", "two"):
@@ -131,7 +131,7 @@ async def test_a_runner_moves_past_the_events_it_does_not_handle(
         raise AssertionError(f"no event of this type was appended: {envelope.event_id}")
 
     projection = Projection("rare-under-test", {"no-such-event": ignore}, ())
-    runner = ProjectionRunner(system.db, system.relay_db, system.nc.jetstream(), projection)
+    runner = ProjectionRunner(system.db, system.relay_db, system.nc, projection)
     made = await tenant.command(
         "editor", "create-project", {"folderId": tenant.folders["France"], "name": "other"}
     )
@@ -167,7 +167,7 @@ async def test_a_consumer_made_with_explicit_acks_is_made_again_acking_all(
     replaced, and a handled batch leaves nothing waiting for an ack."""
     projection = Projection("ack-policy-under-test", {"project-created": _nothing}, ())
     js = system.nc.jetstream()
-    runner = ProjectionRunner(system.db, system.relay_db, js, projection)
+    runner = ProjectionRunner(system.db, system.relay_db, system.nc, projection)
     old = ConsumerConfig(
         durable_name=runner.durable,
         ack_policy=AckPolicy.EXPLICIT,
@@ -187,7 +187,7 @@ async def test_a_consumer_made_with_explicit_acks_is_made_again_acking_all(
 
     actual = (info.config.ack_policy, handled >= 3, info.num_ack_pending)
 
-    await subscription.unsubscribe()
+    await subscription.stop()
     await js.delete_consumer(EVENT_STREAM, runner.durable)
     assert expected == actual
 
@@ -197,8 +197,8 @@ async def _drain(runner: ProjectionRunner, subscription: Any, at_least: int = 0)
     handled, deadline = 0, time.monotonic() + 30
     while True:
         try:
-            messages = await subscription.fetch(500, timeout=1.0)
-        except (TimeoutError, NatsTimeout):
+            messages = await subscription.fetch(500, wait=1.0)
+        except NatsTimeout:
             if handled >= at_least or time.monotonic() > deadline:
                 return handled
             continue
@@ -221,7 +221,7 @@ async def test_an_event_a_projection_fails_on_is_logged_with_its_invocation_s_id
             raise RuntimeError("this projection refuses the tenant's events")
 
     projection = Projection("refusing-under-test", {"project-created": refuse}, ())
-    runner = ProjectionRunner(system.db, system.relay_db, system.nc.jetstream(), projection)
+    runner = ProjectionRunner(system.db, system.relay_db, system.nc, projection)
     await runner.catch_up()
     ctx = tenant.ctx("editor")
     body = {"folderId": tenant.folders["France"], "name": "refused"}

@@ -25,6 +25,7 @@ from ossature.kernel.eventstore import EventStore
 from ossature.kernel.logging import get_logger
 from ossature.kernel.messages import Envelope, Position
 from ossature.kernel.projection import Projection, advance_checkpoint, read_checkpoint
+from ossature.kernel.pull import BatchPull
 from ossature.kernel.relay import EVENT_STREAM
 
 __all__ = ["ProjectionRunner", "apply_batch", "rebuild", "subjects_of"]
@@ -114,10 +115,12 @@ class ProjectionRunner:
     """Feeds one projection from its durable consumer until stopped."""
 
     def __init__(
-        self, db: Database, source: Database, js: Any, projection: Projection, batch: int = 200
+        self, db: Database, source: Database, nc: Any, projection: Projection, batch: int = 200
     ) -> None:
-        """`db` writes the projection's tables; `source` reads every tenant's events."""
-        self.db, self.source, self.js, self.projection = db, source, js, projection
+        """`db` writes the projection's tables; `source` reads every tenant's events; `nc` is
+        the NATS client."""
+        self.db, self.source, self.nc, self.projection = db, source, nc, projection
+        self.js = nc.jetstream()
         self.batch = batch
         self.store = EventStore()
 
@@ -126,8 +129,8 @@ class ProjectionRunner:
         """The durable consumer's name."""
         return f"projection-{self.projection.name}"
 
-    async def subscribe(self) -> Any:
-        """Create the durable pull consumer of this projection, or update its filter, and bind.
+    async def subscribe(self) -> BatchPull:
+        """Create the durable pull consumer of this projection, or update its filter; its pull.
 
         Messages are acknowledged all at once (AckPolicy.ALL: the last of a batch acks the
         batch), for they are only bells. A consumer made with another ack policy, which
@@ -150,7 +153,9 @@ class ProjectionRunner:
                 raise
             await self.js.delete_consumer(EVENT_STREAM, self.durable)
             await self.js.add_consumer(EVENT_STREAM, config)
-        return await self.js.pull_subscribe_bind(durable=self.durable, stream=EVENT_STREAM)
+        pull = BatchPull(self.nc, EVENT_STREAM, self.durable)
+        await pull.start()
+        return pull
 
     async def run(self, stop: asyncio.Event) -> None:
         """Fetch, apply, ack, until `stop` is set; subscribe again after a failure."""
@@ -163,18 +168,22 @@ class ProjectionRunner:
                     await asyncio.wait_for(stop.wait(), timeout=1.0)
 
     async def _follow(self, stop: asyncio.Event) -> None:
-        subscription = await self.subscribe()
-        await self.catch_up()  # what arrived while no worker ran, acked or not
-        while not stop.is_set():
-            try:
-                messages = await subscription.fetch(self.batch, timeout=0.5)
-            except (TimeoutError, NatsTimeout):
-                continue
-            try:
-                await self.handle(messages)
-            except Exception:
-                _log.exception("projection.batch-failed", projection=self.projection.name)
-                await asyncio.sleep(1)
+        pull = await self.subscribe()
+        try:
+            await self.catch_up()  # what arrived while no worker ran, acked or not
+            while not stop.is_set():
+                try:
+                    messages = await pull.fetch(self.batch, wait=0.5)
+                except NatsTimeout:
+                    continue
+                try:
+                    await self.handle(messages)
+                except Exception:
+                    _log.exception("projection.batch-failed", projection=self.projection.name)
+                    await asyncio.sleep(1)
+        finally:
+            with contextlib.suppress(Exception):
+                await pull.stop()
 
     async def handle(self, messages: Sequence[Any]) -> None:
         """Catch up from the store, then ack the messages that rang the bell (the last acks

@@ -23,7 +23,7 @@ def notifier_of(system: System) -> Notifier:
     pipeline = system.pipeline
     return Notifier(
         system.worker_db,
-        system.nc.jetstream(),
+        system.nc,
         system.app.modules,
         pipeline.access,
         pipeline.services,

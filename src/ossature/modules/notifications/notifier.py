@@ -38,10 +38,12 @@ from ossature.kernel.database import (
 from ossature.kernel.deps import Deps
 from ossature.kernel.errors import DomainError
 from ossature.kernel.eventstore import EventStore, Stream
+from ossature.kernel.ids import new_id
 from ossature.kernel.logging import get_logger
 from ossature.kernel.messages import Envelope
 from ossature.kernel.module import Module, QuerySpec
 from ossature.kernel.notice import Notice
+from ossature.kernel.pull import BatchPull
 from ossature.kernel.relay import EVENT_STREAM, EVENT_SUBJECTS, publish_all
 from ossature.kernel.unit_of_work import UnitOfWork
 from ossature.modules.access.service import AccessService
@@ -85,7 +87,7 @@ class Notifier:
     def __init__(
         self,
         db: Database,
-        js: Any,
+        nc: Any,
         modules: Sequence[Module],
         access: AccessService,
         services: Mapping[type, object],
@@ -93,7 +95,8 @@ class Notifier:
         batch: int = 200,
         on_published: Published = _nothing,
     ) -> None:
-        self.db, self.js, self.access, self.services = db, js, access, services
+        self.db, self.nc, self.access, self.services = db, nc, access, services
+        self.js = nc.jetstream()
         self.modules = tuple(modules)
         self.notices = {n.event_type: n for m in modules for n in m.notices}
         self.queries = {q.name: q for m in modules for q in m.queries}
@@ -111,30 +114,39 @@ class Notifier:
                     await asyncio.wait_for(stop.wait(), timeout=1.0)
 
     async def _follow(self, stop: asyncio.Event) -> None:
-        subscription = await self.subscribe(await self.position())
+        pull = await self.subscribe(await self.position())
         try:
             while not stop.is_set():
                 try:
-                    messages = await subscription.fetch(self.batch, timeout=0.5)
-                except (TimeoutError, NatsTimeout):
+                    messages = await pull.fetch(self.batch, wait=0.5)
+                except NatsTimeout:
                     continue
                 await self.handle(messages)
         finally:
             with contextlib.suppress(Exception):
-                await subscription.unsubscribe()
+                await pull.stop()
 
     async def position(self) -> int:
         """The stream sequence of the last event notified."""
         async with self.db.transaction(None) as conn:
             return await read_cursor(conn, self.name, lock=False)
 
-    async def subscribe(self, after: int) -> Any:
+    async def subscribe(self, after: int) -> BatchPull:
         """An ephemeral pull consumer of the event stream, from the event after `after`."""
         start: dict[str, Any] = {"deliver_policy": DeliverPolicy.ALL}
         if after > 0:
             start = {"deliver_policy": DeliverPolicy.BY_START_SEQUENCE, "opt_start_seq": after + 1}
-        config = ConsumerConfig(ack_policy=AckPolicy.NONE, inactive_threshold=30.0, **start)
-        return await self.js.pull_subscribe(EVENT_SUBJECTS, stream=EVENT_STREAM, config=config)
+        config = ConsumerConfig(
+            name=f"notifier-{new_id()}",
+            ack_policy=AckPolicy.NONE,
+            inactive_threshold=30.0,
+            filter_subject=EVENT_SUBJECTS,
+            **start,
+        )
+        consumer = await self.nc.jetstream().add_consumer(EVENT_STREAM, config)
+        pull = BatchPull(self.nc, EVENT_STREAM, consumer.name)
+        await pull.start()
+        return pull
 
     async def handle(self, messages: Sequence[Any]) -> None:
         """Notify the messages past the cursor, then move the cursor, in one transaction.
