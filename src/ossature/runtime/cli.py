@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import gc
 import signal
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import replace
@@ -156,7 +155,7 @@ async def _serve(settings: Settings, endpoints: Endpoints, *, roles: tuple[Role,
         if "gateway" in roles:
             await system.serve(settings.host, settings.port)
         else:
-            gc.freeze()  # startup's objects out of the collector's sight, as serve_http does
+            serving.quiet_collector()  # as serve_http does
             await _until_signalled()
     finally:
         await system.stop()
