@@ -34,10 +34,14 @@ def run(main: Coroutine[Any, Any, T]) -> T:
 async def app_pool(url: str, *, relay_in_process: bool = False) -> Database:
     """The application's pool: no session state is kept, so connections are not reset.
 
-    With `relay_in_process`, the process wakes its relay itself after each commit that
-    appends events, and the pool's commits skip the store's NOTIFY (kernel migration 0003).
+    Each statement is planned once per connection and its generic plan kept
+    (docs/decisions/0017-generic-plans-for-the-application.md). With `relay_in_process`,
+    the process wakes its relay itself after each commit that appends events, and the
+    pool's commits skip the store's NOTIFY (kernel migration 0003).
     """
-    settings = {"ossature.relay_in_process": "on"} if relay_in_process else None
+    settings = {"plan_cache_mode": "force_generic_plan"}
+    if relay_in_process:
+        settings["ossature.relay_in_process"] = "on"
     return await Database.connect(url, max_size=APP_POOL_SIZE, stateless=True, settings=settings)
 
 

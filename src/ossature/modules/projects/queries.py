@@ -36,10 +36,10 @@ class ProjectHistory(Payload, frozen=True):
     project_id: Id
 
 
-# One statement per way of listing, so that each has one plan that suits every call:
-# PostgreSQL then plans each once per connection and reuses the plan. (A single statement
-# with `$2 is null or ...` had a generic plan that scanned the whole tenant, 5 ms at 20,000
-# projects, so every call was planned afresh, 0.4 ms: docs/performance.md.)
+# One statement per way of listing, so that each has one plan that suits every call: the
+# app pool plans a statement once per connection and keeps that generic plan (decision 17).
+# A single statement with `$2 is null or ...` had a generic plan that scanned the whole
+# tenant, 5 ms at 20,000 projects.
 _READABLE = """select p.project_id, p.name, p.folder_id, p.version, p.archived
     from projects p join folders f on f.folder_id = p.folder_id
     where f.chain && $1::text[]"""
