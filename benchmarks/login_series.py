@@ -120,7 +120,7 @@ async def run(
     settings: Settings, endpoints: Endpoints, sources: int, years: int, calls: int
 ) -> None:
     system = System(settings, endpoints)
-    await system.start(workers=False)
+    await system.start(roles=())
     try:
         await measure(system, sources, years, calls)
     finally:
