@@ -5,7 +5,9 @@
 - one statement: the same `EventStore.append_once` outside any transaction (it sets the
   tenant and runs the session check itself), from a session that skips the store's NOTIFY,
   as the app pool of a process running the relay does;
-- one statement, notifying: the same, from a session that notifies (a gateway on its own).
+- one statement, notifying: the same, from a session that notifies (a gateway on its own);
+- one statement, as arrays: the same event sent as `ossature_append_once`'s one-element
+  arrays, as every commit was before `ossature_append_one` (kernel migration 0005).
 
 Sequential, on one connection of the application's role, rounds interleaved; the backend's
 CPU is read from /proc. Uses the PostgreSQL of a running `ossature up` (its var directory)
@@ -31,7 +33,14 @@ import asyncpg
 
 from ossature.kernel.context import Actor, Context
 from ossature.kernel.database import _begin, _init_connection
-from ossature.kernel.eventstore import EventStore, PendingAppend
+from ossature.kernel.eventstore import (
+    _APPEND_ONCE,
+    EventStore,
+    PendingAppend,
+    _columns,
+    _insert,
+    _stamped,
+)
 from ossature.kernel.idempotency import IdempotencyKey, IdempotencyRecord
 from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Event
@@ -85,10 +94,19 @@ async def main(var_dir: Path, count: int, rounds: int) -> None:
         ctx, pending, record = staged()
         await store.append_once(conn, ctx, datetime.now(UTC), pending, record, guard)
 
+    async def as_arrays(conn: Any) -> None:
+        ctx, pending, record = staged()
+        key = record.key
+        envelopes = _stamped(ctx, tenant_id, datetime.now(UTC), pending)
+        row = [key.tenant_id, key.actor_id, key.key, record.command, record.invocation_id]
+        columns = _columns(envelopes)
+        await _insert(conn, pending, _APPEND_ONCE, tenant_id, guard, *columns, *row, record.outcome)
+
     ways: dict[str, tuple[Commit, Any]] = {
         "transaction (3 round trips)": (in_a_transaction, quiet),
         "one statement": (lambda: alone(quiet), quiet),
         "one statement, notifying": (lambda: alone(loud), loud),
+        "one statement, as arrays": (lambda: as_arrays(quiet), quiet),
     }
     figures: dict[str, list[tuple[float, float]]] = {name: [] for name in ways}
     for _ in range(rounds):

@@ -11,6 +11,7 @@ import pytest
 from ossature.kernel.database import Database
 from ossature.kernel.errors import ConcurrencyConflict
 from ossature.kernel.eventstore import _READ_ALL, _READ_TYPES, EventStore, PendingAppend
+from ossature.kernel.idempotency import IdempotencyKey, IdempotencyRecord
 from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Envelope
 from ossature.modules.projects.events import ProjectCreated, ProjectRenamed
@@ -200,3 +201,34 @@ def _limited(node: dict[str, Any]) -> list[dict[str, Any]]:
     children = node.get("Plans", [])
     below = children if node["Node Type"] == "Limit" else []
     return below + [found for child in children for found in _limited(child)]
+
+
+@pytest.mark.parametrize("count", [1, 2])
+async def test_an_append_once_stores_each_event_as_stamped_and_a_repeat_stores_nothing(
+    system: System, tenant: Tenant, count: int
+) -> None:
+    """One event (sent as plain values) or several (sent as arrays): every column read back
+    is what the append stamped; the same key again appends nothing."""
+    ctx = tenant.ctx("admin")
+    pending = [created(new_id()) for _ in range(count)]
+    key = IdempotencyKey(tenant.tenant_id, tenant.actors["admin"].account_id, new_id())
+    record = IdempotencyRecord(key, "create-project", new_id(), {"ok": True})
+    now = datetime.now(UTC)
+    async with system.db.transaction(tenant.tenant_id) as conn:
+        stamped = await store.append_once(conn, ctx, now, pending, record)
+        again = await store.append_once(conn, ctx, now, [created(new_id())], record)
+        loaded = await store.load_many(conn, [p.stream_id for p in pending])
+    assert stamped is not None
+    expected = ([_stored(e) for e in stamped], None)
+
+    actual = ([_stored(e) for p in pending for e in loaded[p.stream_id].envelopes], again)
+
+    assert expected == actual
+
+
+def _stored(e: Envelope) -> tuple[Any, ...]:
+    return (
+        *(e.event_id, e.event_type, e.schema_version, e.stream_type, e.stream_id),
+        *(e.stream_version, e.tenant_id, e.occurred_at, e.payload),
+        *(e.context.trace.invocation_id, e.originating_event_id, e.causing_event_id),
+    )

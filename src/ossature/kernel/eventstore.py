@@ -60,6 +60,8 @@ _INSERT = """insert into events (event_id, event_type, schema_version, stream_ty
 # answer says which happened. The statement confines itself to the tenant and runs a guard
 # first, so it may also be a transaction of its own.
 _APPEND_ONCE = "select ossature_append_once(" + ", ".join(f"${n}" for n in range(1, 21)) + ")"
+# The same for a single event, its columns as plain values (kernel migration 0005).
+_APPEND_ONE = "select ossature_append_one(" + ", ".join(f"${n}" for n in range(1, 21)) + ")"
 
 # Events are read after a cursor, in global order, never past a transaction still in
 # flight (the oldest one's id, xmin, bounds what may be read: a transaction that commits
@@ -184,15 +186,13 @@ class EventStore:
         key = record.key
         envelopes = _stamped(ctx, key.tenant_id, now, pending)
         row = [key.tenant_id, key.actor_id, key.key, record.command, record.invocation_id]
+        sql, columns = (
+            (_APPEND_ONE, _values(envelopes[0]))
+            if len(envelopes) == 1
+            else (_APPEND_ONCE, _columns(envelopes))
+        )
         recorded = await _insert(
-            conn,
-            pending,
-            _APPEND_ONCE,
-            key.tenant_id,
-            guard,
-            *_columns(envelopes),
-            *row,
-            record.outcome,
+            conn, pending, sql, key.tenant_id, guard, *columns, *row, record.outcome
         )
         return envelopes if recorded else None
 
@@ -243,6 +243,16 @@ def _stamp(ctx: Context, tenant_id: str, now: datetime, batch: PendingAppend) ->
             context=ctx,
         )
         for offset, event in enumerate(batch.events, start=1)
+    ]
+
+
+def _values(e: Envelope) -> list[Any]:
+    """One event's columns, in `_columns`' order."""
+    context = msgspec.to_builtins(e.context)
+    return [
+        *(e.event_id, e.event_type, e.schema_version, e.stream_type, e.stream_id),
+        *(e.stream_version, e.tenant_id, e.occurred_at, e.payload, context),
+        *(e.originating_event_id, e.causing_event_id),
     ]
 
 
