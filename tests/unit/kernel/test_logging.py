@@ -4,6 +4,7 @@ import io
 import json
 import time
 from pathlib import Path
+from types import MappingProxyType
 
 from msgspec import structs
 
@@ -40,6 +41,20 @@ def test_every_line_carries_the_invocation_ids() -> None:
         line["trace_id"],
         line["password"],
     )
+
+
+def test_secrets_nested_in_a_line_s_values_are_masked() -> None:
+    """Under a plain key, a dict, a list or any other mapping is searched for secrets too."""
+    stream = io.StringIO()
+    configure_logging("json", "info", stream)
+    view = MappingProxyType({"password": "hunter2", "user": "ann"})
+    get_logger().info("nested", details={"token": "eyJ"}, items=[{"secret": 1}], view=view)
+    [line] = lines(stream)
+    expected = ({"token": REDACTED}, [{"secret": REDACTED}], {"password": REDACTED, "user": "ann"})
+
+    actual = (line["details"], line["items"], line["view"])
+
+    assert expected == actual
 
 
 def test_the_debug_toggle_raises_the_level_for_one_invocation_only() -> None:
