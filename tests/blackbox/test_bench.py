@@ -20,7 +20,8 @@ def _bench(system: System) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OSSATURE_")}
     env |= {"OSSATURE_VAR_DIR": str(system.var_dir), "OSSATURE_DEMO_PASSWORD": system.password}
     command = [sys.executable, "-m", "ossature", "bench", "--json", "--duration", "2"]
-    command += ["--warmup", "0.5", "--concurrency", "4", "--url", system.base_url]
+    command += ["--warmup", "0.5", "--concurrency", "4", "--rounds", "2"]
+    command += ["--url", system.base_url]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=180)
     assert 0 == done.returncode, done.stderr[-2000:]
     report: dict[str, Any] = json.loads(done.stdout)  # the whole of stdout is one object
@@ -42,6 +43,15 @@ def test_every_scenario_has_figures_and_no_error(report: dict[str, Any]) -> None
     }
 
     assert {name: (True, True, 0) for name in SCENARIOS} == actual
+
+
+def test_the_run_says_its_rounds_and_each_scenario_was_timed_in_them(
+    report: dict[str, Any],
+) -> None:
+    """Two rounds of 1 s each: the run says 2, and every scenario timed answers."""
+    actual = (report["run"]["rounds"], all(report[name]["requests"] > 0 for name in SCENARIOS))
+
+    assert (2, True) == actual
 
 
 def test_the_ratio_and_the_server_cpu_are_read_on_a_local_system(report: dict[str, Any]) -> None:

@@ -80,3 +80,19 @@ def test_the_sustained_rate_and_ratio_are_reported_beside_the_window_s() -> None
         cells,
         report["ratios"][SUSTAINED_RATIO],
     )
+
+
+def test_the_title_says_the_rounds_the_duration_was_split_into() -> None:
+    """Two rounds: the title says so, and the JSON's run carries the count."""
+    run = _run(_create(), _bare())
+    run.options = Options(URL, Load(4, 2.0, 0.5, 1, rounds=2))
+    out = io.StringIO()
+
+    print_table(run, Console(file=out, width=200))
+
+    expected = (True, 2)
+    actual = (
+        "2 s in 2 rounds, each after 0.5 s of warm-up" in out.getvalue(),
+        as_json(run)["run"]["rounds"],
+    )
+    assert expected == actual

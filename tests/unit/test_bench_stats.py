@@ -4,7 +4,9 @@ import math
 
 from ossature.runtime.bench._stats import (
     GeneratorResult,
+    Round,
     ScenarioResult,
+    combine,
     merge,
     percentile,
     ratio,
@@ -143,4 +145,54 @@ def test_the_sustained_ratio_needs_both_catch_ups() -> None:
     assert (0.1875, None) == (
         sustained_ratio(create, bare),
         sustained_ratio(create, unknown),
+    )
+
+
+def _round(
+    latencies: list[float],
+    served: int,
+    spent: dict[str, float],
+    catch_up: float | None,
+    load: float = 0.5,
+) -> Round:
+    generator = GeneratorResult(latencies, {}, cpu_seconds=load, wall_seconds=1.0, served=served)
+    return Round([generator], spent, catch_up, ["the server was busy"])
+
+
+def test_rounds_pool_their_samples_and_add_up_their_cpu_and_catch_ups() -> None:
+    """Two rounds of 1 s each: the percentiles are those of all samples, the rate is over
+    2 s, the CPU of both is spread over every answer served, warm-ups and catch-ups add up,
+    the generator's load is its busiest round's, and a note said by each round is said
+    once."""
+    first = _round([0.001, 0.002], 3, {"server": 0.010, "db": 0.004}, 0.5, load=0.25)
+    second = _round([0.003, 0.004], 5, {"server": 0.006, "db": 0.004}, 0.25, load=0.5)
+
+    result = combine([first, second], duration=2.0, warmup=1.0)
+
+    expected = (4, 2.0, 2.0, 4.0, 2.0, 1.0, 0.75, 2.0, [0.5], ["the server was busy"])
+    actual = (
+        result.requests,
+        result.rps,
+        result.p50_ms,
+        result.p99_ms,
+        result.cpu_ms_per_request,
+        result.db_cpu_ms_per_request,
+        result.catch_up_s,
+        result.warmup,
+        result.generator_load,
+        result.notes,
+    )
+    assert expected == actual
+
+
+def test_a_round_without_a_catch_up_leaves_the_scenario_without_one() -> None:
+    """A catch-up unknown in one round is unknown in all: no sustained rate is made up."""
+    rounds = [_round([0.001], 1, {}, 0.5), _round([0.001], 1, {}, None)]
+
+    result = combine(rounds, duration=2.0, warmup=1.0)
+
+    assert (None, None, None) == (
+        result.catch_up_s,
+        result.sustained_rps,
+        result.cpu_ms_per_request,
     )

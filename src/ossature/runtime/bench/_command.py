@@ -23,7 +23,10 @@ def bench(
     url: str = typer.Option("http://127.0.0.1:8000", help="The system to drive"),
     concurrency: int = typer.Option(32, min=1, help="Clients, each sending back to back"),
     duration: float = typer.Option(10.0, min=0.1, help="Measured seconds per scenario"),
-    warmup: float = typer.Option(2.0, min=0.0, help="Unmeasured seconds before each"),
+    warmup: float = typer.Option(2.0, min=0.0, help="Unmeasured seconds before each window"),
+    rounds: int = typer.Option(
+        3, min=1, help="Windows per scenario, the scenarios alternating, the duration split"
+    ),
     generators: int = typer.Option(1, min=1, help="Load-generator processes"),
     json_output: bool = typer.Option(False, "--json", help="One JSON object on stdout"),
     password: str = typer.Option(None, help="Default: OSSATURE_DEMO_PASSWORD or the var dir's"),
@@ -32,11 +35,11 @@ def bench(
     email: str = typer.Option("admin@acme.test", help="An account that may create projects"),
 ) -> None:
     """Measure create-project, list-projects and a bare insert at a fixed concurrency."""
-    load = Load(concurrency, duration, warmup, generators)
+    load = Load(concurrency, duration, warmup, generators, rounds=rounds)
     options = Options(url, load, tenant, email, password, database_url)
     stderr = Console(stderr=True)
     try:
-        with _progress(stderr, warmup + duration) as tick_for:
+        with _progress(stderr, warmup * rounds + duration) as tick_for:
             run = run_bench(options, Settings.from_env(), tick_for)
     except (PrepareError, BenchError, OSError) as error:
         stderr.print(f"[bold red]bench failed:[/] {error}")

@@ -60,6 +60,7 @@ def as_json(run: BenchRun) -> dict[str, Any]:
         "concurrency": load.concurrency,
         "duration": load.duration,
         "warmup": load.warmup,
+        "rounds": load.rounds,
         "generators": load.generators,
         "folderId": run.workspace.run_folder_id,
         "folderName": run.workspace.run_folder_name,
@@ -128,9 +129,10 @@ def _row(name: str, result: ScenarioResult) -> list[str]:
 
 def _table(run: BenchRun) -> Table:
     load = run.options.load
+    rounds = f" in {load.rounds} rounds, each" if load.rounds > 1 else ""
     title = (
         f"ossature bench: {run.options.url}, {load.concurrency} clients,"
-        f" {load.duration:g} s after {load.warmup:g} s of warm-up"
+        f" {load.duration:g} s{rounds} after {load.warmup:g} s of warm-up"
     )
     table = Table(title=title)
     for column in _COLUMNS:

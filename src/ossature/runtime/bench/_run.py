@@ -1,20 +1,21 @@
-"""One scenario: generator processes started, one shared window, CPU read until idle, merged."""
+"""One round of a scenario: generator processes started, one shared window, CPU read until
+the server is idle again."""
 
 from __future__ import annotations
 
 import multiprocessing
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
 from ossature.runtime.bench._cpu import CpuMeter, Reading, settle
 from ossature.runtime.bench._load import LoadSpec, Window, generate
 from ossature.runtime.bench._plan import Plan
-from ossature.runtime.bench._stats import GeneratorResult, ScenarioResult, merge, split, with_cpu
+from ossature.runtime.bench._stats import GeneratorResult, Round, split
 
-__all__ = ["BenchError", "Load", "run_scenario"]
+__all__ = ["BenchError", "Load", "run_round"]
 
 _START_MARGIN = 0.05  # from the start signal to the warm-up, for every generator to receive it
 _READY_WITHIN = 60.0
@@ -28,29 +29,32 @@ class BenchError(RuntimeError):
 
 @dataclass(frozen=True)
 class Load:
-    """How hard and how long every scenario drives its server."""
+    """How hard and how long every scenario drives its server: `duration` measured seconds
+    in all, split over `rounds` windows, each after `warmup` seconds."""
 
     concurrency: int
     duration: float
     warmup: float
     generators: int
     timeout: float = 10.0
+    rounds: int = 1
+
+    @property
+    def window(self) -> float:
+        """The measured seconds of one round."""
+        return self.duration / self.rounds
 
 
-def run_scenario(
-    plan: Plan, load: Load, meters: Mapping[str, CpuMeter], tick: Tick
-) -> ScenarioResult:
-    """Drive `plan` with `load`; the figures, with CPU per served answer for each meter that reads.
-
-    The CPU is read from the warm-up's start until the server is idle again after the window:
-    the background work the requests caused (relay, projections, notifier) is counted too.
-    """
+def run_round(plan: Plan, load: Load, meters: Mapping[str, CpuMeter], tick: Tick) -> Round:
+    """Drive `plan` for one round of `load`: what the generators saw, and the CPU each meter
+    read from the warm-up's start until the server was idle again after the window (the
+    background work the requests caused, relay, projections, notifier, is counted too)."""
     server = meters.get("server")
     idle = server is None or settle(server) is not None
     context = multiprocessing.get_context("spawn")
     shares = split(load.concurrency, load.generators)
     started = [
-        _start(context, LoadSpec(plan, i, n, load.warmup, load.duration, load.timeout))
+        _start(context, LoadSpec(plan, i, n, load.warmup, load.window, load.timeout))
         for i, n in enumerate(shares)
     ]
     try:
@@ -60,12 +64,7 @@ def run_scenario(
             _finish(process, pipe)
     catch_up, late = _catch_up(server, window, tick)
     spent = {name: CpuMeter.spent(before[name], meter.read()) for name, meter in meters.items()}
-    return replace(
-        with_cpu(merge(results, load.duration), spent),
-        catch_up_s=catch_up,
-        warmup=load.warmup,
-        notes=([] if idle else [_BUSY]) + late,
-    )
+    return Round(results, spent, catch_up, ([] if idle else [_BUSY]) + late)
 
 
 def _start(
@@ -88,7 +87,7 @@ def _drive(
     begin = time.monotonic() + _START_MARGIN
     for pipe in pipes:
         pipe.send(begin)
-    window = Window.of(begin, load.warmup, load.duration)
+    window = Window.of(begin, load.warmup, load.window)
     _wait(window.end, window, tick)
     # Each generator answers once its clients have stopped, those in flight at the end included.
     results = [_receive(pipe, load.timeout + 30) for pipe in pipes]

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field, replace
 __all__ = [
     "SATURATION",
     "GeneratorResult",
+    "Round",
     "ScenarioResult",
+    "combine",
     "merge",
     "percentile",
     "ratio",
@@ -110,6 +112,36 @@ def merge(results: Iterable[GeneratorResult], duration: float) -> ScenarioResult
         errors=dict(sorted(errors.items())),
         generator_load=[_load(result) for result in results],
         served=sum(result.served for result in results),
+    )
+
+
+@dataclass(frozen=True)
+class Round:
+    """One window of a scenario: what its generators saw, the CPU each meter read from its
+    warm-up until the server was idle again, and how long that catch-up took."""
+
+    results: Sequence[GeneratorResult]
+    spent: Mapping[str, float]  # meter ("server", "db") → CPU seconds
+    catch_up_s: float | None
+    notes: Sequence[str] = ()
+
+
+def combine(rounds: Sequence[Round], duration: float, warmup: float) -> ScenarioResult:
+    """One scenario's figures from its rounds, whose windows add up to `duration` s and
+    each began with `warmup` s: samples pooled, CPU and catch-ups added up, and each
+    generator's load that of its busiest round."""
+    results = [result for one in rounds for result in one.results]
+    meters = set.intersection(*(set(one.spent) for one in rounds)) if rounds else set()
+    spent = {name: sum(one.spent[name] for one in rounds) for name in meters}
+    catch_ups = [one.catch_up_s for one in rounds]
+    per_round = [[_load(result) for result in one.results] for one in rounds]
+    busiest = [max(loads) for loads in zip(*per_round, strict=False)]
+    return replace(
+        with_cpu(merge(results, duration), spent),
+        generator_load=busiest,  # each generator's busiest round
+        catch_up_s=None if None in catch_ups else sum(c for c in catch_ups if c is not None),
+        warmup=warmup * len(rounds),
+        notes=list(dict.fromkeys(note for one in rounds for note in one.notes)),
     )
 
 
