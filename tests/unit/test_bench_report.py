@@ -1,12 +1,13 @@
 """The bench's report: the JSON object and the table, from a run's figures."""
 
 import io
+from dataclasses import replace
 
 from rich.console import Console
 
 from ossature.runtime.bench._bench import BenchRun, Options
 from ossature.runtime.bench._prepare import Workspace
-from ossature.runtime.bench._report import SUSTAINED_RATIO, as_json, print_table
+from ossature.runtime.bench._report import ROUND_RATIOS, SUSTAINED_RATIO, as_json, print_table
 from ossature.runtime.bench._run import Load
 from ossature.runtime.bench._stats import ScenarioResult
 from ossature.runtime.bench._target import Target
@@ -82,17 +83,23 @@ def test_the_sustained_rate_and_ratio_are_reported_beside_the_window_s() -> None
     )
 
 
-def test_the_title_says_the_rounds_the_duration_was_split_into() -> None:
-    """Two rounds: the title says so, and the JSON's run carries the count."""
-    run = _run(_create(), _bare())
+def test_a_run_in_rounds_says_so_and_gives_the_ratio_of_each_round() -> None:
+    """Two rounds: the title says so, the table and the JSON give each round's ratio, and
+    the JSON's run carries the count."""
+    create = replace(_create(), round_rps=[100.0, 120.0])
+    bare = replace(_bare(), round_rps=[250.0, 400.0])
+    run = _run(create, bare)
     run.options = Options(URL, Load(4, 2.0, 0.5, 1, rounds=2))
     out = io.StringIO()
 
     print_table(run, Console(file=out, width=200))
 
-    expected = (True, 2)
+    report = as_json(run)
+    expected = (True, True, [0.4, 0.3], 2)
     actual = (
         "2 s in 2 rounds, each after 0.5 s of warm-up" in out.getvalue(),
-        as_json(run)["run"]["rounds"],
+        "by round: 0.400, 0.300" in out.getvalue(),
+        report["ratios"][ROUND_RATIOS],
+        report["run"]["rounds"],
     )
     assert expected == actual

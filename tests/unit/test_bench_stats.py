@@ -1,6 +1,7 @@
 """The bench's figures: percentiles, merging the generators' results, saturation, ratios."""
 
 import math
+from dataclasses import replace
 
 from ossature.runtime.bench._stats import (
     GeneratorResult,
@@ -10,6 +11,7 @@ from ossature.runtime.bench._stats import (
     merge,
     percentile,
     ratio,
+    round_ratios,
     saturated,
     split,
     sustained_ratio,
@@ -169,7 +171,7 @@ def test_rounds_pool_their_samples_and_add_up_their_cpu_and_catch_ups() -> None:
 
     result = combine([first, second], duration=2.0, warmup=1.0)
 
-    expected = (4, 2.0, 2.0, 4.0, 2.0, 1.0, 0.75, 2.0, [0.5], ["the server was busy"])
+    expected = (4, 2.0, 2.0, 4.0, 2.0, 1.0, 0.75, 2.0, [0.5], ["the server was busy"], [2.0, 2.0])
     actual = (
         result.requests,
         result.rps,
@@ -181,6 +183,7 @@ def test_rounds_pool_their_samples_and_add_up_their_cpu_and_catch_ups() -> None:
         result.warmup,
         result.generator_load,
         result.notes,
+        result.round_rps,
     )
     assert expected == actual
 
@@ -196,3 +199,11 @@ def test_a_round_without_a_catch_up_leaves_the_scenario_without_one() -> None:
         result.sustained_rps,
         result.cpu_ms_per_request,
     )
+
+
+def test_the_ratio_by_round_pairs_the_rounds_in_order() -> None:
+    """Each round's create rate over the same round's bare rate; none without a baseline."""
+    create = replace(ScenarioResult(220, 2.0, 1.0, 2.0, {}, []), round_rps=[100.0, 120.0])
+    bare = replace(ScenarioResult(600, 2.0, 1.0, 2.0, {}, []), round_rps=[250.0, 400.0])
+
+    assert ([0.4, 0.3], []) == (round_ratios(create, bare), round_ratios(create, None))

@@ -9,12 +9,19 @@ from rich.console import Console
 from rich.table import Table
 
 from ossature.runtime.bench._bench import SCENARIOS, BenchRun
-from ossature.runtime.bench._stats import SATURATION, ScenarioResult, ratio, sustained_ratio
+from ossature.runtime.bench._stats import (
+    SATURATION,
+    ScenarioResult,
+    ratio,
+    round_ratios,
+    sustained_ratio,
+)
 
-__all__ = ["RATIO", "SUSTAINED_RATIO", "as_json", "print_table", "warnings"]
+__all__ = ["RATIO", "ROUND_RATIOS", "SUSTAINED_RATIO", "as_json", "print_table", "warnings"]
 
 RATIO = "create-project/bare-insert"
 SUSTAINED_RATIO = "create-project/bare-insert, sustained"
+ROUND_RATIOS = "create-project/bare-insert, by round"
 
 
 def _number(value: float | None, digits: int) -> float | None:
@@ -43,6 +50,11 @@ def _ratio(run: BenchRun) -> float | None:
     return _number(ratio(run.results.get("create-project"), run.results.get("bare-insert")), 3)
 
 
+def _round_ratios(run: BenchRun) -> list[float]:
+    pair = run.results.get("create-project"), run.results.get("bare-insert")
+    return [round(value, 3) for value in round_ratios(*pair)]
+
+
 def _sustained_ratio(run: BenchRun) -> float | None:
     pair = run.results.get("create-project"), run.results.get("bare-insert")
     return _number(sustained_ratio(*pair), 3)
@@ -53,7 +65,11 @@ def as_json(run: BenchRun) -> dict[str, Any]:
     body: dict[str, Any] = {
         name: _scenario_json(run.results[name]) for name in SCENARIOS if name in run.results
     }
-    body["ratios"] = {RATIO: _ratio(run), SUSTAINED_RATIO: _sustained_ratio(run)}
+    body["ratios"] = {
+        RATIO: _ratio(run),
+        SUSTAINED_RATIO: _sustained_ratio(run),
+        ROUND_RATIOS: _round_ratios(run),
+    }
     load = run.options.load
     body["run"] = {
         "url": run.options.url,
@@ -147,10 +163,12 @@ def print_table(run: BenchRun, console: Console) -> None:
     """The figures as a table, then the ratio and the warnings."""
     console.print(_table(run))
     shown, sustained = _ratio(run), _sustained_ratio(run)
+    by_round = _round_ratios(run)
+    rounds = f"; by round: {', '.join(f'{r:.3f}' for r in by_round)}" if len(by_round) > 1 else ""
     console.print(
         "create-project req/s ÷ bare-insert req/s = "
         f"[bold]{'n/a' if shown is None else f'{shown:.3f}'}[/]"
-        f" (sustained: {'n/a' if sustained is None else f'{sustained:.3f}'})"
+        f" (sustained: {'n/a' if sustained is None else f'{sustained:.3f}'}{rounds})"
     )
     for warning in warnings(run):
         console.print(f"[bold yellow]warning:[/] {warning}")

@@ -19,6 +19,7 @@ __all__ = [
     "merge",
     "percentile",
     "ratio",
+    "round_ratios",
     "saturated",
     "split",
     "with_cpu",
@@ -54,6 +55,7 @@ class ScenarioResult:
     catch_up_s: float | None = None  # from the window's end until the server was idle
     warmup: float = 0.0
     notes: list[str] = field(default_factory=list)
+    round_rps: list[float] = field(default_factory=list)  # each round's rate, in order
 
     @property
     def rps(self) -> float:
@@ -139,10 +141,25 @@ def combine(rounds: Sequence[Round], duration: float, warmup: float) -> Scenario
     return replace(
         with_cpu(merge(results, duration), spent),
         generator_load=busiest,  # each generator's busiest round
+        round_rps=[_rate(one, duration / len(rounds)) for one in rounds],
         catch_up_s=None if None in catch_ups else sum(c for c in catch_ups if c is not None),
         warmup=warmup * len(rounds),
         notes=list(dict.fromkeys(note for one in rounds for note in one.notes)),
     )
+
+
+def _rate(one: Round, window: float) -> float:
+    return sum(len(result.latencies) for result in one.results) / window
+
+
+def round_ratios(
+    numerator: ScenarioResult | None, denominator: ScenarioResult | None
+) -> list[float]:
+    """numerator rps / denominator rps, round by round: how far the machine's drift moved it."""
+    if numerator is None or denominator is None:
+        return []
+    pairs = zip(numerator.round_rps, denominator.round_rps, strict=False)
+    return [top / bottom for top, bottom in pairs if bottom > 0]
 
 
 def with_cpu(result: ScenarioResult, spent: Mapping[str, float]) -> ScenarioResult:
