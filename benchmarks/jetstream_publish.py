@@ -1,8 +1,9 @@
-"""CPU per JetStream publish: `publish` (a request per message) against `publish_async`
-(one wait for the whole batch), in the same process, rounds interleaved.
+"""CPU per JetStream publish: `publish` (a request per message), nats-py's `publish_async`
+(one wait for the whole batch) and `kernel/publish.py`'s `BatchPublisher` (acks gathered by
+one callback), in the same process, rounds interleaved.
 
-The relay and the notifier publish every event and every notification with `publish`;
-this measures what `publish_async` would save them. Uses the NATS of a running
+The relay and the notifier publish every event and every notification with
+`BatchPublisher`; this measures what it saves them. Uses the NATS of a running
 `ossature up` (its var directory's engines.json) and a stream of its own, deleted after.
 
 Run: OSSATURE_VAR_DIR=var .venv/bin/python benchmarks/jetstream_publish.py [--batches 20]
@@ -22,6 +23,7 @@ from typing import Any
 import nats
 from nats.js.api import StreamConfig
 
+from ossature.kernel.publish import BatchPublisher
 from ossature.runtime.nats_auth import NatsCredentials, service_options
 from ossature.runtime.serving import run
 
@@ -48,6 +50,14 @@ async def _async(js: Any, tag: str, batches: int) -> float:
     return (time.process_time() - started) / (batches * BATCH)
 
 
+async def _batched(publisher: BatchPublisher, tag: str, batches: int) -> float:
+    started = time.process_time()
+    for b in range(batches):
+        messages = [("bench.batched", PAYLOAD, _id(tag, b, i)) for i in range(BATCH)]
+        await publisher.publish_all(messages, stream=STREAM)
+    return (time.process_time() - started) / (batches * BATCH)
+
+
 def _id(tag: str, batch: int, index: int) -> dict[str, str]:
     return {"Nats-Msg-Id": f"{tag}-{batch}-{index}"}
 
@@ -58,18 +68,28 @@ async def _main(var_dir: Path, batches: int, rounds: int) -> None:
     nc = await nats.connect(engines["nats_url"], **service_options(credentials))
     js = nc.jetstream()
     await js.add_stream(StreamConfig(name=STREAM, subjects=["bench.>"], max_msgs=100_000))
+    publisher = BatchPublisher(nc)
     try:
-        pairs = [
-            (await _by_request(js, f"r{n}", batches), await _async(js, f"a{n}", batches))
+        rounds_of = [
+            (
+                await _by_request(js, f"r{n}", batches),
+                await _async(js, f"a{n}", batches),
+                await _batched(publisher, f"b{n}", batches),
+            )
             for n in range(rounds)
         ]
     finally:
         await js.delete_stream(STREAM)
         await nc.close()
-    for request, promised in pairs:
-        print(f"publish {request * 1e6:5.1f} µs/msg   publish_async {promised * 1e6:5.1f} µs/msg")
-    ratio = statistics.median(promised / request for request, promised in pairs)
+    for request, promised, batched in rounds_of:
+        print(
+            f"publish {request * 1e6:5.1f} µs/msg   publish_async {promised * 1e6:5.1f} µs/msg"
+            f"   BatchPublisher {batched * 1e6:5.1f} µs/msg"
+        )
+    ratio = statistics.median(promised / request for request, promised, _ in rounds_of)
     print(f"publish_async ÷ publish, CPU per message (median of {rounds} rounds): {ratio:.2f}")
+    ratio = statistics.median(batched / promised for _, promised, batched in rounds_of)
+    print(f"BatchPublisher ÷ publish_async (median of {rounds} rounds): {ratio:.2f}")
 
 
 def main() -> None:

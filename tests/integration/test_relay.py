@@ -50,7 +50,7 @@ async def test_a_relay_that_dies_before_moving_its_cursor_stores_nothing_twice(
             " where event_type = 'project-created' order by transaction_id, position limit 1"
         )
     await eventually(lambda: _stored(js, tenant.tenant_id), lambda n: n == ours, within=10)
-    relay, republished = Relay(system.relay_db, js, EventStore()), 0
+    relay, republished = Relay(system.relay_db, system.nc, EventStore()), 0
     for _ in range(5):  # the running relay may take the batch first: then try again
         async with system.relay_db.connection() as conn:
             await conn.execute(

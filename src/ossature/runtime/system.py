@@ -152,7 +152,6 @@ class System:
 
     def _start_roles(self, roles: set[Role]) -> None:
         assert self.relay_db and self.db and self.audit and self.pipeline
-        js = self.nc.jetstream()
         if "gateway" in roles:
             self._spawn(self.audit.run(self.stopping))
             callout = auth_callout(self)
@@ -160,7 +159,7 @@ class System:
                 self._spawn(callout)
         if "worker" in roles:
             assert self.worker_db is not None
-            relay = Relay(self.relay_db, js, EventStore())
+            relay = Relay(self.relay_db, self.nc, EventStore())
             self.pipeline.on_appended = relay.wake.set  # in place of NOTIFY (see app_pool)
             self._spawn(relay.run(self.stopping))
             for projection in self.app.async_projections:

@@ -43,8 +43,9 @@ from ossature.kernel.logging import get_logger
 from ossature.kernel.messages import Envelope
 from ossature.kernel.module import Module, QuerySpec
 from ossature.kernel.notice import Notice
+from ossature.kernel.publish import BatchPublisher
 from ossature.kernel.pull import BatchPull
-from ossature.kernel.relay import EVENT_STREAM, EVENT_SUBJECTS, publish_all
+from ossature.kernel.relay import EVENT_STREAM, EVENT_SUBJECTS
 from ossature.kernel.unit_of_work import UnitOfWork
 from ossature.modules.access.service import AccessService
 from ossature.modules.notifications._audience import Directory
@@ -96,7 +97,7 @@ class Notifier:
         on_published: Published = _nothing,
     ) -> None:
         self.db, self.nc, self.access, self.services = db, nc, access, services
-        self.js = nc.jetstream()
+        self.publisher = BatchPublisher(nc)
         self.modules = tuple(modules)
         self.notices = {n.event_type: n for m in modules for n in m.notices}
         self.queries = {q.name: q for m in modules for q in m.queries}
@@ -233,7 +234,7 @@ class Notifier:
             (d.subject, _encoder.encode(d.notification), {"Nats-Msg-Id": d.message_id})
             for d in deliveries
         ]
-        stored = await publish_all(self.js, messages, stream=NOTIFICATION_STREAM)
+        stored = await self.publisher.publish_all(messages, stream=NOTIFICATION_STREAM)
         for delivery, ack in zip(deliveries, stored, strict=True):
             await self.on_published(delivery, bool(ack.duplicate))
 
