@@ -1,8 +1,8 @@
 """Publishing a batch to JetStream and waiting once for all its acks, gathered by a callback.
 
 nats-py's `publish_async` makes, per message, a future, a done callback, a semaphore wait and
-a random token, and parses each ack into a dataclass: 29–44 µs of CPU per message against
-19–23 µs here (benchmarks/jetstream_publish.py). Here every message of a batch is published
+a random token, and parses each ack into a dataclass: 29 to 44 µs of CPU per message against
+19 to 23 µs here (benchmarks/jetstream_publish.py). Here every message of a batch is published
 with a reply subject of its own under one inbox; a subscription callback decodes each ack
 with msgspec into its slot, and the batch waits on one future until every slot is filled.
 """
