@@ -52,7 +52,7 @@ class ScenarioResult:
     served: int = 0  # successful answers from the warm-up's start until the clients stopped
     cpu_ms_per_request: float | None = None  # per served answer, background work included
     db_cpu_ms_per_request: float | None = None
-    catch_up_s: float | None = None  # from the window's end until the server was idle
+    catch_up_s: float | None = None  # window end to idle, added up over the rounds
     warmup: float = 0.0
     notes: list[str] = field(default_factory=list)
     round_rps: list[float] = field(default_factory=list)  # each round's rate, in order
