@@ -133,15 +133,17 @@ class Notifier:
             return await read_cursor(conn, self.name, lock=False)
 
     async def subscribe(self, after: int) -> BatchPull:
-        """An ephemeral pull consumer of the event stream, from the event after `after`."""
+        """An ephemeral pull consumer of the event stream, from the event after `after`, sent
+        only the events a notice is declared for (the cursor skips the others with them)."""
         start: dict[str, Any] = {"deliver_policy": DeliverPolicy.ALL}
         if after > 0:
             start = {"deliver_policy": DeliverPolicy.BY_START_SEQUENCE, "opt_start_seq": after + 1}
+        noticed = [f"ossature.events.*.*.{event_type}" for event_type in sorted(self.notices)]
         config = ConsumerConfig(
             name=f"notifier-{new_id()}",
             ack_policy=AckPolicy.NONE,
             inactive_threshold=30.0,
-            filter_subject=EVENT_SUBJECTS,
+            filter_subjects=noticed or [EVENT_SUBJECTS],
             **start,
         )
         consumer = await self.nc.jetstream().add_consumer(EVENT_STREAM, config)
