@@ -31,6 +31,7 @@ _STATUS, _DESCRIPTION = "Status", "Description"
 _ENDED = ("404", "408", "409")  # no messages, the request expired, a limit reached
 _HEARTBEAT = "100"
 _GONE = "Consumer Deleted"
+_SHORTEST = 0.01  # seconds: a request expiring sooner is not worth sending
 
 
 class BatchPull:
@@ -72,7 +73,7 @@ class BatchPull:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait
         self._wanted = batch
-        while not self._complete(batch) and (left := deadline - loop.time()) > 0:
+        while not self._complete(batch) and (left := deadline - loop.time()) > _SHORTEST:
             self._wake.clear()
             if not self._open(loop.time()):
                 await self._ask(batch - len(self._messages), left)
