@@ -48,6 +48,7 @@ _READ_AS = {
     "transaction_id": "transaction_id::text::bigint as transaction_id",
 }
 _COLUMNS = ", ".join(_READ_AS.get(name, name) for name in _FIELDS)
+_WRITTEN = len(_FIELDS) - 2  # the columns an append sends: the store makes the position
 
 _INSERT = """insert into events (event_id, event_type, schema_version, stream_type, stream_id,
     stream_version, tenant_id, occurred_at, payload, context, originating_event_id,
@@ -247,7 +248,7 @@ def _stamp(ctx: Context, tenant_id: str, now: datetime, batch: PendingAppend) ->
 
 
 def _values(e: Envelope) -> list[Any]:
-    """One event's columns, in `_columns`' order."""
+    """One event's columns, as `_FIELDS` names them (its first `_WRITTEN`)."""
     context = msgspec.to_builtins(e.context)
     return [
         *(e.event_id, e.event_type, e.schema_version, e.stream_type, e.stream_id),
@@ -257,17 +258,6 @@ def _values(e: Envelope) -> list[Any]:
 
 
 def _columns(envelopes: list[Envelope]) -> list[list[Any]]:
-    return [
-        [e.event_id for e in envelopes],
-        [e.event_type for e in envelopes],
-        [e.schema_version for e in envelopes],
-        [e.stream_type for e in envelopes],
-        [e.stream_id for e in envelopes],
-        [e.stream_version for e in envelopes],
-        [e.tenant_id for e in envelopes],
-        [e.occurred_at for e in envelopes],
-        [e.payload for e in envelopes],
-        [msgspec.to_builtins(e.context) for e in envelopes],
-        [e.originating_event_id for e in envelopes],
-        [e.causing_event_id for e in envelopes],
-    ]
+    """The events' columns, each as an array, in `_values`' order (empty arrays for none)."""
+    columns = [list(column) for column in zip(*map(_values, envelopes), strict=True)]
+    return columns or [[] for _ in range(_WRITTEN)]
