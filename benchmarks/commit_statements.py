@@ -72,7 +72,7 @@ async def main(var_dir: Path, count: int, rounds: int) -> None:
     tenant_id, account_id, session_id = session
     password = (var_dir / "secrets" / "app-db-password").read_text().strip()
     app_url = database_url_for(owner_url, "ossature_app", password)
-    quiet = await _connect(app_url, {"ossature.relay_in_process": "on"})
+    quiet = await _connect(app_url, {"ossature.wakes_relay": "on"})
     loud = await _connect(app_url, {})
     actor = Actor(account_id=account_id, kind="user", tenant_id=tenant_id, mechanism="internal")
     guard = session_guard(session_id)

@@ -7,14 +7,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
+import nats
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from ossature.kernel.database import Database
 from ossature.kernel.eventstore import EventStore, PendingAppend
 from ossature.kernel.ids import new_id
-from ossature.kernel.relay import EVENT_STREAM, Relay
+from ossature.kernel.relay import EVENT_STREAM, WAKE_SUBJECT, Relay, RelayWaker
 from ossature.modules.projects.events import ProjectCreated
 from ossature.runtime.migrate import database_url_for
+from ossature.runtime.nats_auth import service_options
 from ossature.runtime.system import System
 from tests.integration.support import Tenant, eventually
 
@@ -69,16 +71,16 @@ async def test_a_relay_that_dies_before_moving_its_cursor_stores_nothing_twice(
     assert expected == actual
 
 
-async def test_only_writers_outside_the_relays_process_notify(
+async def test_only_writers_that_do_not_wake_the_relay_notify(
     system: System, tenant: Tenant
 ) -> None:
-    """The app pool of a process that runs the relay appends without NOTIFY (it wakes the
-    relay itself); a session without that setting, a gateway on its own, still notifies."""
+    """The application's pool appends without NOTIFY (its pipeline wakes the relay, directly
+    or over NATS); a pool without that setting, a tool appending on its own, still notifies."""
     assert system.relay_db is not None and system.secrets is not None
     heard: list[str] = []
     listener = await asyncpg.connect(system.owner_url)
     await listener.add_listener("ossature_events", lambda *args: heard.append(args[2]))
-    alone = await Database.connect(  # the app pool of a gateway on its own
+    alone = await Database.connect(  # a pool that does not wake the relay
         database_url_for(system.owner_url, "ossature_app", system.secrets.app_db_password),
         min_size=1,
         max_size=1,
@@ -86,14 +88,14 @@ async def test_only_writers_outside_the_relays_process_notify(
     try:
         await _append_one(system.db, tenant)
         await asyncio.sleep(0.3)
-        heard_from_the_relays_process = len(heard)
+        heard_from_the_application = len(heard)
         await _append_one(alone, tenant)
         await eventually(lambda: _count(heard), lambda count: count > 0)
     finally:
         await alone.close()
         await listener.close()
 
-    assert 0 == heard_from_the_relays_process
+    assert 0 == heard_from_the_application
     assert 1 == len(heard)
 
 
@@ -132,6 +134,64 @@ async def _append_one(db: Database, tenant: Tenant) -> None:
         )
 
 
-async def _count(heard: list[str]) -> int:
+async def _count(heard: list[Any]) -> int:
     """How many notifications the listener has heard so far (a probe for `eventually`)."""
     return len(heard)
+
+
+class _CountedRelay(Relay):
+    """A relay that counts its pumps."""
+
+    pumps = 0
+
+    async def pump(self) -> int:
+        self.pumps += 1
+        return await super().pump()
+
+
+async def test_a_writer_in_another_process_wakes_the_relay_over_nats(system: System) -> None:
+    """A relay on its own NATS connection, which would otherwise wait a minute between pumps,
+    pumps again soon after a RelayWaker on another connection is called."""
+    assert system.relay_db is not None
+    other = await nats.connect(system.endpoints.nats_url, **service_options(system.endpoints.nats))
+    relay, waker = _CountedRelay(system.relay_db, other, EventStore()), RelayWaker(system.nc)
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(relay.run(stop, idle=60)), asyncio.create_task(waker.run(stop))]
+    try:
+        after_start = await eventually(lambda: _pumps(relay), lambda pumps: pumps >= 1)
+        await asyncio.sleep(0.1)  # its first pump done, it waits
+        waker()
+        after_wake = await eventually(lambda: _pumps(relay), lambda pumps: pumps > after_start)
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks)
+        await other.close()
+
+    assert (1, 2) == (after_start, after_wake)
+
+
+async def test_a_burst_of_commits_sends_one_wake(system: System) -> None:
+    """However many commits end before the waker runs, it sends one message for them."""
+    received: list[bytes] = []
+
+    async def count(message: Any) -> None:
+        received.append(message.data)
+
+    subscription = await system.nc.subscribe(WAKE_SUBJECT, cb=count)
+    waker, stop = RelayWaker(system.nc), asyncio.Event()
+    task = asyncio.create_task(waker.run(stop))
+    try:
+        for _ in range(100):
+            waker()
+        await eventually(lambda: _count(received), lambda count: count >= 1)
+        await asyncio.sleep(0.3)  # room for any further message to arrive
+    finally:
+        stop.set()
+        await task
+        await subscription.unsubscribe()
+
+    assert [b""] == received
+
+
+async def _pumps(relay: _CountedRelay) -> int:
+    return relay.pumps

@@ -3,6 +3,10 @@
 Publishing carries `Nats-Msg-Id` = event id, so a relay that crashes after
 publishing but before moving its cursor republishes nothing new: JetStream
 drops the repeats within its duplicate window.
+
+A commit that appended events wakes the relay: directly when the relay runs in the
+writer's process, with a message on `WAKE_SUBJECT` (`RelayWaker`) when it runs in
+another, and with a NOTIFY from the store's trigger for writers that do neither.
 """
 
 from __future__ import annotations
@@ -19,10 +23,19 @@ from ossature.kernel.logging import get_logger
 from ossature.kernel.messages import Envelope, Position
 from ossature.kernel.publish import BatchPublisher
 
-__all__ = ["EVENT_STREAM", "EVENT_SUBJECTS", "Relay", "ensure_event_stream", "subject_of"]
+__all__ = [
+    "EVENT_STREAM",
+    "EVENT_SUBJECTS",
+    "WAKE_SUBJECT",
+    "Relay",
+    "RelayWaker",
+    "ensure_event_stream",
+    "subject_of",
+]
 
 EVENT_STREAM = "OSSATURE_EVENTS"
 EVENT_SUBJECTS = "ossature.events.>"
+WAKE_SUBJECT = "ossature.relay.wake"  # plain NATS, outside every stream: a wake is not kept
 _encoder = msgspec.json.Encoder()
 _log = get_logger("ossature.relay")
 
@@ -45,9 +58,9 @@ class Relay:
     """Moves events from the store to JetStream, resuming from a cursor kept in PostgreSQL."""
 
     def __init__(self, db: Database, nc: Any, store: EventStore, batch: int = 500) -> None:
-        """`nc` is the NATS client the relay publishes on."""
+        """`nc` is the NATS client the relay publishes on, and is woken on."""
         self.db, self.store, self.batch = db, store, batch
-        self.publisher = BatchPublisher(nc)
+        self.nc, self.publisher = nc, BatchPublisher(nc)
         self.wake = asyncio.Event()
 
     async def pump(self) -> int:
@@ -78,16 +91,24 @@ class Relay:
         await self.publisher.publish_all(messages)
 
     async def run(self, stop: asyncio.Event, idle: float = 0.2) -> None:
-        """Pump until `stop` is set, woken by NOTIFY from the store, by `wake` from a writer
-        in this process, or every `idle` seconds."""
-        async with self.db.connection() as listener:
-            await listener.add_listener("ossature_events", self._notified)
-            try:
-                await self._loop(stop, idle)
-            finally:
-                await listener.remove_listener("ossature_events", self._notified)
+        """Pump until `stop` is set, woken by `wake` from a writer in this process, by a
+        message on WAKE_SUBJECT from a writer in another, by NOTIFY from the store, or
+        every `idle` seconds."""
+        woken = await self.nc.subscribe(WAKE_SUBJECT, cb=self._woken)
+        try:
+            async with self.db.connection() as listener:
+                await listener.add_listener("ossature_events", self._notified)
+                try:
+                    await self._loop(stop, idle)
+                finally:
+                    await listener.remove_listener("ossature_events", self._notified)
+        finally:
+            await woken.unsubscribe()
 
     def _notified(self, *_: object) -> None:
+        self.wake.set()
+
+    async def _woken(self, _: Any) -> None:
         self.wake.set()
 
     async def _loop(self, stop: asyncio.Event, idle: float) -> None:
@@ -105,3 +126,43 @@ class Relay:
         await asyncio.wait(waiters, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
         for waiter in waiters:
             waiter.cancel()
+
+
+class RelayWaker:
+    """Wakes relays in other processes after commits that appended events.
+
+    Calling it (after each such commit) is cheap and sends nothing itself: `run` sends one
+    message on WAKE_SUBJECT for however many calls came since its last one, so a burst of
+    commits costs a message or a few, not one each. A wake lost with the NATS connection
+    delays the events by the relay's idle poll at most.
+    """
+
+    def __init__(self, nc: Any) -> None:
+        self.nc = nc
+        self._due = asyncio.Event()
+
+    def __call__(self) -> None:
+        self._due.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Send the wakes that are due until `stop` is set."""
+        watcher = asyncio.ensure_future(self._set_on(stop))
+        try:
+            while True:
+                await self._due.wait()
+                if stop.is_set():
+                    return
+                self._due.clear()
+                await self._send()
+        finally:
+            watcher.cancel()
+
+    async def _set_on(self, stop: asyncio.Event) -> None:
+        await stop.wait()
+        self._due.set()
+
+    async def _send(self) -> None:
+        try:
+            await self.nc.publish(WAKE_SUBJECT)
+        except Exception:  # disconnected: the relay's idle poll finds the events
+            _log.warning("relay.wake-not-sent", exc_info=True)

@@ -31,17 +31,17 @@ def run(main: Coroutine[Any, Any, T]) -> T:
     return uvloop.run(main)
 
 
-async def app_pool(url: str, *, relay_in_process: bool = False) -> Database:
+async def app_pool(url: str, *, wakes_relay: bool = False) -> Database:
     """The application's pool: no session state is kept, so connections are not reset.
 
     Each statement is planned once per connection and its generic plan kept
-    (docs/decisions/0017-generic-plans-for-the-application.md). With `relay_in_process`,
-    the process wakes its relay itself after each commit that appends events, and the
-    pool's commits skip the store's NOTIFY (kernel migration 0003).
+    (docs/decisions/0017-generic-plans-for-the-application.md). With `wakes_relay`, the
+    process wakes the relay itself after each commit that appends events (directly, or over
+    NATS), and the pool's commits skip the store's NOTIFY (kernel migration 0006).
     """
     settings = {"plan_cache_mode": "force_generic_plan"}
-    if relay_in_process:
-        settings["ossature.relay_in_process"] = "on"
+    if wakes_relay:
+        settings["ossature.wakes_relay"] = "on"
     return await Database.connect(url, max_size=APP_POOL_SIZE, stateless=True, settings=settings)
 
 

@@ -18,7 +18,7 @@ from ossature.kernel.database import Database
 from ossature.kernel.eventstore import EventStore
 from ossature.kernel.i18n import Catalogs
 from ossature.kernel.logging import get_logger
-from ossature.kernel.relay import Relay, ensure_event_stream
+from ossature.kernel.relay import Relay, RelayWaker, ensure_event_stream
 from ossature.modules.access._decide import AccessPolicy
 from ossature.modules.access.service import AccessService
 from ossature.modules.analytics.service import LoginSources
@@ -102,7 +102,7 @@ class System:
         await migrate(owner_url, self.app.migration_folders(), passwords)
         self.owner_url = owner_url
         app_url = database_url_for(owner_url, "ossature_app", self.secrets.app_db_password)
-        self.db = await app_pool(app_url, relay_in_process="worker" in roles)
+        self.db = await app_pool(app_url, wakes_relay=True)  # see _start_roles
         if "worker" in roles:
             # The workers' writes (read models, the notifier's cursor) have connections of
             # their own: a request never waits for a connection a worker holds through a batch.
@@ -152,6 +152,10 @@ class System:
 
     def _start_roles(self, roles: set[Role]) -> None:
         assert self.relay_db and self.db and self.audit and self.pipeline
+        if "worker" not in roles:  # the relay runs elsewhere: woken over NATS, not by NOTIFY
+            waker = RelayWaker(self.nc)
+            self.pipeline.on_appended = waker
+            self._spawn(waker.run(self.stopping))
         if "gateway" in roles:
             self._spawn(self.audit.run(self.stopping))
             callout = auth_callout(self)
