@@ -173,9 +173,10 @@ async def test_a_token_stops_working_after_log_out(http: httpx.AsyncClient, syst
 async def test_a_logged_out_session_changes_nothing_whatever_the_command_does(
     http: httpx.AsyncClient, system: System, acme: Tenant, token_for: TokenFor
 ) -> None:
-    """After log-out, a command that would only append (run as one statement) and a command
-    the policy refuses before anything is read both get 401 identity.session-ended, and
-    nothing is kept: the session check runs in every invocation, however little it reads."""
+    """After log-out, a command that would only append (run as one statement), a command
+    the policy refuses before anything is read, and a list (one statement that runs the
+    session check itself) all get 401 identity.session-ended, and nothing is kept: the
+    session check runs in every invocation, however little it reads."""
     # given
     admin = await token_for("admin@acme")
     france = {"folderId": acme.folders["France"]}
@@ -188,8 +189,9 @@ async def test_a_logged_out_session_changes_nothing_whatever_the_command_does(
     # when
     appended = await call(http, "commands/create-project", {**france, "name": name}, editor)
     denied = await call(http, "commands/create-project", {**france, "name": name}, viewer)
+    listed_alone = await call(http, "queries/list-projects", france, editor)
     # then
-    for answer in (appended, denied):
+    for answer in (appended, denied, listed_alone):
         assert (401, "identity.session-ended") == (answer.status_code, answer.json()["messageKey"])
     control = {**france, "name": f"{name}, control"}
     assert 200 == (await call(http, "commands/create-project", control, admin)).status_code

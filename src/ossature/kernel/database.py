@@ -5,12 +5,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 import msgspec
 
 __all__ = [
+    "Confined",
     "Connection",
     "Database",
     "InvocationDatabase",
@@ -20,6 +22,22 @@ __all__ = [
 ]
 
 Connection = asyncpg.Connection
+
+
+@dataclass(frozen=True)
+class Confined:
+    """A connection for one statement that confines itself to a tenant.
+
+    The statement calls a function that takes the tenant and the guard as its first two
+    arguments, sets `app.tenant_id` for its transaction (`set_config(..., true)`) and runs
+    the guard when it is not empty, before it reads: `ossature_append_once`, or a module's
+    query such as `projects_list`. Out of any transaction that one statement is the whole
+    transaction: one round trip instead of three (BEGIN, the statement, COMMIT).
+    """
+
+    conn: Any
+    tenant_id: str | None
+    guard: str
 
 
 async def _init_connection(conn: Any) -> None:
@@ -99,6 +117,13 @@ class Database:
         """A connection and a guard for one statement that is a whole invocation's work, or
         None: a pool serves no invocation (see `InvocationDatabase.alone`)."""
         yield None
+
+    @asynccontextmanager
+    async def confined(self, tenant_id: str | None) -> AsyncIterator[Confined]:
+        """A connection out of any transaction, for one statement that confines itself to
+        `tenant_id` (see Confined); a pool has no guard to run."""
+        async with self.pool.acquire() as conn:
+            yield Confined(conn, tenant_id, "")
 
 
 class InvocationTransaction:
@@ -197,6 +222,23 @@ class InvocationDatabase(Database):
     async def connection(self) -> AsyncIterator[Any]:
         """The invocation's connection."""
         yield await self.invocation.conn()
+
+    @asynccontextmanager
+    async def confined(self, tenant_id: str | None) -> AsyncIterator[Confined]:
+        """A connection for one statement that confines itself to `tenant_id` (Confined).
+
+        Before the invocation's transaction has begun, for its own tenant: a connection out
+        of any transaction and the guard, which the statement then runs. Otherwise: the
+        invocation's transaction (begun now if need be), confined to `tenant_id` for the
+        block, the guard already run. A statement run alone sees its own snapshot: use it
+        for an invocation's only statement, as list-projects does.
+        """
+        if self.invocation.started or tenant_id != self.tenant_id:
+            async with self.transaction(tenant_id) as conn:
+                yield Confined(conn, tenant_id, "")
+            return
+        async with self.pool.acquire() as conn:
+            yield Confined(conn, tenant_id, self.invocation.guard_alone())
 
     @asynccontextmanager
     async def alone(self) -> AsyncIterator[tuple[Any, str] | None]:
