@@ -74,6 +74,12 @@ async def _read_body(request: Request) -> Any:
     return decoded
 
 
+def _kind(request: Request) -> Kind:
+    """Command or query, by the path's first segment (read from the ASGI scope: building
+    `request.url` parses the whole URL, about 5 us a request)."""
+    return "command" if request.scope["path"].startswith("/commands") else "query"
+
+
 def _holds_nul(value: Any) -> bool:
     """True when a NUL character is in any string of a decoded JSON value (PostgreSQL refuses it)."""
     if isinstance(value, str):
@@ -118,7 +124,7 @@ class Gateway:
         return build_context(request, self.auth.actor(request))
 
     async def one(self, request: Request) -> Response:
-        kind: Kind = "command" if request.url.path.startswith("/commands") else "query"
+        kind = _kind(request)
         try:
             ctx = await self._context(request)
         except DomainError as error:
@@ -133,11 +139,11 @@ class Gateway:
     def _refuse(self, request: Request, error: DomainError) -> Response:
         """Answer a request refused before it had a context (bad token or header)."""
         ctx = build_context_safely(request)
-        self.pipeline.refused(ctx, request.url.path, error)
+        self.pipeline.refused(ctx, request.scope["path"], error)
         return self._answer(request, ctx, Result(error.status, {}, error))
 
     async def batch(self, request: Request) -> Response:
-        kind: Kind = "command" if request.url.path.startswith("/commands") else "query"
+        kind = _kind(request)
         try:
             ctx = await self._context(request)
             batch = msgspec.convert(await _read_body(request), _Batch)
