@@ -1,0 +1,123 @@
+"""Where a command's CPU goes when Ossature runs as several processes: each process's CPU per
+request under load, and the rate.
+
+`ossature bench` reads the CPU of one `ossature up` process and its PostgreSQL. With the
+roles in processes of their own (`ossature serve gateway`, `ossature serve worker
+scheduler`, beside the engines an `up` or `serve` started on the same var directory), this
+reads each of them: every process whose command line holds `ossature up` or `ossature
+serve` (named by its roles), and the var directory's NATS server and PostgreSQL.
+The load: `--clients` keep-alive clients sending create-project (or list-projects) back to
+back for `--seconds` after a second of warm-up, from this process (which is not measured).
+
+Run: OSSATURE_VAR_DIR=var .venv/bin/python benchmarks/process_cpu.py --url http://127.0.0.1:8000
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from collections import Counter
+
+import psutil
+
+from ossature.kernel.config import Settings
+from ossature.runtime.bench._http import HttpConnection
+from ossature.runtime.bench._plan import Plan
+from ossature.runtime.bench._prepare import prepare
+from ossature.runtime.bench._target import demo_password
+from ossature.runtime.serving import run
+
+_PATHS = {"create-project": "/commands/create-project", "list-projects": "/queries/list-projects"}
+
+
+def _group(process: psutil.Process, var_dir: str) -> str | None:
+    """What a process is, for this report; None when it is not one of the system's."""
+    command = " ".join(process.info["cmdline"] or [])
+    if "ossature serve" in command:
+        return "serve " + command.split("ossature serve", 1)[1].split("--")[0].strip()
+    if "ossature up" in command:
+        return "up"
+    if "nats-server" in command and var_dir in command:
+        return "NATS"
+    if process.info["name"] == "postgres" and var_dir in command:
+        return "PostgreSQL"  # the postmaster; its backends are its children
+    return None
+
+
+def _cpu(var_dir: str) -> dict[tuple[str, int], float]:
+    seconds = {}
+    for process in psutil.process_iter(["cmdline", "name"]):
+        try:
+            group = _group(process, var_dir)
+            if group is None:
+                continue
+            family = [process, *process.children()] if group == "PostgreSQL" else [process]
+            for member in family:
+                times = member.cpu_times()
+                seconds[(group, member.pid)] = times.user + times.system
+        except psutil.Error:
+            continue
+    return seconds
+
+
+async def _load(plan: Plan, clients: int, seconds: float) -> tuple[list[float], int]:
+    connections = [HttpConnection(plan.host, plan.port) for _ in range(clients)]
+    await asyncio.gather(*(connection.open() for connection in connections))
+    requests, latencies, sent = plan.requests(0), [], 0
+    start = time.monotonic() + 1.0
+    end = start + seconds
+
+    async def client(connection: HttpConnection) -> None:
+        nonlocal sent
+        while (began := time.monotonic()) < end:
+            status, _ = await connection.send(next(requests))
+            if status != 200:
+                raise SystemExit(f"{plan.scenario} answered {status}")
+            sent += 1
+            if began >= start:
+                latencies.append(time.monotonic() - began)
+
+    await asyncio.gather(*(client(connection) for connection in connections))
+    for connection in connections:
+        await connection.close()
+    return latencies, sent
+
+
+def main(url: str, scenario: str, clients: int, seconds: float) -> None:
+    settings = Settings.from_env()
+    workspace = prepare(url, "acme", "admin@acme.test", demo_password(settings, None))
+    host, port = url.split("//", 1)[1].rsplit(":", 1)
+    creates = scenario == "create-project"
+    folder = workspace.run_folder_id if creates else workspace.list_folder_id
+    plan = Plan(
+        scenario, host, int(port), _PATHS[scenario], workspace.token, folder, creates, creates
+    )
+    var_dir = str(settings.var_dir.resolve())
+    before = _cpu(var_dir)
+    latencies, sent = run(_load(plan, clients, seconds))
+    time.sleep(1.0)  # the background work of the last requests
+    after = _cpu(var_dir)
+    spent: Counter[str] = Counter()
+    for key, value in after.items():
+        spent[key[0]] += value - before.get(key, 0.0)
+    latencies.sort()
+    print(
+        f"{scenario}: {len(latencies) / seconds:.0f} requests/s,"
+        f" p50 {1000 * latencies[len(latencies) // 2]:.1f} ms,"
+        f" p99 {1000 * latencies[int(len(latencies) * 0.99)]:.1f} ms ({clients} clients)"
+    )
+    print(f"CPU per request (ms), over the {sent} requests sent and 1 s after:")
+    for group, value in sorted(spent.items()):
+        print(f"  {group:28s} {1000 * value / sent:6.3f}")
+    print(f"  {'all':28s} {1000 * sum(spent.values()) / sent:6.3f}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument("--scenario", choices=sorted(_PATHS), default="create-project")
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=12.0)
+    args = parser.parse_args()
+    main(args.url, args.scenario, args.clients, args.seconds)
