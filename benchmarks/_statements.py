@@ -7,6 +7,7 @@ import it (run them from the project's root, as their docstrings say).
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import statistics
@@ -88,6 +89,19 @@ async def compare(ways: dict[str, tuple[Call, Any]], count: int, rounds: int, un
             f"{name:30s} client {client:6.0f}  backend {backend:6.0f}"
             f"  ({client / base_client:.2f} and {backend / base_backend:.2f} of the first's)"
         )
+
+
+def arguments(doc: str, count: int) -> argparse.ArgumentParser:
+    """The options every statement benchmark takes: how many calls a way, how many rounds."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--count", type=int, default=count)
+    parser.add_argument("--rounds", type=int, default=3)
+    return parser
+
+
+def var_dir() -> Path:
+    """The running `up`'s var directory: OSSATURE_VAR_DIR, else `var`."""
+    return Path(os.environ.get("OSSATURE_VAR_DIR", "var"))
 
 
 def _cpu_of(pid: int) -> float:

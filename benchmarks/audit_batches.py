@@ -15,14 +15,12 @@ Run: OSSATURE_VAR_DIR=var .venv/bin/python benchmarks/audit_batches.py [--count 
 
 from __future__ import annotations
 
-import argparse
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import msgspec
-from _statements import Call, compare, connect, open_session
+from _statements import Call, arguments, compare, connect, open_session, var_dir
 
 from ossature.kernel.context import Actor
 from ossature.kernel.database import _begin
@@ -93,9 +91,7 @@ def _array_row(entry: AuditEntry) -> tuple[Any, ...]:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=200)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser = arguments(__doc__, count=200)
     parser.add_argument("--batch", type=int, default=50)
     args = parser.parse_args()
-    run(main(Path(os.environ.get("OSSATURE_VAR_DIR", "var")), args.count, args.rounds, args.batch))
+    run(main(var_dir(), args.count, args.rounds, args.batch))

@@ -15,13 +15,11 @@ Run: OSSATURE_VAR_DIR=var .venv/bin/python benchmarks/list_statements.py [--coun
 
 from __future__ import annotations
 
-import argparse
-import os
 from pathlib import Path
 from typing import Any
 
 import asyncpg
-from _statements import Call, compare, connect, open_session
+from _statements import Call, arguments, compare, connect, open_session, var_dir
 
 from ossature.kernel.database import _begin
 from ossature.modules.identity.projections import session_guard
@@ -68,8 +66,5 @@ async def main(var_dir: Path, count: int, rounds: int) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=3000)
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
-    run(main(Path(os.environ.get("OSSATURE_VAR_DIR", "var")), args.count, args.rounds))
+    args = arguments(__doc__, count=3000).parse_args()
+    run(main(var_dir(), args.count, args.rounds))

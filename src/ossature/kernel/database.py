@@ -30,9 +30,10 @@ class Confined:
 
     The statement calls a function that takes the tenant and the guard as its first two
     arguments, sets `app.tenant_id` for its transaction (`set_config(..., true)`) and runs
-    the guard when it is not empty, before it reads: `ossature_append_once`, or a module's
-    query such as `projects_list`. Out of any transaction that one statement is the whole
-    transaction: one round trip instead of three (BEGIN, the statement, COMMIT).
+    the guard when it is not empty, before it reads: a module's query such as
+    `projects_list`, as `ossature_append_once` does for a command's commit (`alone`). Out
+    of any transaction that one statement is the whole transaction: one round trip instead
+    of three (BEGIN, the statement, COMMIT).
     """
 
     conn: Any
