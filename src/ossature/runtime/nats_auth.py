@@ -3,7 +3,8 @@
 Three NATS accounts keep them apart:
 
 - `OSSATURE`: the gateway, the relay and the workers (the `service` identity). It holds the
-  event stream and the notifications stream, and exports only the users' notification topics.
+  event stream and the notifications stream, carries the relay's wake (`ossature.relay.wake`,
+  plain NATS), and exports only the users' notification topics.
 - `AUTH`: the auth-callout responder alone (the `auth` identity); it may only answer
   `$SYS.REQ.USER.AUTH`.
 - `USERS`: everyone else (MQTT clients, anyone with an access token), admitted by the
