@@ -50,6 +50,12 @@ _READ_AS = {
 _COLUMNS = ", ".join(_READ_AS.get(name, name) for name in _FIELDS)
 _WRITTEN = len(_FIELDS) - 2  # the columns an append sends: the store makes the position
 
+
+def _placeholders(count: int) -> str:
+    """`$1, $2, …, $count`: the parameters of a function call."""
+    return ", ".join(f"${n}" for n in range(1, count + 1))
+
+
 _INSERT = """insert into events (event_id, event_type, schema_version, stream_type, stream_id,
     stream_version, tenant_id, occurred_at, payload, context, originating_event_id,
     causing_event_id)
@@ -60,9 +66,12 @@ _INSERT = """insert into events (event_id, event_type, schema_version, stream_ty
 # events go in only when the record did (a repeat of the key appends nothing), and the
 # answer says which happened. The statement confines itself to the tenant and runs a guard
 # first, so it may also be a transaction of its own.
-_APPEND_ONCE = "select ossature_append_once(" + ", ".join(f"${n}" for n in range(1, 21)) + ")"
+# Its arguments: the tenant and the guard, the events' columns, the idempotency record's five
+# columns and its outcome.
+_APPEND_ARGUMENTS = 2 + _WRITTEN + 6
+_APPEND_ONCE = f"select ossature_append_once({_placeholders(_APPEND_ARGUMENTS)})"
 # The same for a single event, its columns as plain values (kernel migration 0005).
-_APPEND_ONE = "select ossature_append_one(" + ", ".join(f"${n}" for n in range(1, 21)) + ")"
+_APPEND_ONE = f"select ossature_append_one({_placeholders(_APPEND_ARGUMENTS)})"
 
 # Events are read after a cursor, in global order, never past a transaction still in
 # flight (the oldest one's id, xmin, bounds what may be read: a transaction that commits
