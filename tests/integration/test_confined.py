@@ -3,11 +3,17 @@ transaction."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+import pytest
+
 from ossature.kernel.database import InvocationDatabase, InvocationTransaction
+from ossature.kernel.ids import new_id
+from ossature.modules.identity.projections import SESSION_ENDED
 from ossature.runtime.system import System
 from tests.integration.support import Tenant, make_tenant
 
-_GUARD = "select 1"
 _TENANT = "select current_setting('app.tenant_id', true)"
 
 
@@ -18,7 +24,8 @@ async def test_a_confined_statement_runs_alone_before_the_transaction_begins_and
     invocation's transaction has begun: that transaction, the guard already run. For
     another tenant: the transaction, switched to that tenant for the block only."""
     other = await make_tenant(system)
-    transaction = InvocationTransaction(system.db.pool, tenant.tenant_id, guard=_GUARD)
+    guard = await _open_session(system, tenant.tenant_id)
+    transaction = InvocationTransaction(system.db.pool, tenant.tenant_id, guard=guard)
     view = InvocationDatabase(system.db.pool, transaction)
     try:
         async with view.confined(tenant.tenant_id) as first:
@@ -34,7 +41,38 @@ async def test_a_confined_statement_runs_alone_before_the_transaction_begins_and
     finally:
         await transaction.end(failed=False)
 
-    assert (False, _GUARD, tenant.tenant_id) == alone
+    assert (False, guard, tenant.tenant_id) == alone
     assert (True, "", tenant.tenant_id) == inside
     assert ("", other.tenant_id) == elsewhere
     assert tenant.tenant_id == after
+
+
+async def _open_session(system: System, tenant_id: str) -> str:
+    """An open session's id: the guard an invocation made in it carries."""
+    session_id = new_id()
+    async with system.db.transaction(tenant_id) as conn:
+        await conn.execute(
+            "insert into sessions (tenant_id, session_id, account_id, expires_at)"
+            " values ($1, $2, $3, $4)",
+            tenant_id,
+            session_id,
+            new_id(),
+            datetime.now(UTC) + timedelta(hours=1),
+        )
+    return session_id
+
+
+async def test_a_guard_naming_no_open_session_is_refused_with_begin_and_alone_at_the_end(
+    system: System, tenant: Tenant
+) -> None:
+    """The guard is checked by `ossature_guard` with BEGIN, and alone at the end when no
+    statement checked it: both raise SQLSTATE OS401 for a session that is not open."""
+    begun = InvocationTransaction(system.db.pool, tenant.tenant_id, guard=new_id())
+    never_begun = InvocationTransaction(system.db.pool, tenant.tenant_id, guard=new_id())
+    # when
+    with pytest.raises(asyncpg.PostgresError) as at_begin:
+        await begun.conn()
+    with pytest.raises(asyncpg.PostgresError) as at_the_end:
+        await never_begun.end(failed=False)
+    # then
+    assert (SESSION_ENDED, SESSION_ENDED) == (at_begin.value.sqlstate, at_the_end.value.sqlstate)

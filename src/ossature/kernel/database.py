@@ -18,6 +18,7 @@ __all__ = [
     "InvocationDatabase",
     "InvocationTransaction",
     "fetch_made",
+    "guard_check",
     "sql_literal",
 ]
 
@@ -29,8 +30,8 @@ class Confined:
     """A connection for one statement that confines itself to a tenant.
 
     The statement calls a function that takes the tenant and the guard as its first two
-    arguments, sets `app.tenant_id` for its transaction (`set_config(..., true)`) and runs
-    the guard when it is not empty, before it reads: a module's query such as
+    arguments, sets `app.tenant_id` for its transaction (`set_config(..., true)`) and,
+    when the guard is not empty, calls `ossature_guard` with it before it reads: a module's query such as
     `projects_list`, as `ossature_append_once` does for a command's commit (`alone`). Out
     of any transaction that one statement is the whole transaction: one round trip instead
     of three (BEGIN, the statement, COMMIT).
@@ -98,8 +99,8 @@ class Database:
     ) -> AsyncIterator[Any]:
         """A transaction that sees and writes only the rows of `tenant_id` (none when None).
 
-        `guard`, one SQL statement without parameters (literals from `sql_literal`), runs in
-        the same round trip as BEGIN; when it raises, the transaction never starts.
+        `guard`, when not empty, is checked in the same round trip as BEGIN (see
+        `guard_check`); when the check raises, the transaction never starts.
         """
         async with (
             self.pool.acquire() as conn,
@@ -180,7 +181,7 @@ class InvocationTransaction:
         if not self._guarded:
             self._guarded = True
             async with self.pool.acquire() as conn:  # one implicit transaction for both
-                await conn.execute(f"{_confine(self.tenant_id)}; {self.guard}")
+                await conn.execute(f"{_confine(self.tenant_id)}; {guard_check(self.guard)}")
         if not self._owned:
             return
         conn, self._conn, self._owned = self._conn, None, False
@@ -209,7 +210,7 @@ class InvocationDatabase(Database):
         """The invocation's transaction, confined to `tenant_id` for the block."""
         conn = await self.invocation.conn()
         if guard:
-            await conn.execute(guard)
+            await conn.execute(guard_check(guard))
         if tenant_id == self.tenant_id:
             yield conn
             return
@@ -271,7 +272,14 @@ async def tenant_transaction(
 def _begin(tenant_id: str | None, readonly: bool, guard: str) -> str:
     mode = " read only" if readonly else ""
     begin = f"begin{mode}; {_confine(tenant_id)}"
-    return f"{begin}; {guard}" if guard else begin
+    return f"{begin}; {guard_check(guard)}" if guard else begin
+
+
+def guard_check(guard: str) -> str:
+    """The statement that checks an invocation's guard: a call of `ossature_guard`, which the
+    kernel declares and a module defines (kernel migration 0007; identity: the guard is a
+    session's id, refused once the session has ended)."""
+    return f"select ossature_guard({sql_literal(guard)})"
 
 
 def _confine(tenant_id: str | None) -> str:

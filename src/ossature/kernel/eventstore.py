@@ -62,15 +62,15 @@ _INSERT = """insert into events (event_id, event_type, schema_version, stream_ty
     select * from unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[],
     $7::text[], $8::timestamptz[], $9::jsonb[], $10::jsonb[], $11::text[], $12::text[])"""
 
-# The idempotency record and the events in one statement (kernel migration 0004): the
-# events go in only when the record did (a repeat of the key appends nothing), and the
-# answer says which happened. The statement confines itself to the tenant and runs a guard
-# first, so it may also be a transaction of its own.
+# The idempotency record and the events in one statement (kernel migrations 0004, 0007):
+# the events go in only when the record did (a repeat of the key appends nothing), and the
+# answer says which happened. The statement confines itself to the tenant and checks the
+# guard (`ossature_guard`) first, so it may also be a transaction of its own.
 # Its arguments: the tenant and the guard, the events' columns, the idempotency record's five
 # columns and its outcome.
 _APPEND_ARGUMENTS = 2 + _WRITTEN + 6
 _APPEND_ONCE = f"select ossature_append_once({_placeholders(_APPEND_ARGUMENTS)})"
-# The same for a single event, its columns as plain values (kernel migration 0005).
+# The same for a single event, its columns as plain values (kernel migrations 0005, 0007).
 _APPEND_ONE = f"select ossature_append_one({_placeholders(_APPEND_ARGUMENTS)})"
 
 # Events are read after a cursor, in global order, never past a transaction still in
@@ -189,8 +189,8 @@ class EventStore:
         before (by a committed transaction: nothing is then appended).
 
         Runs in the caller's transaction, or outside any as a transaction of its own: the
-        statement confines itself to the key's tenant and runs `guard` (a statement built
-        from literals, such as the session check) first. A stale version raises
+        statement confines itself to the key's tenant and checks `guard` (the invocation's
+        guard, such as its session: see `guard_check`) first. A stale version raises
         ConcurrencyConflict, as `append` does.
         """
         key = record.key

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from ossature.kernel.database import sql_literal
 from ossature.kernel.messages import Envelope
 from ossature.kernel.projection import Projection
 
@@ -72,13 +71,15 @@ async def account_by_email(conn: Any, email: str) -> dict[str, Any] | None:
     return None if row is None else dict(row)
 
 
-SESSION_ENDED = "OS401"  # the SQLSTATE raised by `session_guard`'s statement
+SESSION_ENDED = "OS401"  # the SQLSTATE `ossature_guard` raises for an ended session
 
 
 def session_guard(session_id: str) -> str:
-    """A statement that raises SQLSTATE `SESSION_ENDED` unless the session is still open; run
-    with BEGIN (`Database.transaction(guard=...)`), it costs no round trip of its own."""
-    return f"select ossature_require_open_session({sql_literal(session_id)})"
+    """The guard of an invocation made in a session: the session's id. This module's
+    `ossature_guard` (its migration 0003) raises SQLSTATE `SESSION_ENDED` for it unless the
+    session is still open; checked with BEGIN or inside the statement an invocation runs
+    alone, it costs no round trip of its own."""
+    return session_id
 
 
 async def session_is_active(conn: Any, session_id: str, now: datetime) -> bool:
