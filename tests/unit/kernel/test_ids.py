@@ -1,5 +1,9 @@
 import multiprocessing
+import random
 import re
+import string
+
+from ulid import ULID
 
 from ossature.kernel.ids import is_ulid, new_id, new_trace_id
 
@@ -43,3 +47,37 @@ def test_trace_ids_are_32_hex_digits_and_distinct() -> None:
     actual = (len(set(ids)), all(re.fullmatch(r"[0-9a-f]{32}", i) and i.strip("0") for i in ids))
 
     assert expected == actual
+
+
+def _parses(value: object) -> bool:
+    try:
+        ULID.from_str(value)  # type: ignore[arg-type]
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+def test_is_ulid_accepts_exactly_what_the_ulid_library_parses() -> None:
+    """Fresh ids, their lower case, and near misses (a character changed for any ASCII one
+    or a look-alike, one too few or too many, spaces, a first character over 7): the check
+    agrees with `ULID.from_str` on every one."""
+    chance = random.Random(4)
+    look_alikes = "\uff17\u017f"  # a full-width 7, a long s
+    alphabet = string.ascii_letters + string.digits + " \n-_." + look_alikes
+    values: list[object] = [
+        None,
+        42,
+        "",
+        "7ZZZZZZZZZZZZZZZZZZZZZZZZZ",
+        "80000000000000000000000000",
+    ]
+    for ulid in (new_id() for _ in range(300)):
+        spot = chance.randrange(26)
+        values += [ulid, ulid.lower(), ulid[:-1], ulid + "0", f" {ulid}", f"{ulid}\n"]
+        values.append(ulid[:spot] + chance.choice(alphabet) + ulid[spot + 1 :])
+    expected = [_parses(value) for value in values]
+
+    actual = [is_ulid(value) for value in values]  # type: ignore[arg-type]
+
+    assert expected == actual
+    assert 300 < sum(actual) < len(values)  # both answers were exercised
