@@ -30,11 +30,11 @@ class Confined:
     """A connection for one statement that confines itself to a tenant.
 
     The statement calls a function that takes the tenant and the guard as its first two
-    arguments, sets `app.tenant_id` for its transaction (`set_config(..., true)`) and,
-    when the guard is not empty, calls `ossature_guard` with it before it reads: a module's query such as
-    `projects_list`, as `ossature_append_once` does for a command's commit (`alone`). Out
-    of any transaction that one statement is the whole transaction: one round trip instead
-    of three (BEGIN, the statement, COMMIT).
+    arguments, sets `app.tenant_id` for its transaction (`set_config(..., true)`) and, when
+    the guard is not empty, calls `ossature_guard` with it before it reads: a module's query
+    such as `projects_list`, as `ossature_append_once` does for a command's commit
+    (`alone`). Out of any transaction that one statement is the whole transaction: one
+    round trip instead of three (BEGIN, the statement, COMMIT).
     """
 
     conn: Any

@@ -229,7 +229,7 @@ class Notifier:
         """What the notice's rule and parameters read through: the tenant, as the notifier.
 
         The event's own context, acting as the notifier: these reads are recorded nowhere,
-        so they need no invocation id of their own (a new one cost a ULID per event)."""
+        so they need no invocation id of their own (a fork would make a ULID per event)."""
         ctx = envelope.context.acting_as(_notifier_actor(envelope.tenant_id))
         uow = UnitOfWork(db, self.store, ctx, streams)
         now = datetime.now(UTC)
