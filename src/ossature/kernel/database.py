@@ -245,7 +245,7 @@ class InvocationDatabase(Database):
     @asynccontextmanager
     async def alone(self) -> AsyncIterator[tuple[Any, str] | None]:
         """A connection out of any transaction, and the guard, for one statement that is the
-        whole invocation's work (it must confine itself to the tenant and run the guard);
+        whole invocation's work (it must confine itself to the tenant and check the guard);
         None once the invocation's transaction has begun."""
         if self.invocation.started:
             yield None

@@ -36,8 +36,9 @@ class ProjectHistory(Payload, frozen=True):
     project_id: Id
 
 
-# The projects module's function (migration 0002): it confines itself to the tenant and runs
-# the guard, so that, when nothing else ran before it, it is the invocation's one round trip.
+# The projects module's function (migrations 0002, 0003): it confines itself to the tenant and
+# checks the guard, so that, when nothing else ran before it, it is the invocation's one round
+# trip.
 _LIST = "select * from projects_list($1, $2, $3, $4, $5)"
 
 
