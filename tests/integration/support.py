@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from ossature.kernel.context import Actor, Context, Grant
@@ -84,3 +85,20 @@ async def eventually(
         await asyncio.sleep(0.05)
         value = await probe()
     return value
+
+
+async def open_session(system: System, tenant_id: str) -> str:
+    """An open session's id, made directly in the sessions table: the guard an invocation
+    made in it carries."""
+    assert system.db is not None
+    session_id = new_id()
+    async with system.db.transaction(tenant_id) as conn:
+        await conn.execute(
+            "insert into sessions (tenant_id, session_id, account_id, expires_at)"
+            " values ($1, $2, $3, $4)",
+            tenant_id,
+            session_id,
+            new_id(),
+            datetime.now(UTC) + timedelta(hours=1),
+        )
+    return session_id

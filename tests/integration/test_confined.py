@@ -3,8 +3,6 @@ transaction."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import asyncpg
 import pytest
 
@@ -12,7 +10,7 @@ from ossature.kernel.database import InvocationDatabase, InvocationTransaction
 from ossature.kernel.ids import new_id
 from ossature.modules.identity.projections import SESSION_ENDED
 from ossature.runtime.system import System
-from tests.integration.support import Tenant, make_tenant
+from tests.integration.support import Tenant, make_tenant, open_session
 
 _TENANT = "select current_setting('app.tenant_id', true)"
 
@@ -24,7 +22,7 @@ async def test_a_confined_statement_runs_alone_before_the_transaction_begins_and
     invocation's transaction has begun: that transaction, the guard already run. For
     another tenant: the transaction, switched to that tenant for the block only."""
     other = await make_tenant(system)
-    guard = await _open_session(system, tenant.tenant_id)
+    guard = await open_session(system, tenant.tenant_id)
     transaction = InvocationTransaction(system.db.pool, tenant.tenant_id, guard=guard)
     view = InvocationDatabase(system.db.pool, transaction)
     try:
@@ -45,21 +43,6 @@ async def test_a_confined_statement_runs_alone_before_the_transaction_begins_and
     assert (True, "", tenant.tenant_id) == inside
     assert ("", other.tenant_id) == elsewhere
     assert tenant.tenant_id == after
-
-
-async def _open_session(system: System, tenant_id: str) -> str:
-    """An open session's id: the guard an invocation made in it carries."""
-    session_id = new_id()
-    async with system.db.transaction(tenant_id) as conn:
-        await conn.execute(
-            "insert into sessions (tenant_id, session_id, account_id, expires_at)"
-            " values ($1, $2, $3, $4)",
-            tenant_id,
-            session_id,
-            new_id(),
-            datetime.now(UTC) + timedelta(hours=1),
-        )
-    return session_id
 
 
 async def test_a_guard_naming_no_open_session_is_refused_with_begin_and_alone_at_the_end(

@@ -120,6 +120,11 @@ class Database:
         None: a pool serves no invocation (see `InvocationDatabase.alone`)."""
         yield None
 
+    def claim_alone(self) -> str | None:
+        """The guard, for one statement that is a whole invocation's work and runs on a
+        connection of its own (a group commit), or None: a pool serves no invocation."""
+        return None
+
     @asynccontextmanager
     async def confined(self, tenant_id: str | None) -> AsyncIterator[Confined]:
         """A connection out of any transaction, for one statement that confines itself to
@@ -241,6 +246,14 @@ class InvocationDatabase(Database):
             return
         async with self.pool.acquire() as conn:
             yield Confined(conn, tenant_id, self.invocation.guard_alone())
+
+    def claim_alone(self) -> str | None:
+        """The guard, for one statement that is the whole invocation's work and runs on a
+        connection of its own (it must confine itself to the tenant and check the guard, as
+        `ossature_append_group` does); None once the invocation's transaction has begun."""
+        if self.invocation.started:
+            return None
+        return self.invocation.guard_alone()
 
     @asynccontextmanager
     async def alone(self) -> AsyncIterator[tuple[Any, str] | None]:

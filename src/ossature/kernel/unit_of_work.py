@@ -10,6 +10,7 @@ from ossature.kernel.context import Context
 from ossature.kernel.database import Database
 from ossature.kernel.errors import Unauthenticated
 from ossature.kernel.eventstore import EventStore, PendingAppend, Stream
+from ossature.kernel.group_commit import GroupCommit
 from ossature.kernel.idempotency import IdempotencyKey, IdempotencyRecord, Repeated, lookup
 from ossature.kernel.messages import Envelope, Event
 from ossature.kernel.projection import Projection
@@ -26,9 +27,11 @@ class UnitOfWork:
         store: EventStore,
         ctx: Context,
         loaded: dict[str, Stream] | None = None,
+        group: GroupCommit | None = None,
     ) -> None:
-        """`loaded` holds streams already read in the same transaction (and receives more)."""
-        self.db, self.store, self.ctx = db, store, ctx
+        """`loaded` holds streams already read in the same transaction (and receives more);
+        `group` gathers commits of one event with those of concurrent invocations."""
+        self.db, self.store, self.ctx, self.group = db, store, ctx, group
         self.tenant_id: str | None = ctx.tenant_id
         self.actor_id: str = ctx.access.account_id if ctx.access else "anonymous"
         self.pending: list[PendingAppend] = []
@@ -77,15 +80,10 @@ class UnitOfWork:
         key = self.idempotency_key(command)
         record = IdempotencyRecord(key, command, self.ctx.trace.invocation_id, outcome)
         if not self._projected_inline(inline):
-            async with self.db.alone() as alone:
-                if alone is not None:  # nothing else was done: one statement does it all
-                    conn, guard = alone
-                    appended = await self.store.append_once(
-                        conn, self.ctx, now, self.pending, record, guard
-                    )
-                    if appended is not None:
-                        self.committed = appended
-                        return outcome
+            appended = await self._alone(now, record)
+            if appended is not None:
+                self.committed = appended
+                return outcome
         async with self.db.transaction(key.tenant_id) as conn:
             appended = await self.store.append_once(conn, self.ctx, now, self.pending, record)
             if appended is None:
@@ -96,7 +94,26 @@ class UnitOfWork:
                     await projection.apply(conn, envelope)
         return outcome
 
+    async def _alone(self, now: datetime, record: IdempotencyRecord) -> list[Envelope] | None:
+        """The commit as one statement that is its own transaction, when nothing else began
+        the invocation's: one event in the next group commit, more on a connection of their
+        own. None when it cannot run alone, or when the key was recorded before."""
+        if self.group is not None and _one_event(self.pending):
+            guard = self.db.claim_alone()
+            if guard is None:
+                return None
+            return await self.group.append_once(self.ctx, now, self.pending, record, guard)
+        async with self.db.alone() as alone:
+            if alone is None:
+                return None
+            conn, guard = alone
+            return await self.store.append_once(conn, self.ctx, now, self.pending, record, guard)
+
     def _projected_inline(self, inline: Sequence[Projection]) -> bool:
         """True when an inline projection handles one of the pending events."""
         names = {event.name for batch in self.pending for event in batch.events}
         return any(names & projection.event_types for projection in inline)
+
+
+def _one_event(pending: Sequence[PendingAppend]) -> bool:
+    return sum(len(batch.events) for batch in pending) == 1

@@ -22,6 +22,7 @@ from ossature.kernel.database import Database, InvocationDatabase, InvocationTra
 from ossature.kernel.deps import Deps
 from ossature.kernel.errors import DomainError, Internal, InvalidPayload, NotFound
 from ossature.kernel.eventstore import EventStore
+from ossature.kernel.group_commit import GroupCommit
 from ossature.kernel.idempotency import Repeated
 from ossature.kernel.logging import for_context
 from ossature.kernel.module import CommandSpec, QuerySpec
@@ -67,6 +68,7 @@ class Pipeline:
         self.app, self.db, self.access, self.audit = app, db, access, audit
         self.services = services
         self.store = EventStore()
+        self.group = GroupCommit(db.pool, self.store)  # one-event commits, gathered
         self.on_appended: Callable[[], None] = _nothing  # after a commit that appended events
 
     async def invoke(self, kind: Kind, name: str, raw: Any, ctx: Context) -> Result:
@@ -132,7 +134,7 @@ class Pipeline:
 
     def _deps(self, ctx: Context, db: Database) -> Deps:
         """What the invocation's handler gets: a fresh unit of work, the clock read once."""
-        uow = UnitOfWork(db, self.store, ctx)
+        uow = UnitOfWork(db, self.store, ctx, group=self.group)
         return Deps(
             db,
             self.store,

@@ -1,0 +1,145 @@
+"""Group commit: one-event commits of concurrent invocations appended in one statement.
+
+A command whose whole work is its commit runs it as one statement (decision 16). Under load
+many such statements are in flight at once, each its own round trip and transaction. Here a
+commit joins a queue; while one group is being written, the commits that arrive wait, and
+the next group takes them all (up to LIMIT), so nothing waits on a timer: a lone commit goes
+at once, as before, and a busy process writes a few at a time. Each invocation is still
+answered with its own outcome, once its group has committed.
+
+`ossature_append_group` (kernel migration 0009) confines each item to its tenant, checks
+its guard, records its key and appends its event unless the key was recorded before. When
+it refuses any item (a guard, a stream version taken), nothing of the group is kept, and
+each item is committed alone, as it would have been: its own refusal reaches it, the others
+go in. Decision 20 says why, and what it measured.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ossature.kernel.context import Context
+from ossature.kernel.eventstore import EventStore, PendingAppend, _stamped
+from ossature.kernel.idempotency import IdempotencyRecord
+from ossature.kernel.messages import Envelope
+
+__all__ = ["LIMIT", "GroupCommit"]
+
+LIMIT = 64  # commits in one statement at most
+_APPEND_GROUP = "select ossature_append_group($1::jsonb)"
+
+
+@dataclass
+class _Commit:
+    ctx: Context
+    now: datetime
+    pending: Sequence[PendingAppend]
+    record: IdempotencyRecord
+    guard: str
+    envelopes: list[Envelope]
+    answer: asyncio.Future[list[Envelope] | None] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+
+    def item(self) -> dict[str, Any]:
+        """The commit as `ossature_append_group` reads it (keys: the columns' names)."""
+        key, event = self.record.key, self.envelopes[0]
+        return {
+            "tenant": key.tenant_id,
+            "guard": self.guard,
+            "record": {
+                "tenant_id": key.tenant_id,
+                "actor_id": key.actor_id,
+                "key": key.key,
+                "command": self.record.command,
+                "invocation_id": self.record.invocation_id,
+                "outcome": self.record.outcome,
+            },
+            "event": {
+                "event_id": event.event_id,
+                "event_type": event.event_type,
+                "schema_version": event.schema_version,
+                "stream_type": event.stream_type,
+                "stream_id": event.stream_id,
+                "stream_version": event.stream_version,
+                "tenant_id": event.tenant_id,
+                "occurred_at": event.occurred_at,
+                "payload": event.payload,
+                "context": event.context,
+                "originating_event_id": event.originating_event_id,
+                "causing_event_id": event.causing_event_id,
+            },
+        }
+
+
+class GroupCommit:
+    """Gathers the one-event commits of one process's invocations on one pool."""
+
+    def __init__(self, pool: Any, store: EventStore) -> None:
+        self.pool, self.store = pool, store
+        self._queue: list[_Commit] = []
+        self._writer: asyncio.Task[None] | None = None
+        self.grouped = 0  # commits that went in a group of two or more (read by tests)
+
+    async def append_once(
+        self,
+        ctx: Context,
+        now: datetime,
+        pending: Sequence[PendingAppend],
+        record: IdempotencyRecord,
+        guard: str,
+    ) -> list[Envelope] | None:
+        """What `EventStore.append_once` does for a statement run alone (one event), in the
+        next group: the events, or None when the key was recorded before."""
+        envelopes = _stamped(ctx, record.key.tenant_id, now, pending)
+        if len(envelopes) != 1:
+            raise ValueError("a group commit appends exactly one event")
+        commit = _Commit(ctx, now, pending, record, guard, envelopes)
+        self._queue.append(commit)
+        if self._writer is None:
+            self._writer = asyncio.ensure_future(self._write())
+        return await commit.answer
+
+    async def _write(self) -> None:
+        try:
+            while self._queue:
+                group, self._queue = self._queue[:LIMIT], self._queue[LIMIT:]
+                if len(group) == 1:
+                    await self._alone(group[0])
+                else:
+                    await self._together(group)
+        finally:
+            self._writer = None
+
+    async def _together(self, group: list[_Commit]) -> None:
+        try:
+            async with self.pool.acquire() as conn:
+                appended = await conn.fetchval(_APPEND_GROUP, [c.item() for c in group])
+        except Exception:  # one item refused, or the connection failed: nothing was kept
+            for commit in group:
+                await self._alone(commit)
+            return
+        self.grouped += len(group)
+        for commit, went_in in zip(group, appended, strict=True):
+            _answer(commit, commit.envelopes if went_in else None)
+
+    async def _alone(self, commit: _Commit) -> None:
+        try:
+            async with self.pool.acquire() as conn:
+                envelopes = await self.store.append_once(
+                    conn, commit.ctx, commit.now, commit.pending, commit.record, commit.guard
+                )
+        except Exception as error:
+            if not commit.answer.done():
+                commit.answer.set_exception(error)
+            return
+        _answer(commit, envelopes)  # stamped anew: those of the group were never kept
+
+
+def _answer(commit: _Commit, envelopes: list[Envelope] | None) -> None:
+    if not commit.answer.done():  # its invocation may have been cancelled meanwhile
+        commit.answer.set_result(envelopes)
