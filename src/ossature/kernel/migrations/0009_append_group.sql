@@ -1,7 +1,7 @@
 -- Group commit: the one-event commits of several invocations in one statement, so one
--- transaction (ARCHITECTURE.md, "Throughput"). Each item is what ossature_append_one takes,
--- as a JSON object: `tenant` and `guard`, the idempotency `record` and the `event`, their
--- keys the columns' names. For each item in turn: confine to its tenant, check its guard,
+-- transaction (decision 20, kernel/group_commit.py). Each item is what ossature_append_one
+-- takes, as a JSON object: `tenant` and `guard`, the idempotency `record` and the `event`,
+-- their keys the columns' names. For each item in turn: confine to its tenant, check its guard,
 -- record its key, and append its event unless the key was recorded before; the answer holds
 -- whether each item's event went in. A refusal of any item (a guard, a stream version
 -- taken) raises and nothing of the group is kept: the caller then commits each item alone.
