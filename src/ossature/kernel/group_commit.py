@@ -119,8 +119,8 @@ class GroupCommit:
         try:
             async with self.pool.acquire() as conn:
                 appended = await conn.fetchval(_APPEND_GROUP, [c.item() for c in group])
-        except Exception:  # one item refused, or the connection failed: nothing was kept
-            for commit in group:
+        except Exception:  # an item refused (nothing was kept), or the connection failed
+            for commit in group:  # each alone: a key the group did record is found recorded
                 await self._alone(commit)
             return
         self.grouped += len(group)
