@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import asyncpg
+from prometheus_client import REGISTRY
 
 from ossature.kernel.context import Actor
 from ossature.kernel.errors import ConcurrencyConflict
@@ -26,6 +27,10 @@ class Noted(Event, frozen=True):
     name: ClassVar[str] = "group-test-noted"
     version: ClassVar[int] = 1
     note: str
+
+
+def _sample(name: str) -> float:
+    return REGISTRY.get_sample_value(name) or 0.0
 
 
 class _Commits:
@@ -71,12 +76,17 @@ async def test_concurrent_commits_go_in_one_group_each_answered_with_its_events(
     """Ten commits made at once: one statement writes them all, and each gets its own
     event back, stored once."""
     commits = _Commits(system, tenant, await open_session(system, tenant.tenant_id))
+    written = _sample("ossature_group_commit_size_count"), _sample("ossature_group_commit_size_sum")
     # when
     answers = await asyncio.gather(*(commits.append() for _ in range(10)))
     # then
     event_ids = [envelopes[0].event_id for envelopes in answers]
     assert (10, 10) == (commits.group.grouped, len(set(event_ids)))
     assert sorted(event_ids) == await commits.stored(event_ids)
+    now = _sample("ossature_group_commit_size_count"), _sample("ossature_group_commit_size_sum")
+    # one statement of ten: nine more commits than statements (a lone commit elsewhere adds
+    # one to each)
+    assert 9.0 == (now[1] - written[1]) - (now[0] - written[0])
 
 
 async def test_an_ended_session_in_a_group_is_refused_and_the_others_go_in(
@@ -85,6 +95,7 @@ async def test_an_ended_session_in_a_group_is_refused_and_the_others_go_in(
     """One commit's guard names no open session: the group is given up, that commit gets
     SQLSTATE OS401 and the four others are committed alone."""
     commits = _Commits(system, tenant, await open_session(system, tenant.tenant_id))
+    given_up = _sample("ossature_group_commit_given_up_total")
     # when
     answers = await asyncio.gather(
         *(commits.append() for _ in range(2)),
@@ -98,6 +109,7 @@ async def test_an_ended_session_in_a_group_is_refused_and_the_others_go_in(
     assert SESSION_ENDED == refused.sqlstate
     kept = [a[0].event_id for i, a in enumerate(answers) if i != 2]  # type: ignore[index]
     assert (0, sorted(kept)) == (commits.group.grouped, await commits.stored(kept))
+    assert 1.0 == _sample("ossature_group_commit_given_up_total") - given_up
 
 
 async def test_a_key_repeated_within_a_group_appends_once(system: System, tenant: Tenant) -> None:

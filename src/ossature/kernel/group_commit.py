@@ -22,15 +22,26 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from prometheus_client import Counter, Histogram
+
 from ossature.kernel.context import Context
 from ossature.kernel.eventstore import EventStore, PendingAppend, _stamped
 from ossature.kernel.idempotency import IdempotencyRecord
 from ossature.kernel.messages import Envelope
 
-__all__ = ["LIMIT", "GroupCommit"]
+__all__ = ["GIVEN_UP", "GROUP_SIZES", "LIMIT", "GroupCommit"]
 
 LIMIT = 64  # commits in one statement at most
 _APPEND_GROUP = "select ossature_append_group($1::jsonb)"
+GROUP_SIZES = Histogram(
+    "ossature_group_commit_size",
+    "Commits written by one statement of the group commit (1: a commit alone).",
+    buckets=(1, 2, 4, 8, 16, 32, 64),
+)
+GIVEN_UP = Counter(
+    "ossature_group_commit_given_up",
+    "Groups given up because an item was refused (their commits then went in alone).",
+)
 
 
 @dataclass
@@ -108,6 +119,7 @@ class GroupCommit:
         try:
             while self._queue:
                 group, self._queue = self._queue[:LIMIT], self._queue[LIMIT:]
+                GROUP_SIZES.observe(len(group))
                 if len(group) == 1:
                     await self._alone(group[0])
                 else:
@@ -120,6 +132,7 @@ class GroupCommit:
             async with self.pool.acquire() as conn:
                 appended = await conn.fetchval(_APPEND_GROUP, [c.item() for c in group])
         except Exception:  # an item refused (nothing was kept), or the connection failed
+            GIVEN_UP.inc()
             for commit in group:  # each alone: a key the group did record is found recorded
                 await self._alone(commit)
             return
