@@ -19,10 +19,10 @@ from _statements import arguments, compare, connect, open_session, var_dir
 from commit_statements import BenchEvent
 
 from ossature.kernel.context import Actor
-from ossature.kernel.eventstore import EventStore, PendingAppend, _stamped
-from ossature.kernel.group_commit import _APPEND_GROUP, _Commit
+from ossature.kernel.eventstore import EventStore, PendingAppend
 from ossature.kernel.idempotency import IdempotencyKey, IdempotencyRecord
 from ossature.kernel.ids import new_id
+from ossature.kernel.messages import Envelope
 from ossature.modules.identity.projections import session_guard
 from ossature.runtime.contexts import internal_context
 from ossature.runtime.serving import run
@@ -40,24 +40,22 @@ async def main(var_dir: Path, size: int, count: int, rounds: int) -> None:
     guard = session_guard(session.session_id)
     store = EventStore()
 
-    def staged() -> _Commit:
+    def staged() -> tuple[list[Envelope], list[PendingAppend], IdempotencyRecord]:
         ctx = internal_context(actor, new_id())
         pending = [PendingAppend("bench", new_id(), 0, (BenchEvent(note="n"),))]
         key = IdempotencyKey(
             session.tenant_id, session.account_id, ctx.trace.external_invocation_id
         )
         record = IdempotencyRecord(key, "bench", new_id(), {"ok": True})
-        now = datetime.now(UTC)
-        return _Commit(ctx, now, pending, record, guard, _stamped(ctx, key.tenant_id, now, pending))
+        return store.stamped(ctx, key.tenant_id, datetime.now(UTC), pending), pending, record
 
     async def one_by_one() -> None:
-        for commit in [staged() for _ in range(size)]:
-            await store.append_once(
-                conn, commit.ctx, commit.now, commit.pending, commit.record, guard
-            )
+        for envelopes, pending, record in [staged() for _ in range(size)]:
+            await store.append_stamped(conn, envelopes, pending, record, guard)
 
     async def grouped() -> None:
-        await conn.fetchval(_APPEND_GROUP, [staged().item() for _ in range(size)])
+        commits = [staged() for _ in range(size)]
+        await store.append_group(conn, [(e[0], record, guard) for e, _, record in commits])
 
     ways = {f"{size} one by one": (one_by_one, conn), f"{size} in one statement": (grouped, conn)}
     await compare(ways, max(count // size, 10), rounds, f"group of {size}")

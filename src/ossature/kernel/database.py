@@ -260,11 +260,12 @@ class InvocationDatabase(Database):
         """A connection out of any transaction, and the guard, for one statement that is the
         whole invocation's work (it must confine itself to the tenant and check the guard);
         None once the invocation's transaction has begun."""
-        if self.invocation.started:
+        guard = self.claim_alone()
+        if guard is None:
             yield None
             return
         async with self.pool.acquire() as conn:
-            yield conn, self.invocation.guard_alone()
+            yield conn, guard
 
 
 @asynccontextmanager

@@ -73,6 +73,9 @@ _APPEND_ONCE = f"select ossature_append_once({_placeholders(_APPEND_ARGUMENTS)})
 # The same for a single event, its columns as plain values (kernel migrations 0005, 0007).
 _APPEND_ONE = f"select ossature_append_one({_placeholders(_APPEND_ARGUMENTS)})"
 
+# Several one-event commits as one JSON array (kernel migration 0009, decision 20).
+_APPEND_GROUP = "select ossature_append_group($1::jsonb)"
+
 # Events are read after a cursor, in global order, never past a transaction still in
 # flight (the oldest one's id, xmin, bounds what may be read: a transaction that commits
 # later has an id at or above it, so it lands after whatever is read now).
@@ -193,8 +196,25 @@ class EventStore:
         guard, such as its session: see `guard_check`) first. A stale version raises
         ConcurrencyConflict, as `append` does.
         """
+        envelopes = self.stamped(ctx, record.key.tenant_id, now, pending)
+        return await self.append_stamped(conn, envelopes, pending, record, guard)
+
+    def stamped(
+        self, ctx: Context, tenant_id: str, now: datetime, pending: Sequence[PendingAppend]
+    ) -> list[Envelope]:
+        """The envelopes the pending events will be stored as: ids, versions, context."""
+        return _stamped(ctx, tenant_id, now, pending)
+
+    async def append_stamped(
+        self,
+        conn: Any,
+        envelopes: list[Envelope],
+        pending: Sequence[PendingAppend],
+        record: IdempotencyRecord,
+        guard: str = "",
+    ) -> list[Envelope] | None:
+        """`append_once` for envelopes already stamped (`stamped`) from `pending`."""
         key = record.key
-        envelopes = _stamped(ctx, key.tenant_id, now, pending)
         row = [key.tenant_id, key.actor_id, key.key, record.command, record.invocation_id]
         sql, columns = (
             (_APPEND_ONE, _values(envelopes[0]))
@@ -205,6 +225,16 @@ class EventStore:
             conn, pending, sql, key.tenant_id, guard, *columns, *row, record.outcome
         )
         return envelopes if recorded else None
+
+    async def append_group(
+        self, conn: Any, commits: Sequence[tuple[Envelope, IdempotencyRecord, str]]
+    ) -> list[bool]:
+        """Several one-event commits (each its stamped envelope, its record and its guard)
+        in one statement and one transaction (kernel migration 0009): whether each event
+        went in (not when its key was recorded before). Raises when any commit is refused
+        (its guard, a stream version taken), and then nothing is kept."""
+        items = [_group_item(envelope, record, guard) for envelope, record, guard in commits]
+        return list(await conn.fetchval(_APPEND_GROUP, items))
 
     async def read_all(self, conn: Any, after: Position, limit: int = 500) -> list[Envelope]:
         """Events after `after` in global order, never past a transaction still in flight."""
@@ -264,6 +294,24 @@ def _values(e: Envelope) -> list[Any]:
         *(e.stream_version, e.tenant_id, e.occurred_at, e.payload, context),
         *(e.originating_event_id, e.causing_event_id),
     ]
+
+
+def _group_item(envelope: Envelope, record: IdempotencyRecord, guard: str) -> dict[str, Any]:
+    """One commit as `ossature_append_group` reads it, keyed by the columns' names."""
+    key = record.key
+    return {
+        "tenant": key.tenant_id,
+        "guard": guard,
+        "record": {
+            "tenant_id": key.tenant_id,
+            "actor_id": key.actor_id,
+            "key": key.key,
+            "command": record.command,
+            "invocation_id": record.invocation_id,
+            "outcome": record.outcome,
+        },
+        "event": dict(zip(_FIELDS, _values(envelope), strict=False)),  # the written columns
+    }
 
 
 def _columns(envelopes: list[Envelope]) -> list[list[Any]]:

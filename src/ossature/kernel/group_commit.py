@@ -25,14 +25,13 @@ from typing import Any
 from prometheus_client import Counter, Histogram
 
 from ossature.kernel.context import Context
-from ossature.kernel.eventstore import EventStore, PendingAppend, _stamped
+from ossature.kernel.eventstore import EventStore, PendingAppend
 from ossature.kernel.idempotency import IdempotencyRecord
 from ossature.kernel.messages import Envelope
 
 __all__ = ["GIVEN_UP", "GROUP_SIZES", "LIMIT", "GroupCommit"]
 
 LIMIT = 64  # commits in one statement at most
-_APPEND_GROUP = "select ossature_append_group($1::jsonb)"
 GROUP_SIZES = Histogram(
     "ossature_group_commit_size",
     "Commits written by one statement of the group commit (1: a commit alone).",
@@ -46,45 +45,13 @@ GIVEN_UP = Counter(
 
 @dataclass
 class _Commit:
-    ctx: Context
-    now: datetime
+    envelopes: list[Envelope]
     pending: Sequence[PendingAppend]
     record: IdempotencyRecord
     guard: str
-    envelopes: list[Envelope]
     answer: asyncio.Future[list[Envelope] | None] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
-
-    def item(self) -> dict[str, Any]:
-        """The commit as `ossature_append_group` reads it (keys: the columns' names)."""
-        key, event = self.record.key, self.envelopes[0]
-        return {
-            "tenant": key.tenant_id,
-            "guard": self.guard,
-            "record": {
-                "tenant_id": key.tenant_id,
-                "actor_id": key.actor_id,
-                "key": key.key,
-                "command": self.record.command,
-                "invocation_id": self.record.invocation_id,
-                "outcome": self.record.outcome,
-            },
-            "event": {
-                "event_id": event.event_id,
-                "event_type": event.event_type,
-                "schema_version": event.schema_version,
-                "stream_type": event.stream_type,
-                "stream_id": event.stream_id,
-                "stream_version": event.stream_version,
-                "tenant_id": event.tenant_id,
-                "occurred_at": event.occurred_at,
-                "payload": event.payload,
-                "context": event.context,
-                "originating_event_id": event.originating_event_id,
-                "causing_event_id": event.causing_event_id,
-            },
-        }
 
 
 class GroupCommit:
@@ -106,10 +73,10 @@ class GroupCommit:
     ) -> list[Envelope] | None:
         """What `EventStore.append_once` does for a statement run alone (one event), in the
         next group: the events, or None when the key was recorded before."""
-        envelopes = _stamped(ctx, record.key.tenant_id, now, pending)
+        envelopes = self.store.stamped(ctx, record.key.tenant_id, now, pending)
         if len(envelopes) != 1:
             raise ValueError("a group commit appends exactly one event")
-        commit = _Commit(ctx, now, pending, record, guard, envelopes)
+        commit = _Commit(envelopes, pending, record, guard)
         self._queue.append(commit)
         if self._writer is None:
             self._writer = asyncio.ensure_future(self._write())
@@ -130,7 +97,9 @@ class GroupCommit:
     async def _together(self, group: list[_Commit]) -> None:
         try:
             async with self.pool.acquire() as conn:
-                appended = await conn.fetchval(_APPEND_GROUP, [c.item() for c in group])
+                appended = await self.store.append_group(
+                    conn, [(c.envelopes[0], c.record, c.guard) for c in group]
+                )
         except Exception:  # an item refused (nothing was kept), or the connection failed
             GIVEN_UP.inc()
             for commit in group:  # each alone: a key the group did record is found recorded
@@ -143,14 +112,14 @@ class GroupCommit:
     async def _alone(self, commit: _Commit) -> None:
         try:
             async with self.pool.acquire() as conn:
-                envelopes = await self.store.append_once(
-                    conn, commit.ctx, commit.now, commit.pending, commit.record, commit.guard
+                envelopes = await self.store.append_stamped(
+                    conn, commit.envelopes, commit.pending, commit.record, commit.guard
                 )
         except Exception as error:
             if not commit.answer.done():
                 commit.answer.set_exception(error)
             return
-        _answer(commit, envelopes)  # stamped anew: those of the group were never kept
+        _answer(commit, envelopes)
 
 
 def _answer(commit: _Commit, envelopes: list[Envelope] | None) -> None:

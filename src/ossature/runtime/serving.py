@@ -37,7 +37,7 @@ async def app_pool(url: str, *, wakes_relay: bool = False) -> Database:
     Each statement is planned once per connection and its generic plan kept
     (docs/decisions/0017-generic-plans-for-the-application.md). With `wakes_relay`, the
     process wakes the relay itself after each commit that appends events (directly, or over
-    NATS), and the pool's commits skip the store's NOTIFY (kernel migration 0006).
+    NATS), and the pool's commits skip the store's NOTIFY (kernel migrations 0006, 0008).
     """
     settings = {"plan_cache_mode": "force_generic_plan"}
     if wakes_relay:
