@@ -3,14 +3,20 @@
 import re
 import secrets
 
-from ulid import ULID
+from ulid import default_generator
+from ulid_transform import bytes_to_ulid
 
 __all__ = ["is_ulid", "new_id", "new_trace_id"]
 
 
 def new_id() -> str:
-    """A new ULID, sortable by creation time."""
-    return str(ULID())
+    """A new ULID, sortable by creation time (and, within one process, by order of making).
+
+    python-ulid makes the value (the millisecond, then random bits from `os.urandom`, counted
+    up within a millisecond); ulid-transform writes its 26 characters, in C. Each request
+    makes three or four: 1.5 us each instead of 4.3 with python-ulid's own `str` (timeit).
+    """
+    return bytes_to_ulid(default_generator.generate().bytes)
 
 
 def new_trace_id() -> str:

@@ -2,6 +2,7 @@ import multiprocessing
 import random
 import re
 import string
+import time
 
 from ulid import ULID
 
@@ -18,6 +19,20 @@ def test_ids_are_unique_ulids_in_creation_order() -> None:
     expected = (10_000, True, ids)
 
     actual = (len(set(ids)), all(is_ulid(i) for i in ids), sorted(ids))
+
+    assert expected == actual
+
+
+def test_an_id_is_the_ulid_library_s_text_for_a_value_of_this_millisecond() -> None:
+    """The text is written in C: it must read back as the same value, in upper case, stamped
+    with the millisecond it was made in."""
+    before = time.time_ns() // 1_000_000
+    ids = [new_id() for _ in range(1_000)]
+    after = time.time_ns() // 1_000_000
+    expected = (ids, [True] * 1_000)
+
+    values = [ULID.from_str(i) for i in ids]
+    actual = ([str(v) for v in values], [before <= v.milliseconds <= after for v in values])
 
     assert expected == actual
 
