@@ -1,0 +1,122 @@
+"""Where a scenario's slow answers fall in time: spread evenly, or together in stalls.
+
+Under a closed loop of 32 clients, p99 far above p50 has two possible shapes. If the slow
+answers are spread over the run, some requests wait longer than others (an unfair queue, a
+pool's waiters overtaken). If they come together, the whole process stalled for a while
+(the machine slowed down, a long pause in the event loop) and every request in flight paid
+for it. This drives `--scenario` with `--clients` keep-alive clients for `--seconds` after a
+second of warm-up (from this process, which is not measured) and prints:
+
+- the rate, p50, p90, p99;
+- p99 ÷ p50 over the run, and within 100 ms slices (each answer's latency divided by its
+  slice's median): the spread the machine's drift does not explain;
+- the rate of the 100 ms slices, 10th to 90th percentile: how much the machine drifted;
+- the gaps of 6 ms or more in which no answer came (at 2,000 answers a second one comes
+  every half millisecond), and how many of the answers over p99 came within 5 ms of three
+  other such answers.
+
+Run: OSSATURE_VAR_DIR=var .venv/bin/python benchmarks/latency_timeline.py --url http://127.0.0.1:8000
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import bisect
+import itertools
+import statistics
+import time
+
+from ossature.kernel.config import Settings
+from ossature.runtime.bench._http import HttpConnection
+from ossature.runtime.bench._plan import Plan
+from ossature.runtime.bench._prepare import prepare
+from ossature.runtime.bench._target import demo_password
+from ossature.runtime.serving import run
+
+_PATHS = {"create-project": "/commands/create-project", "list-projects": "/queries/list-projects"}
+_SLICE = 0.1  # seconds
+_GAP = 0.006  # seconds without an answer that count as a stall
+_NEAR = 0.005  # seconds: slow answers this close to each other are together
+
+
+async def _load(plan: Plan, clients: int, seconds: float) -> list[tuple[float, float]]:
+    """(sent, answered) of every answer in the window, in seconds from its start."""
+    connections = [HttpConnection(plan.host, plan.port) for _ in range(clients)]
+    await asyncio.gather(*(connection.open() for connection in connections))
+    requests, answers = plan.requests(0), []
+    start = time.monotonic() + 1.0
+    end = start + seconds
+
+    async def client(connection: HttpConnection) -> None:
+        while (began := time.monotonic()) < end:
+            status, _ = await connection.send(next(requests))
+            if status != 200:
+                raise SystemExit(f"{plan.scenario} answered {status}")
+            if began >= start:
+                answers.append((began - start, time.monotonic() - start))
+
+    await asyncio.gather(*(client(connection) for connection in connections))
+    for connection in connections:
+        await connection.close()
+    return answers
+
+
+def _quantile(ordered: list[float], q: float) -> float:
+    return ordered[int(q * (len(ordered) - 1))]
+
+
+def report(answers: list[tuple[float, float]], seconds: float) -> list[str]:
+    """The figures described above, as lines."""
+    latencies = sorted(done - began for began, done in answers)
+    p50, p90, p99 = (_quantile(latencies, q) for q in (0.5, 0.9, 0.99))
+    slices: dict[int, list[float]] = {}
+    for began, done in answers:
+        slices.setdefault(int(done / _SLICE), []).append(done - began)
+    relative = sorted(
+        latency / statistics.median(members) for members in slices.values() for latency in members
+    )
+    rates = sorted(len(members) / _SLICE for members in slices.values())
+    answered = sorted(done for _, done in answers)
+    gaps = sorted((b - a for a, b in itertools.pairwise(answered) if b - a >= _GAP), reverse=True)
+    slow = sorted(done for began, done in answers if done - began >= p99)
+    together = sum(
+        bisect.bisect(slow, t + _NEAR) - bisect.bisect_left(slow, t - _NEAR) >= 4 for t in slow
+    )
+    return [
+        f"{len(answers) / seconds:.0f} answers/s, p50 {1000 * p50:.1f} ms,"
+        f" p90 {1000 * p90:.1f} ms, p99 {1000 * p99:.1f} ms",
+        f"p99 / p50: {p99 / p50:.2f} over the run, {_quantile(relative, 0.99):.2f} within"
+        f" {1000 * _SLICE:.0f} ms slices",
+        f"rate of the {1000 * _SLICE:.0f} ms slices, p10 to p90: {_quantile(rates, 0.1):.0f}"
+        f" to {_quantile(rates, 0.9):.0f} answers/s",
+        f"gaps of {1000 * _GAP:.0f} ms or more with no answer: {len(gaps)}, longest"
+        f" {', '.join(f'{1000 * g:.0f}' for g in gaps[:5]) or '-'} ms",
+        f"answers over p99: {len(slow)}, {together} of them within {1000 * _NEAR:.0f} ms"
+        " of three others",
+    ]
+
+
+def main(url: str, scenario: str, clients: int, seconds: float) -> None:
+    settings = Settings.from_env()
+    workspace = prepare(url, "acme", "admin@acme.test", demo_password(settings, None))
+    host, port = url.split("//", 1)[1].rsplit(":", 1)
+    creates = scenario == "create-project"
+    folder = workspace.run_folder_id if creates else workspace.list_folder_id
+    plan = Plan(
+        scenario, host, int(port), _PATHS[scenario], workspace.token, folder, creates, creates
+    )
+    answers = run(_load(plan, clients, seconds))
+    print(f"{scenario}, {clients} clients, {seconds:.0f} s:")
+    for line in report(answers, seconds):
+        print(f"  {line}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default="http://127.0.0.1:8000")
+    parser.add_argument("--scenario", choices=sorted(_PATHS), default="list-projects")
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    main(args.url, args.scenario, args.clients, args.seconds)
