@@ -83,11 +83,11 @@ def test_the_sustained_rate_and_ratio_are_reported_beside_the_window_s() -> None
     )
 
 
-def test_a_run_in_rounds_says_so_and_gives_the_ratio_of_each_round() -> None:
-    """Two rounds: the title says so, the table and the JSON give each round's ratio, and
-    the JSON's run carries the count."""
-    create = replace(_create(), round_rps=[100.0, 120.0])
-    bare = replace(_bare(), round_rps=[250.0, 400.0])
+def test_a_run_in_rounds_says_so_and_gives_the_ratio_and_p99s_of_each_round() -> None:
+    """Two rounds: the title says so, the table and the JSON give each round's ratio and
+    each scenario's p99 by round, and the JSON's run carries the count."""
+    create = replace(_create(), round_rps=[100.0, 120.0], round_p99_ms=[8.5, 9.25])
+    bare = replace(_bare(), round_rps=[250.0, 400.0], round_p99_ms=[2.0, 1.5])
     run = _run(create, bare)
     run.options = Options(URL, Load(4, 2.0, 0.5, 1, rounds=2))
     out = io.StringIO()
@@ -95,11 +95,13 @@ def test_a_run_in_rounds_says_so_and_gives_the_ratio_of_each_round() -> None:
     print_table(run, Console(file=out, width=200))
 
     report = as_json(run)
-    expected = (True, True, [0.4, 0.3], 2)
+    expected = (True, True, [0.4, 0.3], 2, True, [8.5, 9.25])
     actual = (
         "2 s in 2 rounds, each after 0.5 s of warm-up" in out.getvalue(),
         "by round: 0.400, 0.300" in out.getvalue(),
         report["ratios"][ROUND_RATIOS],
         report["run"]["rounds"],
+        "p99 ms by round: bare-insert 2.00, 1.50; create-project 8.50, 9.25" in out.getvalue(),
+        report["create-project"]["p99_ms_by_round"],
     )
     assert expected == actual

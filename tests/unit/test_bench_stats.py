@@ -188,6 +188,16 @@ def test_rounds_pool_their_samples_and_add_up_their_cpu_and_catch_ups() -> None:
     assert expected == actual
 
 
+def test_each_round_keeps_its_own_p99() -> None:
+    """A stall in one round shows in that round's p99, while the pooled p99 blurs it."""
+    calm = _round([0.010] * 99 + [0.012], 100, {}, 0.5)
+    stalled = _round([0.010] * 90 + [0.050] * 10, 100, {}, 0.5)
+
+    result = combine([calm, stalled, calm], duration=3.0, warmup=1.0)
+
+    assert ([10.0, 50.0, 10.0], 50.0) == (result.round_p99_ms, result.p99_ms)
+
+
 def test_a_round_without_a_catch_up_leaves_the_scenario_without_one() -> None:
     """A catch-up unknown in one round is unknown in all: no sustained rate is made up."""
     rounds = [_round([0.001], 1, {}, 0.5), _round([0.001], 1, {}, None)]

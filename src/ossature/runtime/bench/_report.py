@@ -34,6 +34,7 @@ def _scenario_json(result: ScenarioResult) -> dict[str, Any]:
         "sustained_rps": _number(result.sustained_rps, 1),
         "p50_ms": _number(result.p50_ms, 2),
         "p99_ms": _number(result.p99_ms, 2),
+        "p99_ms_by_round": [_number(value, 2) for value in result.round_p99_ms],
         "errors": result.error_count,
         "error_kinds": result.errors,
         "requests": result.requests,
@@ -170,5 +171,17 @@ def print_table(run: BenchRun, console: Console) -> None:
         f"[bold]{'n/a' if shown is None else f'{shown:.3f}'}[/]"
         f" (sustained: {'n/a' if sustained is None else f'{sustained:.3f}'}{rounds})"
     )
+    if len(by_round) > 1:
+        console.print(f"p99 ms by round: {_p99s_by_round(run)}")
     for warning in warnings(run):
         console.print(f"[bold yellow]warning:[/] {warning}")
+
+
+def _p99s_by_round(run: BenchRun) -> str:
+    """Each scenario's p99 round by round: one slow minute of the machine shows as one
+    round's figure, not as the run's."""
+    return "; ".join(
+        f"{name} {', '.join(_ms(value) for value in run.results[name].round_p99_ms)}"
+        for name in SCENARIOS
+        if name in run.results
+    )

@@ -56,6 +56,7 @@ class ScenarioResult:
     warmup: float = 0.0
     notes: list[str] = field(default_factory=list)
     round_rps: list[float] = field(default_factory=list)  # each round's rate, in order
+    round_p99_ms: list[float] = field(default_factory=list)  # each round's p99, in order
 
     @property
     def rps(self) -> float:
@@ -142,6 +143,7 @@ def combine(rounds: Sequence[Round], duration: float, warmup: float) -> Scenario
         with_cpu(merge(results, duration), spent),
         generator_load=busiest,  # each generator's busiest round
         round_rps=[_rate(one, duration / len(rounds)) for one in rounds],
+        round_p99_ms=[_p99_ms(one) for one in rounds],
         catch_up_s=None if None in catch_ups else sum(c for c in catch_ups if c is not None),
         warmup=warmup * len(rounds),
         notes=list(dict.fromkeys(note for one in rounds for note in one.notes)),
@@ -150,6 +152,11 @@ def combine(rounds: Sequence[Round], duration: float, warmup: float) -> Scenario
 
 def _rate(one: Round, window: float) -> float:
     return sum(len(result.latencies) for result in one.results) / window
+
+
+def _p99_ms(one: Round) -> float:
+    """One round's p99: a stall of the machine in one window shows as one round's figure."""
+    return percentile(sorted(x for result in one.results for x in result.latencies), 0.99) * 1000
 
 
 def round_ratios(
