@@ -27,14 +27,13 @@ import itertools
 import statistics
 import time
 
+from _scenario import PATHS, plan_for
+
 from ossature.kernel.config import Settings
 from ossature.runtime.bench._http import HttpConnection
 from ossature.runtime.bench._plan import Plan
-from ossature.runtime.bench._prepare import prepare
-from ossature.runtime.bench._target import demo_password
 from ossature.runtime.serving import run
 
-_PATHS = {"create-project": "/commands/create-project", "list-projects": "/queries/list-projects"}
 _SLICE = 0.1  # seconds
 _GAP = 0.006  # seconds without an answer that count as a stall
 _NEAR = 0.005  # seconds: slow answers this close to each other are together
@@ -99,13 +98,7 @@ def report(answers: list[tuple[float, float]], seconds: float) -> list[str]:
 
 def main(url: str, scenario: str, clients: int, seconds: float) -> None:
     settings = Settings.from_env()
-    workspace = prepare(url, "acme", "admin@acme.test", demo_password(settings, None))
-    host, port = url.split("//", 1)[1].rsplit(":", 1)
-    creates = scenario == "create-project"
-    folder = workspace.run_folder_id if creates else workspace.list_folder_id
-    plan = Plan(
-        scenario, host, int(port), _PATHS[scenario], workspace.token, folder, creates, creates
-    )
+    plan = plan_for(url, scenario, settings)
     answers = run(_load(plan, clients, seconds))
     print(f"{scenario}, {clients} clients, {seconds:.0f} s:")
     for line in report(answers, seconds):
@@ -115,7 +108,7 @@ def main(url: str, scenario: str, clients: int, seconds: float) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8000")
-    parser.add_argument("--scenario", choices=sorted(_PATHS), default="list-projects")
+    parser.add_argument("--scenario", choices=sorted(PATHS), default="list-projects")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=10.0)
     args = parser.parse_args()

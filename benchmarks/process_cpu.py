@@ -20,15 +20,12 @@ import time
 from collections import Counter
 
 import psutil
+from _scenario import PATHS, plan_for
 
 from ossature.kernel.config import Settings
 from ossature.runtime.bench._http import HttpConnection
 from ossature.runtime.bench._plan import Plan
-from ossature.runtime.bench._prepare import prepare
-from ossature.runtime.bench._target import demo_password
 from ossature.runtime.serving import run
-
-_PATHS = {"create-project": "/commands/create-project", "list-projects": "/queries/list-projects"}
 
 
 def _group(process: psutil.Process, var_dir: str) -> str | None:
@@ -86,13 +83,7 @@ async def _load(plan: Plan, clients: int, seconds: float) -> tuple[list[float], 
 
 def main(url: str, scenario: str, clients: int, seconds: float) -> None:
     settings = Settings.from_env()
-    workspace = prepare(url, "acme", "admin@acme.test", demo_password(settings, None))
-    host, port = url.split("//", 1)[1].rsplit(":", 1)
-    creates = scenario == "create-project"
-    folder = workspace.run_folder_id if creates else workspace.list_folder_id
-    plan = Plan(
-        scenario, host, int(port), _PATHS[scenario], workspace.token, folder, creates, creates
-    )
+    plan = plan_for(url, scenario, settings)
     var_dir = str(settings.var_dir.resolve())
     before = _cpu(var_dir)
     latencies, sent = run(_load(plan, clients, seconds))
@@ -116,7 +107,7 @@ def main(url: str, scenario: str, clients: int, seconds: float) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8000")
-    parser.add_argument("--scenario", choices=sorted(_PATHS), default="create-project")
+    parser.add_argument("--scenario", choices=sorted(PATHS), default="create-project")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=12.0)
     args = parser.parse_args()
