@@ -189,7 +189,8 @@ def test_rounds_pool_their_samples_and_add_up_their_cpu_and_catch_ups() -> None:
 
 
 def test_each_round_keeps_its_own_p99() -> None:
-    """A stall in one round shows in that round's p99, while the pooled p99 blurs it."""
+    """A stall in one round shows in that round's p99 and no other's; the pooled p99 cannot
+    say which round it was in."""
     calm = _round([0.010] * 99 + [0.012], 100, {}, 0.5)
     stalled = _round([0.010] * 90 + [0.050] * 10, 100, {}, 0.5)
 
