@@ -1,13 +1,20 @@
-"""The bench's two scenarios as plans, for the scripts that drive a running system themselves."""
+"""The bench's two scenarios, for the scripts that drive a running system themselves: the
+plan `ossature bench` sends, and clients sending it back to back."""
 
 from __future__ import annotations
 
+import asyncio
+import time
+from dataclasses import dataclass
+
 from ossature.kernel.config import Settings
+from ossature.runtime.bench._http import HttpConnection
 from ossature.runtime.bench._plan import Plan
 from ossature.runtime.bench._prepare import prepare
 from ossature.runtime.bench._target import demo_password
 
 PATHS = {"create-project": "/commands/create-project", "list-projects": "/queries/list-projects"}
+WARMUP = 1.0  # seconds of load before the window
 
 
 def plan_for(url: str, scenario: str, settings: Settings) -> Plan:
@@ -20,3 +27,41 @@ def plan_for(url: str, scenario: str, settings: Settings) -> Plan:
     return Plan(
         scenario, host, int(port), PATHS[scenario], workspace.token, folder, creates, creates
     )
+
+
+@dataclass(frozen=True)
+class Drive:
+    """What the clients saw: (sent, answered) of each request sent inside the window, in
+    seconds from its start, and every request sent, warm-up included."""
+
+    answers: list[tuple[float, float]]
+    sent: int
+
+    @property
+    def latencies(self) -> list[float]:
+        return [done - began for began, done in self.answers]
+
+
+async def drive(plan: Plan, clients: int, seconds: float) -> Drive:
+    """`clients` keep-alive clients sending `plan` back to back, WARMUP s then `seconds` s,
+    from this process; any answer but 200 ends the run."""
+    connections = [HttpConnection(plan.host, plan.port) for _ in range(clients)]
+    await asyncio.gather(*(connection.open() for connection in connections))
+    requests, answers, sent = plan.requests(0), [], 0
+    start = time.monotonic() + WARMUP
+    end = start + seconds
+
+    async def client(connection: HttpConnection) -> None:
+        nonlocal sent
+        while (began := time.monotonic()) < end:
+            status, _ = await connection.send(next(requests))
+            if status != 200:
+                raise SystemExit(f"{plan.scenario} answered {status}")
+            sent += 1
+            if began >= start:
+                answers.append((began - start, time.monotonic() - start))
+
+    await asyncio.gather(*(client(connection) for connection in connections))
+    for connection in connections:
+        await connection.close()
+    return Drive(answers, sent)

@@ -16,6 +16,8 @@ import argparse
 import multiprocessing
 import time
 
+from ossature.runtime.bench._stats import percentile
+
 _UNIT = 100_000  # additions per repetition: about 7 ms here
 
 
@@ -34,7 +36,7 @@ def _repeat(seconds: float) -> list[tuple[float, float]]:
 
 def _spread(values: list[float]) -> str:
     ordered = sorted(values)
-    p5, p50, p95 = (ordered[int(q * (len(ordered) - 1))] for q in (0.05, 0.5, 0.95))
+    p5, p50, p95 = (percentile(ordered, q) for q in (0.05, 0.5, 0.95))
     return f"p5 {p5:.2f}, p50 {p50:.2f}, p95 {p95:.2f} ms (p95 / p5 = {p95 / p5:.2f})"
 
 

@@ -21,17 +21,14 @@ Run: OSSATURE_VAR_DIR=var .venv/bin/python benchmarks/latency_timeline.py --url 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import bisect
 import itertools
 import statistics
-import time
 
-from _scenario import PATHS, plan_for
+from _scenario import PATHS, drive, plan_for
 
 from ossature.kernel.config import Settings
-from ossature.runtime.bench._http import HttpConnection
-from ossature.runtime.bench._plan import Plan
+from ossature.runtime.bench._stats import percentile
 from ossature.runtime.serving import run
 
 _SLICE = 0.1  # seconds
@@ -39,42 +36,18 @@ _GAP = 0.006  # seconds without an answer that count as a stall
 _NEAR = 0.005  # seconds: slow answers this close to each other are together
 
 
-async def _load(plan: Plan, clients: int, seconds: float) -> list[tuple[float, float]]:
-    """(sent, answered) of every answer in the window, in seconds from its start."""
-    connections = [HttpConnection(plan.host, plan.port) for _ in range(clients)]
-    await asyncio.gather(*(connection.open() for connection in connections))
-    requests, answers = plan.requests(0), []
-    start = time.monotonic() + 1.0
-    end = start + seconds
-
-    async def client(connection: HttpConnection) -> None:
-        while (began := time.monotonic()) < end:
-            status, _ = await connection.send(next(requests))
-            if status != 200:
-                raise SystemExit(f"{plan.scenario} answered {status}")
-            if began >= start:
-                answers.append((began - start, time.monotonic() - start))
-
-    await asyncio.gather(*(client(connection) for connection in connections))
-    for connection in connections:
-        await connection.close()
-    return answers
-
-
-def _quantile(ordered: list[float], q: float) -> float:
-    return ordered[int(q * (len(ordered) - 1))]
-
-
 def report(answers: list[tuple[float, float]], seconds: float) -> list[str]:
     """The figures described above, as lines."""
     latencies = sorted(done - began for began, done in answers)
-    p50, p90, p99 = (_quantile(latencies, q) for q in (0.5, 0.9, 0.99))
+    p50, p90, p99 = (percentile(latencies, q) for q in (0.5, 0.9, 0.99))
     slices: dict[int, list[float]] = {}
     for began, done in answers:
         slices.setdefault(int(done / _SLICE), []).append(done - began)
-    relative = sorted(
-        latency / statistics.median(members) for members in slices.values() for latency in members
-    )
+    relative: list[float] = []
+    for members in slices.values():
+        median = statistics.median(members)
+        relative += (latency / median for latency in members)
+    relative.sort()
     rates = sorted(len(members) / _SLICE for members in slices.values())
     answered = sorted(done for _, done in answers)
     gaps = sorted((b - a for a, b in itertools.pairwise(answered) if b - a >= _GAP), reverse=True)
@@ -85,10 +58,10 @@ def report(answers: list[tuple[float, float]], seconds: float) -> list[str]:
     return [
         f"{len(answers) / seconds:.0f} answers/s, p50 {1000 * p50:.1f} ms,"
         f" p90 {1000 * p90:.1f} ms, p99 {1000 * p99:.1f} ms",
-        f"p99 / p50: {p99 / p50:.2f} over the run, {_quantile(relative, 0.99):.2f} within"
+        f"p99 / p50: {p99 / p50:.2f} over the run, {percentile(relative, 0.99):.2f} within"
         f" {1000 * _SLICE:.0f} ms slices",
-        f"rate of the {1000 * _SLICE:.0f} ms slices, p10 to p90: {_quantile(rates, 0.1):.0f}"
-        f" to {_quantile(rates, 0.9):.0f} answers/s",
+        f"rate of the {1000 * _SLICE:.0f} ms slices, p10 to p90: {percentile(rates, 0.1):.0f}"
+        f" to {percentile(rates, 0.9):.0f} answers/s",
         f"gaps of {1000 * _GAP:.0f} ms or more with no answer: {len(gaps)}, longest"
         f" {', '.join(f'{1000 * g:.0f}' for g in gaps[:5]) or '-'} ms",
         f"answers over p99: {len(slow)}, {together} of them within {1000 * _NEAR:.0f} ms"
@@ -99,7 +72,7 @@ def report(answers: list[tuple[float, float]], seconds: float) -> list[str]:
 def main(url: str, scenario: str, clients: int, seconds: float) -> None:
     settings = Settings.from_env()
     plan = plan_for(url, scenario, settings)
-    answers = run(_load(plan, clients, seconds))
+    answers = run(drive(plan, clients, seconds)).answers
     print(f"{scenario}, {clients} clients, {seconds:.0f} s:")
     for line in report(answers, seconds):
         print(f"  {line}")

@@ -15,16 +15,13 @@ Run: OSSATURE_VAR_DIR=var .venv/bin/python benchmarks/process_cpu.py --url http:
 from __future__ import annotations
 
 import argparse
-import asyncio
 import time
 from collections import Counter
 
 import psutil
-from _scenario import PATHS, plan_for
+from _scenario import PATHS, drive, plan_for
 
 from ossature.kernel.config import Settings
-from ossature.runtime.bench._http import HttpConnection
-from ossature.runtime.bench._plan import Plan
 from ossature.runtime.serving import run
 
 
@@ -58,35 +55,13 @@ def _cpu(var_dir: str) -> dict[tuple[str, int], float]:
     return seconds
 
 
-async def _load(plan: Plan, clients: int, seconds: float) -> tuple[list[float], int]:
-    connections = [HttpConnection(plan.host, plan.port) for _ in range(clients)]
-    await asyncio.gather(*(connection.open() for connection in connections))
-    requests, latencies, sent = plan.requests(0), [], 0
-    start = time.monotonic() + 1.0
-    end = start + seconds
-
-    async def client(connection: HttpConnection) -> None:
-        nonlocal sent
-        while (began := time.monotonic()) < end:
-            status, _ = await connection.send(next(requests))
-            if status != 200:
-                raise SystemExit(f"{plan.scenario} answered {status}")
-            sent += 1
-            if began >= start:
-                latencies.append(time.monotonic() - began)
-
-    await asyncio.gather(*(client(connection) for connection in connections))
-    for connection in connections:
-        await connection.close()
-    return latencies, sent
-
-
 def main(url: str, scenario: str, clients: int, seconds: float) -> None:
     settings = Settings.from_env()
     plan = plan_for(url, scenario, settings)
     var_dir = str(settings.var_dir.resolve())
     before = _cpu(var_dir)
-    latencies, sent = run(_load(plan, clients, seconds))
+    driven = run(drive(plan, clients, seconds))
+    latencies, sent = driven.latencies, driven.sent
     time.sleep(1.0)  # the background work of the last requests
     after = _cpu(var_dir)
     spent: Counter[str] = Counter()
