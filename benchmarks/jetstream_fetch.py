@@ -23,8 +23,8 @@ from typing import Any
 import nats
 from nats.js.api import AckPolicy, ConsumerConfig, StreamConfig
 
+from ossature.engines.nats_auth import NatsCredentials, service_options
 from ossature.kernel.pull import BatchPull
-from ossature.runtime.nats_auth import NatsCredentials, service_options
 from ossature.runtime.serving import run
 
 STREAM, BATCH, PAYLOAD = "OSSATURE_FETCH_BENCH", 200, b"x" * 1200

@@ -23,8 +23,8 @@ from typing import Any
 import nats
 from nats.js.api import StreamConfig
 
+from ossature.engines.nats_auth import NatsCredentials, service_options
 from ossature.kernel.publish import BatchPublisher
-from ossature.runtime.nats_auth import NatsCredentials, service_options
 from ossature.runtime.serving import run
 
 STREAM, BATCH, PAYLOAD = "OSSATURE_PUBLISH_BENCH", 250, b"x" * 1200

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from ossature.engines import EmbeddedEngines
+from ossature.engines.nats_auth import NatsCredentials
 from ossature.kernel.config import Settings
 from ossature.kernel.logging import configure_logging
 from ossature.modules.analytics._locations import server_prefix
-from ossature.runtime.engines import EmbeddedEngines
-from ossature.runtime.nats_auth import NatsCredentials
 from ossature.runtime.system import Endpoints, System
 from tests.integration.support import Tenant, make_tenant
 

@@ -18,14 +18,14 @@ import psutil
 import pytest
 
 import ossature
-from ossature.runtime.engines import EmbeddedEngines, EngineEndpoints, EngineError
-from ossature.runtime.nats_auth import NatsCredentials
+from ossature.engines import EmbeddedEngines, EngineEndpoints, EngineError
+from ossature.engines.nats_auth import NatsCredentials
 
 MQTT_CONNECT = b"\x10\x0e\x00\x04MQTT\x04\x02\x00\x3c\x00\x02t1"  # MQTT 3.1.1, client "t1"
 MQTT_CONNACK_NOT_AUTHORIZED = b"\x20\x02\x00\x05"
 CHILD_OWNER = """
 import pathlib, sys
-from ossature.runtime.engines import EmbeddedEngines
+from ossature.engines import EmbeddedEngines
 with EmbeddedEngines(pathlib.Path(sys.argv[1])):
     print("started", flush=True)
     sys.stdin.read()

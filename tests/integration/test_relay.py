@@ -10,13 +10,13 @@ import asyncpg
 import nats
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
+from ossature.engines.nats_auth import service_options
 from ossature.kernel.database import Database
 from ossature.kernel.eventstore import EventStore, PendingAppend
 from ossature.kernel.ids import new_id
 from ossature.kernel.relay import EVENT_STREAM, WAKE_SUBJECT, Relay, RelayWaker
 from ossature.modules.projects.events import ProjectCreated
 from ossature.runtime.migrate import database_url_for
-from ossature.runtime.nats_auth import service_options
 from ossature.runtime.system import System
 from tests.integration.support import Tenant, eventually
 

@@ -14,6 +14,13 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from ossature.engines import (
+    EmbeddedEngines,
+    EngineEndpoints,
+    exit_on_termination,
+    running_engines,
+)
+from ossature.engines.nats_auth import NatsCredentials
 from ossature.kernel.config import Settings
 from ossature.kernel.consumers import rebuild
 from ossature.kernel.database import Database
@@ -22,13 +29,6 @@ from ossature.kernel.logging import configure_logging
 from ossature.runtime import serving
 from ossature.runtime.analytics_cli import analytics_cli
 from ossature.runtime.bench import bench
-from ossature.runtime.engines import (
-    EmbeddedEngines,
-    EngineEndpoints,
-    exit_on_termination,
-    running_engines,
-)
-from ossature.runtime.nats_auth import NatsCredentials
 from ossature.runtime.secrets import rotate_keys
 from ossature.runtime.seed import demo_accounts, seed_demo
 from ossature.runtime.system import ROLES, Endpoints, Role, System

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
+from ossature.engines.nats_auth import USERS_ACCOUNT
 from ossature.modules.notifications.callout import AuthCallout, sessions_in
 from ossature.modules.notifications.notifier import Notifier
-from ossature.runtime.nats_auth import USERS_ACCOUNT
 
 if TYPE_CHECKING:
     from ossature.runtime.system import Endpoints, System

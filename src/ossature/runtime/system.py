@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 import nats
 
+from ossature.engines.nats_auth import NatsCredentials, service_options
 from ossature.gateway.app import build_gateway
 from ossature.gateway.auth import Authenticator
 from ossature.kernel.config import Settings
@@ -28,7 +29,6 @@ from ossature.modules.identity.service import IdentityService
 from ossature.modules.notifications.stream import ensure_notification_stream
 from ossature.runtime.application import Application
 from ossature.runtime.migrate import database_url_for, ensure_database, migrate
-from ossature.runtime.nats_auth import NatsCredentials, service_options
 from ossature.runtime.pipeline import Pipeline
 from ossature.runtime.push import auth_callout, mqtt_discovery, notifier_of
 from ossature.runtime.scheduler import Scheduler

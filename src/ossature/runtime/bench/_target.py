@@ -9,8 +9,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psutil
 
+from ossature.engines import running_engines
 from ossature.kernel.config import Settings
-from ossature.runtime.engines import running_engines
 from ossature.runtime.migrate import database_url_for
 
 __all__ = ["Target", "demo_password", "find_target"]

@@ -17,21 +17,21 @@ import sysconfig
 
 import psutil
 
-from ossature.modules.notifications.topics import USER_TOPICS
-from ossature.runtime._process import (
+from ossature.engines._process import (
     EngineError,
     processes_running_with,
     tail,
     terminate,
     wait_until,
 )
-from ossature.runtime.nats_auth import (
+from ossature.engines.nats_auth import (
     AUTH_ACCOUNT,
     SERVICE_ACCOUNT,
     USERS_ACCOUNT,
     NatsCredentials,
     public_key,
 )
+from ossature.modules.notifications.topics import USER_TOPICS
 
 HOST = "127.0.0.1"
 _BINARY = "nats-server"
@@ -54,7 +54,7 @@ def nats_config(directory: pathlib.Path, ports: NatsPorts, credentials: NatsCred
 
     The services' and the responder's nkeys skip the callout; the server asks the responder
     about everyone else, and places the admitted in account USERS, which sees only the
-    notification topics it imports (see `ossature.runtime.nats_auth`).
+    notification topics it imports (see `ossature.engines.nats_auth`).
     """
     assert credentials.auth is not None and credentials.auth.seed and credentials.issuer_seed
     assert credentials.service.seed

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pathlib
 
+from ossature.engines._nats import NatsPorts, nats_config
+from ossature.engines.nats_auth import NatsCredentials, public_key
 from ossature.kernel.config import Settings
-from ossature.runtime._nats import NatsPorts, nats_config
-from ossature.runtime.nats_auth import NatsCredentials, public_key
 
 
 def test_embedded_credentials_are_made_once_and_kept_private(tmp_path: pathlib.Path) -> None:

@@ -27,9 +27,9 @@ import signal
 import threading
 from types import FrameType, TracebackType
 
-from ossature.runtime._nats import HOST, Nats
-from ossature.runtime._postgres import Postgres
-from ossature.runtime._process import EngineError
+from ossature.engines._nats import HOST, Nats
+from ossature.engines._postgres import Postgres
+from ossature.engines._process import EngineError
 
 __all__ = [
     "EmbeddedEngines",

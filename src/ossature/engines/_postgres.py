@@ -21,7 +21,7 @@ import warnings
 
 import psutil
 
-from ossature.runtime._process import (
+from ossature.engines._process import (
     EngineError,
     check,
     process_running_with,
