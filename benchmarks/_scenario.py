@@ -8,10 +8,10 @@ import time
 from dataclasses import dataclass
 
 from ossature.kernel.config import Settings
-from ossature.runtime.bench._http import HttpConnection
-from ossature.runtime.bench._plan import Plan
-from ossature.runtime.bench._prepare import prepare
-from ossature.runtime.bench._target import demo_password
+from ossature.tools.bench._http import HttpConnection
+from ossature.tools.bench._plan import Plan
+from ossature.tools.bench._prepare import prepare
+from ossature.tools.bench._target import demo_password
 
 PATHS = {"create-project": "/commands/create-project", "list-projects": "/queries/list-projects"}
 WARMUP = 1.0  # seconds of load before the window

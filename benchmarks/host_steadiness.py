@@ -16,7 +16,7 @@ import argparse
 import multiprocessing
 import time
 
-from ossature.runtime.bench._stats import percentile
+from ossature.tools.bench._stats import percentile
 
 _UNIT = 100_000  # additions per repetition: about 7 ms here
 

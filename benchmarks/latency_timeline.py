@@ -28,8 +28,8 @@ import statistics
 from _scenario import PATHS, drive, plan_for
 
 from ossature.kernel.config import Settings
-from ossature.runtime.bench._stats import percentile
 from ossature.runtime.serving import run
+from ossature.tools.bench._stats import percentile
 
 _SLICE = 0.1  # seconds
 _GAP = 0.006  # seconds without an answer that count as a stall

@@ -28,10 +28,10 @@ from ossature.kernel.eventstore import EventStore
 from ossature.kernel.logging import configure_logging
 from ossature.runtime import serving
 from ossature.runtime.analytics_cli import analytics_cli
-from ossature.runtime.bench import bench
 from ossature.runtime.secrets import rotate_keys
 from ossature.runtime.seed import demo_accounts, seed_demo
 from ossature.runtime.system import ROLES, Endpoints, Role, System
+from ossature.tools.bench import bench
 
 __all__ = ["main"]
 

@@ -4,15 +4,15 @@ import asyncio
 
 import pytest
 
-from ossature.runtime.bench._http import (
+from ossature.tools.bench._http import (
     Head,
     ProtocolError,
     encode_request,
     parse_head,
     read_answer,
 )
-from ossature.runtime.bench._load import Recorder, Window, error_kind
-from ossature.runtime.bench._plan import Plan
+from ossature.tools.bench._load import Recorder, Window, error_kind
+from ossature.tools.bench._plan import Plan
 
 WINDOW = Window.of(begin=100.0, warmup=1.0, duration=10.0)  # measured from 101 to 111
 

@@ -6,6 +6,6 @@ server inserting one row into the same PostgreSQL: the baseline), `create-projec
 saturate. See docs/performance.md.
 """
 
-from ossature.runtime.bench._command import bench
+from ossature.tools.bench._command import bench
 
 __all__ = ["bench"]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ulid import ULID
 
-from ossature.runtime.bench._http import encode_request
+from ossature.tools.bench._http import encode_request
 
 __all__ = ["Plan"]
 

@@ -17,7 +17,7 @@ from typing import IO
 import asyncpg
 import httpx
 
-from ossature.runtime.bench._bare import CREATE_TABLE, TABLE
+from ossature.tools.bench._bare import CREATE_TABLE, TABLE
 
 __all__ = ["BareServer", "BaselineError", "bare_server", "ensure_table"]
 
@@ -52,7 +52,7 @@ async def ensure_table(owner_url: str, grantee: str | None) -> None:
 def bare_server(database_url: str, host: str = "127.0.0.1") -> Iterator[BareServer]:
     """A bare server on a free port for the time of the block, stopped by SIGTERM after."""
     port = _free_port(host)
-    command = [sys.executable, "-m", "ossature.runtime.bench._bare", "--host", host]
+    command = [sys.executable, "-m", "ossature.tools.bench._bare", "--host", host]
     env = {**os.environ, "OSSATURE_BENCH_DATABASE_URL": database_url}
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(

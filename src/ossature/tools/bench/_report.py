@@ -8,8 +8,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from ossature.runtime.bench._bench import SCENARIOS, BenchRun
-from ossature.runtime.bench._stats import (
+from ossature.tools.bench._bench import SCENARIOS, BenchRun
+from ossature.tools.bench._stats import (
     SATURATION,
     ScenarioResult,
     ratio,

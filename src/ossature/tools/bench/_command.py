@@ -11,10 +11,10 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ossature.kernel.config import Settings
-from ossature.runtime.bench._bench import SCENARIOS, Options, run_bench
-from ossature.runtime.bench._prepare import PrepareError
-from ossature.runtime.bench._report import as_json, print_table, warnings
-from ossature.runtime.bench._run import BenchError, Load, Tick
+from ossature.tools.bench._bench import SCENARIOS, Options, run_bench
+from ossature.tools.bench._prepare import PrepareError
+from ossature.tools.bench._report import as_json, print_table, warnings
+from ossature.tools.bench._run import BenchError, Load, Tick
 
 __all__ = ["bench"]
 

@@ -10,14 +10,14 @@ from dataclasses import dataclass, field, replace
 import asyncpg
 
 from ossature.kernel.config import Settings
-from ossature.runtime.bench._baseline import BaselineError, bare_server, ensure_table
-from ossature.runtime.bench._cpu import CpuMeter
-from ossature.runtime.bench._plan import Plan
-from ossature.runtime.bench._prepare import Workspace, prepare
-from ossature.runtime.bench._run import Load, Tick, run_round
-from ossature.runtime.bench._statistics import stale_statistics
-from ossature.runtime.bench._stats import Round, ScenarioResult, combine
-from ossature.runtime.bench._target import Target, demo_password, find_target
+from ossature.tools.bench._baseline import BaselineError, bare_server, ensure_table
+from ossature.tools.bench._cpu import CpuMeter
+from ossature.tools.bench._plan import Plan
+from ossature.tools.bench._prepare import Workspace, prepare
+from ossature.tools.bench._run import Load, Tick, run_round
+from ossature.tools.bench._statistics import stale_statistics
+from ossature.tools.bench._stats import Round, ScenarioResult, combine
+from ossature.tools.bench._target import Target, demo_password, find_target
 
 __all__ = ["SCENARIOS", "BenchRun", "Options", "run_bench"]
 

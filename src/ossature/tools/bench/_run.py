@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
-from ossature.runtime.bench._cpu import CpuMeter, Reading, settle
-from ossature.runtime.bench._load import LoadSpec, Window, generate
-from ossature.runtime.bench._plan import Plan
-from ossature.runtime.bench._stats import GeneratorResult, Round, split
+from ossature.tools.bench._cpu import CpuMeter, Reading, settle
+from ossature.tools.bench._load import LoadSpec, Window, generate
+from ossature.tools.bench._plan import Plan
+from ossature.tools.bench._stats import GeneratorResult, Round, split
 
 __all__ = ["BenchError", "Load", "run_round"]
 

@@ -3,7 +3,7 @@
 import math
 from dataclasses import replace
 
-from ossature.runtime.bench._stats import (
+from ossature.tools.bench._stats import (
     GeneratorResult,
     Round,
     ScenarioResult,

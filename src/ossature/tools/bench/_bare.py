@@ -1,6 +1,6 @@
 """The bare baseline: one row inserted per request, with no cross-cutting work.
 
-Run by the bench as `python -m ossature.runtime.bench._bare --port N` with the database URL
+Run by the bench as `python -m ossature.tools.bench._bare --port N` with the database URL
 in OSSATURE_BENCH_DATABASE_URL. To keep the comparison with the gateway fair it is the same
 kind of server in the same shape: one process on uvloop, Starlette served by uvicorn and the
 application's database pool (all from `runtime/serving.py`), the body read as a stream and
@@ -67,7 +67,7 @@ async def _serve(database_url: str, host: str, port: int) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Serve until SIGTERM or SIGINT."""
-    parser = argparse.ArgumentParser(prog="ossature.runtime.bench._bare")
+    parser = argparse.ArgumentParser(prog="ossature.tools.bench._bare")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     args: Any = parser.parse_args(argv)

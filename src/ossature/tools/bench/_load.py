@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
-from ossature.runtime.bench._http import HttpConnection, ProtocolError
-from ossature.runtime.bench._plan import Plan
-from ossature.runtime.bench._stats import GeneratorResult
+from ossature.tools.bench._http import HttpConnection, ProtocolError
+from ossature.tools.bench._plan import Plan
+from ossature.tools.bench._stats import GeneratorResult
 
 __all__ = ["LoadSpec", "Recorder", "Window", "error_kind", "generate"]
 

@@ -5,12 +5,12 @@ from dataclasses import replace
 
 from rich.console import Console
 
-from ossature.runtime.bench._bench import BenchRun, Options
-from ossature.runtime.bench._prepare import Workspace
-from ossature.runtime.bench._report import ROUND_RATIOS, SUSTAINED_RATIO, as_json, print_table
-from ossature.runtime.bench._run import Load
-from ossature.runtime.bench._stats import ScenarioResult
-from ossature.runtime.bench._target import Target
+from ossature.tools.bench._bench import BenchRun, Options
+from ossature.tools.bench._prepare import Workspace
+from ossature.tools.bench._report import ROUND_RATIOS, SUSTAINED_RATIO, as_json, print_table
+from ossature.tools.bench._run import Load
+from ossature.tools.bench._stats import ScenarioResult
+from ossature.tools.bench._target import Target
 
 URL = "http://127.0.0.1:8000"
 
