@@ -192,7 +192,7 @@ def serve(
 @cli.command()
 def demo(url: str = typer.Option("http://127.0.0.1:8000", help="A running `ossature up`")) -> None:
     """Walk the main flows through the Python SDK, printing each step; non-zero on any failure."""
-    from ossature.runtime.demo import run_demo
+    from ossature.tools.demo import run_demo
 
     settings = Settings.from_env()
     password = (

@@ -9,9 +9,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ossature.runtime import _demo_steps as steps
-from ossature.runtime._demo_support import Demo, StepFailed, describe
 from ossature.sdk import Client, OssatureError
+from ossature.tools.demo import _steps as steps
+from ossature.tools.demo._support import Demo, StepFailed, describe
 
 __all__ = ["STEPS", "Step", "run_demo"]
 

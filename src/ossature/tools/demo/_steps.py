@@ -6,7 +6,8 @@ import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 
-from ossature.runtime._demo_support import (
+from ossature.sdk import Json, new_ulid
+from ossature.tools.demo._support import (
     FOLDERS,
     OTHER_TENANT,
     POLL_SECONDS,
@@ -18,7 +19,6 @@ from ossature.runtime._demo_support import (
     ids,
     status_of,
 )
-from ossature.sdk import Json, new_ulid
 
 # 1. Health and keys
 
