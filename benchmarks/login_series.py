@@ -22,10 +22,10 @@ from datetime import date, timedelta
 
 import asyncpg
 
+from ossature.cli import engines
 from ossature.kernel.config import Settings
 from ossature.kernel.context import Actor
 from ossature.kernel.logging import configure_logging
-from ossature.runtime.cli import engines
 from ossature.runtime.contexts import OPERATOR, internal_context
 from ossature.runtime.scheduler import analytics_actor
 from ossature.runtime.system import Endpoints, System

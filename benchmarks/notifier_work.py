@@ -21,6 +21,7 @@ from typing import Any
 
 import msgspec
 
+from ossature.cli import engines
 from ossature.kernel.config import Settings
 from ossature.kernel.database import Database
 from ossature.kernel.eventstore import _COLUMNS, _envelope
@@ -28,7 +29,6 @@ from ossature.kernel.ids import new_id
 from ossature.kernel.logging import configure_logging
 from ossature.modules.notifications.message import Delivery
 from ossature.modules.notifications.topics import NOTIFICATION_STREAM
-from ossature.runtime.cli import engines
 from ossature.runtime.migrate import database_url_for
 from ossature.runtime.push import notifier_of
 from ossature.runtime.serving import run

@@ -1,3 +1,3 @@
-from ossature.runtime.cli import main
+from ossature.cli import main
 
 main()

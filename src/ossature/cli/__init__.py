@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from ossature.cli.analytics import analytics_cli
 from ossature.engines import (
     EmbeddedEngines,
     EngineEndpoints,
@@ -27,7 +28,6 @@ from ossature.kernel.database import Database
 from ossature.kernel.eventstore import EventStore
 from ossature.kernel.logging import configure_logging
 from ossature.runtime import serving
-from ossature.runtime.analytics_cli import analytics_cli
 from ossature.runtime.secrets import rotate_keys
 from ossature.runtime.seed import demo_accounts, seed_demo
 from ossature.runtime.system import ROLES, Endpoints, Role, System

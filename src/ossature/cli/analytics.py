@@ -56,7 +56,7 @@ async def _on_system(
 
 
 def _run(work: Callable[[System], Awaitable[T]]) -> T:
-    from ossature.runtime.cli import engines  # cli registers this group: import it late
+    from ossature.cli import engines  # cli registers this group: import it late
 
     settings = Settings.from_env()
     configure_logging(settings.log_format, "warning")
