@@ -1,7 +1,13 @@
-"""Tenant isolation: another tenant's ids lead nowhere, and every attempt is audited."""
+"""Tenant isolation: another tenant's ids lead nowhere, and every attempt is audited.
+
+The attempts are derived from the module table (see `_attempts.py`): every command and
+query that is not public is tried by globex's admin, once for each id field of its payload
+holding an id of acme's. A new command is covered here the day it enters the table.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -9,86 +15,89 @@ import pytest
 
 from tests.blackbox._api import (
     PROBLEM,
+    System,
     Tenant,
     TokenFor,
     call,
     claims_of,
     eventually,
+    log_in,
     new_ulid,
     problem_of,
 )
+from tests.blackbox._attempts import Entities, attempts, payload_for
 
-Ids = dict[str, str]
-REFUSALS: dict[str, tuple[str, Any]] = {
-    "get-project": ("queries/get-project", lambda ids: {"projectId": ids["project"]}),
-    "get-project-history": (
-        "queries/get-project-history",
-        lambda ids: {"projectId": ids["project"]},
-    ),
-    "rename-project": (
-        "commands/rename-project",
-        lambda ids: {"projectId": ids["project"], "name": "Hijacked"},
-    ),
-    "archive-project": ("commands/archive-project", lambda ids: {"projectId": ids["project"]}),
-    "create-project": (
-        "commands/create-project",
-        lambda ids: {"folderId": ids["folder"], "name": "Planted"},
-    ),
-    "create-folder": (
-        "commands/create-folder",
-        lambda ids: {"parentId": ids["folder"], "name": "Planted"},
-    ),
-    "get-my-permissions": ("queries/get-my-permissions", lambda ids: {"folderId": ids["folder"]}),
-    "assign-role-at-own-folder": (
-        "commands/assign-role",
-        lambda ids: {"accountId": ids["account"], "role": "tenant-admin", "folderId": ids["own"]},
-    ),
-    "assign-role-at-their-folder": (
-        "commands/assign-role",
-        lambda ids: {"accountId": ids["account"], "role": "tenant-admin", "folderId": ids["root"]},
-    ),
-}
-EMPTY_LISTS: dict[str, tuple[str, Any, str]] = {
-    "list-projects": ("queries/list-projects", lambda ids: {"folderId": ids["folder"]}, "projects"),
-    "list-projects-below": (
-        "queries/list-projects",
-        lambda ids: {"folderId": ids["root"], "includeSubfolders": True},
-        "projects",
-    ),
-    "list-audit-entries": (
-        "queries/list-audit-entries",
-        lambda ids: {"actorId": ids["account"]},
-        "entries",
-    ),
-}
+ATTEMPTS = {attempt.label: attempt for attempt in attempts()}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What an attempt sent and what it got back."""
+
+    sent: dict[str, Any]
+    response: httpx.Response
+
+    def verdict(self, acme_ids: frozenset[str]) -> str:
+        """ "refused" (a 403 or 404 problem), "nothing of theirs" (an answer revealing no acme id
+        it was not sent), or what happened instead."""
+        response, sent = self.response, set(self.sent.values())
+        leaked = sorted(i for i in acme_ids - sent if i in response.text)
+        refused = response.status_code in (403, 404)
+        if refused and response.headers["content-type"] == PROBLEM and not leaked:
+            return "refused"
+        if response.status_code < 500 and not refused and not leaked:
+            return "nothing of theirs"
+        return f"{response.status_code} leaking {leaked}: {response.text[:300]}"
+
+
+Answers = dict[str, Answer]
+
+
+def _labels(kind: str, foreign: bool) -> list[str]:
+    return [k for k, a in ATTEMPTS.items() if a.kind == kind and (a.foreign is not None) == foreign]
 
 
 @pytest.fixture(scope="module")
-async def acme_ids(
-    http: httpx.AsyncClient, token_for: TokenFor, acme: Tenant, globex: Tenant
-) -> Ids:
-    """A fresh acme project, acme folders and acme's editor's account, plus globex's root."""
+async def theirs(http: httpx.AsyncClient, token_for: TokenFor, acme: Tenant) -> Entities:
+    """Acme's entities an attempt names: a fresh project, its root folder, its editor."""
     payload = {"folderId": acme.folders["France"], "name": f"Isolated {new_ulid()}"}
     created = await call(http, "commands/create-project", payload, await token_for("admin@acme"))
     return {
         "project": created.json()["projectId"],
-        "folder": acme.folders["France"],
-        "root": acme.folders["Global"],
+        "folder": acme.folders["Global"],
         "account": claims_of(await token_for("editor@acme"))["sub"],
-        "own": globex.folders["Global"],
     }
 
 
 @pytest.fixture(scope="module")
-async def attempts(
-    http: httpx.AsyncClient, token_for: TokenFor, acme_ids: Ids
-) -> dict[str, httpx.Response]:
-    """Every attempt of globex's admin on acme's ids, by name."""
-    token = await token_for("admin@globex")
-    table = {name: (path, make) for name, (path, make, *_) in {**REFUSALS, **EMPTY_LISTS}.items()}
+async def own(token_for: TokenFor, globex: Tenant) -> Entities:
+    """Globex's own entities, for the id fields of an attempt that do not name acme's."""
     return {
-        name: await call(http, path, make(acme_ids), token) for name, (path, make) in table.items()
+        "project": globex.projects["Customer portal"],
+        "folder": globex.folders["Global"],
+        "account": claims_of(await token_for("editor@globex"))["sub"],
     }
+
+
+@pytest.fixture(scope="module")
+async def acme_ids(token_for: TokenFor, acme: Tenant, theirs: Entities) -> frozenset[str]:
+    """Every id of acme's the attempts could reveal: tenant, folders, projects, accounts."""
+    accounts = [claims_of(await token_for(f"{who}@acme"))["sub"] for who in ("admin", "viewer")]
+    known = [acme.tenant_id, *acme.folders.values(), *acme.projects.values(), *accounts]
+    return frozenset([*known, *theirs.values()])
+
+
+@pytest.fixture(scope="module")
+async def answers(
+    http: httpx.AsyncClient, system: System, theirs: Entities, own: Entities
+) -> Answers:
+    """Every attempt of globex's admin, by label, each in a session of its own (one logs out)."""
+    found: Answers = {}
+    for label, attempt in ATTEMPTS.items():
+        token = await log_in(http, "admin@globex.test", system.password)
+        payload = payload_for(attempt, theirs, own, new_ulid().lower())
+        found[label] = Answer(payload, await call(http, attempt.path, payload, token))
+    return found
 
 
 async def _audited(http: httpx.AsyncClient, token: str, invocation_ids: set[str]) -> dict[str, str]:
@@ -104,40 +113,54 @@ async def _audited(http: httpx.AsyncClient, token: str, invocation_ids: set[str]
     return await eventually(outcomes, lambda found: found.keys() == invocation_ids)
 
 
-@pytest.mark.parametrize("name", REFUSALS)
-async def test_acting_on_another_tenants_ids_is_refused(
-    name: str, attempts: dict[str, httpx.Response]
+@pytest.mark.parametrize("label", _labels("command", foreign=True))
+async def test_a_command_naming_another_tenants_entity_is_refused(
+    label: str, answers: Answers, acme_ids: frozenset[str]
 ) -> None:
-    """A globex user holding an acme id gets a 403 or 404 problem, never data."""
+    """A globex command naming an acme entity gets a 403 or 404 problem."""
     # when
-    response = attempts[name]
+    verdict = answers[label].verdict(acme_ids)
     # then
-    assert PROBLEM == response.headers["content-type"]
-    assert response.status_code in (403, 404), response.text
+    assert "refused" == verdict
 
 
-@pytest.mark.parametrize("name", EMPTY_LISTS)
-async def test_listing_with_another_tenants_ids_shows_nothing(
-    name: str, attempts: dict[str, httpx.Response]
+@pytest.mark.parametrize("label", _labels("query", foreign=True))
+async def test_a_query_naming_another_tenants_entity_shows_nothing_of_theirs(
+    label: str, answers: Answers, acme_ids: frozenset[str]
 ) -> None:
-    """A globex user listing with an acme folder or account id gets an empty list."""
+    """A globex query naming an acme entity is refused, or answered with no acme data."""
     # when
-    response = attempts[name]
+    response = answers[label].response
+    verdict = answers[label].verdict(acme_ids)
     # then
-    assert (200, []) == (response.status_code, response.json()[EMPTY_LISTS[name][2]])
+    assert verdict in {"refused", "nothing of theirs"}
+    assert response.status_code in (200, 403, 404), response.text
+
+
+@pytest.mark.parametrize(
+    "label", _labels("command", foreign=False) + _labels("query", foreign=False)
+)
+async def test_an_invocation_naming_no_entity_shows_nothing_of_another_tenant(
+    label: str, answers: Answers, acme_ids: frozenset[str]
+) -> None:
+    """A globex invocation whose payload names no entity answers with no acme id in it."""
+    # when
+    verdict = answers[label].verdict(acme_ids)
+    # then
+    assert verdict in {"refused", "nothing of theirs"}
 
 
 async def test_the_attempts_leave_the_other_tenants_project_unchanged(
-    http: httpx.AsyncClient, token_for: TokenFor, acme_ids: Ids, attempts: dict[str, httpx.Response]
+    http: httpx.AsyncClient, token_for: TokenFor, acme: Tenant, theirs: Entities, answers: Answers
 ) -> None:
     """After globex's attempts, acme's project still has its one event, name and folder."""
     # given
-    token, project = await token_for("admin@acme"), {"projectId": acme_ids["project"]}
+    token, project = await token_for("admin@acme"), {"projectId": theirs["project"]}
     # when
     found = (await call(http, "queries/get-project", project, token)).json()
     history = (await call(http, "queries/get-project-history", project, token)).json()["entries"]
     # then
-    assert (1, False, acme_ids["folder"]) == (
+    assert (1, False, acme.folders["France"]) == (
         found["version"],
         found["archived"],
         found["folderId"],
@@ -147,11 +170,12 @@ async def test_the_attempts_leave_the_other_tenants_project_unchanged(
 
 
 async def test_the_attempts_are_audited_as_not_allowed(
-    http: httpx.AsyncClient, token_for: TokenFor, attempts: dict[str, httpx.Response]
+    http: httpx.AsyncClient, token_for: TokenFor, answers: Answers
 ) -> None:
     """Globex's admin finds each refused attempt in the audit trail with an outcome other than allowed."""
     # given
-    refused = {attempts[name].headers["X-Invocation-Id"] for name in REFUSALS}
+    responses = [answer.response for answer in answers.values()]
+    refused = {r.headers["X-Invocation-Id"] for r in responses if r.status_code in (403, 404)}
     # when
     outcomes = await _audited(http, await token_for("admin@globex"), refused)
     # then

@@ -1,0 +1,132 @@
+"""Cross-tenant attempts derived from the module table: one per id field of every payload.
+
+Every command and query that is not public is tried. Its payload is built from its type:
+an id field names an entity of the other tenant (one such field at a time, the others
+naming the actor's own), switches are on (the widest answer), other optional fields keep
+their defaults, and required ones get a valid sample. A new command is covered without an
+edit here; a new kind of id field fails loudly until ENTITY_OF says what it names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from msgspec import inspect
+
+from ossature.kernel.messages import Payload
+from ossature.kernel.module import Public
+from ossature.runtime.application import Application
+
+__all__ = ["ENTITY_OF", "Attempt", "attempts", "payload_for"]
+
+# The entity each id field names, by its wire name without the "Id" suffix.
+ENTITY_OF = {
+    "project": "project",
+    "folder": "folder",
+    "parent": "folder",
+    "account": "account",
+    "actor": "account",
+}
+# Values a handler checks beyond their type, so that the attempt reaches the tenant check.
+_HINTS = {"role": "tenant-admin"}
+Entities = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One invocation to try as another tenant; `foreign` is the id field naming their entity."""
+
+    kind: str
+    name: str
+    payload: type[Payload]
+    foreign: str | None
+
+    @property
+    def path(self) -> str:
+        return f"{'commands' if self.kind == 'command' else 'queries'}/{self.name}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}[{self.foreign}]" if self.foreign else self.name
+
+
+def attempts() -> list[Attempt]:
+    """Every command and query that is not public, once per id field of its payload."""
+    app = Application.of()
+    specs = [("command", s) for s in app.commands.values()]
+    specs += [("query", s) for s in app.queries.values()]
+    return [
+        Attempt(kind, spec.name, spec.payload, foreign)
+        for kind, spec in specs
+        if not isinstance(spec.authorization, Public)
+        for foreign in (_id_fields(spec.payload) or [None])
+    ]
+
+
+def payload_for(attempt: Attempt, theirs: Entities, own: Entities, unique: str) -> dict[str, Any]:
+    """The attempt's payload: their entity in its foreign field, the actor's own in the others."""
+    payload: dict[str, Any] = {}
+    for field in _fields(attempt.payload):
+        if _entity(field) is not None:
+            payload[field.encode_name] = _entity_id(attempt, field, theirs, own)
+        elif isinstance(_plain(field.type), inspect.BoolType):
+            payload[field.encode_name] = True
+        elif field.required:
+            payload[field.encode_name] = _sample(field.encode_name, _plain(field.type), unique)
+    return payload
+
+
+def _fields(payload: type[Payload]) -> tuple[inspect.Field, ...]:
+    info = inspect.type_info(payload)
+    assert isinstance(info, inspect.StructType), payload
+    return info.fields
+
+
+def _id_fields(payload: type[Payload]) -> list[str]:
+    return [f.encode_name for f in _fields(payload) if _entity(f) is not None]
+
+
+def _entity(field: inspect.Field) -> str | None:
+    """The entity an id field names; None for a field that is not an id."""
+    if not field.encode_name.endswith("Id"):
+        return None
+    stem = field.encode_name.removesuffix("Id")
+    assert stem in ENTITY_OF, f"{field.encode_name}: which entity does it name? See ENTITY_OF"
+    return ENTITY_OF[stem]
+
+
+def _entity_id(attempt: Attempt, field: inspect.Field, theirs: Entities, own: Entities) -> str:
+    entity = _entity(field)
+    assert entity is not None
+    return (theirs if field.encode_name == attempt.foreign else own)[entity]
+
+
+def _plain(kind: inspect.Type) -> inspect.Type:
+    """The type without its None alternative, for optional fields."""
+    if isinstance(kind, inspect.UnionType):
+        return next(t for t in kind.types if not isinstance(t, inspect.NoneType))
+    return kind
+
+
+def _sample(name: str, kind: inspect.Type, unique: str) -> Any:
+    """A value the payload's type accepts (the gateway must not refuse it as junk)."""
+    if isinstance(kind, inspect.LiteralType):
+        return kind.values[0]
+    if isinstance(kind, inspect.DateType):
+        return date.today().isoformat()
+    if isinstance(kind, inspect.IntType):
+        return kind.ge if kind.ge is not None else 1
+    assert isinstance(kind, inspect.StrType), f"{name}: no sample for {kind}"
+    candidates = [_HINTS.get(name, f"planted-{unique}"), f"planted-{unique}@globex.test"]
+    accepted = [c for c in candidates if _accepts(kind, c)]
+    assert accepted, f"{name}: no sample fits {kind}; add one to _HINTS"
+    return accepted[0]
+
+
+def _accepts(kind: inspect.StrType, value: str) -> bool:
+    longest = kind.max_length if kind.max_length is not None else len(value)
+    fits = (kind.min_length or 0) <= len(value) <= longest
+    return fits and (kind.pattern is None or re.search(kind.pattern, value) is not None)
