@@ -13,6 +13,7 @@ from ossature.kernel.ids import new_id
 from ossature.kernel.logging import configure_logging
 from ossature.runtime.pipeline import Result
 from ossature.runtime.system import System
+from tests.integration._catalog import tenant_tables
 from tests.integration._django import PostgresApp, SqliteApp
 from tests.integration.analytics_support import at, configure, extract, sources_dir
 from tests.integration.support import Tenant
@@ -35,11 +36,12 @@ def _answer(result: Result) -> dict[str, Any]:
 
 
 async def _stored(system: System, tenant: Tenant) -> dict[str, str]:
-    """Every row the tenant's invocations wrote, as text, by table."""
+    """Every row of every table holding a tenant id that the tenant may read, as text, by
+    table: the tables come from the catalog, so a new one is searched too."""
     assert system.db is not None and system.audit is not None
     await system.audit.flush()
-    tables = ("events", "audit_entries", "idempotency_records", "login_sources")
     async with system.db.transaction(tenant.tenant_id, readonly=True) as conn:
+        tables = [row["name"] for row in await tenant_tables(conn)]
         return {
             table: str(
                 await conn.fetchval(f"select coalesce(json_agg(t)::text, '') from {table} t")

@@ -16,6 +16,7 @@ from ossature.kernel.eventstore import EventStore, PendingAppend
 from ossature.kernel.ids import new_id
 from ossature.modules.projects.events import ProjectCreated
 from ossature.runtime.system import System
+from tests.integration._catalog import tenant_tables
 from tests.integration.support import Tenant, make_tenant
 
 # The only tables that hold a tenant id and are read across tenants, each with its reason.
@@ -24,21 +25,6 @@ CROSS_TENANT = {
     "login_extract_schedule": "read by the scheduler for every tenant's due sources: names "
     "and times only, no data of the sources",
 }
-
-# Every table of the public schema with a `tenant_id` column, with its row-level security.
-_TENANT_TABLES = """
-select c.relname as name, c.relrowsecurity as enabled, c.relforcerowsecurity as forced,
-       (select count(*) from pg_policy p where p.polrelid = c.oid) as policies,
-       pg_get_userbyid(c.relowner) as owner
-from pg_class c
-join pg_namespace n on n.oid = c.relnamespace
-where n.nspname = 'public' and c.relkind in ('r', 'p')
-  and exists (
-    select 1 from pg_attribute a
-    where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped
-  )
-order by c.relname
-"""
 
 _OWNED = """
 select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
@@ -50,7 +36,7 @@ where c.relowner = (select oid from pg_roles where rolname = current_user)
 async def _tenant_tables(system: System) -> list[asyncpg.Record]:
     assert system.db is not None
     async with system.db.connection() as conn:
-        return list(await conn.fetch(_TENANT_TABLES))
+        return await tenant_tables(conn)
 
 
 async def _confined_tables(system: System) -> list[str]:
