@@ -17,10 +17,10 @@ from typing import Any
 from msgspec import inspect
 
 from ossature.kernel.messages import Payload
-from ossature.kernel.module import Public
+from ossature.kernel.module import CommandSpec, Public, QuerySpec
 from ossature.runtime.application import Application
 
-__all__ = ["ENTITY_OF", "Attempt", "attempts", "payload_for"]
+__all__ = ["ENTITY_OF", "Attempt", "attempts", "payload_for", "wire_names"]
 
 # The entity each id field names, by its wire name without the "Id" suffix.
 ENTITY_OF = {
@@ -56,13 +56,15 @@ class Attempt:
 def attempts() -> list[Attempt]:
     """Every command and query that is not public, once per id field of its payload."""
     app = Application.of()
-    specs = [("command", s) for s in app.commands.values()]
-    specs += [("query", s) for s in app.queries.values()]
+    specs: list[tuple[str, CommandSpec | QuerySpec]] = [
+        *(("command", s) for s in app.commands.values()),
+        *(("query", s) for s in app.queries.values()),
+    ]
     return [
         Attempt(kind, spec.name, spec.payload, foreign)
         for kind, spec in specs
         if not isinstance(spec.authorization, Public)
-        for foreign in (_id_fields(spec.payload) or [None])
+        for foreign in _foreign_choices(spec.payload)
     ]
 
 
@@ -79,14 +81,21 @@ def payload_for(attempt: Attempt, theirs: Entities, own: Entities, unique: str) 
     return payload
 
 
+def wire_names(payload: type[Payload]) -> set[str]:
+    """The names of a payload's fields on the wire."""
+    return {field.encode_name for field in _fields(payload)}
+
+
 def _fields(payload: type[Payload]) -> tuple[inspect.Field, ...]:
     info = inspect.type_info(payload)
     assert isinstance(info, inspect.StructType), payload
     return info.fields
 
 
-def _id_fields(payload: type[Payload]) -> list[str]:
-    return [f.encode_name for f in _fields(payload) if _entity(f) is not None]
+def _foreign_choices(payload: type[Payload]) -> list[str | None]:
+    """Each id field in turn, or None alone for a payload naming no entity."""
+    ids: list[str | None] = [f.encode_name for f in _fields(payload) if _entity(f) is not None]
+    return ids or [None]
 
 
 def _entity(field: inspect.Field) -> str | None:

@@ -6,6 +6,7 @@ import re
 
 import httpx
 
+from ossature.runtime.application import Application
 from tests.blackbox._api import (
     PROBLEM,
     System,
@@ -15,6 +16,7 @@ from tests.blackbox._api import (
     new_ulid,
     problem_of,
 )
+from tests.blackbox._attempts import wire_names
 
 TRACE_ID = re.compile(r"^[0-9a-f]{32}$")
 ULID_TEXT = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
@@ -159,17 +161,29 @@ async def test_metrics_expose_invocation_durations(
     assert "ossature_invocation_seconds_bucket" in response.text
 
 
-async def test_openapi_describes_create_project_with_its_request_schema(
+def _payload_fields(kind: str) -> dict[str, set[str]]:
+    """Each path of the module table's commands or queries, with its payload's wire fields."""
+    app = Application.of()
+    specs = app.commands if kind == "commands" else app.queries
+    return {f"/{kind}/{name}": wire_names(spec.payload) for name, spec in specs.items()}
+
+
+async def test_openapi_describes_every_command_and_query_with_its_request_schema(
     http: httpx.AsyncClient,
 ) -> None:
-    """/openapi.json lists /commands/create-project and its payload's fields."""
+    """/openapi.json lists every command and query of the module table, with its payload's fields."""
+    # given
+    expected = {**_payload_fields("commands"), **_payload_fields("queries")}
     # when
     spec = (await http.get("/openapi.json")).json()
     # then
-    operation = spec["paths"]["/commands/create-project"]["post"]
-    ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
-    schema = spec["components"]["schemas"][ref.rsplit("/", 1)[-1]]
-    assert {"folderId", "name"} <= schema["properties"].keys()
+    actual = {}
+    for path in expected.keys() & spec["paths"].keys():
+        content = spec["paths"][path]["post"]["requestBody"]["content"]
+        ref = content["application/json"]["schema"]["$ref"]
+        schema = spec["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+        actual[path] = set(schema.get("properties", {}))
+    assert expected == actual
 
 
 async def test_jwks_publishes_the_active_ed25519_key(

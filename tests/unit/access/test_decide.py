@@ -5,6 +5,7 @@ from importlib import resources
 
 import pytest
 
+from ossature.kernel.module import CommandSpec, QuerySpec
 from ossature.modules.access._decide import AccessPolicy, Grant
 from ossature.runtime.application import Application
 
@@ -92,7 +93,7 @@ def test_a_tenant_admin_at_global_may_do_everything_everywhere(policy: AccessPol
 def _table_actions() -> frozenset[str]:
     """Every action a command or query of the module table asks for."""
     app = Application.of()
-    specs = [*app.commands.values(), *app.queries.values()]
+    specs: list[CommandSpec | QuerySpec] = [*app.commands.values(), *app.queries.values()]
     return frozenset(a for spec in specs if (a := getattr(spec.authorization, "action", None)))
 
 
