@@ -10,7 +10,18 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.blackbox._api import PROBLEM, Tenant, TokenFor, bearer, call, eventually, new_ulid
+from ossature.runtime.application import Application
+from tests.blackbox._api import (
+    PROBLEM,
+    System,
+    Tenant,
+    TokenFor,
+    bearer,
+    call,
+    eventually,
+    log_in,
+    new_ulid,
+)
 
 MIB = 1024 * 1024
 INVALID = "errors.invalid-payload"
@@ -199,6 +210,40 @@ async def test_junk_gets_a_problem_with_a_message_key_and_no_server_error(
     key = response.json().get("messageKey")
     assert key, "the problem has no messageKey"
     assert junk.key in (None, key)
+
+
+# Every command and query of the module table, each with bodies no payload declares (null
+# is no such body: the pipeline reads it as {}).
+SHAPELESS = {"unknown-field": {"plantedField": 1}, "json-array": []}
+TABLE_PATHS = [
+    *(f"commands/{name}" for name in Application.of().commands),
+    *(f"queries/{name}" for name in Application.of().queries),
+]
+
+
+@pytest.fixture(scope="module")
+async def session_of_its_own(http: httpx.AsyncClient, system: System) -> str:
+    """A token of acme's admin that no other test holds: were log-out to act, only it ends."""
+    return await log_in(http, "admin@acme.test", system.password)
+
+
+@pytest.mark.parametrize("shape", SHAPELESS)
+@pytest.mark.parametrize("path", TABLE_PATHS)
+async def test_every_command_and_query_refuses_a_body_its_payload_does_not_declare(
+    path: str, shape: str, http: httpx.AsyncClient, session_of_its_own: str, before: list[dict]
+) -> None:
+    """Each command and query of the table answers a body with an unknown field, or an array,
+    with a 422 invalid-payload problem."""
+    # given
+    body = httpx.Request("POST", "/", json=SHAPELESS[shape]).content
+    # when
+    response = await http.post(f"/{path}", content=body, headers=bearer(session_of_its_own))
+    # then
+    assert (422, PROBLEM, INVALID) == (
+        response.status_code,
+        response.headers.get("content-type"),
+        response.json().get("messageKey"),
+    )
 
 
 async def test_a_full_batch_of_junk_items_answers_each(
