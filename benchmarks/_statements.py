@@ -19,7 +19,7 @@ from typing import Any
 
 import asyncpg
 
-from ossature.kernel.database import _init_connection
+from ossature.kernel._sql import init_connection
 from ossature.runtime.migrate import database_url_for
 
 Call = Callable[[], Awaitable[Any]]
@@ -56,7 +56,7 @@ async def open_session(var_dir: Path) -> Session:
 async def connect(url: str, settings: dict[str, str]) -> Any:
     """A connection with the application's JSON codecs."""
     conn = await asyncpg.connect(url, server_settings=settings or None)
-    await _init_connection(conn)
+    await init_connection(conn)
     return conn
 
 

@@ -22,8 +22,8 @@ from typing import Any
 import msgspec
 from _statements import Call, arguments, compare, connect, open_session, var_dir
 
+from ossature.kernel._sql import begin
 from ossature.kernel.context import Actor
-from ossature.kernel.database import _begin
 from ossature.modules.audit.writer import _INSERT, AuditEntry, _row
 from ossature.runtime.contexts import internal_context
 from ossature.runtime.serving import run
@@ -54,13 +54,13 @@ async def main(var_dir: Path, count: int, rounds: int, size: int) -> None:
     async def as_arrays() -> None:
         rows = [_array_row(entry) for entry in batch()]
         columns = [list(column) for column in zip(*rows, strict=True)]
-        await conn.execute(_begin(tenant, False, ""))
+        await conn.execute(begin(tenant, False, ""))
         await conn.execute(_AS_ARRAYS, *columns)
         await conn.execute("commit")
 
     async def as_json() -> None:
         rows = [_row(entry) for entry in batch()]
-        await conn.execute(_begin(tenant, False, ""))
+        await conn.execute(begin(tenant, False, ""))
         await conn.execute(_INSERT, rows)
         await conn.execute("commit")
 

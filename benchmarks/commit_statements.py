@@ -26,8 +26,8 @@ from typing import Any, ClassVar
 
 from _statements import Call, arguments, compare, connect, open_session, var_dir
 
+from ossature.kernel._sql import begin
 from ossature.kernel.context import Actor, Context
-from ossature.kernel.database import _begin
 from ossature.kernel.eventstore import (
     _APPEND_ONCE,
     EventStore,
@@ -67,7 +67,7 @@ async def main(var_dir: Path, count: int, rounds: int) -> None:
 
     async def in_a_transaction() -> None:
         ctx, pending, record = staged()
-        await quiet.execute(_begin(tenant_id, False, guard))
+        await quiet.execute(begin(tenant_id, False, guard))
         await store.append_once(quiet, ctx, datetime.now(UTC), pending, record)
         await quiet.execute("commit")
 

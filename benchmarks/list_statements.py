@@ -1,9 +1,11 @@
 """What a list-projects costs the client and the PostgreSQL backend, by how it is sent.
 
 - transaction (3 round trips): BEGIN with the tenant and the session check (one simple
-  query), `projects_list` inside it, COMMIT, as a query ran before projects migration 0002;
-- one statement: `projects_list` alone, out of any transaction: it sets the tenant and runs
-  the session check itself (`Database.confined` before the invocation's transaction began).
+  query), `projects_list` inside it, COMMIT, as a query ran before list-projects was one
+  statement;
+- one statement: `projects_list` alone, out of any transaction, as `Database.call` sends it
+  before the invocation's transaction began: `ossature_confine` sets the tenant and runs
+  the session check first.
 
 Both list the folder the bench lists (`bench list-projects`, 20 projects: run `ossature
 bench` once first), as the tenant-admin who owns the open session found. Sequential, on one
@@ -21,9 +23,8 @@ from typing import Any
 import asyncpg
 from _statements import Call, arguments, compare, connect, open_session, var_dir
 
-from ossature.kernel.database import _begin
+from ossature.kernel._sql import begin, call_statement
 from ossature.modules.identity.projections import session_guard
-from ossature.modules.projects.queries import _LIST
 from ossature.runtime.serving import run
 
 _FOLDER = "bench list-projects"
@@ -45,15 +46,16 @@ async def main(var_dir: Path, count: int, rounds: int) -> None:
     conn = await connect(session.app_url, {"plan_cache_mode": "force_generic_plan"})
     tenant, guard = session.tenant_id, session_guard(session.session_id)
     arguments = ([root], folder, False)
+    statement = call_statement("projects_list", len(arguments))
 
     async def in_a_transaction() -> Any:
-        await conn.execute(_begin(tenant, True, guard))
-        rows = await conn.fetch(_LIST, tenant, "", *arguments)
+        await conn.execute(begin(tenant, True, guard))
+        rows = await conn.fetch(statement, tenant, "", *arguments)
         await conn.execute("commit")
         return rows
 
     async def alone() -> Any:
-        return await conn.fetch(_LIST, tenant, guard, *arguments)
+        return await conn.fetch(statement, tenant, guard, *arguments)
 
     if len(await in_a_transaction()) != len(await alone()):
         raise SystemExit("the two ways list different projects")

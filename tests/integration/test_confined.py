@@ -1,7 +1,9 @@
-"""One statement confined to a tenant: alone as an invocation's first work, else inside its
-transaction."""
+"""The door for one statement (`Database.call`): alone as an invocation's first work, else in
+its transaction; confined to the tenant and the guard checked either way."""
 
 from __future__ import annotations
+
+from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
@@ -12,37 +14,73 @@ from ossature.modules.identity.projections import SESSION_ENDED
 from ossature.runtime.system import System
 from tests.integration.support import Tenant, make_tenant, open_session
 
-_TENANT = "select current_setting('app.tenant_id', true)"
+# A function of the shape of every module's one-statement function (its first parameter the
+# tenant `ossature_confine` made) that says what its statement sees: the tenant, and the
+# transaction it runs in.
+_SEEN = """
+create function door_seen(p_tenant ossature_confined)
+returns table (tenant text, xact xid8) language sql as $$
+    select current_setting('app.tenant_id', true), pg_current_xact_id()
+$$
+"""
 
 
-async def test_a_confined_statement_runs_alone_before_the_transaction_begins_and_in_it_after(
-    system: System, tenant: Tenant
+@pytest.fixture
+async def seen(system: System) -> AsyncIterator[str]:
+    owner = await asyncpg.connect(system.owner_url)
+    try:
+        await owner.execute(_SEEN)
+        yield "door_seen"
+    finally:
+        await owner.execute("drop function door_seen(ossature_confined)")
+        await owner.close()
+
+
+async def test_a_call_runs_alone_before_the_transaction_begins_and_in_it_after(
+    system: System, tenant: Tenant, seen: str
 ) -> None:
-    """First: a connection out of any transaction, with the guard to run. Once the
-    invocation's transaction has begun: that transaction, the guard already run. For
-    another tenant: the transaction, switched to that tenant for the block only."""
+    """First: a transaction of its own, confined to the tenant. Once the invocation's
+    transaction has begun: that transaction. For another tenant: that transaction, switched
+    to the other tenant for the statement only."""
     other = await make_tenant(system)
     guard = await open_session(system, tenant.tenant_id)
     transaction = InvocationTransaction(system.db.pool, tenant.tenant_id, guard=guard)
     view = InvocationDatabase(system.db.pool, transaction)
     try:
-        async with view.confined(tenant.tenant_id) as first:
-            alone = (first.conn.is_in_transaction(), first.guard, first.tenant_id)
-        async with view.connection():  # the invocation's transaction begins
-            pass
-        async with view.confined(tenant.tenant_id) as then:
-            inside = (then.conn.is_in_transaction(), then.guard, await then.conn.fetchval(_TENANT))
-        async with view.confined(other.tenant_id) as switched:
-            elsewhere = (switched.guard, await switched.conn.fetchval(_TENANT))
+        [first] = await view.call(tenant.tenant_id, seen)
+        async with view.connection() as conn:  # the invocation's transaction begins
+            xact = await conn.fetchval("select pg_current_xact_id()")
+        [then] = await view.call(tenant.tenant_id, seen)
+        [elsewhere] = await view.call(other.tenant_id, seen)
         async with view.connection() as conn:
-            after = await conn.fetchval(_TENANT)
+            after = await conn.fetchval("select current_setting('app.tenant_id', true)")
     finally:
         await transaction.end(failed=False)
 
-    assert (False, guard, tenant.tenant_id) == alone
-    assert (True, "", tenant.tenant_id) == inside
-    assert ("", other.tenant_id) == elsewhere
+    assert tenant.tenant_id == first["tenant"] and xact != first["xact"]
+    assert (tenant.tenant_id, xact) == tuple(then)
+    assert (other.tenant_id, xact) == tuple(elsewhere)
     assert tenant.tenant_id == after
+
+
+async def test_a_call_alone_checks_the_guard_before_the_function_runs(
+    system: System, tenant: Tenant, seen: str
+) -> None:
+    """The door's statement checks the invocation's guard with `ossature_confine`: a guard
+    naming no open session is refused (SQLSTATE OS401) whatever the function does."""
+    transaction = InvocationTransaction(system.db.pool, tenant.tenant_id, guard=new_id())
+    view = InvocationDatabase(system.db.pool, transaction)
+    # when
+    with pytest.raises(asyncpg.PostgresError) as refused:
+        await view.call(tenant.tenant_id, seen)
+    # then
+    assert SESSION_ENDED == refused.value.sqlstate
+
+
+async def test_a_function_name_that_is_not_a_plain_name_is_refused(system: System) -> None:
+    """The door puts the function's name in the statement's text: only a plain name goes."""
+    with pytest.raises(ValueError, match="not the name of an SQL function"):
+        await system.db.call(None, "projects_list(); drop table events; --")
 
 
 async def test_a_guard_naming_no_open_session_is_refused_with_begin_and_alone_at_the_end(

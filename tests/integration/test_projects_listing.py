@@ -22,7 +22,7 @@ async def test_listing_one_folder_reaches_its_projects_by_the_folder_index_in_a_
     france, root = tenant.folders["France"], tenant.folders["Global"]
     plans = await _nested_plans(
         system,
-        "select * from projects_list($1, '', $2, $3, false)",
+        "select * from projects_list(ossature_confine($1, ''), $2, $3, false)",
         tenant.tenant_id,
         [root],
         france,

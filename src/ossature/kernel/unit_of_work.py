@@ -99,11 +99,11 @@ class UnitOfWork:
         the invocation's: one event in the next group commit, more on a connection of their
         own. None when it cannot run alone, or when the key was recorded before."""
         if self.group is not None and _one_event(self.pending):
-            guard = self.db.claim_alone()
+            guard = self.db._claim_alone()
             if guard is None:
                 return None
             return await self.group.append_once(self.ctx, now, self.pending, record, guard)
-        async with self.db.alone() as alone:
+        async with self.db._alone() as alone:
             if alone is None:
                 return None
             conn, guard = alone

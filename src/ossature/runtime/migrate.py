@@ -1,11 +1,20 @@
 """Database set-up as the owner: roles, migrations in order, and the grants RLS relies on.
 
+Each folder holds forward migrations (`NNNN_name.sql`, each applied once, in name order:
+tables, indexes, types, data, and dropping what a live file no longer defines) and `live/`,
+one file per function or view (with the triggers that call it), named after it: the live
+definition, applied after every forward migration and again whenever any live file's text
+changes (recorded by checksum in `schema_live`), all of them in the same order, so that an
+upgraded database holds what a new one does. Forward and live files go in one transaction:
+a migration that fails leaves the database as the previous code left it.
+
 The application connects as `ossature_app` (row-level security applies to it);
 the relay as `ossature_relay` (it may read every tenant's events, nothing else).
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -13,9 +22,15 @@ import asyncpg
 
 from ossature.kernel.database import sql_literal
 
-__all__ = ["database_url_for", "migrate"]
+__all__ = ["MigrationFailed", "database_url_for", "live_files", "migrate"]
 
 _LOCK = 7_245_001
+_TABLES = """
+create table if not exists schema_migrations (name text primary key,
+    applied_at timestamptz not null default now());
+create table if not exists schema_live (name text primary key, checksum text not null,
+    applied_at timestamptz not null default now());
+"""
 _GRANTS = """
 grant usage on schema public to ossature_app, ossature_relay;
 grant select, insert, update, delete on all tables in schema public to ossature_app;
@@ -51,23 +66,33 @@ async def ensure_database(admin_url: str, name: str) -> str:
 async def migrate(
     owner_url: str, folders: list[tuple[str, Path]], passwords: dict[str, str]
 ) -> int:
-    """Apply every migration not yet applied; the number applied. Safe to run concurrently."""
+    """Apply every forward migration not yet applied, then the live files if any changed, in
+    one transaction; the number of files applied. Safe to run concurrently."""
     conn = await asyncpg.connect(owner_url)
     try:
         await conn.execute("select pg_advisory_lock($1)", _LOCK)
         await _roles(conn, passwords)
-        await conn.execute(
-            "create table if not exists schema_migrations (name text primary key,"
-            " applied_at timestamptz not null default now())"
-        )
-        applied = 0
-        for module, folder in folders:
-            for file in sorted(folder.glob("*.sql")):
-                applied += await _apply(conn, f"{module}/{file.name}", file.read_text())
-        await conn.execute(_GRANTS)
+        async with conn.transaction():
+            await conn.execute(_TABLES)
+            applied = 0
+            for module, folder in folders:
+                for file in sorted(folder.glob("*.sql")):
+                    applied += await _forward(conn, f"{module}/{file.name}", file.read_text())
+            applied += await _live(conn, live_files(folders))
+            await conn.execute(_GRANTS)
         return applied
     finally:
         await conn.close()
+
+
+def live_files(folders: list[tuple[str, Path]]) -> list[tuple[str, str]]:
+    """The live files of `folders` as (name, text), in the order they are applied: the
+    folders' order, then the files' names (a file may use what an earlier one defines)."""
+    return [
+        (f"{module}/live/{file.name}", file.read_text())
+        for module, folder in folders
+        for file in sorted((folder / "live").glob("*.sql"))
+    ]
 
 
 async def _roles(conn: asyncpg.Connection, passwords: dict[str, str]) -> None:
@@ -78,10 +103,37 @@ async def _roles(conn: asyncpg.Connection, passwords: dict[str, str]) -> None:
         await conn.execute(f"{verb} role {role} login nosuperuser nobypassrls password {secret}")
 
 
-async def _apply(conn: asyncpg.Connection, name: str, sql: str) -> int:
+async def _forward(conn: asyncpg.Connection, name: str, sql: str) -> int:
     if await conn.fetchval("select 1 from schema_migrations where name = $1", name):
         return 0
-    async with conn.transaction():
-        await conn.execute(sql)
-        await conn.execute("insert into schema_migrations (name) values ($1)", name)
+    await _run(conn, name, sql)
+    await conn.execute("insert into schema_migrations (name) values ($1)", name)
     return 1
+
+
+async def _live(conn: asyncpg.Connection, files: list[tuple[str, str]]) -> int:
+    """Every live file, when any is new or changed: one changed definition may replace what
+    a later file defined (a module's body of a function the kernel calls), so applying all
+    in order is what keeps an upgraded database equal to a new one."""
+    sums = {name: hashlib.sha256(sql.encode()).hexdigest() for name, sql in files}
+    recorded = dict(await conn.fetch("select name, checksum from schema_live"))
+    if recorded == sums:
+        return 0
+    for name, sql in files:
+        await _run(conn, name, sql)
+    await conn.execute("delete from schema_live")
+    await conn.executemany(
+        "insert into schema_live (name, checksum) values ($1, $2)", list(sums.items())
+    )
+    return len(files)
+
+
+async def _run(conn: asyncpg.Connection, name: str, sql: str) -> None:
+    try:
+        await conn.execute(sql)
+    except asyncpg.PostgresError as error:  # say which file; the transaction rolls back
+        raise MigrationFailed(f"{name}: {error}") from error
+
+
+class MigrationFailed(Exception):
+    """A migration file failed: nothing of this run was kept."""

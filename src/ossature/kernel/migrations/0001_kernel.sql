@@ -20,24 +20,7 @@ create table events (
 create index events_global_order on events (transaction_id, position);
 create index events_by_tenant_type on events (tenant_id, event_type, occurred_at);
 
--- Append-only, enforced by the database for every role, owner included.
-create function events_refuse_change() returns trigger language plpgsql as $$
-begin
-    raise exception 'events are append-only' using errcode = 'P0001';
-end $$;
-create trigger events_no_update before update or delete on events
-    for each row execute function events_refuse_change();
-create trigger events_no_truncate before truncate on events
-    for each statement execute function events_refuse_change();
-
--- Wake the relay when a transaction that appended events commits.
-create function events_notify() returns trigger language plpgsql as $$
-begin
-    perform pg_notify('ossature_events', '');
-    return null;
-end $$;
-create trigger events_appended after insert on events
-    for each statement execute function events_notify();
+-- Append-only and the relay's wake-up: triggers defined with their functions in live/.
 
 create table idempotency_records (
     tenant_id text not null,

@@ -30,12 +30,7 @@ from nats.errors import TimeoutError as NatsTimeout
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from ossature.kernel.context import Actor
-from ossature.kernel.database import (
-    Database,
-    InvocationDatabase,
-    InvocationTransaction,
-    set_tenant,
-)
+from ossature.kernel.database import Database, set_tenant
 from ossature.kernel.deps import Deps
 from ossature.kernel.errors import DomainError
 from ossature.kernel.eventstore import EventStore, Stream
@@ -174,7 +169,7 @@ class Notifier:
     ) -> list[Delivery]:
         """The deliveries of consecutive events of one tenant, read in that tenant's view."""
         await set_tenant(conn, tenant_id)
-        view = InvocationDatabase(self.db.pool, InvocationTransaction.begun(conn, tenant_id))
+        view = self.db.within(conn, tenant_id)
         noticed = [e.stream_id for e in envelopes if e.event_type in self.notices]
         streams = await self.store.load_many(conn, sorted(set(noticed))) if noticed else {}
         directory = Directory(view)

@@ -36,24 +36,14 @@ class ProjectHistory(Payload, frozen=True):
     project_id: Id
 
 
-# The projects module's function (migrations 0002, 0003): it confines itself to the tenant and
-# checks the guard, so that, when nothing else ran before it, it is the invocation's one round
-# trip.
-_LIST = "select * from projects_list($1, $2, $3, $4, $5)"
-
-
 async def list_projects(ctx: Context, query: ListProjects, deps: Deps) -> dict[str, Any]:
     """The projects the actor may read, optionally within one folder (and its subfolders)."""
     granting = list(deps.access.granting_folders(ctx, "projects.read"))
-    async with deps.db.confined(ctx.tenant_id) as confined:
-        rows = await confined.conn.fetch(
-            _LIST,
-            confined.tenant_id,
-            confined.guard,
-            granting,
-            query.folder_id,
-            query.include_subfolders,
-        )
+    # One statement (live/projects_list.sql): when nothing ran before it, the invocation's
+    # one round trip.
+    rows = await deps.db.call(
+        ctx.tenant_id, "projects_list", granting, query.folder_id, query.include_subfolders
+    )
     projects = [
         {
             "projectId": row["project_id"],

@@ -1,0 +1,144 @@
+"""The migration runner on the real PostgreSQL: forward migrations once, live definitions
+re-applied when their text changes, all in one transaction, and an upgraded database equal to
+a new one."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+
+from ossature.kernel.ids import new_id
+from ossature.runtime.migrate import MigrationFailed, ensure_database, live_files, migrate
+from ossature.runtime.system import System
+
+_BEFORE_LIVE = Path(__file__).parent / "migrations_before_live"
+
+# What a database holds, as text to compare: every function with its body, trigger, column,
+# index, policy and domain of the schema.
+_SCHEMA = """
+select 'function ' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ') '
+        || pg_get_function_result(p.oid) || ' ' || p.provolatile::text || ' ' || p.prosrc
+    from pg_proc p where p.pronamespace = 'public'::regnamespace
+union all
+select 'trigger ' || pg_get_triggerdef(t.oid) from pg_trigger t
+    join pg_class c on c.oid = t.tgrelid
+    where not t.tgisinternal and c.relnamespace = 'public'::regnamespace
+union all
+select 'column ' || table_name || '.' || column_name || ' ' || data_type || ' '
+        || is_nullable || ' ' || coalesce(column_default, '')
+    from information_schema.columns where table_schema = 'public'
+        and table_name not in ('schema_migrations', 'schema_live')
+union all
+select 'index ' || indexdef from pg_indexes where schemaname = 'public'
+union all
+select 'policy ' || tablename || ' ' || policyname || ' ' || coalesce(qual, '')
+    || ' ' || roles::text from pg_policies where schemaname = 'public'
+union all
+select 'domain ' || typname || ' ' || format_type(typbasetype, typtypmod) from pg_type
+    where typnamespace = 'public'::regnamespace and typtype = 'd'
+order by 1
+"""
+
+Fresh = Callable[[], Any]
+
+
+@pytest.fixture
+async def fresh(system: System) -> AsyncIterator[Callable[[], Any]]:
+    """Makes empty databases on the test engine (dropped after the test); each call, the
+    owner's URL to a new one."""
+    made: list[str] = []
+
+    async def make() -> str:
+        made.append(f"ossature_migrate_{new_id().lower()[-10:]}")
+        return await ensure_database(system.owner_url, made[-1])
+
+    yield make
+    owner = await asyncpg.connect(system.owner_url)
+    try:
+        for name in made:
+            await owner.execute(f'drop database "{name}" with (force)')
+    finally:
+        await owner.close()
+
+
+async def test_a_database_of_the_code_before_live_definitions_upgrades_to_what_a_new_one_holds(
+    system: System, fresh: Fresh
+) -> None:
+    """The old chain (functions restated by later migrations), then the current one, leaves
+    the same functions, triggers, tables, indexes, policies and types as the current chain
+    alone; a second run applies nothing."""
+    folders = system.app.migration_folders()
+    before = [(module, _BEFORE_LIVE / module) for module, _ in folders]
+    upgraded, new = await fresh(), await fresh()
+    await migrate(upgraded, before, {})
+    # when
+    await migrate(upgraded, folders, {})
+    await migrate(new, folders, {})
+    again = await migrate(upgraded, folders, {})
+    # then
+    assert await _schema(new) == await _schema(upgraded)
+    assert 0 == again
+
+
+async def test_a_live_file_is_applied_again_when_its_text_changes_and_only_then(
+    system: System, fresh: Fresh, tmp_path: Path
+) -> None:
+    """Forward migrations run once; the live definitions run after them, all of them again
+    when a live file's text changes, and not otherwise."""
+    url, folders = await fresh(), [*system.app.migration_folders(), ("probe", tmp_path)]
+    (tmp_path / "live").mkdir()
+    (tmp_path / "0001_answers.sql").write_text("create table answers (value int);")
+    answer = tmp_path / "live" / "probe_answer.sql"
+    answer.write_text(_answer(1))
+    await migrate(url, folders, {})
+    unchanged = await migrate(url, folders, {})
+    answer.write_text(_answer(2))
+    # when
+    changed = await migrate(url, folders, {})
+    # then
+    assert (0, len(live_files(folders))) == (unchanged, changed)
+    assert 2 == await _fetchval(url, "select probe_answer()")
+
+
+async def test_a_failing_file_leaves_the_database_as_it_was(
+    system: System, fresh: Fresh, tmp_path: Path
+) -> None:
+    """Forward and live files go in one transaction: when a live file fails, the forward
+    migration before it is not kept either, and the error names the file."""
+    url, folders = await fresh(), [*system.app.migration_folders(), ("probe", tmp_path)]
+    (tmp_path / "live").mkdir()
+    (tmp_path / "0001_answers.sql").write_text("create table answers (value int);")
+    (tmp_path / "live" / "probe_answer.sql").write_text("create function probe_answer(")
+    # when
+    with pytest.raises(MigrationFailed) as failed:
+        await migrate(url, folders, {})
+    # then
+    assert "probe/live/probe_answer.sql" in str(failed.value)
+    assert (None, None) == (
+        await _fetchval(url, "select to_regclass('answers')::text"),
+        await _fetchval(url, "select to_regclass('schema_migrations')::text"),
+    )
+
+
+def _answer(value: int) -> str:
+    return f"create or replace function probe_answer() returns int language sql as $$ select {value} $$;"
+
+
+async def _schema(url: str) -> list[str]:
+    conn = await asyncpg.connect(url)
+    try:
+        return [row[0] for row in await conn.fetch(_SCHEMA)]
+    finally:
+        await conn.close()
+
+
+async def _fetchval(url: str, query: str) -> Any:
+    conn = await asyncpg.connect(url)
+    try:
+        return await conn.fetchval(query)
+    finally:
+        await conn.close()
