@@ -76,7 +76,7 @@ SESSION_ENDED = "OS401"  # the SQLSTATE `ossature_guard` raises for an ended ses
 
 def session_guard(session_id: str) -> str:
     """The guard of an invocation made in a session: the session's id. This module's
-    `ossature_guard` (its migration 0003) raises SQLSTATE `SESSION_ENDED` for it unless the
+    `ossature_guard` (its migrations/live/ossature_guard.sql) raises SQLSTATE `SESSION_ENDED` for it unless the
     session is still open; checked with BEGIN or inside the statement an invocation runs
     alone, it costs no round trip of its own."""
     return session_id
