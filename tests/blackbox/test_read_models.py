@@ -13,7 +13,7 @@ from ossature.engines import running_engines
 from ossature.kernel.database import Database
 from ossature.kernel.eventstore import EventStore, PendingAppend
 from ossature.kernel.ids import new_id
-from ossature.modules.projects.events import ProjectCreated
+from ossature.modules.projects.commands.create_project import ProjectCreated
 from ossature.runtime.contexts import internal_context, tenant_service
 from tests.blackbox._api import System, Tenant, TokenFor, call, eventually, new_ulid, run_cli
 

@@ -14,7 +14,8 @@ from ossature.kernel.eventstore import _READ_ALL, _READ_TYPES, EventStore, Pendi
 from ossature.kernel.idempotency import IdempotencyKey, IdempotencyRecord
 from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Envelope
-from ossature.modules.projects.events import ProjectCreated, ProjectRenamed
+from ossature.modules.projects.commands.create_project import ProjectCreated
+from ossature.modules.projects.commands.rename_project import ProjectRenamed
 from ossature.runtime.system import System
 from tests.integration.support import Tenant, eventually
 

@@ -8,7 +8,7 @@ from typing import Any
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
 from ossature.kernel.ids import new_id
-from ossature.kernel.messages import Payload
+from ossature.kernel.messages import Event, Payload
 from ossature.kernel.module import Anyone, CommandSpec, Module
 from ossature.runtime.application import MODULES, Application
 from ossature.runtime.pipeline import Pipeline
@@ -119,3 +119,33 @@ async def test_a_repeat_keeps_nothing_its_handler_wrote(system: System, tenant: 
     actual = ([r.status for r in results], rows)
 
     assert expected == actual
+
+
+class _Undeclared(Event, frozen=True):
+    name = "thing-undeclared"
+
+
+async def test_an_event_its_module_does_not_declare_is_refused_and_not_stored(
+    system: System, tenant: Tenant
+) -> None:
+    """A command appending an event type missing from its module's table fails; nothing is stored."""
+    stream = new_id()
+
+    async def append_undeclared(ctx: Context, payload: Any, deps: Deps) -> dict[str, Any]:
+        deps.uow.append("thing", stream, 0, [_Undeclared()])
+        return {}
+
+    spec = CommandSpec("append-undeclared", Payload, append_undeclared, Anyone())
+    module = Module(name="careless", commands=[spec])
+    assert system.pipeline is not None
+    base = system.pipeline
+    pipeline = Pipeline(
+        Application.of([*MODULES, module]), system.db, base.access, base.audit, base.services
+    )
+    result = await pipeline.invoke(
+        "command", "append-undeclared", {}, tenant.ctx("editor", new_id())
+    )
+    async with system.db.transaction(tenant.tenant_id) as conn:
+        stored = await conn.fetchval("select count(*) from events where stream_id = $1", stream)
+
+    assert (500, 0) == (result.status, stored)

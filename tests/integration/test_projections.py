@@ -17,9 +17,11 @@ from ossature.kernel.eventstore import EventStore
 from ossature.kernel.logging import configure_logging
 from ossature.kernel.projection import Projection, read_checkpoint
 from ossature.kernel.relay import EVENT_STREAM
-from ossature.modules.projects.projections import CATALOG
+from ossature.modules.projects import MODULE as PROJECTS
 from ossature.runtime.system import System
 from tests.integration.support import Tenant, eventually
+
+CATALOG = PROJECTS.projections[0]
 
 
 async def catalog(system: System, tenant: Tenant) -> list[dict[str, Any]]:

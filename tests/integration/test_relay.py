@@ -15,7 +15,7 @@ from ossature.kernel.database import Database
 from ossature.kernel.eventstore import EventStore, PendingAppend
 from ossature.kernel.ids import new_id
 from ossature.kernel.relay import EVENT_STREAM, WAKE_SUBJECT, Relay, RelayWaker
-from ossature.modules.projects.events import ProjectCreated
+from ossature.modules.projects.commands.create_project import ProjectCreated
 from ossature.runtime.migrate import database_url_for
 from ossature.runtime.system import System
 from tests.integration.support import Tenant, eventually

@@ -14,7 +14,7 @@ import pytest
 from ossature.kernel.database import Database
 from ossature.kernel.eventstore import EventStore, PendingAppend
 from ossature.kernel.ids import new_id
-from ossature.modules.projects.events import ProjectCreated
+from ossature.modules.projects.commands.create_project import ProjectCreated
 from ossature.runtime.system import System
 from tests.integration._catalog import tenant_tables
 from tests.integration.support import Tenant, make_tenant

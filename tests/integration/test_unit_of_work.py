@@ -14,7 +14,7 @@ from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Envelope
 from ossature.kernel.projection import Projection
 from ossature.kernel.unit_of_work import UnitOfWork
-from ossature.modules.projects.events import ProjectCreated
+from ossature.modules.projects.commands.create_project import ProjectCreated
 from ossature.runtime.system import System
 from tests.integration.support import Tenant
 

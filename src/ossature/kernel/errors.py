@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 __all__ = [
     "ConcurrencyConflict",
+    "Conflict",
     "Denied",
     "DomainError",
     "Internal",
@@ -51,9 +52,15 @@ class NotFound(DomainError):
     status = 404
 
 
-class ConcurrencyConflict(DomainError):
-    key = "errors.concurrency-conflict"
+class Conflict(DomainError):
+    """The request contradicts the entity's current state (archived, already done, ...)."""
+
+    key = "errors.conflict"
     status = 409
+
+
+class ConcurrencyConflict(Conflict):
+    key = "errors.concurrency-conflict"
     retryable = True
 
 

@@ -9,8 +9,9 @@ skipped: it is simply not readable yet. See docs/decisions/0002-global-order.md.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 import asyncpg
@@ -20,7 +21,7 @@ from ossature.kernel.context import Context
 from ossature.kernel.errors import ConcurrencyConflict
 from ossature.kernel.idempotency import IdempotencyRecord
 from ossature.kernel.ids import new_id
-from ossature.kernel.messages import Envelope, Event, Position
+from ossature.kernel.messages import Envelope, Event, EventTypes, Position
 
 __all__ = ["EventStore", "Page", "PendingAppend", "Stream"]
 
@@ -108,11 +109,17 @@ class Stream:
 
     stream_id: str
     envelopes: tuple[Envelope, ...]
+    types: EventTypes = field(default_factory=EventTypes, compare=False, repr=False)
 
     @property
     def version(self) -> int:
         """The version of the last event, 0 for an empty stream."""
         return self.envelopes[-1].stream_version if self.envelopes else 0
+
+    @cached_property
+    def events(self) -> tuple[Event, ...]:
+        """The events, decoded into their declared types (UnknownEvent for an undeclared one)."""
+        return tuple(self.types.decode(envelope) for envelope in self.envelopes)
 
 
 @dataclass(frozen=True)
@@ -147,11 +154,18 @@ def _envelope(row: Any) -> Envelope:
 
 
 class EventStore:
-    """Stateless operations on the `events` table, run on a connection the caller owns."""
+    """Stateless operations on the `events` table, run on a connection the caller owns.
+
+    Streams it loads decode their events into `types` (every module's declared events).
+    """
+
+    def __init__(self, types: EventTypes | None = None) -> None:
+        self.types = EventTypes() if types is None else types
 
     async def load(self, conn: Any, stream_id: str) -> Stream:
         """Every event of a stream, in order (only the current tenant's, by RLS)."""
-        return (await self.load_many(conn, [stream_id])).get(stream_id, Stream(stream_id, ()))
+        found = await self.load_many(conn, [stream_id])
+        return found.get(stream_id, Stream(stream_id, (), self.types))
 
     async def load_many(self, conn: Any, stream_ids: Sequence[str]) -> dict[str, Stream]:
         """Every event of each stream, in one round trip (streams with no event are absent)."""
@@ -163,7 +177,7 @@ class EventStore:
         found: dict[str, list[Envelope]] = {}
         for row in rows:
             found.setdefault(row["stream_id"], []).append(_envelope(row))
-        return {stream_id: Stream(stream_id, tuple(events)) for stream_id, events in found.items()}
+        return {sid: Stream(sid, tuple(events), self.types) for sid, events in found.items()}
 
     async def append(
         self,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -18,12 +18,14 @@ class Catalogs:
         self.by_locale = {locale: dict(entries) for locale, entries in by_locale.items()}
 
     @classmethod
-    def load(cls, folders: Iterable[Path]) -> Catalogs:
-        """Merge `<locale>.json` files found in `folders`."""
+    def load(cls, files: Iterable[Path]) -> Catalogs:
+        """Merge message files: TOML tables, one per key, with the text in each locale
+        (`["projects.archived"]`, then `en = "…"`, `fr = "…"`)."""
         merged: dict[str, dict[str, str]] = {}
-        for folder in folders:
-            for file in sorted(folder.glob("*.json")):
-                merged.setdefault(file.stem, {}).update(json.loads(file.read_text("utf-8")))
+        for file in files:
+            for key, texts in tomllib.loads(file.read_text("utf-8")).items():
+                for locale, text in texts.items():
+                    merged.setdefault(locale, {})[key] = text
         return cls(merged)
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -9,7 +10,7 @@ import msgspec
 
 from ossature.kernel.context import Context
 
-__all__ = ["Envelope", "Event", "Payload", "Position", "event_name"]
+__all__ = ["Envelope", "Event", "EventTypes", "Payload", "Position", "UnknownEvent", "event_name"]
 
 
 class Payload(
@@ -54,3 +55,25 @@ class Envelope(msgspec.Struct, frozen=True, rename="camel", kw_only=True):
     def decode(self, event_type: type[Event]) -> Event:
         """The payload as an instance of `event_type`."""
         return msgspec.convert(self.payload, event_type)
+
+
+class UnknownEvent(LookupError):
+    """An event whose type was declared by no module, or folded by a state that does not know it."""
+
+    def __init__(self, event_type: str, where: str) -> None:
+        super().__init__(f"{where} does not know the event type {event_type!r}")
+        self.event_type = event_type
+
+
+class EventTypes:
+    """Every declared event type by its stored name: stored events decode into them."""
+
+    def __init__(self, types: Iterable[type[Event]] = ()) -> None:
+        self.by_name: dict[str, type[Event]] = {t.name: t for t in types}
+
+    def decode(self, envelope: Envelope) -> Event:
+        """The envelope's payload as an instance of its declared type; UnknownEvent if none."""
+        event_type = self.by_name.get(envelope.event_type)
+        if event_type is None:
+            raise UnknownEvent(envelope.event_type, "no module's table")
+        return envelope.decode(event_type)

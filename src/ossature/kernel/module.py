@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import msgspec
 
 from ossature.kernel.context import Context
+from ossature.kernel.deps import Deps
 from ossature.kernel.messages import Event, Payload
 from ossature.kernel.notice import Notice
+from ossature.kernel.projection import Projection
 
 __all__ = [
     "AnyScope",
@@ -19,13 +21,17 @@ __all__ = [
     "AtFolder",
     "Authorization",
     "CommandSpec",
+    "Handler",
     "Module",
     "Public",
     "QuerySpec",
 ]
 
-Handler = Callable[[Context, Any, Any], Awaitable[Mapping[str, Any]]]
-FolderOf = Callable[[Context, Any, Any], Awaitable[str]]
+P = TypeVar("P", bound=Payload)
+P_contra = TypeVar("P_contra", bound=Payload, contravariant=True)
+
+Handler = Callable[[Context, P, Deps], Awaitable[Mapping[str, Any]]]
+"""A command's or query's handler: the context, its typed payload, what it may use; its answer."""
 
 
 @dataclass(frozen=True)
@@ -46,34 +52,38 @@ class AnyScope:
 
 
 @dataclass(frozen=True)
-class AtFolder:
+class AtFolder(Generic[P_contra]):
     """The actor holds `action` at the folder `folder_of` resolves from the payload."""
 
     action: str
-    folder_of: FolderOf
+    folder_of: Callable[[Context, P_contra, Deps], Awaitable[str]]
 
 
-Authorization = Public | Anyone | AnyScope | AtFolder
+Authorization = Public | Anyone | AnyScope | AtFolder[P]
 
 
 @dataclass(frozen=True)
-class CommandSpec:
-    """A command: its wire name, payload type, handler and who may send it."""
+class CommandSpec(Generic[P]):
+    """A command: its wire name, payload type, handler and who may send it.
+
+    Generic in the payload: a handler (or a folder rule) written for another payload
+    type is a type error.
+    """
 
     name: str
-    payload: type[Payload]
-    handler: Handler
-    authorization: Authorization
+    payload: type[P]
+    handler: Handler[P]
+    authorization: Authorization[P]
 
 
 @dataclass(frozen=True)
-class QuerySpec:
+class QuerySpec(Generic[P]):
     """A query: like a command, but it never changes anything."""
 
     name: str
-    payload: type[Payload]
-    handler: Handler
-    authorization: Authorization
+    payload: type[P]
+    handler: Handler[P]
+    authorization: Authorization[P]
 
 
 @dataclass(frozen=True)
@@ -81,13 +91,12 @@ class Module:
     """A bounded context, registered explicitly in the composition root."""
 
     name: str
-    commands: Sequence[CommandSpec] = ()
-    queries: Sequence[QuerySpec] = ()
+    commands: Sequence[CommandSpec[Any]] = ()
+    queries: Sequence[QuerySpec[Any]] = ()
     events: Sequence[type[Event]] = ()
-    projections: Sequence[Any] = ()
+    projections: Sequence[Projection] = ()
     notices: Sequence[Notice] = ()
     root: Path | None = None
-    tables: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def migrations(self) -> Path | None:
@@ -96,8 +105,9 @@ class Module:
 
     @property
     def messages(self) -> Path | None:
-        """The folder of this module's message catalogs, if any."""
-        return self.root / "messages" if self.root else None
+        """This module's message file (`messages.toml`), if it has one."""
+        file = self.root / "messages.toml" if self.root else None
+        return file if file is not None and file.is_file() else None
 
 
 def payload_schema(payload: type[Payload]) -> dict[str, Any]:

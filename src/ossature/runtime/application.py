@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ossature.kernel.i18n import Catalogs
+from ossature.kernel.messages import Event, EventTypes
 from ossature.kernel.module import CommandSpec, Module, QuerySpec
 from ossature.kernel.projection import Projection
+from ossature.kernel.table import check_table
 from ossature.modules import (
     access,
     analytics,
@@ -19,6 +22,7 @@ from ossature.modules import (
     projects,
     tenancy,
 )
+from ossature.modules.access import granted_actions
 
 __all__ = ["MODULES", "Application"]
 
@@ -39,14 +43,25 @@ class Application:
     """Every command and query by name, and every projection, from an explicit module list."""
 
     modules: tuple[Module, ...]
-    commands: dict[str, CommandSpec]
-    queries: dict[str, QuerySpec]
+    commands: dict[str, CommandSpec[Any]]
+    queries: dict[str, QuerySpec[Any]]
+    event_types: EventTypes
+    declared_by: dict[str, frozenset[type[Event]]]  # a command's name: its module's events
 
     @classmethod
-    def of(cls, modules: Sequence[Module] = MODULES) -> Application:
+    def of(
+        cls, modules: Sequence[Module] = MODULES, granted: Collection[str] | None = None
+    ) -> Application:
+        """The application of `modules`; TableError when their table contradicts itself
+        (`granted`: the actions some policy grants, by default the access module's roles)."""
+        check_table(modules, granted_actions() if granted is None else granted)
         commands = {spec.name: spec for module in modules for spec in module.commands}
         queries = {spec.name: spec for module in modules for spec in module.queries}
-        return cls(tuple(modules), commands, queries)
+        types = EventTypes(event for module in modules for event in module.events)
+        declared_by = {
+            spec.name: frozenset(module.events) for module in modules for spec in module.commands
+        }
+        return cls(tuple(modules), commands, queries, types, declared_by)
 
     @property
     def projections(self) -> list[Projection]:
@@ -64,7 +79,7 @@ class Application:
         return next((p for p in self.projections if p.name == name), None)
 
     def catalogs(self) -> Catalogs:
-        return Catalogs.load(m.messages for m in self.modules if m.messages and m.messages.is_dir())
+        return Catalogs.load(m.messages for m in self.modules if m.messages)
 
     def migration_folders(self) -> list[tuple[str, Path]]:
         kernel = Path(__file__).parent.parent / "kernel" / "migrations"

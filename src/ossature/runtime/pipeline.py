@@ -7,9 +7,9 @@ wraps handlers here; handlers never call it.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -21,10 +21,11 @@ from ossature.kernel.context import Context
 from ossature.kernel.database import Database, InvocationDatabase, InvocationTransaction
 from ossature.kernel.deps import Deps
 from ossature.kernel.errors import DomainError, Internal, InvalidPayload, NotFound
-from ossature.kernel.eventstore import EventStore
+from ossature.kernel.eventstore import EventStore, PendingAppend
 from ossature.kernel.group_commit import GroupCommit
 from ossature.kernel.idempotency import Repeated
 from ossature.kernel.logging import for_context
+from ossature.kernel.messages import Event
 from ossature.kernel.module import CommandSpec, QuerySpec
 from ossature.kernel.unit_of_work import UnitOfWork
 from ossature.modules.access.service import AccessService
@@ -67,16 +68,17 @@ class Pipeline:
     ) -> None:
         self.app, self.db, self.access, self.audit = app, db, access, audit
         self.services = services
-        self.store = EventStore()
+        self.store = EventStore(app.event_types)
         self.group = GroupCommit(db.pool, self.store)  # one-event commits, gathered
         self.on_appended: Callable[[], None] = _nothing  # after a commit that appended events
 
     async def invoke(self, kind: Kind, name: str, raw: Any, ctx: Context) -> Result:
         """Run one invocation; expected failures come back as a Result with an error."""
         started = time.perf_counter()
-        deps = self._deps(ctx, self.db)
+        transaction = _invocation_transaction(self.db, ctx, kind)
+        deps = self._deps(ctx, InvocationDatabase(self.db.pool, transaction))
         try:
-            result = await self._run(kind, name, raw, ctx, deps)
+            result = await self._run(kind, name, raw, ctx, deps, transaction)
             if deps.uow.committed:
                 self.on_appended()
         except DomainError as error:
@@ -88,18 +90,21 @@ class Pipeline:
         self._record(kind, name, ctx, deps, result, elapsed)
         return result
 
-    async def _run(self, kind: Kind, name: str, raw: Any, ctx: Context, deps: Deps) -> Result:
+    async def _run(
+        self,
+        kind: Kind,
+        name: str,
+        raw: Any,
+        ctx: Context,
+        deps: Deps,
+        transaction: InvocationTransaction,
+    ) -> Result:
         """Validate, then everything else in the invocation's one transaction."""
         spec = self._spec(kind, name)
         payload = _payload(spec, raw)
-        transaction = _invocation_transaction(self.db, ctx, kind)
         try:
             async with _ended(transaction):
-                view = InvocationDatabase(self.db.pool, transaction)
-                deps.uow.db = view  # the same unit of work (see _record), on this transaction
-                access = self.access.on(view)
-                deps = replace(deps, db=view, access=access)
-                await access.authorize(ctx, spec.authorization, payload, deps)
+                await self.access.on(deps.db).authorize(ctx, spec.authorization, payload, deps)
                 if kind == "query":
                     return Result(200, await spec.handler(ctx, payload, deps))
                 return Result(200, await self._command(spec, name, payload, ctx, deps))
@@ -107,7 +112,12 @@ class Pipeline:
             return Result(200, repeat.outcome)
 
     async def _command(
-        self, spec: CommandSpec | QuerySpec, name: str, payload: Any, ctx: Context, deps: Deps
+        self,
+        spec: CommandSpec[Any] | QuerySpec[Any],
+        name: str,
+        payload: Any,
+        ctx: Context,
+        deps: Deps,
     ) -> dict[str, Any]:
         """Run the handler and commit; a repeated key answers with the first outcome.
 
@@ -122,10 +132,11 @@ class Pipeline:
             if recorded is None:
                 raise
             raise Repeated(recorded) from None
+        _declared(name, deps.uow.pending, self.app.declared_by[name])
         return await deps.uow.commit(name, outcome, deps.now, self.app.inline_projections)
 
-    def _spec(self, kind: Kind, name: str) -> CommandSpec | QuerySpec:
-        table: Mapping[str, CommandSpec | QuerySpec] = (
+    def _spec(self, kind: Kind, name: str) -> CommandSpec[Any] | QuerySpec[Any]:
+        table: Mapping[str, CommandSpec[Any] | QuerySpec[Any]] = (
             self.app.commands if kind == "command" else self.app.queries
         )
         if name not in table:
@@ -133,7 +144,8 @@ class Pipeline:
         return table[name]
 
     def _deps(self, ctx: Context, db: Database) -> Deps:
-        """What the invocation's handler gets: a fresh unit of work, the clock read once."""
+        """What the invocation's handler gets: a fresh unit of work on `db` (the invocation's
+        transaction, begun at its first use), the clock read once."""
         uow = UnitOfWork(db, self.store, ctx, group=self.group)
         return Deps(
             db,
@@ -141,7 +153,7 @@ class Pipeline:
             uow,
             datetime.now(UTC),
             for_context(ctx),
-            self.access,
+            self.access.on(db),
             self.services,
         )
 
@@ -206,6 +218,23 @@ async def _ended(transaction: InvocationTransaction) -> AsyncIterator[None]:
         raise
 
 
+class UndeclaredEvent(Exception):
+    """A command appended an event type its module's table does not declare."""
+
+
+def _declared(
+    command: str, pending: Sequence[PendingAppend], declared: frozenset[type[Event]]
+) -> None:
+    """Refuse (a programming error, answered 500) an event its command's module did not declare."""
+    for batch in pending:
+        for event in batch.events:
+            if type(event) not in declared:
+                raise UndeclaredEvent(
+                    f"command {command!r} appended {type(event).__name__} ({event.name!r}),"
+                    " which its module's table does not list in `events`"
+                )
+
+
 def _nothing() -> None:
     return None
 
@@ -214,7 +243,7 @@ def _outcome(status: int) -> str:
     return {401: "unauthenticated", 403: "denied"}.get(status, "failed")
 
 
-def _payload(spec: CommandSpec | QuerySpec, raw: Any) -> Any:
+def _payload(spec: CommandSpec[Any] | QuerySpec[Any], raw: Any) -> Any:
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):

@@ -1,5 +1,6 @@
 """Message catalogs and locale negotiation."""
 
+from ossature.kernel.errors import DomainError
 from ossature.kernel.i18n import Catalogs, negotiate
 from ossature.runtime.application import Application
 
@@ -28,3 +29,16 @@ def test_every_english_key_has_a_french_translation() -> None:
     """The shipped catalogs cover the same keys in en and fr."""
     catalogs = Application.of().catalogs()
     assert set(catalogs.by_locale["en"]) == set(catalogs.by_locale["fr"])
+
+
+def _error_classes(base: type[DomainError]) -> list[type[DomainError]]:
+    return [base] + [c for sub in base.__subclasses__() for c in _error_classes(sub)]
+
+
+def test_every_key_the_code_answers_with_is_in_the_catalogs() -> None:
+    """Each error class's key and each notice's key has a message (in en, so in fr too)."""
+    app = Application.of()
+    used = {error.key for error in _error_classes(DomainError)} | {
+        notice.message_key for module in app.modules for notice in module.notices
+    }
+    assert set() == used - set(app.catalogs().by_locale["en"])

@@ -3,12 +3,13 @@
 from pathlib import Path
 
 from ossature.kernel.module import Anyone, AtFolder, CommandSpec, Module, QuerySpec
+from ossature.modules.access._decide import granted_actions
 from ossature.modules.access.commands import AssignRole, assign_role, scope_of_assignment
 from ossature.modules.access.events import RoleAssigned
 from ossature.modules.access.projections import ASSIGNMENTS
 from ossature.modules.access.queries import MyPermissions, my_permissions
 
-__all__ = ["MODULE"]
+__all__ = ["MODULE", "granted_actions"]
 
 MODULE = Module(
     name="access",

@@ -28,7 +28,7 @@ import regopy  # type: ignore[import-untyped,unused-ignore]
 
 from ossature.kernel.logging import get_logger
 
-__all__ = ["AccessPolicy", "Grant", "GrantLike"]
+__all__ = ["AccessPolicy", "Grant", "GrantLike", "granted_actions"]
 
 _log = get_logger("ossature.access")
 _ALLOW = "ossature/access/allow"
@@ -56,6 +56,12 @@ class GrantLike(Protocol):
 
     @property
     def folder_id(self) -> str: ...
+
+
+def granted_actions() -> frozenset[str]:
+    """Every action that some policy of the built-in roles grants."""
+    data = json.loads(resources.files(__package__).joinpath("roles.json").read_text("utf-8"))
+    return frozenset(a for policy in data["policies"].values() for a in policy["actions"])
 
 
 class AccessPolicy:

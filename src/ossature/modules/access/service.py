@@ -33,7 +33,9 @@ class AccessService:
         """The same decisions, reading folders through `db` (an invocation's transaction)."""
         return AccessService(self.policy, db, self.chains)
 
-    async def authorize(self, ctx: Context, rule: Authorization, payload: Any, deps: Any) -> None:
+    async def authorize(
+        self, ctx: Context, rule: Authorization[Any], payload: Any, deps: Any
+    ) -> None:
         """Raise Unauthenticated or Denied unless `rule` admits the invocation."""
         if isinstance(rule, Public):
             return
@@ -87,7 +89,7 @@ class AccessService:
     async def audience(
         self,
         ctx: Context,
-        rule: Authorization,
+        rule: Authorization[Any],
         payload: Any,
         deps: Any,
         principals: Mapping[str, Sequence[GrantLike]],

@@ -36,7 +36,7 @@ from ossature.kernel.errors import DomainError
 from ossature.kernel.eventstore import EventStore, Stream
 from ossature.kernel.ids import new_id
 from ossature.kernel.logging import get_logger
-from ossature.kernel.messages import Envelope
+from ossature.kernel.messages import Envelope, EventTypes
 from ossature.kernel.module import Module, QuerySpec
 from ossature.kernel.notice import Notice
 from ossature.kernel.publish import BatchPublisher
@@ -98,7 +98,7 @@ class Notifier:
         self.notices = {n.event_type: n for m in modules for n in m.notices}
         self.queries = {q.name: q for m in modules for q in m.queries}
         self.batch, self.on_published = batch, on_published
-        self.store = EventStore()
+        self.store = EventStore(EventTypes(e for m in self.modules for e in m.events))
 
     async def run(self, stop: asyncio.Event) -> None:
         """Follow the event stream until `stop` is set, starting again from the cursor on failure."""
@@ -207,7 +207,7 @@ class Notifier:
         self, deps: Deps, directory: Directory, notice: Notice, envelope: Envelope
     ) -> list[str]:
         """The accounts that the audience query's own authorization rule admits."""
-        spec: QuerySpec = self.queries[notice.audience]
+        spec: QuerySpec[Any] = self.queries[notice.audience]
         payload = msgspec.convert(dict(notice.audience_payload(envelope)), spec.payload)
         principals = await directory.principals(envelope.tenant_id)
         access = self.access.on(deps.db)

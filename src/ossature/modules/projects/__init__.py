@@ -1,21 +1,18 @@
-"""Projects: the sample product module, projects kept in folders. Copy its anatomy."""
+"""Projects: the sample product module, projects kept in folders. Copy its anatomy.
+
+This table is the module: its commands (one file each under `commands/`), queries, event
+types, projections and notices. The application refuses to start when it contradicts itself.
+"""
 
 from pathlib import Path
 
 from ossature.kernel.module import Anyone, AtFolder, CommandSpec, Module, QuerySpec
 from ossature.modules.projects.commands import (
-    ArchiveProject,
-    CreateProject,
-    RenameProject,
     archive_project,
     create_project,
-    folder_of_existing,
-    folder_of_new,
     rename_project,
 )
-from ossature.modules.projects.events import ProjectArchived, ProjectCreated, ProjectRenamed
-from ossature.modules.projects.notices import NOTICES
-from ossature.modules.projects.projections import CATALOG
+from ossature.modules.projects.projections import catalog
 from ossature.modules.projects.queries import (
     GetProject,
     ListProjects,
@@ -24,28 +21,36 @@ from ossature.modules.projects.queries import (
     list_projects,
     project_history,
 )
+from ossature.modules.projects.repository import folder_of_existing
+from ossature.modules.projects.state import ProjectEvent
 
 __all__ = ["MODULE"]
+
+EVENTS: list[type[ProjectEvent]] = [
+    create_project.ProjectCreated,
+    rename_project.ProjectRenamed,
+    archive_project.ProjectArchived,
+]
 
 MODULE = Module(
     name="projects",
     commands=[
         CommandSpec(
             "create-project",
-            CreateProject,
-            create_project,
-            AtFolder("projects.create", folder_of_new),
+            create_project.CreateProject,
+            create_project.create_project,
+            AtFolder("projects.create", create_project.folder_of_new),
         ),
         CommandSpec(
             "rename-project",
-            RenameProject,
-            rename_project,
+            rename_project.RenameProject,
+            rename_project.rename_project,
             AtFolder("projects.rename", folder_of_existing),
         ),
         CommandSpec(
             "archive-project",
-            ArchiveProject,
-            archive_project,
+            archive_project.ArchiveProject,
+            archive_project.archive_project,
             AtFolder("projects.archive", folder_of_existing),
         ),
     ],
@@ -61,8 +66,12 @@ MODULE = Module(
             AtFolder("projects.read", folder_of_existing),
         ),
     ],
-    events=[ProjectCreated, ProjectRenamed, ProjectArchived],
-    projections=[CATALOG],
-    notices=NOTICES,
+    events=EVENTS,
+    projections=[catalog(EVENTS)],
+    notices=[
+        create_project.NOTICE,
+        rename_project.NOTICE,
+        archive_project.NOTICE,
+    ],
     root=Path(__file__).parent,
 )

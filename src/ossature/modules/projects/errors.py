@@ -1,17 +1,16 @@
 """Errors of the projects module."""
 
-from ossature.kernel.errors import ConcurrencyConflict, InvalidPayload, NotFound
+from ossature.kernel.errors import ConcurrencyConflict, Conflict, NotFound
 
-__all__ = ["ProjectArchived", "ProjectNotFound", "StaleProjectVersion"]
+__all__ = ["ProjectIsArchived", "ProjectNotFound", "StaleProjectVersion"]
 
 
 class ProjectNotFound(NotFound):
     key = "projects.not-found"
 
 
-class ProjectArchived(InvalidPayload):
+class ProjectIsArchived(Conflict):
     key = "projects.archived"
-    status = 409
 
 
 class StaleProjectVersion(ConcurrencyConflict):

@@ -1,4 +1,7 @@
-"""What the users who may see a project are told when it changes (pushed over MQTT)."""
+"""What the users who may see a project are told when it changes (pushed over MQTT).
+
+Each command's file declares its notice with these two readers.
+"""
 
 from __future__ import annotations
 
@@ -7,33 +10,18 @@ from typing import Any
 
 from ossature.kernel.deps import Deps
 from ossature.kernel.messages import Envelope
-from ossature.kernel.notice import Notice
 from ossature.modules.projects.state import replay
 
-__all__ = ["NOTICES"]
+__all__ = ["name_at_the_time", "the_project"]
 
 
-def _the_project(envelope: Envelope) -> Mapping[str, Any]:
+def the_project(envelope: Envelope) -> Mapping[str, Any]:
     """The payload of `get-project` for the event's project: its guard decides who is told."""
     return {"projectId": envelope.stream_id}
 
 
-async def _name_at_the_time(envelope: Envelope, deps: Deps) -> Mapping[str, Any]:
-    """The project's name as it was when the event happened (archiving does not carry it)."""
+async def name_at_the_time(envelope: Envelope, deps: Deps) -> Mapping[str, Any]:
+    """The project's name as it was when the event happened (for events that do not carry it)."""
     stream = await deps.uow.load(envelope.stream_id)
-    before = [e for e in stream.envelopes if e.stream_version <= envelope.stream_version]
-    project = replay(before)
-    return {"projectId": envelope.stream_id, "projectName": project.name if project else ""}
-
-
-NOTICES = [
-    Notice("project-created", "notifications.project-created", "get-project", _the_project),
-    Notice("project-renamed", "notifications.project-renamed", "get-project", _the_project),
-    Notice(
-        "project-archived",
-        "notifications.project-archived",
-        "get-project",
-        _the_project,
-        _name_at_the_time,
-    ),
-]
+    project = replay(stream.events[: envelope.stream_version], envelope.stream_version)
+    return {"projectId": envelope.stream_id, "projectName": project.name}

@@ -1,4 +1,10 @@
-"""The projects catalog: one row per project, fed asynchronously from the event stream."""
+"""The projects catalog: one row per project, its state as its events fold it.
+
+Fed asynchronously from the event stream. Creations are inserted a run at a time; every
+other event of a project is folded onto its row with the event's own `evolve`, the same
+fold that commands use: the row cannot drift from the stream, and a new event type of a
+project needs no handler here.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,10 @@ from typing import Any
 
 from ossature.kernel.messages import Envelope
 from ossature.kernel.projection import Projection
+from ossature.modules.projects.commands.create_project import ProjectCreated
+from ossature.modules.projects.state import Project, ProjectEvent
 
-__all__ = ["CATALOG"]
+__all__ = ["catalog"]
 
 
 async def _created(conn: Any, envelopes: Sequence[Envelope]) -> None:
@@ -25,26 +33,32 @@ async def _created(conn: Any, envelopes: Sequence[Envelope]) -> None:
     )
 
 
-async def _renamed(conn: Any, envelope: Envelope) -> None:
-    await conn.execute(
-        "update projects set name = $2, version = $3 where project_id = $1",
-        envelope.stream_id,
-        envelope.payload["projectName"],
-        envelope.stream_version,
+_ROW = "select project_id, folder_id, name, archived from projects where project_id = $1"
+_WRITE = """update projects set folder_id = $2, name = $3, archived = $4, version = $5
+    where project_id = $1"""
+
+
+def catalog(events: Sequence[type[ProjectEvent]]) -> Projection:
+    """The catalog of the projects whose streams hold `events` (the module's event types)."""
+    by_name = {event.name: event for event in events}
+
+    async def folded(conn: Any, envelope: Envelope) -> None:
+        row = await conn.fetchrow(_ROW, envelope.stream_id)
+        event = envelope.decode(by_name[envelope.event_type])
+        assert isinstance(event, ProjectEvent)
+        project = event.evolve(Project(**row))
+        await conn.execute(
+            _WRITE,
+            envelope.stream_id,
+            project.folder_id,
+            project.name,
+            project.archived,
+            envelope.stream_version,
+        )
+
+    return Projection(
+        name="projects-catalog",
+        handlers={name: folded for name in by_name if name != ProjectCreated.name},
+        tables=("projects",),
+        runs={ProjectCreated.name: _created},
     )
-
-
-async def _archived(conn: Any, envelope: Envelope) -> None:
-    await conn.execute(
-        "update projects set archived = true, version = $2 where project_id = $1",
-        envelope.stream_id,
-        envelope.stream_version,
-    )
-
-
-CATALOG = Projection(
-    name="projects-catalog",
-    handlers={"project-renamed": _renamed, "project-archived": _archived},
-    tables=("projects",),
-    runs={"project-created": _created},
-)

@@ -9,7 +9,7 @@ import msgspec
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
 from ossature.kernel.messages import Payload
-from ossature.modules.projects.commands import load_project
+from ossature.modules.projects.repository import load_project
 
 __all__ = [
     "GetProject",

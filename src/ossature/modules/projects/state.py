@@ -1,22 +1,34 @@
-"""A project's state, folded from its events. Pure: no I/O, no clock, no ids."""
+"""A project's state, folded from its events. Pure: no I/O, no clock, no ids.
+
+Each event type of a project's stream says, beside its command, how it changes the
+project (`evolve`); `replay` folds a stream's events in order.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Annotated
 
-from ossature.kernel.messages import Envelope
+import msgspec
 
-__all__ = ["Project", "evolve", "replay"]
+from ossature.kernel.messages import Event, UnknownEvent
+
+__all__ = ["Project", "ProjectEvent", "ProjectId", "ProjectName", "replay"]
+
+ProjectId = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+ProjectName = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"\S")]
 
 
 @dataclass(frozen=True)
 class Project:
-    project_id: str
-    folder_id: str
-    name: str
-    archived: bool
-    version: int
+    """A project as its stream tells it; version 0 when the stream does not exist."""
+
+    project_id: str = ""
+    folder_id: str = ""
+    name: str = ""
+    archived: bool = False
+    version: int = 0
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -28,23 +40,20 @@ class Project:
         }
 
 
-def evolve(state: Project | None, envelope: Envelope) -> Project | None:
-    """The state after one event."""
-    p = envelope.payload
-    if envelope.event_type == "project-created":
-        return Project(p["projectId"], p["folderId"], p["projectName"], False, 1)
-    if state is None:
-        return None
-    if envelope.event_type == "project-renamed":
-        return replace(state, name=p["projectName"], version=envelope.stream_version)
-    if envelope.event_type == "project-archived":
-        return replace(state, archived=True, version=envelope.stream_version)
-    return replace(state, version=envelope.stream_version)
+class ProjectEvent(Event, frozen=True):
+    """An event of a project's stream. Each type defines `evolve`; one that does not is
+    unknown to a project, and folding it raises."""
+
+    def evolve(self, project: Project) -> Project:
+        """The project after this event."""
+        raise UnknownEvent(self.name, "a project's state")
 
 
-def replay(envelopes: Iterable[Envelope]) -> Project | None:
-    """The state after every event of a stream."""
-    state: Project | None = None
-    for envelope in envelopes:
-        state = evolve(state, envelope)
-    return state
+def replay(events: Iterable[Event], version: int) -> Project:
+    """The project after every event of its stream, up to `version`."""
+    project = Project()
+    for event in events:
+        if not isinstance(event, ProjectEvent):
+            raise UnknownEvent(event.name, "a project's state")
+        project = event.evolve(project)
+    return replace(project, version=version)

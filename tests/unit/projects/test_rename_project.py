@@ -1,10 +1,13 @@
-"""The projects module's rules, pure: no I/O, no fakes."""
+"""rename-project's rules, pure: no I/O, no fakes."""
 
 import pytest
 
 from ossature.modules.projects import errors
-from ossature.modules.projects.commands import RenameProject, decide_archive, decide_rename
-from ossature.modules.projects.events import ProjectArchived, ProjectRenamed
+from ossature.modules.projects.commands.rename_project import (
+    ProjectRenamed,
+    RenameProject,
+    decide_rename,
+)
 from ossature.modules.projects.state import Project
 
 PROJECT = Project("p1", "f1", "Old", archived=False, version=3)
@@ -18,7 +21,7 @@ def test_renaming_appends_a_renamed_event_with_the_previous_name() -> None:
 
 def test_renaming_an_archived_project_is_refused() -> None:
     """An archived project keeps its name."""
-    with pytest.raises(errors.ProjectArchived):
+    with pytest.raises(errors.ProjectIsArchived):
         decide_rename(
             Project("p1", "f1", "Old", archived=True, version=3),
             RenameProject(project_id="p1", name="New"),
@@ -36,10 +39,7 @@ def test_renaming_to_the_same_name_changes_nothing() -> None:
     assert [] == decide_rename(PROJECT, RenameProject(project_id="p1", name="Old"))
 
 
-def test_archiving_twice_archives_once() -> None:
-    """The second archive is a no-op."""
-    archived = Project("p1", "f1", "Old", archived=True, version=4)
-    assert ([ProjectArchived(project_id="p1")], []) == (
-        decide_archive(PROJECT),
-        decide_archive(archived),
-    )
+def test_a_rename_changes_the_name_and_nothing_else() -> None:
+    """The fold of a rename."""
+    renamed = ProjectRenamed(project_id="p1", project_name="New", previous_name="Old")
+    assert Project("p1", "f1", "New", archived=False, version=3) == renamed.evolve(PROJECT)

@@ -1,0 +1,88 @@
+"""The module table, checked when the application starts: a mistake in it refuses to start.
+
+Names are unique (commands, queries, events, projections, notices), every event type a
+projection or a notice follows is declared by a module, every notice's audience query
+exists, and every action a command or query needs is granted by some policy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+
+from ossature.kernel.module import AnyScope, AtFolder, Module
+
+__all__ = ["TableError", "check_table"]
+
+
+class TableError(Exception):
+    """The module table contradicts itself; each line names the places involved."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("the module table is wrong:\n  " + "\n  ".join(problems))
+        self.problems = list(problems)
+
+
+def check_table(modules: Sequence[Module], granted: Collection[str]) -> None:
+    """Raise TableError listing every contradiction of `modules`; `granted`: the actions
+    some policy grants."""
+    problems = [
+        *_twice("command", ((s.name, m.name) for m in modules for s in m.commands)),
+        *_twice("query", ((s.name, m.name) for m in modules for s in m.queries)),
+        *_twice("event", ((e.name, f"{m.name} ({e.__name__})") for m in modules for e in m.events)),
+        *_twice("projection", ((p.name, m.name) for m in modules for p in m.projections)),
+        *_twice("notice of", ((n.event_type, m.name) for m in modules for n in m.notices)),
+        *_undeclared(modules),
+        *_ungranted(modules, granted),
+    ]
+    if problems:
+        raise TableError(problems)
+
+
+def _twice(kind: str, names: Iterable[tuple[str, str]]) -> list[str]:
+    """`kind 'name' is declared by module a and by module b` for each name seen twice."""
+    first: dict[str, str] = {}
+    problems = []
+    for name, place in names:
+        if name in first:
+            problems.append(f"{kind} {name!r} is declared by module {first[name]} and by {place}")
+        else:
+            first[name] = place
+    return problems
+
+
+def _undeclared(modules: Sequence[Module]) -> list[str]:
+    declared = {e.name for m in modules for e in m.events}
+    queries = {s.name for m in modules for s in m.queries}
+    problems = [
+        f"projection {p.name!r} of module {m.name} follows {t!r}, which no module declares"
+        for m in modules
+        for p in m.projections
+        for t in sorted(p.event_types - declared)
+    ]
+    for m in modules:
+        for n in m.notices:
+            if n.event_type not in declared:
+                problems.append(
+                    f"a notice of module {m.name} follows {n.event_type!r},"
+                    " which no module declares"
+                )
+            if n.audience not in queries:
+                problems.append(
+                    f"the notice of {n.event_type!r} (module {m.name}) asks the query"
+                    f" {n.audience!r}, which no module declares"
+                )
+    return problems
+
+
+def _ungranted(modules: Sequence[Module], granted: Collection[str]) -> list[str]:
+    problems = []
+    for m in modules:
+        for kind, specs in (("command", m.commands), ("query", m.queries)):
+            for spec in specs:
+                rule = spec.authorization
+                if isinstance(rule, AnyScope | AtFolder) and rule.action not in granted:
+                    problems.append(
+                        f"{kind} {spec.name!r} of module {m.name} needs the action"
+                        f" {rule.action!r}, which no policy grants (modules/access/roles.json)"
+                    )
+    return problems

@@ -1,0 +1,47 @@
+"""create-project: a new project in a folder."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ossature.kernel.context import Context
+from ossature.kernel.deps import Deps
+from ossature.kernel.ids import new_id
+from ossature.kernel.messages import Payload
+from ossature.kernel.notice import Notice
+from ossature.modules.projects.notices import the_project
+from ossature.modules.projects.state import Project, ProjectEvent, ProjectId, ProjectName
+
+__all__ = ["NOTICE", "CreateProject", "ProjectCreated", "create_project", "folder_of_new"]
+
+
+class CreateProject(Payload, frozen=True):
+    folder_id: ProjectId
+    name: ProjectName
+
+
+class ProjectCreated(ProjectEvent, frozen=True):
+    name = "project-created"
+
+    project_id: str
+    folder_id: str
+    project_name: str
+
+    def evolve(self, project: Project) -> Project:
+        return Project(self.project_id, self.folder_id, self.project_name)
+
+
+async def create_project(ctx: Context, cmd: CreateProject, deps: Deps) -> dict[str, Any]:
+    project_id = new_id()
+    event = ProjectCreated(project_id=project_id, folder_id=cmd.folder_id, project_name=cmd.name)
+    deps.uow.append("project", project_id, 0, [event])
+    deps.log.debug("projects.created", project_id=project_id)
+    return {"projectId": project_id}
+
+
+async def folder_of_new(ctx: Context, cmd: CreateProject, deps: Deps) -> str:
+    """A new project's folder: the scope of its authorization."""
+    return cmd.folder_id
+
+
+NOTICE = Notice(ProjectCreated.name, "notifications.project-created", "get-project", the_project)

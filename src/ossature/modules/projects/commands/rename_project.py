@@ -1,0 +1,63 @@
+"""rename-project: a new name, the old one kept in the history."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Annotated, Any
+
+import msgspec
+
+from ossature.kernel.context import Context
+from ossature.kernel.deps import Deps
+from ossature.kernel.messages import Event, Payload
+from ossature.kernel.notice import Notice
+from ossature.modules.projects import errors
+from ossature.modules.projects.notices import the_project
+from ossature.modules.projects.repository import load_project
+from ossature.modules.projects.state import Project, ProjectEvent, ProjectId, ProjectName
+
+__all__ = ["NOTICE", "ProjectRenamed", "RenameProject", "decide_rename", "rename_project"]
+
+
+class RenameProject(Payload, frozen=True):
+    project_id: ProjectId
+    name: ProjectName
+    expected_version: Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)] | None = None
+
+
+class ProjectRenamed(ProjectEvent, frozen=True):
+    name = "project-renamed"
+
+    project_id: str
+    project_name: str
+    previous_name: str
+
+    def evolve(self, project: Project) -> Project:
+        return replace(project, name=self.project_name)
+
+
+def decide_rename(project: Project, cmd: RenameProject) -> list[Event]:
+    """Renaming keeps history: refused when archived or when the client saw another version."""
+    if project.archived:
+        raise errors.ProjectIsArchived({"projectId": project.project_id})
+    if cmd.expected_version is not None and cmd.expected_version != project.version:
+        raise errors.StaleProjectVersion(
+            {"expected": cmd.expected_version, "actual": project.version}
+        )
+    if cmd.name == project.name:
+        return []
+    return [
+        ProjectRenamed(
+            project_id=project.project_id, project_name=cmd.name, previous_name=project.name
+        )
+    ]
+
+
+async def rename_project(ctx: Context, cmd: RenameProject, deps: Deps) -> dict[str, Any]:
+    project = await load_project(deps, cmd.project_id)
+    events = decide_rename(project, cmd)
+    deps.uow.append("project", project.project_id, project.version, events)
+    return {"projectId": project.project_id, "version": project.version + len(events)}
+
+
+NOTICE = Notice(ProjectRenamed.name, "notifications.project-renamed", "get-project", the_project)
