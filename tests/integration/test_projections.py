@@ -40,6 +40,24 @@ async def test_a_created_project_reaches_the_read_model(system: System, tenant: 
     ]
 
 
+async def test_archiving_and_unarchiving_fold_onto_the_projects_row(
+    system: System, tenant: Tenant
+) -> None:
+    """The catalog's row follows the project's own fold: archived, then back, version 3."""
+    made = await tenant.command(
+        "editor", "create-project", {"folderId": tenant.folders["France"], "name": "back"}
+    )
+    archived = await tenant.command("editor", "archive-project", {"projectId": made["projectId"]})
+    back = await tenant.command("editor", "unarchive-project", {"projectId": made["projectId"]})
+    rows = await eventually(
+        lambda: catalog(system, tenant), lambda rows: [r["version"] for r in rows] == [3]
+    )
+    assert ([2, 3], [("back", False)]) == (
+        [archived["version"], back["version"]],
+        [(r["name"], r["archived"]) for r in rows],
+    )
+
+
 async def test_rebuilding_reproduces_the_read_model(system: System, tenant: Tenant) -> None:
     """Replaying the store into an emptied catalog gives back the same rows."""
     made = await tenant.command(

@@ -11,6 +11,7 @@ from ossature.modules.projects.commands import (
     archive_project,
     create_project,
     rename_project,
+    unarchive_project,
 )
 from ossature.modules.projects.projections import catalog
 from ossature.modules.projects.queries import (
@@ -30,6 +31,7 @@ EVENTS: list[type[ProjectEvent]] = [
     create_project.ProjectCreated,
     rename_project.ProjectRenamed,
     archive_project.ProjectArchived,
+    unarchive_project.ProjectUnarchived,
 ]
 
 MODULE = Module(
@@ -53,6 +55,12 @@ MODULE = Module(
             archive_project.archive_project,
             AtFolder("projects.archive", folder_of_existing),
         ),
+        CommandSpec(
+            "unarchive-project",
+            unarchive_project.UnarchiveProject,
+            unarchive_project.unarchive_project,
+            AtFolder("projects.archive", folder_of_existing),
+        ),
     ],
     queries=[
         QuerySpec("list-projects", ListProjects, list_projects, Anyone()),
@@ -72,6 +80,7 @@ MODULE = Module(
         create_project.NOTICE,
         rename_project.NOTICE,
         archive_project.NOTICE,
+        unarchive_project.NOTICE,
     ],
     root=Path(__file__).parent,
 )
