@@ -15,23 +15,19 @@ from starlette.routing import Route
 
 from ossature.gateway.auth import Authenticator
 from ossature.gateway.charts import login_chart_page
-from ossature.gateway.context import build_context
 from ossature.gateway.discovery import configuration_endpoint
 from ossature.gateway.openapi import openapi
-from ossature.gateway.problems import problem
+from ossature.gateway.responder import Responder, build_context_safely, json_response
 from ossature.kernel.context import Context
 from ossature.kernel.errors import DomainError, InvalidPayload, PayloadTooLarge
-from ossature.kernel.i18n import negotiate
 from ossature.kernel.ids import is_ulid, new_id
 from ossature.kernel.logging import get_logger
-from ossature.runtime.contexts import new_trace
 from ossature.runtime.pipeline import Kind, Pipeline, Result
 
 __all__ = ["MAX_BODY", "build_gateway"]
 
 MAX_BODY = 1024 * 1024
 MAX_BATCH = 100  # invocations per batch: each runs in turn, so a batch's time grows with it
-_encoder = msgspec.json.Encoder()
 _log = get_logger("ossature.gateway")
 
 
@@ -43,15 +39,6 @@ class _Invocation(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
 
 class _Batch(msgspec.Struct, forbid_unknown_fields=True):
     invocations: list[_Invocation]
-
-
-def _json(
-    body: Any,
-    status: int = 200,
-    headers: dict[str, str] | None = None,
-    media: str = "application/json",
-) -> Response:
-    return Response(_encoder.encode(body), status, headers=headers, media_type=media)
 
 
 async def _read_body(request: Request) -> Any:
@@ -94,67 +81,37 @@ def _holds_nul(value: Any) -> bool:
 class Gateway:
     """Routes HTTP requests into the pipeline and answers in JSON or problem+json."""
 
-    def __init__(
-        self, pipeline: Pipeline, auth: Authenticator, ready: Callable[[], Awaitable[bool]]
-    ) -> None:
-        self.pipeline, self.auth, self.ready = pipeline, auth, ready
-        self.catalogs = pipeline.app.catalogs()
-        self.spec = openapi(pipeline.app)
-
-    def _headers(self, ctx: Context) -> dict[str, str]:
-        return {
-            "X-Invocation-Id": ctx.trace.invocation_id,
-            "X-Trace-Id": ctx.trace.originating_trace_id,
-            "traceparent": ctx.trace.traceparent,
-        }
-
-    def _answer(self, request: Request, ctx: Context, result: Result) -> Response:
-        headers = self._headers(ctx)
-        if result.error is None:
-            return _json(result.body, result.status, headers)
-        actor_locale = ctx.access.locale if ctx.access else None
-        locale = negotiate(
-            self.catalogs.locales, actor_locale, request.headers.get("accept-language")
-        )
-        headers["Content-Language"] = locale
-        body = problem(result.error, ctx.trace.invocation_id, self.catalogs, locale)
-        return _json(body, result.status, headers, "application/problem+json")
-
-    async def _context(self, request: Request) -> Context:
-        return build_context(request, self.auth.actor(request))
+    def __init__(self, responder: Responder, ready: Callable[[], Awaitable[bool]]) -> None:
+        self.responder, self.ready = responder, ready
+        self.pipeline, self.auth = responder.pipeline, responder.auth
+        self.spec = openapi(responder.pipeline.app)
 
     async def one(self, request: Request) -> Response:
         kind = _kind(request)
         try:
-            ctx = await self._context(request)
+            ctx = await self.responder.context(request)
         except DomainError as error:
-            return self._refuse(request, error)
+            return self.responder.refuse(request, error)
         try:
             raw = await _read_body(request)
         except DomainError as error:
-            return self._answer(request, ctx, Result(error.status, {}, error))
+            return self.responder.answer(request, ctx, Result(error.status, {}, error))
         result = await self.pipeline.invoke(kind, request.path_params["name"], raw, ctx)
-        return self._answer(request, ctx, result)
-
-    def _refuse(self, request: Request, error: DomainError) -> Response:
-        """Answer a request refused before it had a context (bad token or header)."""
-        ctx = build_context_safely(request)
-        self.pipeline.refused(ctx, request.scope["path"], error)
-        return self._answer(request, ctx, Result(error.status, {}, error))
+        return self.responder.answer(request, ctx, result)
 
     async def batch(self, request: Request) -> Response:
         kind = _kind(request)
         try:
-            ctx = await self._context(request)
+            ctx = await self.responder.context(request)
             batch = msgspec.convert(await _read_body(request), _Batch)
             if len(batch.invocations) > MAX_BATCH:
                 raise InvalidPayload({"limit": MAX_BATCH}, key="errors.batch-too-large")
         except (msgspec.ValidationError, RecursionError) as error:
-            return self._refuse(request, InvalidPayload({"reason": str(error)[:300]}))
+            return self.responder.refuse(request, InvalidPayload({"reason": str(error)[:300]}))
         except DomainError as error:
-            return self._refuse(request, error)
+            return self.responder.refuse(request, error)
         outcomes = [await self._batch_item(request, kind, ctx, item) for item in batch.invocations]
-        return _json({"outcomes": outcomes}, 200, self._headers(ctx))
+        return json_response({"outcomes": outcomes}, 200, self.responder.headers(ctx))
 
     async def _batch_item(
         self, request: Request, kind: Kind, ctx: Context, item: _Invocation
@@ -169,7 +126,7 @@ class Gateway:
             child, trace=msgspec.structs.replace(child.trace, external_invocation_id=external)
         )
         result = await self.pipeline.invoke(kind, item.name, item.payload, child)
-        response = self._answer(request, child, result)
+        response = self.responder.answer(request, child, result)
         return {
             "status": result.status,
             "invocationId": child.trace.invocation_id,
@@ -184,28 +141,24 @@ class Gateway:
         )
         refused = DomainError({"path": request.url.path[:200]}, key=key)
         refused.status = status
-        return self._answer(request, build_context_safely(request), Result(status, {}, refused))
+        ctx = build_context_safely(request)
+        return self.responder.answer(request, ctx, Result(status, {}, refused))
 
     async def jwks(self, request: Request) -> Response:
-        return _json(self.auth.keys.jwks(), headers={"Cache-Control": "max-age=300"})
+        return json_response(self.auth.keys.jwks(), headers={"Cache-Control": "max-age=300"})
 
     async def live(self, request: Request) -> Response:
-        return _json({"status": "live"})
+        return json_response({"status": "live"})
 
     async def health_ready(self, request: Request) -> Response:
         ok = await self.ready()
-        return _json({"status": "ready" if ok else "unavailable"}, 200 if ok else 503)
+        return json_response({"status": "ready" if ok else "unavailable"}, 200 if ok else 503)
 
     async def metrics(self, request: Request) -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     async def openapi(self, request: Request) -> Response:
-        return _json(self.spec)
-
-
-def build_context_safely(request: Request) -> Context:
-    """A context with fresh ids, for answering a request whose headers were refused."""
-    return Context(access=None, trace=new_trace())
+        return json_response(self.spec)
 
 
 def build_gateway(
@@ -215,14 +168,15 @@ def build_gateway(
     mqtt: Mapping[str, Any] | None = None,
 ) -> Starlette:
     """The ASGI application; `mqtt` is what the discovery document says about server push."""
-    gateway = Gateway(pipeline, auth, ready)
+    responder = Responder(pipeline, auth)
+    gateway = Gateway(responder, ready)
     routes = [
         Route("/commands/{name}", gateway.one, methods=["POST"]),
         Route("/queries/{name}", gateway.one, methods=["POST"]),
         Route("/commands", gateway.batch, methods=["POST"]),
         Route("/queries", gateway.batch, methods=["POST"]),
         Route("/.well-known/jwks.json", gateway.jwks, methods=["GET"]),
-        Route("/analytics/logins", login_chart_page(gateway), methods=["GET"]),
+        Route("/analytics/logins", login_chart_page(responder), methods=["GET"]),
         Route("/.well-known/ossature-configuration", configuration_endpoint(mqtt), methods=["GET"]),
         Route("/health/live", gateway.live, methods=["GET"]),
         Route("/health/ready", gateway.health_ready, methods=["GET"]),

@@ -17,14 +17,14 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, date, datetime
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from ossature.gateway.responder import Responder
 from ossature.kernel.context import Context
 from ossature.kernel.errors import DomainError, InvalidPayload
-from ossature.kernel.i18n import negotiate
 from ossature.modules.analytics.chart import (
     chart_title,
     default_period,
@@ -33,9 +33,6 @@ from ossature.modules.analytics.chart import (
     render_svg,
 )
 from ossature.runtime.pipeline import Result
-
-if TYPE_CHECKING:
-    from ossature.gateway.app import Gateway
 
 __all__ = ["login_chart_page"]
 
@@ -75,9 +72,11 @@ def _period(request: Request) -> tuple[date, date]:
     return start, end
 
 
-def _asker(gateway: Gateway, ctx: Context) -> Callable[[str, Mapping[str, Any]], Awaitable[Any]]:
+def _asker(
+    responder: Responder, ctx: Context
+) -> Callable[[str, Mapping[str, Any]], Awaitable[Any]]:
     async def ask(name: str, payload: Mapping[str, Any]) -> Mapping[str, Any]:
-        result = await gateway.pipeline.invoke("query", name, dict(payload), ctx.fork())
+        result = await responder.pipeline.invoke("query", name, dict(payload), ctx.fork())
         if result.error is not None:
             raise result.error
         return result.body
@@ -93,33 +92,29 @@ def _page(svg: str, title: str, locale: str) -> str:
     )
 
 
-async def _chart(gateway: Gateway, request: Request, ctx: Context) -> Response:
+async def _chart(responder: Responder, request: Request, ctx: Context) -> Response:
     start, end = _period(request)
     sources = request.query_params.getlist("source") or None
-    series = await login_series(_asker(gateway, ctx), start, end, sources)
-    locale = negotiate(
-        gateway.catalogs.locales,
-        ctx.access.locale if ctx.access else None,
-        request.headers.get("accept-language"),
-    )
-    title = chart_title(gateway.catalogs, locale, start, end)
+    series = await login_series(_asker(responder, ctx), start, end, sources)
+    locale = responder.locale(request, ctx)
+    title = chart_title(responder.catalogs, locale, start, end)
     svg = render_svg(layout(series, title))
-    return HTMLResponse(_page(svg, title, locale), headers=gateway._headers(ctx))
+    return HTMLResponse(_page(svg, title, locale), headers=responder.headers(ctx))
 
 
-def login_chart_page(gateway: Gateway) -> Callable[[Request], Awaitable[Response]]:
+def login_chart_page(responder: Responder) -> Callable[[Request], Awaitable[Response]]:
     """The route answering the sign-in page, or the chart when the request carries a token."""
 
     async def page(request: Request) -> Response:
         if "authorization" not in request.headers:
             return HTMLResponse(_SIGN_IN)
         try:
-            ctx = await gateway._context(request)
+            ctx = await responder.context(request)
         except DomainError as error:
-            return gateway._refuse(request, error)
+            return responder.refuse(request, error)
         try:
-            return await _chart(gateway, request, ctx)
+            return await _chart(responder, request, ctx)
         except DomainError as error:
-            return gateway._answer(request, ctx, Result(error.status, {}, error))
+            return responder.answer(request, ctx, Result(error.status, {}, error))
 
     return page

@@ -1,0 +1,84 @@
+"""How the gateway answers: a request's context, then JSON or problem+json with the trace.
+
+The routes of `app.py` and the page of `charts.py` answer through one `Responder`, so an
+answer carries the same headers and the same problem, whichever route gives it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ossature.gateway.auth import Authenticator
+from ossature.gateway.context import build_context
+from ossature.gateway.problems import problem
+from ossature.kernel.context import Context
+from ossature.kernel.errors import DomainError
+from ossature.kernel.i18n import negotiate
+from ossature.runtime.contexts import new_trace
+from ossature.runtime.pipeline import Pipeline, Result
+
+__all__ = ["Responder", "build_context_safely", "json_response"]
+
+_encoder = msgspec.json.Encoder()
+
+
+def json_response(
+    body: Any,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    media: str = "application/json",
+) -> Response:
+    """`body` encoded as JSON (or as `media`, a JSON type such as problem+json)."""
+    return Response(_encoder.encode(body), status, headers=headers, media_type=media)
+
+
+def build_context_safely(request: Request) -> Context:
+    """A context with fresh ids, for answering a request whose headers were refused."""
+    return Context(access=None, trace=new_trace())
+
+
+class Responder:
+    """Turns requests into contexts and results into responses, for every route."""
+
+    def __init__(self, pipeline: Pipeline, auth: Authenticator) -> None:
+        self.pipeline, self.auth = pipeline, auth
+        self.catalogs = pipeline.app.catalogs()
+
+    def headers(self, ctx: Context) -> dict[str, str]:
+        """The invocation's ids, on every answer: the client can quote them."""
+        return {
+            "X-Invocation-Id": ctx.trace.invocation_id,
+            "X-Trace-Id": ctx.trace.originating_trace_id,
+            "traceparent": ctx.trace.traceparent,
+        }
+
+    def locale(self, request: Request, ctx: Context) -> str:
+        """The actor's locale when the catalogs have it, else the best of Accept-Language."""
+        actor_locale = ctx.access.locale if ctx.access else None
+        return negotiate(
+            self.catalogs.locales, actor_locale, request.headers.get("accept-language")
+        )
+
+    def answer(self, request: Request, ctx: Context, result: Result) -> Response:
+        """The result as JSON, or its error as problem+json in the request's locale."""
+        headers = self.headers(ctx)
+        if result.error is None:
+            return json_response(result.body, result.status, headers)
+        locale = self.locale(request, ctx)
+        headers["Content-Language"] = locale
+        body = problem(result.error, ctx.trace.invocation_id, self.catalogs, locale)
+        return json_response(body, result.status, headers, "application/problem+json")
+
+    async def context(self, request: Request) -> Context:
+        """The invocation context of a request: its actor (from the token) and its trace."""
+        return build_context(request, self.auth.actor(request))
+
+    def refuse(self, request: Request, error: DomainError) -> Response:
+        """Answer a request refused before it had a context (bad token or header)."""
+        ctx = build_context_safely(request)
+        self.pipeline.refused(ctx, request.scope["path"], error)
+        return self.answer(request, ctx, Result(error.status, {}, error))
