@@ -22,13 +22,13 @@ from datetime import date, timedelta
 
 import asyncpg
 
-from ossature.cli import engines
 from ossature.kernel.config import Settings
 from ossature.kernel.context import Actor
 from ossature.kernel.logging import configure_logging
 from ossature.runtime.contexts import OPERATOR, internal_context
+from ossature.runtime.endpoints import Endpoints, engines
 from ossature.runtime.scheduler import analytics_actor
-from ossature.runtime.system import Endpoints, System
+from ossature.runtime.system import System
 
 LAST_DAY = date(2025, 12, 31)
 Call = Callable[[], Awaitable[object]]

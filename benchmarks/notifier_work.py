@@ -21,7 +21,6 @@ from typing import Any
 
 import msgspec
 
-from ossature.cli import engines
 from ossature.kernel.config import Settings
 from ossature.kernel.database import Database
 from ossature.kernel.eventstore import _COLUMNS, _envelope
@@ -29,6 +28,7 @@ from ossature.kernel.ids import new_id
 from ossature.kernel.logging import configure_logging
 from ossature.modules.notifications.message import Delivery
 from ossature.modules.notifications.topics import NOTIFICATION_STREAM
+from ossature.runtime.endpoints import engines
 from ossature.runtime.migrate import database_url_for
 from ossature.runtime.push import notifier_of
 from ossature.runtime.serving import run

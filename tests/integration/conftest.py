@@ -17,7 +17,8 @@ from ossature.engines.nats_auth import NatsCredentials
 from ossature.kernel.config import Settings
 from ossature.kernel.logging import configure_logging
 from ossature.modules.analytics._locations import server_prefix
-from ossature.runtime.system import Endpoints, System
+from ossature.runtime.endpoints import Endpoints
+from ossature.runtime.system import System
 from tests.integration.support import Tenant, make_tenant
 
 

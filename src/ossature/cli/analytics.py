@@ -29,10 +29,11 @@ from ossature.modules.analytics.chart import (
     render_svg,
 )
 from ossature.runtime.contexts import internal_context
+from ossature.runtime.endpoints import Endpoints, engines
 from ossature.runtime.scheduler import analytics_actor
-from ossature.runtime.system import Endpoints, System
+from ossature.runtime.system import System
 
-__all__ = ["analytics_cli"]
+__all__ = ["analytics_cli", "register"]
 
 analytics_cli = typer.Typer(
     no_args_is_help=True, help="Login sources: run an extract, draw logins per day."
@@ -56,8 +57,6 @@ async def _on_system(
 
 
 def _run(work: Callable[[System], Awaitable[T]]) -> T:
-    from ossature.cli import engines  # cli registers this group: import it late
-
     settings = Settings.from_env()
     configure_logging(settings.log_format, "warning")
     with engines(settings, attach=True) as endpoints:
@@ -152,3 +151,7 @@ def chart(
     drawn, picture = _run(work)
     out.write_bytes(picture)
     console.print(f"Wrote {out}: {drawn} series, {first} to {last}.")
+
+
+def register(cli: typer.Typer) -> None:
+    cli.add_typer(analytics_cli, name="analytics")

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 from ossature.engines.nats_auth import USERS_ACCOUNT
 from ossature.modules.notifications.callout import AuthCallout, sessions_in
 from ossature.modules.notifications.notifier import Notifier
+from ossature.runtime.endpoints import Endpoints
 
 if TYPE_CHECKING:
-    from ossature.runtime.system import Endpoints, System
+    from ossature.runtime.system import System
 
 __all__ = ["auth_callout", "mqtt_discovery", "notifier_of"]
 

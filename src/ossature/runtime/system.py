@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 import nats
 
-from ossature.engines.nats_auth import NatsCredentials, service_options
+from ossature.engines.nats_auth import service_options
 from ossature.gateway.app import build_gateway
 from ossature.gateway.auth import Authenticator
 from ossature.kernel.config import Settings
@@ -28,6 +28,7 @@ from ossature.modules.identity._passwords import PasswordHasher
 from ossature.modules.identity.service import IdentityService
 from ossature.modules.notifications.stream import ensure_notification_stream
 from ossature.runtime.application import Application
+from ossature.runtime.endpoints import Endpoints
 from ossature.runtime.migrate import database_url_for, ensure_database, migrate
 from ossature.runtime.pipeline import Pipeline
 from ossature.runtime.push import auth_callout, mqtt_discovery, notifier_of
@@ -35,7 +36,7 @@ from ossature.runtime.scheduler import Scheduler
 from ossature.runtime.secrets import Secrets, load_secrets
 from ossature.runtime.serving import app_pool, serve_http
 
-__all__ = ["ROLES", "Endpoints", "Role", "System"]
+__all__ = ["ROLES", "Role", "System"]
 
 Role = Literal["gateway", "worker", "scheduler"]
 ROLES: tuple[Role, ...] = ("gateway", "worker", "scheduler")
@@ -54,18 +55,6 @@ _BATCH_READER = {"plan_cache_mode": "force_custom_plan"}
 # A sort still needed (of a page, say) then carries the cost that disables it, which
 # would make PostgreSQL compile the statement (JIT) on every call: JIT is off.
 _STORE_READER = {**_BATCH_READER, "enable_sort": "off", "jit": "off"}
-
-
-@dataclass(frozen=True)
-class Endpoints:
-    """The engines the system uses: the database owner's URL and the NATS URL."""
-
-    owner_database_url: str
-    nats_url: str
-    create_database: str | None = "ossature"
-    mqtt_url: str | None = None
-    websocket_url: str | None = None
-    nats: NatsCredentials | None = None  # None: the open account, and no auth callout served
 
 
 @dataclass

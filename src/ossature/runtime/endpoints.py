@@ -1,0 +1,67 @@
+"""Which engines a process uses: external ones named by URL, or the embedded ones."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ossature.engines import EmbeddedEngines, EngineEndpoints, running_engines
+from ossature.engines.nats_auth import NatsCredentials
+from ossature.kernel.config import Settings
+
+__all__ = ["Endpoints", "engines"]
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """The engines the system uses: the database owner's URL and the NATS URL."""
+
+    owner_database_url: str
+    nats_url: str
+    create_database: str | None = "ossature"
+    mqtt_url: str | None = None
+    websocket_url: str | None = None
+    nats: NatsCredentials | None = None  # None: the open account, and no auth callout served
+
+
+@contextlib.contextmanager
+def engines(settings: Settings, attach: bool = False) -> Iterator[Endpoints]:
+    """External engines when their URLs are set, else embedded ones under the var directory.
+
+    With `attach`, the engines of an `ossature up` already running on the var directory are
+    used as they are (and left running); only when none runs are embedded ones started.
+    """
+    if settings.database_url and settings.nats_url:
+        yield _external(settings)
+        return
+    running = running_engines(settings.var_dir) if attach else None
+    if running is not None:
+        yield _endpoints_of(running)
+        return
+    with EmbeddedEngines(settings.var_dir) as found:
+        yield _endpoints_of(found)
+
+
+def _endpoints_of(found: EngineEndpoints) -> Endpoints:
+    credentials = found.nats_credentials
+    return Endpoints(
+        found.database_url,
+        found.nats_url,
+        mqtt_url=found.mqtt_url,
+        websocket_url=found.websocket_url,
+        nats=NatsCredentials.embedded(Path(credentials)) if credentials else None,
+    )
+
+
+def _external(settings: Settings) -> Endpoints:
+    assert settings.database_url and settings.nats_url
+    return Endpoints(
+        settings.database_url,
+        settings.nats_url,
+        create_database=None,
+        mqtt_url=settings.mqtt_url,
+        websocket_url=settings.mqtt_websocket_url,
+        nats=NatsCredentials.from_settings(settings),
+    )
