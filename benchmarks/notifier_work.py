@@ -48,7 +48,8 @@ async def main(settings: Settings, endpoints: Any, events: int, size: int, round
     app_url = database_url_for(system.owner_url, "ossature_app", system.secrets.app_db_password)
     system.worker_db = await Database.connect(app_url, stateless=True, settings=_BATCH_READER)
     try:
-        notifier = notifier_of(system)
+        assert system.pipeline is not None
+        notifier = notifier_of(system.worker_db, system.nc, system.app, system.pipeline)
         assert system.relay_db is not None
         async with system.relay_db.connection() as conn:
             ids = [row["event_id"] for row in await conn.fetch(_READ, events)]

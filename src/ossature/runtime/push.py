@@ -1,47 +1,41 @@
-"""Server push wired into a running system: the notifier, the auth callout, the discovery document."""
+"""Server push wired into a running system: the notifier (a worker) and the auth callout
+(run by gateways)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Coroutine
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ossature.engines.nats_auth import USERS_ACCOUNT
+from ossature.kernel.database import Database
+from ossature.modules.identity._tokens import KeyRing
 from ossature.modules.notifications.callout import AuthCallout, sessions_in
 from ossature.modules.notifications.notifier import Notifier
+from ossature.runtime.application import Application
 from ossature.runtime.endpoints import Endpoints
-
-if TYPE_CHECKING:
-    from ossature.runtime.system import System
+from ossature.runtime.pipeline import Pipeline
 
 __all__ = ["auth_callout", "mqtt_discovery", "notifier_of"]
 
 Work = Coroutine[Any, Any, None]
 
 
-def notifier_of(system: System) -> Notifier:
-    """The notifier, a worker: project notices to the users who may see the project."""
-    assert system.worker_db is not None and system.pipeline is not None
-    pipeline = system.pipeline
-    return Notifier(
-        system.worker_db,
-        system.nc,
-        system.app.modules,
-        pipeline.access,
-        pipeline.services,
-    )
+def notifier_of(db: Database, nc: Any, app: Application, pipeline: Pipeline) -> Notifier:
+    """The notifier: project notices to the users who may see the project."""
+    return Notifier(db, nc, app.modules, pipeline.access, pipeline.services)
 
 
-def auth_callout(system: System) -> Work | None:
-    """The auth callout's work, run by gateways; None unless this process holds its credentials."""
-    assert system.db is not None and system.secrets is not None
-    credentials = system.endpoints.nats
+def auth_callout(
+    keys: KeyRing, db: Database, endpoints: Endpoints, stopping: asyncio.Event
+) -> Work | None:
+    """The auth callout's work; None unless this process holds its credentials."""
+    credentials = endpoints.nats
     if credentials is None or credentials.auth is None or not credentials.issuer_seed:
         return None
-    callout = AuthCallout(
-        system.secrets.keys, sessions_in(system.db), credentials.issuer_seed, USERS_ACCOUNT
-    )
+    callout = AuthCallout(keys, sessions_in(db), credentials.issuer_seed, USERS_ACCOUNT)
     options = credentials.auth.connect_options()
-    return callout.run(system.endpoints.nats_url, options, system.stopping)
+    return callout.run(endpoints.nats_url, options, stopping)
 
 
 def mqtt_discovery(endpoints: Endpoints) -> dict[str, Any]:

@@ -140,14 +140,14 @@ class System:
         return Pipeline(self.app, db, access, self.audit, services)
 
     def _start_roles(self, roles: set[Role]) -> None:
-        assert self.relay_db and self.db and self.audit and self.pipeline
+        assert self.relay_db and self.db and self.audit and self.pipeline and self.secrets
         if "worker" not in roles:  # the relay runs elsewhere: woken over NATS, not by NOTIFY
             waker = RelayWaker(self.nc)
             self.pipeline.on_appended = waker
             self._spawn(waker.run(self.stopping))
         if "gateway" in roles:
             self._spawn(self.audit.run(self.stopping))
-            callout = auth_callout(self)
+            callout = auth_callout(self.secrets.keys, self.db, self.endpoints, self.stopping)
             if callout is not None:
                 self._spawn(callout)
         if "worker" in roles:
@@ -158,7 +158,7 @@ class System:
             for projection in self.app.async_projections:
                 runner = ProjectionRunner(self.worker_db, self.relay_db, self.nc, projection)
                 self._spawn(runner.run(self.stopping))
-            self.notifier = notifier_of(self)
+            self.notifier = notifier_of(self.worker_db, self.nc, self.app, self.pipeline)
             self._spawn(self.notifier.run(self.stopping))
         if "scheduler" in roles:
             self._spawn(Scheduler(self.db, self.pipeline).run(self.stopping))
