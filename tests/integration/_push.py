@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import aiomqtt
 import httpx
 
+from ossature.gateway.app import gateway_of
 from ossature.kernel.context import Actor, Context, Grant
 from ossature.kernel.ids import new_id
 from ossature.modules.identity._tokens import AccessClaims, KeyRing
@@ -190,7 +191,7 @@ async def received(client: aiomqtt.Client, count: int) -> list[dict[str, Any]]:
 
 def sdk_client(system: System) -> Client:
     """The SDK talking to the system's gateway in process (HTTP over ASGI, MQTT for real)."""
-    transport = httpx.ASGITransport(app=system.asgi())
+    transport = httpx.ASGITransport(app=gateway_of(system))
     return Client("http://ossature.test", transport=transport)
 
 

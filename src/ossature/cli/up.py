@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from ossature.engines import exit_on_termination
+from ossature.gateway.app import gateway_of
 from ossature.kernel.config import Settings
 from ossature.kernel.logging import configure_logging
 from ossature.runtime import serving
@@ -47,7 +48,7 @@ async def _up(settings: Settings, endpoints: Endpoints) -> None:
         assert system.pipeline and system.secrets
         seeded = await seed_demo(system.pipeline, system.secrets.demo_password)
         _banner(system, f"http://{settings.host}:{settings.port}", seeded)
-        await system.serve(settings.host, settings.port)
+        await serving.serve_http(gateway_of(system), settings.host, settings.port)
     finally:
         await system.stop()
 
@@ -86,7 +87,7 @@ async def _serve(settings: Settings, endpoints: Endpoints, *, roles: tuple[Role,
         where = f" at http://{settings.host}:{settings.port}" if "gateway" in roles else ""
         console.print(f"[bold green]Ossature {', '.join(roles)}[/] running{where}")
         if "gateway" in roles:
-            await system.serve(settings.host, settings.port)
+            await serving.serve_http(gateway_of(system), settings.host, settings.port)
         else:
             serving.quiet_collector()  # as serve_http does
             await _until_signalled()

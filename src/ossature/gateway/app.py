@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from ossature.gateway.auth import Authenticator
 from ossature.gateway.charts import login_chart_page
-from ossature.gateway.discovery import configuration_endpoint
+from ossature.gateway.discovery import configuration_endpoint, mqtt_discovery
 from ossature.gateway.openapi import openapi
 from ossature.gateway.responder import Responder, build_context_safely, json_response
 from ossature.kernel.context import Context
@@ -23,8 +23,9 @@ from ossature.kernel.errors import DomainError, InvalidPayload, PayloadTooLarge
 from ossature.kernel.ids import is_ulid, new_id
 from ossature.kernel.logging import get_logger
 from ossature.runtime.pipeline import Kind, Pipeline, Result
+from ossature.runtime.system import System
 
-__all__ = ["MAX_BODY", "build_gateway"]
+__all__ = ["MAX_BODY", "build_gateway", "gateway_of"]
 
 MAX_BODY = 1024 * 1024
 MAX_BATCH = 100  # invocations per batch: each runs in turn, so a batch's time grows with it
@@ -184,3 +185,10 @@ def build_gateway(
         Route("/openapi.json", gateway.openapi, methods=["GET"]),
     ]
     return Starlette(routes=routes, exception_handlers={HTTPException: gateway.http_error})
+
+
+def gateway_of(system: System) -> Starlette:
+    """The gateway of a started system: its pipeline, its signing keys, its engines."""
+    assert system.pipeline and system.secrets
+    auth = Authenticator(system.secrets.keys)
+    return build_gateway(system.pipeline, auth, system.ready, mqtt_discovery(system.endpoints))

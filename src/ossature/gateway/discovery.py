@@ -10,8 +10,22 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ossature.modules.identity._tokens import ISSUER
+from ossature.runtime.endpoints import Endpoints
 
-__all__ = ["configuration_endpoint"]
+__all__ = ["configuration_endpoint", "mqtt_discovery"]
+
+
+def mqtt_discovery(endpoints: Endpoints) -> dict[str, Any]:
+    """What the document says about MQTT: where, and how to connect."""
+    return {
+        "url": endpoints.mqtt_url,
+        "websocketUrl": endpoints.websocket_url,
+        "protocolVersion": "3.1.1",
+        "topic": "tenants/{tenantId}/users/{accountId}/notifications",
+        "username": "{tenantId}",
+        "password": "the access token",
+        "clientId": "{accountId}-<any suffix>",
+    }
 
 
 def configuration_endpoint(

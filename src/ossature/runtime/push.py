@@ -16,7 +16,7 @@ from ossature.runtime.application import Application
 from ossature.runtime.endpoints import Endpoints
 from ossature.runtime.pipeline import Pipeline
 
-__all__ = ["auth_callout", "mqtt_discovery", "notifier_of"]
+__all__ = ["auth_callout", "notifier_of"]
 
 Work = Coroutine[Any, Any, None]
 
@@ -36,16 +36,3 @@ def auth_callout(
     callout = AuthCallout(keys, sessions_in(db), credentials.issuer_seed, USERS_ACCOUNT)
     options = credentials.auth.connect_options()
     return callout.run(endpoints.nats_url, options, stopping)
-
-
-def mqtt_discovery(endpoints: Endpoints) -> dict[str, Any]:
-    """What `/.well-known/ossature-configuration` says about MQTT: where, and how to connect."""
-    return {
-        "url": endpoints.mqtt_url,
-        "websocketUrl": endpoints.websocket_url,
-        "protocolVersion": "3.1.1",
-        "topic": "tenants/{tenantId}/users/{accountId}/notifications",
-        "username": "{tenantId}",
-        "password": "the access token",
-        "clientId": "{accountId}-<any suffix>",
-    }

@@ -1,4 +1,7 @@
-"""The running system: engines connected, migrations applied, workers started, API served."""
+"""The running system: engines connected, migrations applied, the roles' work started.
+
+The gateway serves HTTP on top of it (`gateway.app.gateway_of`); the system knows no HTTP.
+"""
 
 from __future__ import annotations
 
@@ -11,8 +14,6 @@ from typing import Any, Literal
 import nats
 
 from ossature.engines.nats_auth import service_options
-from ossature.gateway.app import build_gateway
-from ossature.gateway.auth import Authenticator
 from ossature.kernel.config import Settings
 from ossature.kernel.consumers import ProjectionRunner
 from ossature.kernel.database import Database
@@ -31,10 +32,10 @@ from ossature.runtime.application import Application
 from ossature.runtime.endpoints import Endpoints
 from ossature.runtime.migrate import database_url_for, ensure_database, migrate
 from ossature.runtime.pipeline import Pipeline
-from ossature.runtime.push import auth_callout, mqtt_discovery, notifier_of
+from ossature.runtime.push import auth_callout, notifier_of
 from ossature.runtime.scheduler import Scheduler
 from ossature.runtime.secrets import Secrets, load_secrets
-from ossature.runtime.serving import app_pool, serve_http
+from ossature.runtime.serving import app_pool
 
 __all__ = ["ROLES", "Role", "System"]
 
@@ -61,7 +62,8 @@ _STORE_READER = {**_BATCH_READER, "enable_sort": "off", "jit": "off"}
 class System:
     """Ossature's roles in one process: all of them for `up`, one each for `serve ROLE`.
 
-    - gateway: the pipeline, the audit writer, the NATS auth callout and (`serve`) HTTP;
+    - gateway: the pipeline, the audit writer, the NATS auth callout (HTTP on top: the
+      gateway package);
     - worker: the relay, the projection runners and the notifier;
     - scheduler: the scheduled work (login extracts).
     """
@@ -177,16 +179,6 @@ class System:
         except Exception:
             return False
         return bool(self.nc.is_connected)
-
-    def asgi(self) -> Any:
-        """The gateway's ASGI application."""
-        assert self.pipeline and self.secrets and self.db
-        auth = Authenticator(self.secrets.keys)
-        return build_gateway(self.pipeline, auth, self.ready, mqtt_discovery(self.endpoints))
-
-    async def serve(self, host: str, port: int) -> None:
-        """Serve HTTP until a signal asks to stop."""
-        await serve_http(self.asgi(), host, port)
 
     async def stop(self) -> None:
         """Stop the workers (flushing the audit trail), then close connections."""
