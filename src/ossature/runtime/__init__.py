@@ -1,1 +1,1 @@
-"""The composition root, process roles, embedded engines and CLI."""
+"""The composition root and the process roles: the module table, the pipeline, the system."""
