@@ -11,7 +11,7 @@ from pathlib import Path
 import ossature
 
 ROOT = Path(ossature.__file__).parent
-# Bottom to top (docs/decisions/0024-floors-of-the-layout.md). A file may import from
+# Bottom to top (docs/decisions/0027-floors-of-the-layout.md). A file may import from
 # its own package, from a lower floor, and from another package of its own floor, except
 # on the ground floor, whose packages stand alone: the kernel knows no module, and the SDK,
 # a client, knows nothing of the server. Packages of one floor import each other one way.
