@@ -9,10 +9,11 @@ from typing import Any, Protocol, TypeVar
 
 from ossature.kernel.context import Context
 from ossature.kernel.database import Database
-from ossature.kernel.eventstore import EventStore
-from ossature.kernel.unit_of_work import UnitOfWork
+from ossature.kernel.eventstore import EventStore, PendingAppend, Stream
+from ossature.kernel.messages import Envelope, Event
+from ossature.kernel.projection import Projection
 
-__all__ = ["AccessControl", "Deps"]
+__all__ = ["AccessControl", "Deps", "UnitOfWorkPort"]
 
 T = TypeVar("T")
 
@@ -38,13 +39,50 @@ class AccessControl(Protocol):
         ...
 
 
+class UnitOfWorkPort(Protocol):
+    """An invocation's unit of work: the streams it reads, the events it stages, its commit.
+
+    Two implementations keep one contract: PostgreSQL's (`kernel/unit_of_work.py`) and
+    the in-memory one for fast tests (`kernel/memory.py`).
+    """
+
+    ctx: Context
+    tenant_id: str | None
+    pending: list[PendingAppend]
+    committed: list[Envelope]
+
+    def use_tenant(self, tenant_id: str, actor_id: str | None = None) -> None:
+        """Name the tenant (and the actor) of a public command such as log-in, once known."""
+        ...
+
+    async def load(self, stream_id: str) -> Stream:
+        """A stream of the current tenant, decoded into the declared event types."""
+        ...
+
+    def append(
+        self, stream_type: str, stream_id: str, expected_version: int, events: Sequence[Event]
+    ) -> None:
+        """Stage events for one stream, expected at `expected_version` when committed."""
+        ...
+
+    async def recorded_outcome(self, command: str) -> dict[str, Any] | None:
+        """The outcome of an earlier invocation with the same key, if any."""
+        ...
+
+    async def commit(
+        self, command: str, outcome: dict[str, Any], now: datetime, inline: Sequence[Projection]
+    ) -> dict[str, Any]:
+        """Append and record the outcome at once; Repeated when the key was recorded before."""
+        ...
+
+
 @dataclass(frozen=True)
 class Deps:
     """The invocation's clock reading, its unit of work, the database and module services."""
 
     db: Database
     store: EventStore
-    uow: UnitOfWork
+    uow: UnitOfWorkPort
     now: datetime
     log: Any
     access: AccessControl

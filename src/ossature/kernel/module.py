@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -11,6 +11,8 @@ import msgspec
 
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
+from ossature.kernel.errors import InvalidPayload
+from ossature.kernel.eventstore import PendingAppend
 from ossature.kernel.messages import Event, Payload
 from ossature.kernel.notice import Notice
 from ossature.kernel.projection import Projection
@@ -25,6 +27,8 @@ __all__ = [
     "Module",
     "Public",
     "QuerySpec",
+    "UndeclaredEvent",
+    "refuse_undeclared",
 ]
 
 P = TypeVar("P", bound=Payload)
@@ -75,6 +79,10 @@ class CommandSpec(Generic[P]):
     handler: Handler[P]
     authorization: Authorization[P]
 
+    def typed(self, raw: object) -> P:
+        """The payload as its type (None is `{}`); InvalidPayload with the reason otherwise."""
+        return typed_payload(self.payload, raw)
+
 
 @dataclass(frozen=True)
 class QuerySpec(Generic[P]):
@@ -84,6 +92,10 @@ class QuerySpec(Generic[P]):
     payload: type[P]
     handler: Handler[P]
     authorization: Authorization[P]
+
+    def typed(self, raw: object) -> P:
+        """The payload as its type (None is `{}`); InvalidPayload with the reason otherwise."""
+        return typed_payload(self.payload, raw)
 
 
 @dataclass(frozen=True)
@@ -113,3 +125,32 @@ class Module:
 def payload_schema(payload: type[Payload]) -> dict[str, Any]:
     """The JSON schema of a payload type (for /openapi.json)."""
     return msgspec.json.schema(payload)
+
+
+class UndeclaredEvent(Exception):
+    """A command appended an event type its module's table does not declare (a bug: 500)."""
+
+
+def refuse_undeclared(
+    command: str, pending: Sequence[PendingAppend], declared: Collection[type[Event]]
+) -> None:
+    """Raise UndeclaredEvent for the first staged event whose type is not in `declared`."""
+    for batch in pending:
+        for event in batch.events:
+            if type(event) not in declared:
+                raise UndeclaredEvent(
+                    f"command {command!r} appended {type(event).__name__} ({event.name!r}),"
+                    " which its module's table does not list in `events`"
+                )
+
+
+def typed_payload(payload: type[P], raw: object) -> P:
+    """`raw` (decoded JSON) converted to `payload`: unknown fields and wrong types refused."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise InvalidPayload({"reason": "the payload must be a JSON object"})
+    try:
+        return msgspec.convert(raw, payload)
+    except (msgspec.ValidationError, RecursionError) as error:
+        raise InvalidPayload({"reason": str(error)[:300]}) from error

@@ -7,26 +7,24 @@ wraps handlers here; handlers never call it.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 import asyncpg
-import msgspec
 from prometheus_client import Histogram
 
 from ossature.kernel.context import Context
 from ossature.kernel.database import Database, InvocationDatabase, InvocationTransaction
 from ossature.kernel.deps import Deps
-from ossature.kernel.errors import DomainError, Internal, InvalidPayload, NotFound
-from ossature.kernel.eventstore import EventStore, PendingAppend
+from ossature.kernel.errors import DomainError, Internal, NotFound
+from ossature.kernel.eventstore import EventStore
 from ossature.kernel.group_commit import GroupCommit
 from ossature.kernel.idempotency import Repeated
 from ossature.kernel.logging import for_context
-from ossature.kernel.messages import Event
-from ossature.kernel.module import CommandSpec, QuerySpec
+from ossature.kernel.module import CommandSpec, QuerySpec, refuse_undeclared
 from ossature.kernel.unit_of_work import UnitOfWork
 from ossature.modules.access.service import AccessService
 from ossature.modules.audit.writer import AuditEntry, AuditWriter
@@ -101,7 +99,7 @@ class Pipeline:
     ) -> Result:
         """Validate, then everything else in the invocation's one transaction."""
         spec = self._spec(kind, name)
-        payload = _payload(spec, raw)
+        payload = spec.typed(raw)
         try:
             async with _ended(transaction):
                 await self.access.on(deps.db).authorize(ctx, spec.authorization, payload, deps)
@@ -132,7 +130,7 @@ class Pipeline:
             if recorded is None:
                 raise
             raise Repeated(recorded) from None
-        _declared(name, deps.uow.pending, self.app.declared_by[name])
+        refuse_undeclared(name, deps.uow.pending, self.app.declared_by[name])
         return await deps.uow.commit(name, outcome, deps.now, self.app.inline_projections)
 
     def _spec(self, kind: Kind, name: str) -> CommandSpec[Any] | QuerySpec[Any]:
@@ -218,37 +216,9 @@ async def _ended(transaction: InvocationTransaction) -> AsyncIterator[None]:
         raise
 
 
-class UndeclaredEvent(Exception):
-    """A command appended an event type its module's table does not declare."""
-
-
-def _declared(
-    command: str, pending: Sequence[PendingAppend], declared: frozenset[type[Event]]
-) -> None:
-    """Refuse (a programming error, answered 500) an event its command's module did not declare."""
-    for batch in pending:
-        for event in batch.events:
-            if type(event) not in declared:
-                raise UndeclaredEvent(
-                    f"command {command!r} appended {type(event).__name__} ({event.name!r}),"
-                    " which its module's table does not list in `events`"
-                )
-
-
 def _nothing() -> None:
     return None
 
 
 def _outcome(status: int) -> str:
     return {401: "unauthenticated", 403: "denied"}.get(status, "failed")
-
-
-def _payload(spec: CommandSpec[Any] | QuerySpec[Any], raw: Any) -> Any:
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, dict):
-        raise InvalidPayload({"reason": "the payload must be a JSON object"})
-    try:
-        return msgspec.convert(raw, spec.payload)
-    except (msgspec.ValidationError, RecursionError) as error:
-        raise InvalidPayload({"reason": str(error)[:300]}) from error
