@@ -13,7 +13,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import aiomqtt
-import httpx
 
 from ossature.gateway.app import gateway_of
 from ossature.kernel.context import Actor, Context, Grant
@@ -21,7 +20,7 @@ from ossature.kernel.ids import new_id
 from ossature.modules.identity._tokens import AccessClaims, KeyRing
 from ossature.runtime.contexts import OPERATOR, internal_context, new_trace, tenant_service
 from ossature.runtime.system import System
-from ossature.sdk import Client
+from ossature.sdk import Client, InProcess
 
 PASSWORD = "push-test-password"
 ROLES = (
@@ -190,9 +189,8 @@ async def received(client: aiomqtt.Client, count: int) -> list[dict[str, Any]]:
 
 
 def sdk_client(system: System) -> Client:
-    """The SDK talking to the system's gateway in process (HTTP over ASGI, MQTT for real)."""
-    transport = httpx.ASGITransport(app=gateway_of(system))
-    return Client("http://ossature.test", transport=transport)
+    """The SDK talking to the system's gateway in process (MQTT for real)."""
+    return Client(InProcess(gateway_of(system)))
 
 
 async def until(condition: Callable[[], bool | Awaitable[bool]]) -> None:

@@ -1,7 +1,27 @@
-"""The Python client for an Ossature server."""
+"""The Python client for Ossature: one surface, over the network or in this process.
 
+async with Client("http://127.0.0.1:8000") as client:       # a server, over HTTP
+    ...
+async with Client(InProcess(system.asgi())) as client:     # a gateway in this process
+    ...
+"""
+
+from ossature.sdk._backends import ASGIApp, Backend, Http, InProcess
 from ossature.sdk._client import Client
-from ossature.sdk._errors import OssatureError, backoff_delay, error_from_problem, should_retry
+from ossature.sdk._errors import (
+    Conflict,
+    Denied,
+    InvalidRequest,
+    NotFound,
+    OssatureError,
+    ServerError,
+    Unauthenticated,
+    Unavailable,
+    Unreachable,
+    backoff_delay,
+    error_from_problem,
+    should_retry,
+)
 from ossature.sdk._push import Notification, Subscription, TokenProvider
 from ossature.sdk._types import (
     CallOptions,
@@ -13,16 +33,28 @@ from ossature.sdk._types import (
 )
 
 __all__ = [
+    "ASGIApp",
+    "Backend",
     "CallOptions",
     "Client",
+    "Conflict",
+    "Denied",
+    "Http",
+    "InProcess",
+    "InvalidRequest",
     "Invocation",
     "Json",
+    "NotFound",
     "Notification",
     "OssatureError",
     "Outcome",
+    "ServerError",
     "Session",
     "Subscription",
     "TokenProvider",
+    "Unauthenticated",
+    "Unavailable",
+    "Unreachable",
     "backoff_delay",
     "error_from_problem",
     "new_ulid",

@@ -13,8 +13,10 @@ from urllib.parse import quote
 
 import httpx
 
+from ossature.sdk._backends import Backend, Http
 from ossature.sdk._errors import (
     OssatureError,
+    Unauthenticated,
     backoff_delay,
     error_from_problem,
     network_error,
@@ -28,30 +30,28 @@ from ossature.sdk._types import (
     Kind,
     Outcome,
     Session,
-    Toggles,
     new_ulid,
 )
+from ossature.sdk._wire import call_headers, decoded, json_object
 
 __all__ = ["Client"]
 
 
 class Client:
-    """One identity talking to an Ossature server; `with_token` adds others on the same pool."""
+    """One identity talking to Ossature; `with_token` adds others on the same connection.
+
+    `backend` says where calls go: a URL (or `Http(url)`) for a server over the network,
+    `InProcess(system.asgi())` for a gateway in this process. The surface is the same.
+    """
 
     def __init__(
-        self,
-        base_url: str,
-        *,
-        token: str | None = None,
-        locale: str | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        timeout: float = 10.0,
+        self, backend: Backend | str, *, token: str | None = None, locale: str | None = None
     ) -> None:
         self.token = token
         self.locale = locale
         self.last_invocation_id: str | None = None
         self.last_trace_id: str | None = None
-        self._http = httpx.AsyncClient(base_url=base_url, transport=transport, timeout=timeout)
+        self._http = (Http(backend) if isinstance(backend, str) else backend).connect()
         self._owns_http = True
         self._credentials: tuple[str, str, str] | None = None  # kept by log_in, to log in again
         self._discovery: Json | None = None
@@ -65,19 +65,19 @@ class Client:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connection pool, unless this client borrowed it from another."""
+        """Close the connection, unless this client borrowed it from another."""
         if self._owns_http:
             await self._http.aclose()
 
     def with_token(self, token: str | None) -> Client:
-        """Another identity sharing this client's pool; closing it leaves the pool open."""
+        """Another identity sharing this client's connection; closing it leaves that open."""
         clone = copy.copy(self)
         clone.token, clone._owns_http, clone._credentials = token, False, None
         clone.last_invocation_id = clone.last_trace_id = None
         return clone
 
     async def as_user(self, tenant: str, email: str, password: str) -> Client:
-        """A client on this pool, logged in as another account."""
+        """A client on this connection, logged in as another account."""
         other = self.with_token(None)
         await other.log_in(tenant, email, password)
         return other
@@ -100,8 +100,7 @@ class Client:
         """Run several commands (or queries) in one request; one Outcome each, in order."""
         body = {"invocations": [invocation.to_wire() for invocation in invocations]}
         response = await self._post(f"/{kind}", body, options)
-        outcomes = _json_object(response).get("outcomes", [])
-        return [Outcome(int(o["status"]), dict(o.get("body") or {})) for o in outcomes]
+        return [Outcome.from_wire(o) for o in json_object(response).get("outcomes", [])]
 
     async def get(self, path: str) -> httpx.Response:
         """A raw GET (health, JWKS, metrics, OpenAPI); the answer whatever its status."""
@@ -116,7 +115,7 @@ class Client:
         self, kind: Kind, name: str, payload: Json | None, options: CallOptions
     ) -> Json:
         response = await self._post(f"/{kind}/{quote(name, safe='')}", payload or {}, options)
-        return _json_object(response)
+        return json_object(response)
 
     async def _post(self, path: str, body: Json, options: CallOptions) -> httpx.Response:
         headers = {"Accept": "application/json", **self._headers(options)}
@@ -141,21 +140,10 @@ class Client:
         self._remember(response)
         if response.is_success:
             return response
-        return error_from_problem(response.status_code, _decoded(response), self.last_invocation_id)
+        return error_from_problem(response.status_code, decoded(response), self.last_invocation_id)
 
     def _headers(self, options: CallOptions) -> dict[str, str]:
-        headers = {}
-        if self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
-        if self.locale:
-            headers["Accept-Language"] = self.locale
-        if "idempotency_key" in options:
-            headers["Idempotency-Key"] = options["idempotency_key"]
-        if "client_action_id" in options:
-            headers["X-Client-Action-Id"] = options["client_action_id"]
-        if "toggles" in options:
-            headers["X-Toggles"] = _toggles(options["toggles"])
-        return headers
+        return call_headers(self.token, self.locale, options)
 
     def _remember(self, response: httpx.Response) -> None:
         self.last_invocation_id = response.headers.get("X-Invocation-Id")
@@ -168,8 +156,8 @@ class Client:
         if self._discovery is None:
             response = await self.get("/.well-known/ossature-configuration")
             if not response.is_success:
-                raise error_from_problem(response.status_code, _decoded(response))
-            self._discovery = _json_object(response)
+                raise error_from_problem(response.status_code, decoded(response))
+            self._discovery = json_object(response)
         return self._discovery
 
     async def access_token(self, margin: float = 30.0) -> str:
@@ -183,7 +171,7 @@ class Client:
         if self._credentials is not None:
             await self.log_in(*self._credentials)
         if not self.token:
-            raise OssatureError(401, "errors.unauthenticated", {"reason": "no token"})
+            raise Unauthenticated(401, "errors.unauthenticated", {"reason": "no token"})
         return self.token
 
     def subscribe(
@@ -272,25 +260,3 @@ class Client:
 
     async def get_message_catalog(self, locale: str) -> dict[str, str]:
         return dict((await self.query("get-message-catalog", {"locale": locale}))["messages"])
-
-
-def _decoded(response: httpx.Response) -> object:
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
-def _json_object(response: httpx.Response) -> Json:
-    body = _decoded(response)
-    if not isinstance(body, dict):
-        raise error_from_problem(
-            response.status_code, None, response.headers.get("X-Invocation-Id")
-        )
-    return body
-
-
-def _toggles(toggles: Toggles) -> str:
-    if isinstance(toggles, str):
-        return toggles
-    return ",".join(f"{name}={value}" for name, value in toggles.items())

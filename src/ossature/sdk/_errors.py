@@ -1,4 +1,8 @@
-"""Problems answered by the server, as one exception type, and when retrying may help."""
+"""Problems answered by the server, as typed exceptions, and when retrying may help.
+
+Every failure is an `OssatureError`; its class says what kind of failure it is (by the
+problem's status) and its `message_key` says which one exactly (`projects.archived`).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,17 @@ from typing import Any
 
 __all__ = [
     "NETWORK_STATUS",
+    "Conflict",
+    "Denied",
+    "InvalidRequest",
+    "NotFound",
     "OssatureError",
+    "ServerError",
+    "Unauthenticated",
+    "Unavailable",
+    "Unreachable",
     "backoff_delay",
+    "error_class",
     "error_from_problem",
     "network_error",
     "should_retry",
@@ -49,12 +62,62 @@ class OssatureError(Exception):
         return str(self.problem.get("title") or self.message_key)
 
 
+class Unreachable(OssatureError):
+    """No answer at all (status 0): resend with the same idempotency key."""
+
+
+class InvalidRequest(OssatureError):
+    """The request was refused as it stands (400, 413, 422): a retry fails the same way."""
+
+
+class Unauthenticated(OssatureError):
+    """No valid token, or its session has ended (401): log in again."""
+
+
+class Denied(OssatureError):
+    """Authenticated, but not allowed to do this here (403)."""
+
+
+class NotFound(OssatureError):
+    """No such command, query or entity, or one of another tenant (404)."""
+
+
+class Conflict(OssatureError):
+    """The state moved on, or the name is taken (409)."""
+
+
+class Unavailable(OssatureError):
+    """Overloaded or not ready (429, 502, 503, 504): worth retrying later."""
+
+
+class ServerError(OssatureError):
+    """An unexpected failure (500 and others): the server's log has the invocation id."""
+
+
+_KINDS: dict[int, type[OssatureError]] = {
+    NETWORK_STATUS: Unreachable,
+    400: InvalidRequest,
+    401: Unauthenticated,
+    403: Denied,
+    404: NotFound,
+    409: Conflict,
+    413: InvalidRequest,
+    422: InvalidRequest,
+    **dict.fromkeys(TRANSIENT_STATUSES, Unavailable),
+}
+
+
+def error_class(status: int) -> type[OssatureError]:
+    """The exception class for an answer with `status`."""
+    return _KINDS.get(status) or (ServerError if status >= 500 else OssatureError)
+
+
 def error_from_problem(
     status: int, problem: object, invocation_id: str | None = None
 ) -> OssatureError:
     """The error for a non-2xx answer; `problem` is its decoded body, whatever it was."""
     fields: Mapping[str, Any] = problem if isinstance(problem, Mapping) else {}
-    return OssatureError(
+    return error_class(status)(
         status,
         _text(fields.get("messageKey")) or UNEXPECTED_KEY,
         _params(fields.get("messageParams")),
@@ -66,7 +129,7 @@ def error_from_problem(
 
 def network_error(reason: str) -> OssatureError:
     """The error for a call that got no answer at all: always worth retrying with the same key."""
-    return OssatureError(NETWORK_STATUS, UNREACHABLE_KEY, {"reason": reason}, retryable=True)
+    return Unreachable(NETWORK_STATUS, UNREACHABLE_KEY, {"reason": reason}, retryable=True)
 
 
 def should_retry(status: int, retryable: bool, attempt: int, retries: int) -> bool:

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 import aiomqtt
 
-from ossature.sdk._errors import OssatureError, backoff_delay
+from ossature.sdk._errors import Unauthenticated, Unavailable, backoff_delay
 from ossature.sdk._types import Json
 
 __all__ = ["Notification", "Subscription", "TokenProvider", "token_claims"]
@@ -71,9 +71,9 @@ def token_claims(token: str) -> Json:
         body = token.split(".")[1]
         claims = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
     except (IndexError, ValueError) as error:
-        raise OssatureError(401, "errors.unauthenticated", {"reason": "malformed"}) from error
+        raise Unauthenticated(401, "errors.unauthenticated", {"reason": "malformed"}) from error
     if not isinstance(claims, dict):
-        raise OssatureError(401, "errors.unauthenticated", {"reason": "malformed"})
+        raise Unauthenticated(401, "errors.unauthenticated", {"reason": "malformed"})
     return claims
 
 
@@ -159,7 +159,7 @@ class Subscription:
         mqtt = (await self._discovery()).get("mqtt") or {}
         url = mqtt.get("websocketUrl" if self._websocket else "url")
         if not url:
-            raise OssatureError(503, "errors.unavailable", {"reason": "no MQTT listener"})
+            raise Unavailable(503, "errors.unavailable", {"reason": "no MQTT listener"})
         return str(url)
 
     def _client(self, url: str, tenant_id: str, account_id: str, token: str) -> aiomqtt.Client:
@@ -186,5 +186,5 @@ def _failed(granted: Any) -> bool:
     return any(getattr(code, "is_failure", False) or code == 0x80 for code in codes)
 
 
-def _refused(reason: str) -> OssatureError:
-    return OssatureError(401, "errors.unauthenticated", {"reason": f"mqtt: {reason}"})
+def _refused(reason: str) -> Unauthenticated:
+    return Unauthenticated(401, "errors.unauthenticated", {"reason": f"mqtt: {reason}"})

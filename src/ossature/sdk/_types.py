@@ -55,10 +55,17 @@ class Invocation:
 
 @dataclass(frozen=True)
 class Outcome:
-    """One batch answer: the status the invocation would have had alone, and its body."""
+    """One batch answer: the status the invocation would have had alone, its body and id."""
 
     status: int
     body: Json
+    invocation_id: str | None = None
+
+    @classmethod
+    def from_wire(cls, outcome: Json) -> Outcome:
+        return cls(
+            int(outcome["status"]), dict(outcome.get("body") or {}), outcome.get("invocationId")
+        )
 
     @property
     def ok(self) -> bool:
@@ -66,7 +73,7 @@ class Outcome:
 
     @property
     def error(self) -> OssatureError | None:
-        return None if self.ok else error_from_problem(self.status, self.body)
+        return None if self.ok else error_from_problem(self.status, self.body, self.invocation_id)
 
 
 class CallOptions(TypedDict, total=False):

@@ -1,6 +1,20 @@
 import pytest
 
-from ossature.sdk import OssatureError, Outcome, backoff_delay, error_from_problem, should_retry
+from ossature.sdk import (
+    Conflict,
+    Denied,
+    InvalidRequest,
+    NotFound,
+    OssatureError,
+    Outcome,
+    ServerError,
+    Unauthenticated,
+    Unavailable,
+    Unreachable,
+    backoff_delay,
+    error_from_problem,
+    should_retry,
+)
 from ossature.sdk._errors import NETWORK_STATUS, network_error
 
 BODY_ID = "01JINVOCATION0000000000000"
@@ -192,3 +206,40 @@ def test_the_backoff_doubles_then_caps() -> None:
     actual = [backoff_delay(attempt) for attempt in range(7)]
 
     assert expected == actual
+
+
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [
+        (0, Unreachable),
+        (400, InvalidRequest),
+        (401, Unauthenticated),
+        (403, Denied),
+        (404, NotFound),
+        (409, Conflict),
+        (413, InvalidRequest),
+        (422, InvalidRequest),
+        (429, Unavailable),
+        (500, ServerError),
+        (503, Unavailable),
+        (507, ServerError),
+    ],
+)
+def test_a_problem_raises_the_exception_class_of_its_status(
+    status: int, kind: type[OssatureError]
+) -> None:
+    """The class says the kind of failure; every one is still an OssatureError."""
+    error = error_from_problem(status, {"messageKey": "k"})
+
+    assert kind is type(error)
+    assert isinstance(error, OssatureError)
+
+
+def test_a_status_no_class_names_is_a_plain_ossature_error() -> None:
+    """A status outside the known kinds (a 418) is an OssatureError and nothing narrower."""
+    assert OssatureError is type(error_from_problem(418, None))
+
+
+def test_a_network_failure_is_unreachable() -> None:
+    """A call that got no answer raises Unreachable."""
+    assert isinstance(network_error("refused"), Unreachable)
