@@ -1,67 +1,11 @@
-"""Integration tests run on real engines, started once per test session.
-
-Embedded from their wheels by default; set OSSATURE_TEST_DATABASE_URL and
-OSSATURE_TEST_NATS_URL to use running engines instead.
-"""
+"""Integration tests run on real engines, started once per test session (tests/engines.py)."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
-
 import pytest
 
-from ossature.engines import EmbeddedEngines
-from ossature.engines.nats_auth import NatsCredentials
-from ossature.kernel.config import Settings
-from ossature.kernel.logging import configure_logging
-from ossature.modules.analytics._locations import server_prefix
-from ossature.runtime.endpoints import Endpoints
 from ossature.runtime.system import System
 from tests.integration.support import Tenant, make_tenant
-
-
-@pytest.fixture(scope="session")
-def var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("var")
-
-
-@pytest.fixture(scope="session")
-def endpoints(var_dir: Path) -> Iterator[Endpoints]:
-    database, nats = (
-        os.environ.get("OSSATURE_TEST_DATABASE_URL"),
-        os.environ.get("OSSATURE_TEST_NATS_URL"),
-    )
-    if database and nats:
-        yield Endpoints(database, nats, create_database="ossature_integration")
-        return
-    with EmbeddedEngines(var_dir / "engines") as found:
-        yield Endpoints(
-            found.database_url,
-            found.nats_url,
-            create_database="ossature_integration",
-            mqtt_url=found.mqtt_url,
-            websocket_url=found.websocket_url,
-            nats=NatsCredentials.embedded(Path(found.nats_credentials)),
-        )
-
-
-@pytest.fixture(scope="session")
-async def system(var_dir: Path, endpoints: Endpoints) -> AsyncIterator[System]:
-    configure_logging("json", "warning")
-    sources = f"{var_dir / 'sources'}/,{server_prefix(endpoints.owner_database_url)}"
-    settings = Settings.from_env(
-        {
-            "OSSATURE_VAR_DIR": str(var_dir),
-            "OSSATURE_DEMO_PASSWORD": "correct horse battery",
-            "OSSATURE_ANALYTICS_ALLOWED_LOCATIONS": sources,
-        }
-    )
-    running = System(settings, endpoints)
-    await running.start()
-    yield running
-    await running.stop()
 
 
 @pytest.fixture
