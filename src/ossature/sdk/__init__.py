@@ -2,7 +2,7 @@
 
 async with Client("http://127.0.0.1:8000") as client:       # a server, over HTTP
     ...
-async with Client(InProcess(system.asgi())) as client:     # a gateway in this process
+async with Client(InProcess(gateway_of(system))) as client:     # a gateway in this process
     ...
 """
 

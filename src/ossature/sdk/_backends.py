@@ -2,7 +2,7 @@
 
 Both backends speak the same HTTP to the same gateway, so authentication, authorization,
 idempotency, problems and ids are the gateway's own under either: the in-process backend
-only leaves out the socket (docs/decisions/0021-the-sdk-in-process-backend.md).
+only leaves out the socket (docs/decisions/0030-the-sdk-in-process-backend.md).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class Http:
 
 @dataclass(frozen=True)
 class InProcess:
-    """A gateway's ASGI app in this process (`System.asgi()`): no socket, no server to run.
+    """A gateway's ASGI app in this process (`gateway_of(system)`): no socket, no server to run.
 
     An exception that escapes the gateway (a bug: the gateway answers every failure it
     expects with a problem) is raised here as it is, where a server would answer 500.

@@ -41,7 +41,7 @@ class Client:
     """One identity talking to Ossature; `with_token` adds others on the same connection.
 
     `backend` says where calls go: a URL (or `Http(url)`) for a server over the network,
-    `InProcess(system.asgi())` for a gateway in this process. The surface is the same.
+    `InProcess(gateway_of(system))` for a gateway in this process. The surface is the same.
     """
 
     def __init__(
