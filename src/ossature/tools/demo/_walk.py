@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ossature.sdk import Client, OssatureError
+from ossature.sdk import Backend, Client, OssatureError
 from ossature.tools.demo import _steps as steps
 from ossature.tools.demo._support import Demo, StepFailed, describe
 
@@ -82,9 +82,10 @@ async def walk(demo: Demo, console: Console) -> list[bool]:
     return results
 
 
-async def run_demo(base_url: str, password: str, console: Console) -> bool:
-    """Walk the demo flows against `base_url`; True when every step behaved as stated."""
-    async with Client(base_url) as client:
+async def run_demo(backend: Backend | str, password: str, console: Console) -> bool:
+    """Walk the demo flows through `backend` (a running system's URL, or `InProcess(app)`);
+    True when every step behaved as stated."""
+    async with Client(backend) as client:
         results = await walk(Demo(client, password), console)
     passed = sum(results)
     colour = "green" if passed == len(results) else "red"
