@@ -1,64 +1,41 @@
-"""Commands of the identity module: register an account, log in, log out."""
+"""log-in: a new session of an account, answered with its access token.
+
+Each session is a stream of its own, so concurrent log-ins never conflict.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import msgspec
 
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
 from ossature.kernel.ids import new_id
-from ossature.kernel.messages import Payload
+from ossature.kernel.messages import Event, Payload
 from ossature.modules.access.projections import grants_of
 from ossature.modules.identity._tokens import AccessClaims, RoleGrant
-from ossature.modules.identity.errors import EmailTaken, InvalidCredentials
-from ossature.modules.identity.events import (
-    AccountRegistered,
-    PasswordSet,
-    UserLoggedIn,
-    UserLoggedOut,
-)
+from ossature.modules.identity.errors import InvalidCredentials
+from ossature.modules.identity.fields import Email
 from ossature.modules.identity.projections import account_by_email
 from ossature.modules.identity.service import IdentityService
 from ossature.modules.tenancy.projections import tenant_by_slug
 
-__all__ = ["LogIn", "LogOut", "RegisterAccount", "log_in", "log_out", "register_account"]
-
-Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")]
-Password = Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
-
-
-class RegisterAccount(Payload, frozen=True):
-    email: Email
-    display_name: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
-    password: Annotated[str, msgspec.Meta(min_length=12, max_length=1024)]
-    locale: Literal["en", "fr"] = "en"
+__all__ = ["LogIn", "UserLoggedIn", "log_in"]
 
 
 class LogIn(Payload, frozen=True):
     tenant: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
     email: Email
-    password: Password
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
 
 
-class LogOut(Payload, frozen=True):
-    pass
+class UserLoggedIn(Event, frozen=True):
+    name = "user-logged-in"
 
-
-async def register_account(ctx: Context, cmd: RegisterAccount, deps: Deps) -> dict[str, Any]:
-    email = cmd.email.lower()
-    async with deps.db.transaction(ctx.tenant_id, readonly=True) as conn:
-        if await account_by_email(conn, email):
-            raise EmailTaken({"email": email})
-    account_id = new_id()
-    password_hash = await deps.get(IdentityService).hash_password(cmd.password)
-    registered = AccountRegistered(
-        account_id=account_id, email=email, display_name=cmd.display_name, locale=cmd.locale
-    )
-    password = PasswordSet(account_id=account_id, password_hash=password_hash)
-    deps.uow.append("account", account_id, 0, [registered, password])
-    return {"accountId": account_id}
+    account_id: str
+    session_id: str
+    expires_at: int
 
 
 async def log_in(ctx: Context, cmd: LogIn, deps: Deps) -> dict[str, Any]:
@@ -99,11 +76,3 @@ def _claims(
         expires_at=now + lifetime,
         token_id=new_id(),
     )
-
-
-async def log_out(ctx: Context, cmd: LogOut, deps: Deps) -> dict[str, Any]:
-    assert ctx.access is not None and ctx.access.session_id is not None
-    session = await deps.uow.load(ctx.access.session_id)
-    event = UserLoggedOut(account_id=ctx.access.account_id, session_id=ctx.access.session_id)
-    deps.uow.append("session", ctx.access.session_id, session.version, [event])
-    return {"sessionId": ctx.access.session_id}

@@ -1,0 +1,59 @@
+"""register-account: a new account of the tenant, with its password's hash.
+
+Credentials never travel in events: only their hash does.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from ossature.kernel.context import Context
+from ossature.kernel.deps import Deps
+from ossature.kernel.ids import new_id
+from ossature.kernel.messages import Event, Payload
+from ossature.modules.identity.errors import EmailTaken
+from ossature.modules.identity.fields import Email
+from ossature.modules.identity.projections import account_by_email
+from ossature.modules.identity.service import IdentityService
+
+__all__ = ["AccountRegistered", "PasswordSet", "RegisterAccount", "register_account"]
+
+
+class RegisterAccount(Payload, frozen=True):
+    email: Email
+    display_name: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+    password: Annotated[str, msgspec.Meta(min_length=12, max_length=1024)]
+    locale: Literal["en", "fr"] = "en"
+
+
+class AccountRegistered(Event, frozen=True):
+    name = "account-registered"
+
+    account_id: str
+    email: str
+    display_name: str
+    locale: str
+
+
+class PasswordSet(Event, frozen=True):
+    name = "password-set"
+
+    account_id: str
+    password_hash: str
+
+
+async def register_account(ctx: Context, cmd: RegisterAccount, deps: Deps) -> dict[str, Any]:
+    email = cmd.email.lower()
+    async with deps.db.transaction(ctx.tenant_id, readonly=True) as conn:
+        if await account_by_email(conn, email):
+            raise EmailTaken({"email": email})
+    account_id = new_id()
+    password_hash = await deps.get(IdentityService).hash_password(cmd.password)
+    registered = AccountRegistered(
+        account_id=account_id, email=email, display_name=cmd.display_name, locale=cmd.locale
+    )
+    password = PasswordSet(account_id=account_id, password_hash=password_hash)
+    deps.uow.append("account", account_id, 0, [registered, password])
+    return {"accountId": account_id}
