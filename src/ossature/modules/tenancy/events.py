@@ -1,17 +1,13 @@
-"""Events of the tenancy module."""
+"""The tenancy event that more than one command appends.
+
+`folder-created` is appended by `create-folder` and, for the root folder, by
+`create-tenant`: it belongs to neither command's file. An event that one command
+alone appends lives in that command's file.
+"""
 
 from ossature.kernel.messages import Event
 
-__all__ = ["FolderCreated", "TenantCreated"]
-
-
-class TenantCreated(Event, frozen=True):
-    name = "tenant-created"
-
-    tenant_id: str
-    slug: str
-    display_name: str
-    root_folder_id: str
+__all__ = ["FolderCreated"]
 
 
 class FolderCreated(Event, frozen=True):

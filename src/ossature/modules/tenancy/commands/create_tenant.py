@@ -1,0 +1,48 @@
+"""create-tenant: a new tenant and its root folder, for platform operators."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+
+from ossature.kernel.context import Context
+from ossature.kernel.deps import Deps
+from ossature.kernel.ids import new_id
+from ossature.kernel.messages import Event, Payload
+from ossature.modules.tenancy.errors import TenantSlugTaken
+from ossature.modules.tenancy.events import FolderCreated
+from ossature.modules.tenancy.fields import Name
+from ossature.modules.tenancy.projections import tenant_by_slug
+
+__all__ = ["CreateTenant", "TenantCreated", "create_tenant"]
+
+
+class CreateTenant(Payload, frozen=True):
+    slug: Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")]
+    display_name: Name
+    root_folder_name: Name = "Global"
+
+
+class TenantCreated(Event, frozen=True):
+    name = "tenant-created"
+
+    tenant_id: str
+    slug: str
+    display_name: str
+    root_folder_id: str
+
+
+async def create_tenant(ctx: Context, cmd: CreateTenant, deps: Deps) -> dict[str, Any]:
+    async with deps.db.transaction(None, readonly=True) as conn:
+        if await tenant_by_slug(conn, cmd.slug):
+            raise TenantSlugTaken({"slug": cmd.slug})
+    tenant_id, root_id = new_id(), new_id()
+    deps.uow.use_tenant(tenant_id)
+    created = TenantCreated(
+        tenant_id=tenant_id, slug=cmd.slug, display_name=cmd.display_name, root_folder_id=root_id
+    )
+    deps.uow.append("tenant", tenant_id, 0, [created])
+    root = FolderCreated(folder_id=root_id, parent_id=None, folder_name=cmd.root_folder_name)
+    deps.uow.append("folder", root_id, 0, [root])
+    return {"tenantId": tenant_id, "rootFolderId": root_id}
