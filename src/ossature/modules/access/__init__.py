@@ -1,25 +1,34 @@
-"""Access: roles at folder scopes, decided by a Rego policy evaluated in-process."""
+"""Access: roles at folder scopes, decided by a Rego policy evaluated in-process.
+
+This table is the module: its command (one file each under `commands/`), query, event
+types and projection. The application refuses to start when it contradicts itself.
+"""
 
 from pathlib import Path
 
+from ossature.kernel.messages import Event
 from ossature.kernel.module import Anyone, AtFolder, CommandSpec, Module, QuerySpec
 from ossature.modules.access._decide import granted_actions
-from ossature.modules.access.commands import AssignRole, assign_role, scope_of_assignment
-from ossature.modules.access.events import RoleAssigned
+from ossature.modules.access.commands import assign_role
 from ossature.modules.access.projections import ASSIGNMENTS
 from ossature.modules.access.queries import MyPermissions, my_permissions
 
 __all__ = ["MODULE", "granted_actions"]
 
+EVENTS: list[type[Event]] = [assign_role.RoleAssigned]
+
 MODULE = Module(
     name="access",
     commands=[
         CommandSpec(
-            "assign-role", AssignRole, assign_role, AtFolder("access.assign", scope_of_assignment)
+            "assign-role",
+            assign_role.AssignRole,
+            assign_role.assign_role,
+            AtFolder("access.assign", assign_role.scope_of_assignment),
         ),
     ],
     queries=[QuerySpec("get-my-permissions", MyPermissions, my_permissions, Anyone())],
-    events=[RoleAssigned],
+    events=EVENTS,
     projections=[ASSIGNMENTS],
     root=Path(__file__).parent,
 )

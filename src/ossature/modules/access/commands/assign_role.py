@@ -1,0 +1,64 @@
+"""assign-role: an account holds a role at a folder, and so at every folder below it.
+
+The next log-in puts the assignment in the account's tokens.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+
+from ossature.kernel.context import Context
+from ossature.kernel.deps import Deps
+from ossature.kernel.messages import Event, Payload
+from ossature.modules.access.errors import AccountNotFound, UnknownRole
+
+__all__ = [
+    "ROLES",
+    "AssignRole",
+    "RoleAssigned",
+    "assign_role",
+    "decide_assign",
+    "scope_of_assignment",
+]
+
+Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+# The roles a tenant may hand out; roles.json also defines roles only the platform gives
+# (its operators, the analytics service actor).
+ROLES = frozenset({"tenant-admin", "project-editor", "project-viewer"})
+
+
+class AssignRole(Payload, frozen=True):
+    account_id: Id
+    role: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    folder_id: Id
+
+
+class RoleAssigned(Event, frozen=True):
+    name = "role-assigned"
+
+    account_id: str
+    role: str
+    folder_id: str
+
+
+def decide_assign(account_version: int, cmd: AssignRole) -> list[Event]:
+    """Only a role a tenant may hand out, and only to an account that exists (version > 0)."""
+    if cmd.role not in ROLES:
+        raise UnknownRole({"role": cmd.role})
+    if account_version == 0:
+        raise AccountNotFound({"accountId": cmd.account_id})
+    return [RoleAssigned(account_id=cmd.account_id, role=cmd.role, folder_id=cmd.folder_id)]
+
+
+async def assign_role(ctx: Context, cmd: AssignRole, deps: Deps) -> dict[str, Any]:
+    account = await deps.uow.load(cmd.account_id)
+    events = decide_assign(account.version, cmd)
+    deps.uow.append("account", cmd.account_id, account.version, events)
+    return {"accountId": cmd.account_id, "role": cmd.role, "folderId": cmd.folder_id}
+
+
+async def scope_of_assignment(ctx: Context, cmd: AssignRole, deps: Deps) -> str:
+    """Assigning a role at a folder needs the right to do so at that folder."""
+    return cmd.folder_id
