@@ -1,17 +1,14 @@
 """Analytics, the platform's data-engineering module: logins per day from Ossature's own
-events and from the databases of other applications, extracted on a schedule."""
+events and from the databases of other applications, extracted on a schedule.
+
+This table is the module: its commands (one file each under `commands/`), queries, event
+types and projections. The application refuses to start when it contradicts itself.
+"""
 
 from pathlib import Path
 
 from ossature.kernel.module import AnyScope, AtFolder, CommandSpec, Module, QuerySpec
-from ossature.modules.analytics.commands import (
-    ConfigureLoginSource,
-    RunLoginExtract,
-    configure_login_source,
-    run_login_extract,
-    tenant_root,
-)
-from ossature.modules.analytics.events import LoginSourceConfigured
+from ossature.modules.analytics.commands import configure_login_source, run_login_extract
 from ossature.modules.analytics.projections import LOGIN_SOURCES, LOGINS_PER_DAY
 from ossature.modules.analytics.queries import (
     CountLoginsPerDay,
@@ -21,22 +18,26 @@ from ossature.modules.analytics.queries import (
     count_source_logins_per_day,
     list_login_sources,
 )
+from ossature.modules.analytics.scope import tenant_root
+from ossature.modules.analytics.state import LoginSourceEvent
 
 __all__ = ["MODULE"]
+
+EVENTS: list[type[LoginSourceEvent]] = [configure_login_source.LoginSourceConfigured]
 
 MODULE = Module(
     name="analytics",
     commands=[
         CommandSpec(
             "configure-login-source",
-            ConfigureLoginSource,
-            configure_login_source,
+            configure_login_source.ConfigureLoginSource,
+            configure_login_source.configure_login_source,
             AtFolder("analytics.configure", tenant_root),
         ),
         CommandSpec(
             "run-login-extract",
-            RunLoginExtract,
-            run_login_extract,
+            run_login_extract.RunLoginExtract,
+            run_login_extract.run_login_extract,
             AtFolder("analytics.extract", tenant_root),
         ),
     ],
@@ -57,7 +58,7 @@ MODULE = Module(
             "list-login-sources", ListLoginSources, list_login_sources, AnyScope("analytics.read")
         ),
     ],
-    events=[LoginSourceConfigured],
+    events=EVENTS,
     projections=[LOGINS_PER_DAY, LOGIN_SOURCES],
     root=Path(__file__).parent,
 )

@@ -12,7 +12,7 @@ from typing import Any
 
 from ossature.kernel.i18n import Catalogs
 from ossature.modules.analytics._drawing import Point, layout, render_png, render_svg
-from ossature.modules.analytics.commands import OWN_LOGINS
+from ossature.modules.analytics.state import OWN_LOGINS
 
 __all__ = [
     "MAX_SOURCES",

@@ -14,8 +14,8 @@ from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
 from ossature.kernel.errors import InvalidPayload
 from ossature.kernel.messages import Payload
-from ossature.modules.analytics.commands import OWN_LOGINS, SourceName
 from ossature.modules.analytics.errors import SourceNotFound
+from ossature.modules.analytics.state import OWN_LOGINS, SourceName
 
 __all__ = [
     "CountLoginsPerDay",

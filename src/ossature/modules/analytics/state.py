@@ -1,22 +1,43 @@
-"""A login source's configuration, folded from its events. Pure: no I/O, no clock, no ids."""
+"""A login source's configuration, folded from its events. Pure: no I/O, no clock, no ids.
+
+Each event type of a source's stream says, beside its command, how it changes the
+source (`evolve`); `replay` folds a stream's events in order.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Annotated
 
-from ossature.kernel.messages import Envelope
+import msgspec
 
-__all__ = ["LoginSource", "replay", "source_stream"]
+from ossature.kernel.messages import Event, UnknownEvent
+
+__all__ = [
+    "OWN_LOGINS",
+    "LoginSource",
+    "LoginSourceEvent",
+    "SourceName",
+    "replay",
+    "source_stream",
+]
+
+OWN_LOGINS = "ossature"
+"""The reserved source name of Ossature's own `user-logged-in` events."""
+
+SourceName = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 
 
 @dataclass(frozen=True)
 class LoginSource:
+    """A configured source as its stream tells it, its location still sealed."""
+
     name: str
     kind: str
     sealed_location: str
     schedule: str
-    version: int
+    version: int = 0
 
 
 def source_stream(tenant_id: str, name: str) -> str:
@@ -24,19 +45,20 @@ def source_stream(tenant_id: str, name: str) -> str:
     return f"login-source:{tenant_id}:{name}"
 
 
-def evolve(state: LoginSource | None, envelope: Envelope) -> LoginSource | None:
-    """The state after one event."""
-    p = envelope.payload
-    if envelope.event_type == "login-source-configured":
-        return LoginSource(
-            p["sourceName"], p["kind"], p["sealedLocation"], p["schedule"], envelope.stream_version
-        )
-    return state
+class LoginSourceEvent(Event, frozen=True):
+    """An event of a login source's stream. Each type defines `evolve`; one that does not
+    is unknown to a source, and folding it raises."""
+
+    def evolve(self, source: LoginSource | None) -> LoginSource:
+        """The source after this event (None before the stream's first event)."""
+        raise UnknownEvent(self.name, "a login source's state")
 
 
-def replay(envelopes: Iterable[Envelope]) -> LoginSource | None:
-    """The state after every event of a stream."""
-    state: LoginSource | None = None
-    for envelope in envelopes:
-        state = evolve(state, envelope)
-    return state
+def replay(events: Iterable[Event], version: int) -> LoginSource | None:
+    """The source after every event of its stream, up to `version`; None for no event."""
+    source: LoginSource | None = None
+    for event in events:
+        if not isinstance(event, LoginSourceEvent):
+            raise UnknownEvent(event.name, "a login source's state")
+        source = event.evolve(source)
+    return None if source is None else replace(source, version=version)

@@ -1,4 +1,7 @@
-"""Commands of the analytics module: configure a login source, run its extract now."""
+"""configure-login-source: where a source is, what kind it is and when to extract it.
+
+A location travels only sealed (see `_sealing.py`): the event carries it sealed.
+"""
 
 from __future__ import annotations
 
@@ -11,25 +14,23 @@ from ossature.kernel.deps import Deps
 from ossature.kernel.messages import Event, Payload
 from ossature.modules.analytics._sealing import UnsealableLocation
 from ossature.modules.analytics.errors import ReservedSourceName
-from ossature.modules.analytics.events import LoginSourceConfigured
 from ossature.modules.analytics.schedule import check_schedule
 from ossature.modules.analytics.service import LoginSources
-from ossature.modules.analytics.state import LoginSource, replay, source_stream
+from ossature.modules.analytics.state import (
+    OWN_LOGINS,
+    LoginSource,
+    LoginSourceEvent,
+    SourceName,
+    replay,
+    source_stream,
+)
 
 __all__ = [
-    "OWN_LOGINS",
     "ConfigureLoginSource",
-    "RunLoginExtract",
+    "LoginSourceConfigured",
     "configure_login_source",
     "decide_configure",
-    "run_login_extract",
-    "tenant_root",
 ]
-
-OWN_LOGINS = "ossature"
-"""The reserved source name of Ossature's own `user-logged-in` events."""
-
-SourceName = Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 
 
 class ConfigureLoginSource(Payload, frozen=True):
@@ -39,8 +40,16 @@ class ConfigureLoginSource(Payload, frozen=True):
     schedule: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
 
 
-class RunLoginExtract(Payload, frozen=True):
-    source: SourceName
+class LoginSourceConfigured(LoginSourceEvent, frozen=True):
+    name = "login-source-configured"
+
+    source_name: str
+    kind: str
+    sealed_location: str
+    schedule: str
+
+    def evolve(self, source: LoginSource | None) -> LoginSource:
+        return LoginSource(self.source_name, self.kind, self.sealed_location, self.schedule)
 
 
 def decide_configure(
@@ -78,24 +87,9 @@ async def configure_login_source(
     sources = deps.get(LoginSources)
     sources.allowed.check(cmd.kind, cmd.location)
     stream = await deps.uow.load(source_stream(ctx.tenant_id, cmd.name))
-    current = replay(stream.envelopes)
+    current = replay(stream.events, stream.version)
     same = _same_location(sources, ctx.tenant_id, current, cmd.location)
     sealed = sources.sealer.seal(ctx.tenant_id, cmd.name, cmd.location)
     events = decide_configure(current, cmd, sealed, same)
     deps.uow.append("login-source", stream.stream_id, stream.version, events)
     return {"source": cmd.name, "version": stream.version + len(events)}
-
-
-async def run_login_extract(ctx: Context, cmd: RunLoginExtract, deps: Deps) -> dict[str, Any]:
-    assert ctx.tenant_id is not None
-    appended = await deps.get(LoginSources).extract(deps.db, ctx.tenant_id, cmd.source, deps.now)
-    return {"source": cmd.source, "appended": appended}
-
-
-async def tenant_root(ctx: Context, payload: Any, deps: Deps) -> str:
-    """The actor's tenant's root folder: the scope of tenant-wide settings."""
-    async with deps.db.transaction(ctx.tenant_id, readonly=True) as conn:
-        root = await conn.fetchval(
-            "select root_folder_id from tenants where tenant_id = $1", ctx.tenant_id
-        )
-    return str(root or "")

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from ossature.modules.analytics.commands import ConfigureLoginSource, decide_configure
+from ossature.modules.analytics.commands.configure_login_source import (
+    ConfigureLoginSource,
+    LoginSourceConfigured,
+    decide_configure,
+)
 from ossature.modules.analytics.errors import BadSchedule, ReservedSourceName
-from ossature.modules.analytics.events import LoginSourceConfigured
 from ossature.modules.analytics.state import LoginSource
 
 CMD = ConfigureLoginSource(

@@ -1,0 +1,4 @@
+"""The analytics module's commands, one file each: payload, event, pure decide, handler.
+
+The module's table (`analytics/__init__.py`) imports each from its file.
+"""
