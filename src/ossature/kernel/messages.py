@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol, TypeVar, cast
 
 import msgspec
 
 from ossature.kernel.context import Context
 
-__all__ = ["Envelope", "Event", "EventTypes", "Payload", "Position", "UnknownEvent", "event_name"]
+__all__ = [
+    "Envelope",
+    "Event",
+    "EventTypes",
+    "Evolves",
+    "Payload",
+    "Position",
+    "UnknownEvent",
+    "event_name",
+    "fold",
+]
 
 
 class Payload(
@@ -77,3 +87,24 @@ class EventTypes:
         if event_type is None:
             raise UnknownEvent(envelope.event_type, "no module's table")
         return envelope.decode(event_type)
+
+
+S = TypeVar("S")
+
+
+class Evolves(Protocol[S]):
+    """An event that says how it changes a state."""
+
+    def evolve(self, state: S) -> S:
+        """The state after this event."""
+        ...
+
+
+def fold(state: S, events: Iterable[Event], family: type[Event]) -> S:
+    """`state` changed by each event in turn; UnknownEvent for one outside `family` (the
+    state's event base class), never skipped."""
+    for event in events:
+        if not isinstance(event, family):
+            raise UnknownEvent(event.name, f"a fold of {family.__name__}")
+        state = cast(Evolves[S], event).evolve(state)
+    return state

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from ossature.kernel.database import fetch_made
-from ossature.kernel.messages import Envelope, Position
+from ossature.kernel.messages import Envelope, Event, Evolves, Position
 
-__all__ = ["Projection", "advance_checkpoint", "read_checkpoint"]
+__all__ = ["Projection", "advance_checkpoint", "folded_rows", "read_checkpoint"]
 
 Apply = Callable[[Any, Envelope], Awaitable[None]]
 ApplyRun = Callable[[Any, Sequence[Envelope]], Awaitable[None]]
@@ -48,6 +49,45 @@ class Projection:
             await handler(conn, envelope)
         elif envelope.event_type in self.runs:
             await self.runs[envelope.event_type](conn, (envelope,))
+
+
+def folded_rows(
+    name: str,
+    table: str,
+    state: type[Any],
+    events: Sequence[type[Event]],
+    runs: Mapping[str, ApplyRun] | None = None,
+) -> Projection:
+    """A read model of one row per stream: the stream's state, as its events fold it.
+
+    `state` is a frozen dataclass whose fields are the table's columns (besides
+    `tenant_id`): the first is the key, the stream's id; `version` is the stream's version;
+    the defaults are a stream not begun. Each event is folded onto its row with its own
+    `evolve`, the fold the commands use, so the row cannot drift from the stream: one read
+    and one write per event. `runs` takes over the event types better applied a run at a
+    time (creations of distinct rows: one statement per run).
+    """
+    columns = [f.name for f in dataclasses.fields(state)]
+    read = f"select {', '.join(columns)} from {table} where {columns[0]} = $1"
+    values = ", ".join(f"${n}" for n in range(1, len(columns) + 2))
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
+    write = (
+        f"insert into {table} (tenant_id, {', '.join(columns)}) values ({values})"
+        f" on conflict ({columns[0]}) do update set {updates}"
+    )
+    by_name = {event.name: event for event in events}
+
+    async def folded(conn: Any, envelope: Envelope) -> None:
+        row = await conn.fetchrow(read, envelope.stream_id)
+        event = cast(Evolves[Any], envelope.decode(by_name[envelope.event_type]))
+        after = dataclasses.replace(
+            event.evolve(state(**row) if row else state()), version=envelope.stream_version
+        )
+        await conn.execute(write, envelope.tenant_id, *dataclasses.astuple(after))
+
+    taken = runs or {}
+    handlers = {event_type: folded for event_type in by_name if event_type not in taken}
+    return Projection(name, handlers, (table,), runs=dict(taken))
 
 
 async def read_checkpoint(conn: Any, name: str) -> Position:

@@ -1,9 +1,9 @@
 """The projects catalog: one row per project, its state as its events fold it.
 
-Fed asynchronously from the event stream. Creations are inserted a run at a time; every
-other event of a project is folded onto its row with the event's own `evolve`, the same
-fold that commands use: the row cannot drift from the stream, and a new event type of a
-project needs no handler here.
+Fed asynchronously from the event stream. Creations are inserted a run at a time (one
+statement per run); every other event of a project is folded onto its row with the
+event's own `evolve`, the fold the commands use (`folded_rows`): the row cannot drift from
+the stream, and a new event type of a project needs no handler here.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ossature.kernel.messages import Envelope
-from ossature.kernel.projection import Projection
+from ossature.kernel.projection import Projection, folded_rows
 from ossature.modules.projects.commands.create_project import ProjectCreated
 from ossature.modules.projects.state import Project, ProjectEvent
 
@@ -33,32 +33,7 @@ async def _created(conn: Any, envelopes: Sequence[Envelope]) -> None:
     )
 
 
-_ROW = "select project_id, folder_id, name, archived from projects where project_id = $1"
-_WRITE = """update projects set folder_id = $2, name = $3, archived = $4, version = $5
-    where project_id = $1"""
-
-
 def catalog(events: Sequence[type[ProjectEvent]]) -> Projection:
     """The catalog of the projects whose streams hold `events` (the module's event types)."""
-    by_name = {event.name: event for event in events}
-
-    async def folded(conn: Any, envelope: Envelope) -> None:
-        row = await conn.fetchrow(_ROW, envelope.stream_id)
-        event = envelope.decode(by_name[envelope.event_type])
-        assert isinstance(event, ProjectEvent)
-        project = event.evolve(Project(**row))
-        await conn.execute(
-            _WRITE,
-            envelope.stream_id,
-            project.folder_id,
-            project.name,
-            project.archived,
-            envelope.stream_version,
-        )
-
-    return Projection(
-        name="projects-catalog",
-        handlers={name: folded for name in by_name if name != ProjectCreated.name},
-        tables=("projects",),
-        runs={ProjectCreated.name: _created},
-    )
+    runs = {ProjectCreated.name: _created}
+    return folded_rows("projects-catalog", "projects", Project, events, runs)

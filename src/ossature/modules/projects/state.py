@@ -12,7 +12,7 @@ from typing import Annotated
 
 import msgspec
 
-from ossature.kernel.messages import Event, UnknownEvent
+from ossature.kernel.messages import Event, UnknownEvent, fold
 
 __all__ = ["Project", "ProjectEvent", "ProjectId", "ProjectName", "replay"]
 
@@ -51,9 +51,4 @@ class ProjectEvent(Event, frozen=True):
 
 def replay(events: Iterable[Event], version: int) -> Project:
     """The project after every event of its stream, up to `version`."""
-    project = Project()
-    for event in events:
-        if not isinstance(event, ProjectEvent):
-            raise UnknownEvent(event.name, "a project's state")
-        project = event.evolve(project)
-    return replace(project, version=version)
+    return replace(fold(Project(), events, ProjectEvent), version=version)
