@@ -153,6 +153,20 @@ async def stale_rename(demo: Demo) -> str:
     return (await expect_problem(stale, 409)).message_key
 
 
+async def archived_and_back(demo: Demo) -> str:
+    """Archived, the project refuses a rename; unarchived, it takes changes again."""
+    editor = await demo.user("editor")
+    archived = await editor.archive_project(demo.project_id)
+    frozen = editor.rename_project(demo.project_id, "Frozen")
+    refused = (await expect_problem(frozen, 409)).message_key
+    check(refused == "projects.archived", f"the rename got {refused}")
+    back = await editor.command("unarchive-project", {"projectId": demo.project_id})
+    project = await editor.get_project(demo.project_id)
+    seen = (project["archived"], project["version"])
+    check(seen == (False, archived + 1) == (False, back["version"]), f"shows {seen}")
+    return f"archived at version {archived}, {refused}, back at version {back['version']}"
+
+
 # 7-9. Authorization and tenancy
 
 

@@ -38,6 +38,7 @@ STEPS = [
     Step(5, "get-project-history has 2 entries with the invocation ids", steps.history),
     Step(5, "editor, subscribed over MQTT, is notified when admin renames it", steps.notified),
     Step(6, "a rename with a stale expectedVersion gets 409", steps.stale_rename),
+    Step(6, "archived, it refuses a rename (409); unarchived, it is back", steps.archived_and_back),
     Step(7, "editor creating a project in US gets 403", steps.denied_create),
     Step(7, "viewer@acme lists projects and sees only US ones", steps.viewer_sees_us),
     Step(8, "viewer renaming a US project gets 403", steps.viewer_rename),
