@@ -94,7 +94,10 @@ class _LineWriter:
 
 
 class _Flusher(threading.Thread):
-    """Flushes the current writer every FLUSH_EVERY seconds, and once more at exit."""
+    """Flushes the current writer every FLUSH_EVERY seconds, and once more at exit.
+
+    Made by the first `configure_logging`, never at import: importing the kernel starts
+    no thread and registers nothing."""
 
     def __init__(self) -> None:
         super().__init__(name="ossature-log-flusher", daemon=True)
@@ -113,7 +116,7 @@ class _Flusher(threading.Thread):
                 writer.flush()
 
 
-_flusher = _Flusher()
+_flushers: list[_Flusher] = []  # the process's one flusher, once logging is configured
 
 
 class _LevelFilter:
@@ -149,10 +152,11 @@ def configure_logging(fmt: str = "json", level: str = "info", stream: Any = None
         logger_factory=lambda *_: writer,
         cache_logger_on_first_use=False,
     )
-    _flusher.flush()  # what the previous writer holds
-    _flusher.writer = writer
-    if not _flusher.is_alive():
-        _flusher.start()
+    if not _flushers:
+        _flushers.append(_Flusher())
+        _flushers[0].start()
+    _flushers[0].flush()  # what the previous writer holds
+    _flushers[0].writer = writer
     logging.basicConfig(level=logging.WARNING, stream=stream or sys.stderr)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from ossature.kernel.context import Context
 from ossature.kernel.database import Database
 from ossature.kernel.deps import Deps
-from ossature.kernel.errors import ConcurrencyConflict, Unauthenticated
+from ossature.kernel.errors import ConcurrencyConflict
 from ossature.kernel.eventstore import EventStore, PendingAppend, Stream
 from ossature.kernel.idempotency import (
     IdempotencyKey,
@@ -28,9 +28,10 @@ from ossature.kernel.idempotency import (
     Repeated,
 )
 from ossature.kernel.logging import get_logger
-from ossature.kernel.messages import Envelope, Event, EventTypes
+from ossature.kernel.messages import Envelope, EventTypes
 from ossature.kernel.module import Module, refuse_undeclared
 from ossature.kernel.projection import Projection
+from ossature.kernel.unit_of_work import Staging
 
 __all__ = ["InMemory", "MemoryStore", "MemoryUnitOfWork", "NeedsPostgres"]
 
@@ -80,35 +81,16 @@ class MemoryStore:
         return True
 
 
-class MemoryUnitOfWork:
+class MemoryUnitOfWork(Staging):
     """A command's unit of work on a MemoryStore: what UnitOfWork does, without a database."""
 
     def __init__(self, store: MemoryStore, ctx: Context) -> None:
-        self.store, self.ctx = store, ctx
-        self.tenant_id: str | None = ctx.tenant_id
-        self.actor_id: str = ctx.access.account_id if ctx.access else "anonymous"
-        self.pending: list[PendingAppend] = []
-        self.committed: list[Envelope] = []
-
-    def use_tenant(self, tenant_id: str, actor_id: str | None = None) -> None:
-        """Name the tenant (and the actor) of a public command, once known."""
-        self.tenant_id, self.actor_id = tenant_id, actor_id or self.actor_id
+        super().__init__(ctx)
+        self.store = store
 
     async def load(self, stream_id: str) -> Stream:
         """A stream of the current tenant."""
         return self.store.load(self.tenant_id, stream_id)
-
-    def append(
-        self, stream_type: str, stream_id: str, expected_version: int, events: Sequence[Event]
-    ) -> None:
-        """Stage events for one stream, expected at `expected_version` when committed."""
-        self.pending.append(PendingAppend(stream_type, stream_id, expected_version, tuple(events)))
-
-    def idempotency_key(self, command: str) -> IdempotencyKey:
-        """The key of this invocation: tenant, actor and the client's external id."""
-        if self.tenant_id is None:
-            raise Unauthenticated()
-        return IdempotencyKey(self.tenant_id, self.actor_id, self.ctx.trace.external_invocation_id)
 
     async def recorded_outcome(self, command: str) -> dict[str, Any] | None:
         """The outcome of an earlier invocation with the same key, if any."""

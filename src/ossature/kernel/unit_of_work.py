@@ -15,40 +15,24 @@ from ossature.kernel.idempotency import IdempotencyKey, IdempotencyRecord, Repea
 from ossature.kernel.messages import Envelope, Event
 from ossature.kernel.projection import Projection
 
-__all__ = ["UnitOfWork"]
+__all__ = ["Staging", "UnitOfWork"]
 
 
-class UnitOfWork:
-    """Collects a handler's appends; the runtime commits them with the idempotency record."""
+class Staging:
+    """What every unit of work shares: the invocation's tenant and actor, the events it
+    stages, those it committed, and its idempotency key."""
 
-    def __init__(
-        self,
-        db: Database,
-        store: EventStore,
-        ctx: Context,
-        loaded: dict[str, Stream] | None = None,
-        group: GroupCommit | None = None,
-    ) -> None:
-        """`loaded` holds streams already read in the same transaction (and receives more);
-        `group` gathers commits of one event with those of concurrent invocations."""
-        self.db, self.store, self.ctx, self.group = db, store, ctx, group
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
         self.tenant_id: str | None = ctx.tenant_id
         self.actor_id: str = ctx.access.account_id if ctx.access else "anonymous"
         self.pending: list[PendingAppend] = []
         self.committed: list[Envelope] = []
-        self._loaded: dict[str, Stream] = {} if loaded is None else loaded
 
     def use_tenant(self, tenant_id: str, actor_id: str | None = None) -> None:
         """Name the tenant (and the actor) of a public command such as log-in, once known."""
         self.tenant_id = tenant_id
         self.actor_id = actor_id or self.actor_id
-
-    async def load(self, stream_id: str) -> Stream:
-        """Load a stream of the current tenant, once per invocation."""
-        if stream_id not in self._loaded:
-            async with self.db.transaction(self.tenant_id, readonly=True) as conn:
-                self._loaded[stream_id] = await self.store.load(conn, stream_id)
-        return self._loaded[stream_id]
 
     def append(
         self, stream_type: str, stream_id: str, expected_version: int, events: Sequence[Event]
@@ -61,6 +45,31 @@ class UnitOfWork:
         if self.tenant_id is None:
             raise Unauthenticated()
         return IdempotencyKey(self.tenant_id, self.actor_id, self.ctx.trace.external_invocation_id)
+
+
+class UnitOfWork(Staging):
+    """Collects a handler's appends; the runtime commits them with the idempotency record."""
+
+    def __init__(
+        self,
+        db: Database,
+        store: EventStore,
+        ctx: Context,
+        loaded: dict[str, Stream] | None = None,
+        group: GroupCommit | None = None,
+    ) -> None:
+        """`loaded` holds streams already read in the same transaction (and receives more);
+        `group` gathers commits of one event with those of concurrent invocations."""
+        super().__init__(ctx)
+        self.db, self.store, self.group = db, store, group
+        self._loaded: dict[str, Stream] = {} if loaded is None else loaded
+
+    async def load(self, stream_id: str) -> Stream:
+        """Load a stream of the current tenant, once per invocation."""
+        if stream_id not in self._loaded:
+            async with self.db.transaction(self.tenant_id, readonly=True) as conn:
+                self._loaded[stream_id] = await self.store.load(conn, stream_id)
+        return self._loaded[stream_id]
 
     async def recorded_outcome(self, command: str) -> dict[str, Any] | None:
         """The outcome of an earlier invocation with the same key, if any."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -50,7 +50,6 @@ class Result:
     status: int
     body: Mapping[str, Any]
     error: DomainError | None = None
-    tenant_id: str | None = field(default=None, compare=False)
 
 
 class Pipeline:
