@@ -21,7 +21,7 @@ async def next_run(tenant: Tenant, name: str) -> datetime:
 async def tick(system: System, tenant: Tenant, now: datetime) -> dict[str, Result]:
     """Run the scheduler once at `now`; the results for this tenant's sources."""
     assert system.pipeline is not None
-    results = await Scheduler(system.db, system.pipeline).tick(now)
+    results = await Scheduler(system.scheduler_db, system.pipeline).tick(now)
     return {due.source: result for due, result in results if due.tenant_id == tenant.tenant_id}
 
 
@@ -50,7 +50,9 @@ async def test_two_schedulers_claim_one_due_run_once(system: System, tenant: Ten
     """Schedulers in two processes, claiming at once, share the due runs without overlap."""
     await configure(tenant, "crm", str(fresh_path(system)))
     due = await next_run(tenant, "crm")
-    first, second = await asyncio.gather(claim_due(system.db, due), claim_due(system.db, due))
+    first, second = await asyncio.gather(
+        claim_due(system.scheduler_db, due), claim_due(system.scheduler_db, due)
+    )
     claimed = [d for d in first + second if d.tenant_id == tenant.tenant_id]
     assert ["crm"] == [d.source for d in claimed]
 

@@ -18,7 +18,8 @@ from ossature.runtime.system import System
 _BEFORE_LIVE = Path(__file__).parent / "migrations_before_live"
 
 # What a database holds, as text to compare: every function with its body, trigger, column,
-# index, policy and domain of the schema.
+# index, policy, domain and constraint of the schema, and what each of Ossature's roles may do
+# to each table.
 _SCHEMA = """
 select 'function ' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ') '
         || pg_get_function_result(p.oid) || ' ' || p.provolatile::text || ' ' || p.prosrc
@@ -40,6 +41,14 @@ select 'policy ' || tablename || ' ' || policyname || ' ' || coalesce(qual, '')
 union all
 select 'domain ' || typname || ' ' || format_type(typbasetype, typtypmod) from pg_type
     where typnamespace = 'public'::regnamespace and typtype = 'd'
+union all
+select 'constraint ' || conrelid::regclass::text || ' ' || conname || ' '
+        || pg_get_constraintdef(oid) from pg_constraint
+    where connamespace = 'public'::regnamespace and conrelid <> 0
+union all
+select 'privilege ' || grantee || ' ' || table_name || ' ' || privilege_type
+    from information_schema.role_table_grants
+    where table_schema = 'public' and grantee like 'ossature%'
 order by 1
 """
 
@@ -122,6 +131,36 @@ async def test_a_failing_file_leaves_the_database_as_it_was(
         await _fetchval(url, "select to_regclass('answers')::text"),
         await _fetchval(url, "select to_regclass('schema_migrations')::text"),
     )
+
+
+async def test_what_an_earlier_version_granted_the_application_is_taken_back(
+    system: System, fresh: Fresh
+) -> None:
+    """The application's role was granted every table, cursors and migrations included: the
+    next start's migration takes back what it does not own."""
+    url = await fresh()
+    await migrate(url, system.app.migration_folders(), {})
+    await _execute(
+        url, "grant select, insert, update, delete on all tables in schema public to ossature_app"
+    )
+    # when
+    await migrate(url, system.app.migration_folders(), {})
+    # then
+    assert [] == await _fetchval(url, _APP_WRITES_UNOWNED)
+
+
+_APP_WRITES_UNOWNED = """select coalesce(array_agg(relname::text order by relname), '{}')
+    from pg_class where relname in ('relay_cursor', 'projection_checkpoints',
+        'notifier_cursors', 'schema_migrations', 'schema_live')
+    and has_table_privilege('ossature_app', oid, 'insert, update, delete, truncate')"""
+
+
+async def _execute(url: str, statement: str) -> None:
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()
 
 
 def _answer(value: int) -> str:

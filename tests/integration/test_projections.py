@@ -91,7 +91,8 @@ async def test_a_redelivered_batch_is_applied_once(system: System, tenant: Tenan
             for e in await EventStore().read_all(reader, (0, 0), 100_000)
             if e.tenant_id == tenant.tenant_id
         ]
-    async with system.db.connection() as conn, conn.transaction():
+    assert system.worker_db is not None  # the checkpoints are the workers'
+    async with system.worker_db.connection() as conn, conn.transaction():
         applied = await apply_batch(conn, CATALOG, events)
     assert 0 == applied
     assert 1 == len(await catalog(system, tenant))
@@ -104,7 +105,9 @@ async def test_a_failed_batch_is_applied_later_never_skipped(
     owner = await Database.connect(system.owner_url, min_size=1, max_size=1)
     async with owner.connection() as conn:
         await conn.execute("create table if not exists seen_under_test (event_id text primary key)")
-        await conn.execute("grant select, insert, delete on seen_under_test to ossature_app")
+        await conn.execute(
+            "grant select, insert, delete on seen_under_test to ossature_app, ossature_worker"
+        )
     await owner.close()
     failing = {"armed": True}
 
@@ -114,7 +117,7 @@ async def test_a_failed_batch_is_applied_later_never_skipped(
         await conn.execute("insert into seen_under_test values ($1)", envelope.event_id)
 
     projection = Projection("seen-under-test", {"project-created": seen}, ("seen_under_test",))
-    runner = ProjectionRunner(system.db, system.relay_db, system.nc, projection)
+    runner = ProjectionRunner(system.worker_db, system.relay_db, system.nc, projection)
     await runner.catch_up()  # everything before this test's tenant
     france = tenant.folders["France"]
     for name in ("one", "two"):
@@ -151,7 +154,7 @@ async def test_a_runner_moves_past_the_events_it_does_not_handle(
         raise AssertionError(f"no event of this type was appended: {envelope.event_id}")
 
     projection = Projection("rare-under-test", {"no-such-event": ignore}, ())
-    runner = ProjectionRunner(system.db, system.relay_db, system.nc, projection)
+    runner = ProjectionRunner(system.worker_db, system.relay_db, system.nc, projection)
     made = await tenant.command(
         "editor", "create-project", {"folderId": tenant.folders["France"], "name": "other"}
     )
@@ -165,7 +168,8 @@ async def test_a_runner_moves_past_the_events_it_does_not_handle(
 
     await runner.catch_up()
 
-    async with system.db.connection() as conn, conn.transaction():
+    assert system.worker_db is not None
+    async with system.worker_db.connection() as conn, conn.transaction():
         checkpoint = await read_checkpoint(conn, projection.name)
     assert checkpoint >= created.position
 
@@ -187,7 +191,7 @@ async def test_a_consumer_made_with_explicit_acks_is_made_again_acking_all(
     replaced, and a handled batch leaves nothing waiting for an ack."""
     projection = Projection("ack-policy-under-test", {"project-created": _nothing}, ())
     js = system.nc.jetstream()
-    runner = ProjectionRunner(system.db, system.relay_db, system.nc, projection)
+    runner = ProjectionRunner(system.worker_db, system.relay_db, system.nc, projection)
     old = ConsumerConfig(
         durable_name=runner.durable,
         ack_policy=AckPolicy.EXPLICIT,
@@ -241,7 +245,7 @@ async def test_an_event_a_projection_fails_on_is_logged_with_its_invocation_s_id
             raise RuntimeError("this projection refuses the tenant's events")
 
     projection = Projection("refusing-under-test", {"project-created": refuse}, ())
-    runner = ProjectionRunner(system.db, system.relay_db, system.nc, projection)
+    runner = ProjectionRunner(system.worker_db, system.relay_db, system.nc, projection)
     await runner.catch_up()
     ctx = tenant.ctx("editor")
     body = {"folderId": tenant.folders["France"], "name": "refused"}

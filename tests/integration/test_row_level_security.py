@@ -20,10 +20,9 @@ from tests.integration._catalog import tenant_tables
 from tests.integration.support import Tenant, make_tenant
 
 # The only tables that hold a tenant id and are read across tenants, each with its reason.
+# Row-level security still confines what the application writes to them (decision 42).
 CROSS_TENANT = {
     "tenants": "the directory a log-in looks a tenant up in by slug: ids, slugs and names only",
-    "login_extract_schedule": "read by the scheduler for every tenant's due sources: names "
-    "and times only, no data of the sources",
 }
 
 _OWNED = """
@@ -55,15 +54,12 @@ async def _tenants_seen(db: Database, tenant_id: str | None, tables: list[str]) 
 async def test_every_tenant_table_has_row_level_security_enabled_forced_and_a_policy(
     system: System,
 ) -> None:
-    """Each table with a `tenant_id` column, bar the named cross-tenant ones, is confined by RLS."""
+    """Each table with a `tenant_id` column is confined by RLS, those read across tenants
+    included (their writes are confined)."""
     rows = await _tenant_tables(system)
-    expected = {row["name"]: (True, True, True) for row in rows if row["name"] not in CROSS_TENANT}
+    expected = {row["name"]: (True, True, True) for row in rows}
 
-    actual = {
-        row["name"]: (row["enabled"], row["forced"], row["policies"] > 0)
-        for row in rows
-        if row["name"] not in CROSS_TENANT
-    }
+    actual = {row["name"]: (row["enabled"], row["forced"], row["policies"] > 0) for row in rows}
 
     assert expected == actual
     assert "events" in actual  # the catalog query finds the tables at all

@@ -8,8 +8,11 @@ changes (recorded by checksum in `schema_live`), all of them in the same order, 
 upgraded database holds what a new one does. Forward and live files go in one transaction:
 a migration that fails leaves the database as the previous code left it.
 
-The application connects as `ossature_app` (row-level security applies to it);
-the relay as `ossature_relay` (it may read every tenant's events, nothing else).
+Each role connects with a login of its own and may write only what it owns (decision 42):
+`ossature_app` (the gateway) and `ossature_worker` (projections, the notifier) write tenants'
+rows, confined by row-level security; the workers also their checkpoints and cursors;
+`ossature_relay` reads every tenant's events and moves its cursor; `ossature_scheduler` reads
+every tenant's due login extracts and moves their next run. Migrations are the owner's.
 """
 
 from __future__ import annotations
@@ -31,13 +34,21 @@ create table if not exists schema_migrations (name text primary key,
 create table if not exists schema_live (name text primary key, checksum text not null,
     applied_at timestamptz not null default now());
 """
+# Granted again at every start, so a new table is covered, and an older database loses what
+# an earlier version granted. The grant to all tables, then what no tenant owns taken back.
 _GRANTS = """
-grant usage on schema public to ossature_app, ossature_relay;
-grant select, insert, update, delete on all tables in schema public to ossature_app;
-revoke update, delete, truncate on events, audit_entries from ossature_app;
-grant usage, select on all sequences in schema public to ossature_app;
+grant usage on schema public to ossature_app, ossature_worker, ossature_relay, ossature_scheduler;
+grant select, insert, update, delete on all tables in schema public
+    to ossature_app, ossature_worker;
+grant usage, select on all sequences in schema public to ossature_app, ossature_worker;
+revoke update, delete, truncate on events, audit_entries from ossature_app, ossature_worker;
+revoke all on schema_migrations, schema_live, relay_cursor from ossature_app, ossature_worker;
+revoke all on projection_checkpoints, notifier_cursors from ossature_app;
+revoke insert on events, idempotency_records from ossature_worker;
 grant select on events to ossature_relay;
 grant select, update on relay_cursor to ossature_relay;
+grant select on tenants to ossature_scheduler;
+grant select, update (next_run_at) on login_extract_schedule to ossature_scheduler;
 """
 
 

@@ -21,9 +21,21 @@ class Secrets:
     keys: KeyRing
     app_db_password: str
     relay_db_password: str
+    worker_db_password: str
+    scheduler_db_password: str
     demo_password: str
     analytics_location_key: bytes = b""
     analytics_email_salt: bytes = b""
+
+    @property
+    def database_roles(self) -> dict[str, str]:
+        """Each database role the system connects as, with its password (decision 42)."""
+        return {
+            "ossature_app": self.app_db_password,
+            "ossature_worker": self.worker_db_password,
+            "ossature_relay": self.relay_db_password,
+            "ossature_scheduler": self.scheduler_db_password,
+        }
 
 
 def _read_or_make(path: Path, make: str) -> str:
@@ -65,6 +77,10 @@ def load_secrets(folder: Path, demo_password: str | None = None) -> Secrets:
         keys=load_keys(folder / "signing-keys"),
         app_db_password=_read_or_make(folder / "app-db-password", secrets.token_urlsafe(24)),
         relay_db_password=_read_or_make(folder / "relay-db-password", secrets.token_urlsafe(24)),
+        worker_db_password=_read_or_make(folder / "worker-db-password", secrets.token_urlsafe(24)),
+        scheduler_db_password=_read_or_make(
+            folder / "scheduler-db-password", secrets.token_urlsafe(24)
+        ),
         demo_password=demo_password
         or _read_or_make(folder / "demo-password", secrets.token_urlsafe(12)),
         analytics_location_key=bytes.fromhex(

@@ -75,6 +75,7 @@ class System:
     db: Database | None = None
     relay_db: Database | None = None
     worker_db: Database | None = None
+    scheduler_db: Database | None = None
     nc: Any = None
     pipeline: Pipeline | None = None
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
@@ -86,26 +87,25 @@ class System:
         """Connect, migrate and start the background work of `roles` (none: tools like rebuild)."""
         self.secrets = load_secrets(self.settings.var_dir / "secrets", self.settings.demo_password)
         owner_url = await self._database()
-        passwords = {
-            "ossature_app": self.secrets.app_db_password,
-            "ossature_relay": self.secrets.relay_db_password,
-        }
-        await migrate(owner_url, self.app.migration_folders(), passwords)
+        await migrate(owner_url, self.app.migration_folders(), self.secrets.database_roles)
         self.owner_url = owner_url
-        app_url = database_url_for(owner_url, "ossature_app", self.secrets.app_db_password)
-        self.db = await app_pool(app_url, wakes_relay=True)  # see _start_roles
+        self.db = await app_pool(self._url_of("ossature_app"), wakes_relay=True)  # see _start_roles
         if "worker" in roles:
             # The workers' writes (read models, the notifier's cursor) have connections of
             # their own: a request never waits for a connection a worker holds through a batch.
             self.worker_db = await Database.connect(
-                app_url,
+                self._url_of("ossature_worker"),
                 min_size=1,
                 max_size=1 + len(self.app.async_projections),
                 stateless=True,
                 settings=_BATCH_READER,
             )
+        if "scheduler" in roles:  # reads every tenant's due extracts: a role of its own
+            self.scheduler_db = await Database.connect(
+                self._url_of("ossature_scheduler"), min_size=1, max_size=1, stateless=True
+            )
         self.relay_db = await Database.connect(
-            database_url_for(owner_url, "ossature_relay", self.secrets.relay_db_password),
+            self._url_of("ossature_relay"),
             min_size=1,
             max_size=2 + len(self.app.async_projections),  # LISTEN, the relay, each projection
             settings=_STORE_READER,
@@ -120,6 +120,10 @@ class System:
         await ensure_notification_stream(self.nc.jetstream())
         self.pipeline = self._pipeline(self.db, self.secrets)
         self._start_roles(set(roles))
+
+    def _url_of(self, role: str) -> str:
+        assert self.secrets is not None
+        return database_url_for(self.owner_url, role, self.secrets.database_roles[role])
 
     async def _database(self) -> str:
         if self.endpoints.create_database is None:
@@ -163,7 +167,8 @@ class System:
             self.notifier = notifier_of(self.worker_db, self.nc, self.app, self.pipeline)
             self._spawn(self.notifier.run(self.stopping))
         if "scheduler" in roles:
-            self._spawn(Scheduler(self.db, self.pipeline).run(self.stopping))
+            assert self.scheduler_db is not None
+            self._spawn(Scheduler(self.scheduler_db, self.pipeline).run(self.stopping))
 
     def _spawn(self, work: Any) -> None:
         self.tasks.append(asyncio.create_task(work))
@@ -188,6 +193,6 @@ class System:
                 await asyncio.wait_for(task, timeout=5)
         if self.nc is not None:
             await self.nc.close()
-        for db in (self.db, self.worker_db, self.relay_db):
+        for db in (self.db, self.worker_db, self.scheduler_db, self.relay_db):
             if db is not None:
                 await db.close()
