@@ -4,6 +4,7 @@ a new one."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -133,6 +134,41 @@ async def test_a_failing_file_leaves_the_database_as_it_was(
     )
 
 
+async def test_a_database_holding_a_gap_in_a_stream_upgrades_and_checks_new_events(
+    system: System, fresh: Fresh, tmp_path: Path
+) -> None:
+    """A store of the code before contiguous versions may hold a stream at 1 then 7: the
+    upgrade keeps it (the old rows left unchecked), and every new event is checked."""
+    url, folders = await fresh(), system.app.migration_folders()
+    await migrate(
+        url, _without(folders, "kernel/0011_stream_versions_contiguous.sql", tmp_path), {}
+    )
+    stream = new_id()
+    await _insert_events(url, stream, [1, 7])
+    # when
+    await migrate(url, folders, {})
+    # then
+    assert False is await _fetchval(url, _VALIDATED)
+    await _insert_events(url, stream, [8])
+    with pytest.raises(asyncpg.ForeignKeyViolationError):
+        await _insert_events(url, stream, [10])
+
+
+async def test_a_database_with_no_gap_has_every_event_checked(
+    system: System, fresh: Fresh, tmp_path: Path
+) -> None:
+    """A store whose streams have no gap upgrades with the rule checked on its old events too."""
+    url, folders = await fresh(), system.app.migration_folders()
+    await migrate(
+        url, _without(folders, "kernel/0011_stream_versions_contiguous.sql", tmp_path), {}
+    )
+    await _insert_events(url, new_id(), [1, 2])
+    # when
+    await migrate(url, folders, {})
+    # then
+    assert True is await _fetchval(url, _VALIDATED)
+
+
 async def test_what_an_earlier_version_granted_the_application_is_taken_back(
     system: System, fresh: Fresh
 ) -> None:
@@ -149,10 +185,39 @@ async def test_what_an_earlier_version_granted_the_application_is_taken_back(
     assert [] == await _fetchval(url, _APP_WRITES_UNOWNED)
 
 
+_VALIDATED = """select convalidated from pg_constraint
+    where conname = 'events_stream_versions_contiguous'"""
 _APP_WRITES_UNOWNED = """select coalesce(array_agg(relname::text order by relname), '{}')
     from pg_class where relname in ('relay_cursor', 'projection_checkpoints',
         'notifier_cursors', 'schema_migrations', 'schema_live')
     and has_table_privilege('ossature_app', oid, 'insert, update, delete, truncate')"""
+
+
+def _without(folders: list[tuple[str, Path]], name: str, tmp_path: Path) -> list[tuple[str, Path]]:
+    """`folders` as an earlier version had them: the forward migration `name` not yet written."""
+    module, file = name.split("/")
+    copies = []
+    for each, folder in folders:
+        if each == module:
+            shutil.copytree(folder, tmp_path / each)
+            (tmp_path / each / file).unlink()
+            folder = tmp_path / each
+        copies.append((each, folder))
+    return copies
+
+
+async def _insert_events(url: str, stream: str, versions: list[int]) -> None:
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("set app.tenant_id = 'old'")  # an owner that is no superuser: RLS
+        await conn.executemany(
+            "insert into events (event_id, event_type, schema_version, stream_type, stream_id,"
+            " stream_version, tenant_id, occurred_at, payload, context)"
+            " values ($1, 'noted', 1, 'note', $2, $3, 'old', now(), '{}', '{}')",
+            [(new_id(), stream, version) for version in versions],
+        )
+    finally:
+        await conn.close()
 
 
 async def _execute(url: str, statement: str) -> None:

@@ -269,10 +269,12 @@ class EventStore:
 
 
 async def _insert(conn: Any, pending: Sequence[PendingAppend], sql: str, *args: Any) -> Any:
-    """Run an insert of events; a stream version taken by another writer is a conflict."""
+    """Run an insert of events; a stream version taken by another writer, or one that skips
+    ahead of the stream (kernel migration 0011), is a conflict: the stream is not at the
+    version the append expected."""
     try:
         return await conn.fetchval(sql, *args)
-    except asyncpg.UniqueViolationError as error:
+    except (asyncpg.UniqueViolationError, asyncpg.ForeignKeyViolationError) as error:
         raise ConcurrencyConflict({"stream": pending[0].stream_id}) from error
 
 
