@@ -45,8 +45,10 @@ async def main(settings: Settings, endpoints: Any, events: int, size: int, round
     system = System(settings, endpoints)
     await system.start(roles=())
     assert system.secrets is not None
-    app_url = database_url_for(system.owner_url, "ossature_app", system.secrets.app_db_password)
-    system.worker_db = await Database.connect(app_url, stateless=True, settings=_BATCH_READER)
+    worker_url = database_url_for(
+        system.owner_url, "ossature_worker", system.secrets.worker_db_password
+    )
+    system.worker_db = await Database.connect(worker_url, stateless=True, settings=_BATCH_READER)
     try:
         assert system.pipeline is not None
         notifier = notifier_of(system.worker_db, system.nc, system.app, system.pipeline)
