@@ -25,6 +25,7 @@ from tests.blackbox._api import (
 
 MIB = 1024 * 1024
 INVALID = "errors.invalid-payload"
+NOT_JSON, UTF8, NUL = "errors.body-not-json", "errors.body-not-utf-8", "errors.body-holds-nul"
 Ids = dict[str, str]
 
 
@@ -58,7 +59,7 @@ def batch(invocations: Any) -> Callable[[Ids], Any]:
 
 CP, CF, GP = "commands/create-project", "commands/create-folder", "queries/get-project"
 TABLE: dict[str, Junk] = {
-    "not-json": Junk(CP, lambda ids: b"{oops"),
+    "not-json": Junk(CP, lambda ids: b"{oops", key="errors.body-not-json"),
     "json-array": Junk(CP, lambda ids: []),
     "json-number": Junk(CP, lambda ids: 42),
     "json-string": Junk(CP, lambda ids: "project"),
@@ -76,10 +77,16 @@ TABLE: dict[str, Junk] = {
     "body-over-1-mib": Junk(
         CP, lambda ids: b'{"name": "' + b"x" * MIB + b'"}', (413,), "errors.payload-too-large"
     ),
-    "deeply-nested-arrays": Junk(CP, lambda ids: b"[" * 100_000 + b"]" * 100_000),
-    "deeply-nested-objects": Junk(CP, lambda ids: b'{"a":' * 100_000 + b"1" + b"}" * 100_000),
-    "nul-in-project-name": Junk(CP, create("Paris\u0000move")),
-    "nul-in-folder-name": Junk(CF, lambda ids: {"parentId": ids["folder"], "name": "EU\u0000"}),
+    "deeply-nested-arrays": Junk(
+        CP, lambda ids: b"[" * 100_000 + b"]" * 100_000, key="errors.body-too-deep"
+    ),
+    "deeply-nested-objects": Junk(
+        CP, lambda ids: b'{"a":' * 100_000 + b"1" + b"}" * 100_000, key="errors.body-too-deep"
+    ),
+    "nul-in-project-name": Junk(CP, create("Paris\u0000move"), key=NUL),
+    "nul-in-folder-name": Junk(
+        CF, lambda ids: {"parentId": ids["folder"], "name": "EU\u0000"}, key=NUL
+    ),
     "nul-in-project-id": Junk(GP, lambda ids: {"projectId": "\u0000"}, (404, 422), None),
     "nul-in-folder-id": Junk(
         "queries/get-my-permissions", lambda ids: {"folderId": "a\u0000"}, (404, 422), None
@@ -91,10 +98,37 @@ TABLE: dict[str, Junk] = {
         None,
     ),
     "raw-nul-byte-in-name": Junk(
-        CP, lambda ids: b'{"folderId": "%s", "name": "a\x00b"}' % ids["folder"].encode()
+        CP,
+        lambda ids: b'{"folderId": "%s", "name": "a\x00b"}' % ids["folder"].encode(),
+        key=NOT_JSON,
     ),
     "lone-surrogate": Junk(
-        CP, lambda ids: b'{"folderId": "%s", "name": "a\\ud800"}' % ids["folder"].encode()
+        CP,
+        lambda ids: b'{"folderId": "%s", "name": "a\\ud800"}' % ids["folder"].encode(),
+        key=NOT_JSON,
+    ),
+    "bad-utf-8-in-a-value": Junk(
+        CP, lambda ids: b'{"folderId": "%s", "name": "a\xff"}' % ids["folder"].encode(), key=UTF8
+    ),
+    "overlong-utf-8": Junk(CP, lambda ids: b'{"name": "a\xc0\xaf"}', key=UTF8),
+    "encoded-surrogate": Junk(CP, lambda ids: b'{"name": "\xed\xa0\x80"}', key=UTF8),
+    "bad-utf-8-in-a-key": Junk(CP, lambda ids: b'{"na\xffme": "x"}', key=UTF8),
+    "bad-utf-8-in-a-batch": Junk(
+        "commands", lambda ids: b'{"invocations": [{"name": "log-in\xff"}]}', key=UTF8
+    ),
+    "form-content-type": Junk(
+        CP,
+        create("x"),
+        (415,),
+        "errors.unsupported-media-type",
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    ),
+    "latin-1-charset": Junk(
+        "queries",
+        lambda ids: {"invocations": []},
+        (415,),
+        "errors.unsupported-media-type",
+        {"Content-Type": "application/json; charset=iso-8859-1"},
     ),
     "unknown-field": Junk(
         CP, lambda ids: {"folderId": ids["folder"], "name": "x", "colour": "red"}
@@ -124,7 +158,7 @@ TABLE: dict[str, Junk] = {
     "dates-not-dates": Junk("queries/count-logins-per-day", days("yesterday", "today")),
     "dates-february-30": Junk("queries/count-logins-per-day", days("2024-02-30", "2024-03-01")),
     "dates-missing": Junk("queries/count-logins-per-day", lambda ids: {"from": "2024-01-01"}),
-    "batch-not-json": Junk("commands", lambda ids: b"[{"),
+    "batch-not-json": Junk("commands", lambda ids: b"[{", key=NOT_JSON),
     "batch-an-array": Junk("commands", lambda ids: []),
     "batch-invocations-not-a-list": Junk("commands", batch("create-project")),
     "batch-item-without-name": Junk("commands", batch([{"payload": {}}])),

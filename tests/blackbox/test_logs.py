@@ -129,3 +129,24 @@ async def test_the_debug_toggle_adds_debug_lines_for_that_invocation_only(
     }
     assert (toggled_id, "projects.created") in debug_lines
     assert set() == {event for invocation, event in debug_lines if invocation == plain_id}
+
+
+async def test_a_body_that_is_not_utf_8_is_logged_as_one_json_line(
+    http: httpx.AsyncClient, system: System
+) -> None:
+    """An unauthenticated log-in whose body is not UTF-8 gets its 422 and one JSON line, with
+    its invocation id and message key, and no traceback."""
+    # given
+    offset = _offset(system)
+    # when
+    response = await http.post("/commands/log-in", content=b'{"tenant": "a\xff"}')
+    # then
+    invocation_id = response.headers["X-Invocation-Id"]
+    lines = await _logged(system, offset, {invocation_id})
+    mine = [line for line in lines if line.get("invocation_id") == invocation_id]
+    assert (422, "errors.body-not-utf-8") == (response.status_code, response.json()["messageKey"])
+    assert [("invocation", "errors.body-not-utf-8")] == [
+        (line["event"], line["message_key"]) for line in mine if line.get("message_key")
+    ]
+    text = system.log_path.read_bytes()[offset:].decode("utf-8", "replace")
+    assert "Traceback" not in text

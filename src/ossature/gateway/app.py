@@ -9,25 +9,27 @@ import msgspec
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from ossature.gateway.auth import Authenticator
+from ossature.gateway.body import read_json
 from ossature.gateway.charts import login_chart_page
 from ossature.gateway.discovery import configuration_endpoint, mqtt_discovery
 from ossature.gateway.openapi import openapi
 from ossature.gateway.responder import Responder, build_context_safely, json_response
+from ossature.gateway.safety import AnswerEveryFailure
 from ossature.kernel.context import Context
-from ossature.kernel.errors import DomainError, InvalidPayload, PayloadTooLarge
+from ossature.kernel.errors import DomainError, InvalidPayload
 from ossature.kernel.ids import is_ulid, new_id
 from ossature.kernel.logging import get_logger
 from ossature.runtime.pipeline import Kind, Pipeline, Result
 from ossature.runtime.system import System
 
-__all__ = ["MAX_BODY", "build_gateway", "gateway_of"]
+__all__ = ["build_gateway", "gateway_of"]
 
-MAX_BODY = 1024 * 1024
 MAX_BATCH = 100  # invocations per batch: each runs in turn, so a batch's time grows with it
 _log = get_logger("ossature.gateway")
 
@@ -42,41 +44,10 @@ class _Batch(msgspec.Struct, forbid_unknown_fields=True):
     invocations: list[_Invocation]
 
 
-async def _read_body(request: Request) -> Any:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BODY:
-        raise PayloadTooLarge({"limit": MAX_BODY})
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise PayloadTooLarge({"limit": MAX_BODY})
-        chunks.append(chunk)
-    body = b"".join(chunks)
-    try:
-        decoded = msgspec.json.decode(body) if body.strip() else None
-    except (msgspec.DecodeError, RecursionError) as error:
-        raise InvalidPayload({"reason": "the body is not JSON, or is nested too deeply"}) from error
-    if b"\\u0000" in body and _holds_nul(decoded):
-        raise InvalidPayload({"reason": "NUL characters are not accepted"})
-    return decoded
-
-
 def _kind(request: Request) -> Kind:
     """Command or query, by the path's first segment (read from the ASGI scope: building
     `request.url` parses the whole URL, about 5 us a request)."""
     return "command" if request.scope["path"].startswith("/commands") else "query"
-
-
-def _holds_nul(value: Any) -> bool:
-    """True when a NUL character is in any string of a decoded JSON value (PostgreSQL refuses it)."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(item) for item in value)
-    return False
 
 
 class Gateway:
@@ -94,9 +65,9 @@ class Gateway:
         except DomainError as error:
             return self.responder.refuse(request, error)
         try:
-            raw = await _read_body(request)
+            raw = await read_json(request)
         except DomainError as error:
-            return self.responder.answer(request, ctx, Result(error.status, {}, error))
+            return self.responder.refuse(request, error, ctx)
         result = await self.pipeline.invoke(kind, request.path_params["name"], raw, ctx)
         return self.responder.answer(request, ctx, result)
 
@@ -104,7 +75,7 @@ class Gateway:
         kind = _kind(request)
         try:
             ctx = await self.responder.context(request)
-            batch = msgspec.convert(await _read_body(request), _Batch)
+            batch = msgspec.convert(await read_json(request), _Batch)
             if len(batch.invocations) > MAX_BATCH:
                 raise InvalidPayload({"limit": MAX_BATCH}, key="errors.batch-too-large")
         except (msgspec.ValidationError, RecursionError) as error:
@@ -184,7 +155,11 @@ def build_gateway(
         Route("/metrics", gateway.metrics, methods=["GET"]),
         Route("/openapi.json", gateway.openapi, methods=["GET"]),
     ]
-    return Starlette(routes=routes, exception_handlers={HTTPException: gateway.http_error})
+    return Starlette(
+        routes=routes,
+        exception_handlers={HTTPException: gateway.http_error},
+        middleware=[Middleware(AnswerEveryFailure, answer=responder.failed)],
+    )
 
 
 def gateway_of(system: System) -> Starlette:

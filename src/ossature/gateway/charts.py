@@ -50,6 +50,7 @@ document.getElementById("sign-in").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = new FormData(event.target);
   const answer = await fetch("/commands/log-in", {{method: "POST",
+    headers: {{"Content-Type": "application/json"}},
     body: JSON.stringify({{tenant: form.get("tenant"), email: form.get("email"),
                           password: form.get("password")}})}});
   const body = await answer.json();

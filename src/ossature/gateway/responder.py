@@ -16,7 +16,7 @@ from ossature.gateway.auth import Authenticator
 from ossature.gateway.context import build_context
 from ossature.gateway.problems import problem
 from ossature.kernel.context import Context
-from ossature.kernel.errors import DomainError
+from ossature.kernel.errors import DomainError, Internal
 from ossature.kernel.i18n import negotiate
 from ossature.runtime.contexts import new_trace
 from ossature.runtime.pipeline import Pipeline, Result
@@ -77,8 +77,14 @@ class Responder:
         """The invocation context of a request: its actor (from the token) and its trace."""
         return build_context(request, self.auth.actor(request))
 
-    def refuse(self, request: Request, error: DomainError) -> Response:
-        """Answer a request refused before it had a context (bad token or header)."""
+    def failed(self, request: Request) -> tuple[str, Response]:
+        """The answer to a failure no route expected: its invocation id, and a 500 problem."""
         ctx = build_context_safely(request)
+        return ctx.trace.invocation_id, self.answer(request, ctx, Result(500, {}, Internal()))
+
+    def refuse(self, request: Request, error: DomainError, ctx: Context | None = None) -> Response:
+        """Answer, log and audit a request refused before the pipeline ran it: a bad token
+        or header (no context yet: one with fresh ids), or a malformed body."""
+        ctx = ctx or build_context_safely(request)
         self.pipeline.refused(ctx, request.scope["path"], error)
         return self.answer(request, ctx, Result(error.status, {}, error))
