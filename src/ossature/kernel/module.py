@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, get_type_hints
 
 import msgspec
 
@@ -28,6 +28,7 @@ __all__ = [
     "Public",
     "QuerySpec",
     "UndeclaredEvent",
+    "answer_type",
     "refuse_undeclared",
 ]
 
@@ -83,6 +84,11 @@ class CommandSpec(Generic[P]):
         """The payload as its type (None is `{}`); InvalidPayload with the reason otherwise."""
         return typed_payload(self.payload, raw)
 
+    @property
+    def answer(self) -> Any:
+        """The type of the handler's answer (a TypedDict), as its return annotation says."""
+        return answer_type(self.handler)
+
 
 @dataclass(frozen=True)
 class QuerySpec(Generic[P]):
@@ -96,6 +102,11 @@ class QuerySpec(Generic[P]):
     def typed(self, raw: object) -> P:
         """The payload as its type (None is `{}`); InvalidPayload with the reason otherwise."""
         return typed_payload(self.payload, raw)
+
+    @property
+    def answer(self) -> Any:
+        """The type of the handler's answer (a TypedDict), as its return annotation says."""
+        return answer_type(self.handler)
 
 
 @dataclass(frozen=True)
@@ -120,6 +131,12 @@ class Module:
         """This module's message file (`messages.toml`), if it has one."""
         file = self.root / "messages.toml" if self.root else None
         return file if file is not None and file.is_file() else None
+
+
+def answer_type(handler: Callable[..., Any]) -> Any:
+    """The type a handler declares it answers: its return annotation, resolved (for an
+    `async def`, the awaited value's type). /openapi.json publishes its schema."""
+    return get_type_hints(handler)["return"]
 
 
 def payload_schema(payload: type[Payload]) -> dict[str, Any]:

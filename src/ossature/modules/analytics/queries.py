@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypedDict
 
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
@@ -20,7 +20,11 @@ from ossature.modules.analytics.state import OWN_LOGINS, SourceName
 __all__ = [
     "CountLoginsPerDay",
     "CountSourceLoginsPerDay",
+    "DayCount",
     "ListLoginSources",
+    "ListLoginSourcesAnswer",
+    "LoginSourceView",
+    "LoginsPerDayAnswer",
     "check_range",
     "count_logins_per_day",
     "count_source_logins_per_day",
@@ -56,7 +60,34 @@ def check_range(start: date, end: date) -> int:
     return days
 
 
-def daily_series(counts: Mapping[date, int], start: date, end: date) -> list[dict[str, Any]]:
+class DayCount(TypedDict):
+    day: str
+    count: int
+
+
+class LoginsPerDayAnswer(TypedDict):
+    series: list[DayCount]
+
+
+class LoginSourceView(TypedDict):
+    name: str
+    kind: str
+    schedule: str
+    nextRunAt: str | None
+    watermark: str | None
+    usersSeen: int
+    loginsAppended: int
+    lastRunAt: str | None
+    lastOutcome: str | None
+    lastErrorKey: str | None
+    lastAppended: int | None
+
+
+class ListLoginSourcesAnswer(TypedDict):
+    sources: list[LoginSourceView]
+
+
+def daily_series(counts: Mapping[date, int], start: date, end: date) -> list[DayCount]:
     """One point per day from `start` to `end` inclusive, zero where `counts` has none."""
     days = check_range(start, end)
     return [
@@ -67,7 +98,7 @@ def daily_series(counts: Mapping[date, int], start: date, end: date) -> list[dic
 
 async def count_logins_per_day(
     ctx: Context, query: CountLoginsPerDay, deps: Deps
-) -> dict[str, Any]:
+) -> LoginsPerDayAnswer:
     """Ossature's own logins (`user-logged-in` events) per day."""
     check_range(query.from_, query.to)
     async with deps.db.transaction(ctx.tenant_id, readonly=True) as conn:
@@ -84,7 +115,7 @@ _SOURCE_DAYS = """select day, logins from source_login_days
 
 async def count_source_logins_per_day(
     ctx: Context, query: CountSourceLoginsPerDay, deps: Deps
-) -> dict[str, Any]:
+) -> LoginsPerDayAnswer:
     """A source's logins per day; the source `ossature` is Ossature's own logins."""
     if query.source == OWN_LOGINS:
         own = CountLoginsPerDay(from_=query.from_, to=query.to)
@@ -111,7 +142,7 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _source(row: Any) -> dict[str, Any]:
+def _source(row: Any) -> LoginSourceView:
     return {
         "name": row["name"],
         "kind": row["kind"],
@@ -127,7 +158,9 @@ def _source(row: Any) -> dict[str, Any]:
     }
 
 
-async def list_login_sources(ctx: Context, query: ListLoginSources, deps: Deps) -> dict[str, Any]:
+async def list_login_sources(
+    ctx: Context, query: ListLoginSources, deps: Deps
+) -> ListLoginSourcesAnswer:
     """The tenant's sources with their schedule and last run; never their location."""
     async with deps.db.transaction(ctx.tenant_id, readonly=True) as conn:
         rows = await conn.fetch(_SOURCES)

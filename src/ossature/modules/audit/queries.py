@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypedDict
 
 import msgspec
 
@@ -10,7 +10,7 @@ from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
 from ossature.kernel.messages import Payload
 
-__all__ = ["ListAuditEntries", "list_audit_entries"]
+__all__ = ["AuditEntryView", "ListAuditEntries", "ListAuditEntriesAnswer", "list_audit_entries"]
 
 
 class ListAuditEntries(Payload, frozen=True):
@@ -27,7 +27,25 @@ _ALL = _COLUMNS + _ORDER
 _BY_ACTOR = _COLUMNS + " where actor_id = $2" + _ORDER
 
 
-async def list_audit_entries(ctx: Context, query: ListAuditEntries, deps: Deps) -> dict[str, Any]:
+class AuditEntryView(TypedDict):
+    invocationId: str
+    kind: str
+    name: str
+    actorId: str | None
+    outcome: str
+    status: int
+    messageKey: str | None
+    context: dict[str, Any]
+    recordedAt: str
+
+
+class ListAuditEntriesAnswer(TypedDict):
+    entries: list[AuditEntryView]
+
+
+async def list_audit_entries(
+    ctx: Context, query: ListAuditEntries, deps: Deps
+) -> ListAuditEntriesAnswer:
     """An actor sees their own entries; one who may read all (tenant-admin) sees the tenant's."""
     assert ctx.access is not None
     root_scopes = [grant.folder_id for grant in ctx.access.grants]
@@ -41,7 +59,7 @@ async def list_audit_entries(ctx: Context, query: ListAuditEntries, deps: Deps) 
     return {"entries": [_entry(row) for row in rows]}
 
 
-def _entry(row: Any) -> dict[str, Any]:
+def _entry(row: Any) -> AuditEntryView:
     return {
         "invocationId": row["invocation_id"],
         "kind": row["kind"],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypedDict
 
 import msgspec
 
@@ -10,11 +10,15 @@ from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
 from ossature.kernel.messages import Payload
 from ossature.modules.projects.repository import load_project
+from ossature.modules.projects.state import ProjectView
 
 __all__ = [
     "GetProject",
+    "HistoryEntry",
     "ListProjects",
+    "ListProjectsAnswer",
     "ProjectHistory",
+    "ProjectHistoryAnswer",
     "get_project",
     "list_projects",
     "project_history",
@@ -36,7 +40,26 @@ class ProjectHistory(Payload, frozen=True):
     project_id: Id
 
 
-async def list_projects(ctx: Context, query: ListProjects, deps: Deps) -> dict[str, Any]:
+class ListProjectsAnswer(TypedDict):
+    projects: list[ProjectView]
+
+
+class HistoryEntry(TypedDict):
+    eventId: str
+    eventType: str
+    version: int
+    occurredAt: str
+    actorId: str | None
+    invocationId: str
+    traceId: str
+    data: dict[str, Any]
+
+
+class ProjectHistoryAnswer(TypedDict):
+    entries: list[HistoryEntry]
+
+
+async def list_projects(ctx: Context, query: ListProjects, deps: Deps) -> ListProjectsAnswer:
     """The projects the actor may read, optionally within one folder (and its subfolders)."""
     granting = list(deps.access.granting_folders(ctx, "projects.read"))
     # One statement (live/projects_list.sql): when nothing ran before it, the invocation's
@@ -44,7 +67,7 @@ async def list_projects(ctx: Context, query: ListProjects, deps: Deps) -> dict[s
     rows = await deps.db.call(
         ctx.tenant_id, "projects_list", granting, query.folder_id, query.include_subfolders
     )
-    projects = [
+    projects: list[ProjectView] = [
         {
             "projectId": row["project_id"],
             "name": row["name"],
@@ -57,16 +80,16 @@ async def list_projects(ctx: Context, query: ListProjects, deps: Deps) -> dict[s
     return {"projects": projects}
 
 
-async def get_project(ctx: Context, query: GetProject, deps: Deps) -> dict[str, Any]:
+async def get_project(ctx: Context, query: GetProject, deps: Deps) -> ProjectView:
     """One project, read from its stream: always up to date."""
     return (await load_project(deps, query.project_id)).as_json()
 
 
-async def project_history(ctx: Context, query: ProjectHistory, deps: Deps) -> dict[str, Any]:
+async def project_history(ctx: Context, query: ProjectHistory, deps: Deps) -> ProjectHistoryAnswer:
     """Every change of a project: what, when, who, through which invocation."""
     await load_project(deps, query.project_id)
     stream = await deps.uow.load(query.project_id)
-    entries = [
+    entries: list[HistoryEntry] = [
         {
             "eventId": e.event_id,
             "eventType": e.event_type,

@@ -8,16 +8,41 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Annotated
+from typing import Annotated, TypedDict
 
 import msgspec
 
 from ossature.kernel.messages import Event, UnknownEvent, fold
 
-__all__ = ["Project", "ProjectEvent", "ProjectId", "ProjectName", "replay"]
+__all__ = [
+    "Project",
+    "ProjectEvent",
+    "ProjectId",
+    "ProjectName",
+    "ProjectVersion",
+    "ProjectView",
+    "replay",
+]
 
 ProjectId = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 ProjectName = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"\S")]
+
+
+class ProjectView(TypedDict):
+    """A project as queries answer it."""
+
+    projectId: str
+    name: str
+    folderId: str
+    version: int
+    archived: bool
+
+
+class ProjectVersion(TypedDict):
+    """What a command that changes a project answers: the version it left."""
+
+    projectId: str
+    version: int
 
 
 @dataclass(frozen=True)
@@ -30,7 +55,7 @@ class Project:
     archived: bool = False
     version: int = 0
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self) -> ProjectView:
         return {
             "projectId": self.project_id,
             "name": self.name,

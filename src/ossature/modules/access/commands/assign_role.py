@@ -5,7 +5,7 @@ The next log-in puts the assignment in the account's tokens.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, TypedDict
 
 import msgspec
 
@@ -17,6 +17,7 @@ from ossature.modules.access.errors import AccountNotFound, UnknownRole
 __all__ = [
     "ROLES",
     "AssignRole",
+    "AssignRoleAnswer",
     "RoleAssigned",
     "assign_role",
     "decide_assign",
@@ -52,7 +53,13 @@ def decide_assign(account_version: int, cmd: AssignRole) -> list[Event]:
     return [RoleAssigned(account_id=cmd.account_id, role=cmd.role, folder_id=cmd.folder_id)]
 
 
-async def assign_role(ctx: Context, cmd: AssignRole, deps: Deps) -> dict[str, Any]:
+class AssignRoleAnswer(TypedDict):
+    accountId: str
+    role: str
+    folderId: str
+
+
+async def assign_role(ctx: Context, cmd: AssignRole, deps: Deps) -> AssignRoleAnswer:
     account = await deps.uow.load(cmd.account_id)
     events = decide_assign(account.version, cmd)
     deps.uow.append("account", cmd.account_id, account.version, events)

@@ -5,7 +5,7 @@ A location travels only sealed (see `_sealing.py`): the event carries it sealed.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal, TypedDict
 
 import msgspec
 
@@ -27,6 +27,7 @@ from ossature.modules.analytics.state import (
 
 __all__ = [
     "ConfigureLoginSource",
+    "ConfigureLoginSourceAnswer",
     "LoginSourceConfigured",
     "configure_login_source",
     "decide_configure",
@@ -80,9 +81,14 @@ def _same_location(
         return False
 
 
+class ConfigureLoginSourceAnswer(TypedDict):
+    source: str
+    version: int
+
+
 async def configure_login_source(
     ctx: Context, cmd: ConfigureLoginSource, deps: Deps
-) -> dict[str, Any]:
+) -> ConfigureLoginSourceAnswer:
     assert ctx.tenant_id is not None
     sources = deps.get(LoginSources)
     sources.allowed.check(cmd.kind, cmd.location)

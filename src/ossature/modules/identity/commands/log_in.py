@@ -5,7 +5,7 @@ Each session is a stream of its own, so concurrent log-ins never conflict.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypedDict
 
 import msgspec
 
@@ -21,7 +21,7 @@ from ossature.modules.identity.projections import account_by_email
 from ossature.modules.identity.service import IdentityService
 from ossature.modules.tenancy.projections import tenant_by_slug
 
-__all__ = ["LogIn", "UserLoggedIn", "log_in"]
+__all__ = ["LogIn", "LogInAnswer", "UserLoggedIn", "log_in"]
 
 
 class LogIn(Payload, frozen=True):
@@ -38,7 +38,13 @@ class UserLoggedIn(Event, frozen=True):
     expires_at: int
 
 
-async def log_in(ctx: Context, cmd: LogIn, deps: Deps) -> dict[str, Any]:
+class LogInAnswer(TypedDict):
+    accessToken: str
+    expiresAt: int
+    sessionId: str
+
+
+async def log_in(ctx: Context, cmd: LogIn, deps: Deps) -> LogInAnswer:
     identity = deps.get(IdentityService)
     async with deps.db.transaction(None, readonly=True) as conn:
         tenant = await tenant_by_slug(conn, cmd.tenant)

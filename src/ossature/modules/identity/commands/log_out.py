@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
 from ossature.kernel.messages import Event, Payload
 
-__all__ = ["LogOut", "UserLoggedOut", "log_out"]
+__all__ = ["LogOut", "LogOutAnswer", "UserLoggedOut", "log_out"]
 
 
 class LogOut(Payload, frozen=True):
@@ -22,7 +22,11 @@ class UserLoggedOut(Event, frozen=True):
     session_id: str
 
 
-async def log_out(ctx: Context, cmd: LogOut, deps: Deps) -> dict[str, Any]:
+class LogOutAnswer(TypedDict):
+    sessionId: str
+
+
+async def log_out(ctx: Context, cmd: LogOut, deps: Deps) -> LogOutAnswer:
     assert ctx.access is not None and ctx.access.session_id is not None
     session = await deps.uow.load(ctx.access.session_id)
     event = UserLoggedOut(account_id=ctx.access.account_id, session_id=ctx.access.session_id)

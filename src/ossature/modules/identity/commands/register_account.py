@@ -5,7 +5,7 @@ Credentials never travel in events: only their hash does.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal, TypedDict
 
 import msgspec
 
@@ -18,7 +18,13 @@ from ossature.modules.identity.fields import Email
 from ossature.modules.identity.projections import account_by_email
 from ossature.modules.identity.service import IdentityService
 
-__all__ = ["AccountRegistered", "PasswordSet", "RegisterAccount", "register_account"]
+__all__ = [
+    "AccountRegistered",
+    "PasswordSet",
+    "RegisterAccount",
+    "RegisterAccountAnswer",
+    "register_account",
+]
 
 
 class RegisterAccount(Payload, frozen=True):
@@ -44,7 +50,11 @@ class PasswordSet(Event, frozen=True):
     password_hash: str
 
 
-async def register_account(ctx: Context, cmd: RegisterAccount, deps: Deps) -> dict[str, Any]:
+class RegisterAccountAnswer(TypedDict):
+    accountId: str
+
+
+async def register_account(ctx: Context, cmd: RegisterAccount, deps: Deps) -> RegisterAccountAnswer:
     email = cmd.email.lower()
     async with deps.db.transaction(ctx.tenant_id, readonly=True) as conn:
         if await account_by_email(conn, email):

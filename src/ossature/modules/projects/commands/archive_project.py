@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
@@ -11,7 +10,7 @@ from ossature.kernel.messages import Event, Payload
 from ossature.kernel.notice import Notice
 from ossature.modules.projects.notices import name_at_the_time, the_project
 from ossature.modules.projects.repository import load_project
-from ossature.modules.projects.state import Project, ProjectEvent, ProjectId
+from ossature.modules.projects.state import Project, ProjectEvent, ProjectId, ProjectVersion
 
 __all__ = ["NOTICE", "ArchiveProject", "ProjectArchived", "archive_project", "decide_archive"]
 
@@ -34,7 +33,7 @@ def decide_archive(project: Project) -> list[Event]:
     return [] if project.archived else [ProjectArchived(project_id=project.project_id)]
 
 
-async def archive_project(ctx: Context, cmd: ArchiveProject, deps: Deps) -> dict[str, Any]:
+async def archive_project(ctx: Context, cmd: ArchiveProject, deps: Deps) -> ProjectVersion:
     project = await load_project(deps, cmd.project_id)
     events = decide_archive(project)
     deps.uow.append("project", project.project_id, project.version, events)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
@@ -12,7 +12,14 @@ from ossature.kernel.notice import Notice
 from ossature.modules.projects.notices import the_project
 from ossature.modules.projects.state import Project, ProjectEvent, ProjectId, ProjectName
 
-__all__ = ["NOTICE", "CreateProject", "ProjectCreated", "create_project", "folder_of_new"]
+__all__ = [
+    "NOTICE",
+    "CreateProject",
+    "CreateProjectAnswer",
+    "ProjectCreated",
+    "create_project",
+    "folder_of_new",
+]
 
 
 class CreateProject(Payload, frozen=True):
@@ -31,7 +38,11 @@ class ProjectCreated(ProjectEvent, frozen=True):
         return Project(self.project_id, self.folder_id, self.project_name)
 
 
-async def create_project(ctx: Context, cmd: CreateProject, deps: Deps) -> dict[str, Any]:
+class CreateProjectAnswer(TypedDict):
+    projectId: str
+
+
+async def create_project(ctx: Context, cmd: CreateProject, deps: Deps) -> CreateProjectAnswer:
     project_id = new_id()
     event = ProjectCreated(project_id=project_id, folder_id=cmd.folder_id, project_name=cmd.name)
     deps.uow.append("project", project_id, 0, [event])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 
@@ -14,7 +14,13 @@ from ossature.kernel.notice import Notice
 from ossature.modules.projects import errors
 from ossature.modules.projects.notices import the_project
 from ossature.modules.projects.repository import load_project
-from ossature.modules.projects.state import Project, ProjectEvent, ProjectId, ProjectName
+from ossature.modules.projects.state import (
+    Project,
+    ProjectEvent,
+    ProjectId,
+    ProjectName,
+    ProjectVersion,
+)
 
 __all__ = ["NOTICE", "ProjectRenamed", "RenameProject", "decide_rename", "rename_project"]
 
@@ -53,7 +59,7 @@ def decide_rename(project: Project, cmd: RenameProject) -> list[Event]:
     ]
 
 
-async def rename_project(ctx: Context, cmd: RenameProject, deps: Deps) -> dict[str, Any]:
+async def rename_project(ctx: Context, cmd: RenameProject, deps: Deps) -> ProjectVersion:
     project = await load_project(deps, cmd.project_id)
     events = decide_rename(project, cmd)
     deps.uow.append("project", project.project_id, project.version, events)

@@ -6,7 +6,6 @@ Whoever may archive a project may bring it back: the command needs `projects.arc
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
@@ -14,7 +13,7 @@ from ossature.kernel.messages import Event, Payload
 from ossature.kernel.notice import Notice
 from ossature.modules.projects.notices import name_at_the_time, the_project
 from ossature.modules.projects.repository import load_project
-from ossature.modules.projects.state import Project, ProjectEvent, ProjectId
+from ossature.modules.projects.state import Project, ProjectEvent, ProjectId, ProjectVersion
 
 __all__ = [
     "NOTICE",
@@ -43,7 +42,7 @@ def decide_unarchive(project: Project) -> list[Event]:
     return [ProjectUnarchived(project_id=project.project_id)] if project.archived else []
 
 
-async def unarchive_project(ctx: Context, cmd: UnarchiveProject, deps: Deps) -> dict[str, Any]:
+async def unarchive_project(ctx: Context, cmd: UnarchiveProject, deps: Deps) -> ProjectVersion:
     project = await load_project(deps, cmd.project_id)
     events = decide_unarchive(project)
     deps.uow.append("project", project.project_id, project.version, events)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, TypedDict
 
 import msgspec
 
@@ -14,7 +14,7 @@ from ossature.modules.tenancy.errors import FolderNameTaken
 from ossature.modules.tenancy.events import FolderCreated
 from ossature.modules.tenancy.fields import Name
 
-__all__ = ["CreateFolder", "create_folder", "parent_of"]
+__all__ = ["CreateFolder", "CreateFolderAnswer", "create_folder", "parent_of"]
 
 
 class CreateFolder(Payload, frozen=True):
@@ -22,7 +22,11 @@ class CreateFolder(Payload, frozen=True):
     name: Name
 
 
-async def create_folder(ctx: Context, cmd: CreateFolder, deps: Deps) -> dict[str, Any]:
+class CreateFolderAnswer(TypedDict):
+    folderId: str
+
+
+async def create_folder(ctx: Context, cmd: CreateFolder, deps: Deps) -> CreateFolderAnswer:
     async with deps.db.transaction(ctx.tenant_id, readonly=True) as conn:
         taken = await conn.fetchval(
             "select exists(select 1 from folders where parent_id = $1 and name = $2)",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, TypedDict
 
 import msgspec
 
@@ -15,7 +15,7 @@ from ossature.modules.tenancy.events import FolderCreated
 from ossature.modules.tenancy.fields import Name
 from ossature.modules.tenancy.projections import tenant_by_slug
 
-__all__ = ["CreateTenant", "TenantCreated", "create_tenant"]
+__all__ = ["CreateTenant", "CreateTenantAnswer", "TenantCreated", "create_tenant"]
 
 
 class CreateTenant(Payload, frozen=True):
@@ -33,7 +33,12 @@ class TenantCreated(Event, frozen=True):
     root_folder_id: str
 
 
-async def create_tenant(ctx: Context, cmd: CreateTenant, deps: Deps) -> dict[str, Any]:
+class CreateTenantAnswer(TypedDict):
+    tenantId: str
+    rootFolderId: str
+
+
+async def create_tenant(ctx: Context, cmd: CreateTenant, deps: Deps) -> CreateTenantAnswer:
     async with deps.db.transaction(None, readonly=True) as conn:
         if await tenant_by_slug(conn, cmd.slug):
             raise TenantSlugTaken({"slug": cmd.slug})

@@ -1,0 +1,124 @@
+"""Real answers validate against the schemas /openapi.json gives them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import jsonschema_rs
+import pytest
+
+from ossature.gateway.openapi import openapi
+from ossature.runtime.application import Application
+from tests.blackbox._api import System, Tenant, call, new_ulid
+from tests.integration._django import SqliteApp
+
+Made = dict[str, Any]
+# Every command and query, in an order where each finds what it needs; `made` holds the
+# earlier answers. Only create-tenant is left out: no demo account is a platform operator
+# (its schema is checked like every other by the unit test of the document).
+CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
+    (
+        "commands/log-in",
+        lambda made: {"tenant": "acme", "email": "admin@acme.test", "password": made["password"]},
+    ),
+    ("queries/list-folders", lambda made: {}),
+    ("commands/create-folder", lambda made: {"parentId": made["root"], "name": made["unique"]}),
+    ("commands/create-project", lambda made: {"folderId": made["folderId"], "name": "Answers"}),
+    ("commands/rename-project", lambda made: {"projectId": made["projectId"], "name": "Renamed"}),
+    ("commands/archive-project", lambda made: {"projectId": made["projectId"]}),
+    ("commands/unarchive-project", lambda made: {"projectId": made["projectId"]}),
+    ("queries/get-project", lambda made: {"projectId": made["projectId"]}),
+    ("queries/get-project-history", lambda made: {"projectId": made["projectId"]}),
+    ("queries/list-projects", lambda made: {}),
+    ("queries/get-my-permissions", lambda made: {"folderId": made["folderId"]}),
+    ("queries/list-audit-entries", lambda made: {"limit": 5}),
+    ("queries/count-logins-per-day", lambda made: {"from": "2026-01-01", "to": "2026-01-03"}),
+    (
+        "queries/count-source-logins-per-day",
+        lambda made: {"source": "ossature", "from": "2026-01-01", "to": "2026-01-02"},
+    ),
+    (
+        "commands/configure-login-source",
+        lambda made: {
+            "name": "answers",
+            "kind": "sqlite",
+            "location": made["location"],
+            "schedule": "0 3 * * *",
+        },
+    ),
+    ("commands/run-login-extract", lambda made: {"source": "answers"}),
+    ("queries/list-login-sources", lambda made: {}),
+    ("queries/get-message-catalog", lambda made: {"locale": "fr"}),
+    (
+        "commands/register-account",
+        lambda made: {
+            "email": f"{made['unique'].lower()}@acme.test",
+            "displayName": "Answers",
+            "password": "a long enough password",
+        },
+    ),
+    (
+        "commands/assign-role",
+        lambda made: {
+            "accountId": made["accountId"],
+            "role": "project-viewer",
+            "folderId": made["folderId"],
+        },
+    ),
+    ("commands/log-out", lambda made: {}),
+]
+
+
+def _validator(document: dict[str, Any], path: str) -> Any:
+    answer = document["paths"][f"/{path}"]["post"]["responses"]["200"]
+    schema = answer["content"]["application/json"]["schema"]
+    return jsonschema_rs.validator_for({"components": document["components"], **schema})
+
+
+def test_the_calls_cover_every_command_and_query_but_create_tenant() -> None:
+    """A new command or query must be added to CALLS (its answer then gets checked)."""
+    app = Application.of()
+    expected = {f"commands/{n}" for n in app.commands} | {f"queries/{n}" for n in app.queries}
+    assert expected - {"commands/create-tenant"} == {path for path, _ in CALLS}
+
+
+@pytest.fixture(scope="module")
+def location(system: System) -> str:
+    """A Django-like app with one user, in the default allowed directory."""
+    made = SqliteApp(system.var_dir / "sources" / "answers.sqlite3")
+    made.add_user("ann@app.test")
+    return str(made.path)
+
+
+async def test_every_answer_validates_against_its_schema_in_the_document(
+    http: httpx.AsyncClient, system: System, acme: Tenant, location: str
+) -> None:
+    """Each command and query, called for real, answers what /openapi.json says it does."""
+    # given
+    document = (await http.get("/openapi.json")).json()
+    made: Made = {
+        "root": acme.folders["Global"],
+        "unique": f"A{new_ulid()}",
+        "location": location,
+        "password": system.password,
+    }
+    invalid = {}
+    for path, payload in CALLS:
+        # when
+        response = await call(http, path, payload(made), made.get("accessToken"))
+        # then
+        assert 200 == response.status_code, f"{path}: {response.text[:300]}"
+        errors = [e.message for e in _validator(document, path).iter_errors(response.json())]
+        if errors:
+            invalid[path] = errors
+        made.update(response.json())
+    assert {} == invalid
+
+
+async def test_the_served_document_is_the_one_built_from_the_module_table(
+    http: httpx.AsyncClient,
+) -> None:
+    """The fuzz suite reads the document from the module table: it must be the one served."""
+    assert openapi(Application.of()) == (await http.get("/openapi.json")).json()
