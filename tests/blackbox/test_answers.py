@@ -16,12 +16,17 @@ from tests.integration._django import SqliteApp
 
 Made = dict[str, Any]
 # Every command and query, in an order where each finds what it needs; `made` holds the
-# earlier answers. Only create-tenant is left out: no demo account is a platform operator
-# (its schema is checked like every other by the unit test of the document).
+# earlier answers. They run in globex, whose login sources no other test reads. Only
+# create-tenant is left out: no demo account is a platform operator (its schema is checked
+# like every other by the unit test of the document).
 CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
     (
         "commands/log-in",
-        lambda made: {"tenant": "acme", "email": "admin@acme.test", "password": made["password"]},
+        lambda made: {
+            "tenant": "globex",
+            "email": "admin@globex.test",
+            "password": made["password"],
+        },
     ),
     ("queries/list-folders", lambda made: {}),
     ("commands/create-folder", lambda made: {"parentId": made["root"], "name": made["unique"]}),
@@ -54,7 +59,7 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
     (
         "commands/register-account",
         lambda made: {
-            "email": f"{made['unique'].lower()}@acme.test",
+            "email": f"{made['unique'].lower()}@globex.test",
             "displayName": "Answers",
             "password": "a long enough password",
         },
@@ -93,13 +98,13 @@ def location(system: System) -> str:
 
 
 async def test_every_answer_validates_against_its_schema_in_the_document(
-    http: httpx.AsyncClient, system: System, acme: Tenant, location: str
+    http: httpx.AsyncClient, system: System, globex: Tenant, location: str
 ) -> None:
     """Each command and query, called for real, answers what /openapi.json says it does."""
     # given
     document = (await http.get("/openapi.json")).json()
     made: Made = {
-        "root": acme.folders["Global"],
+        "root": globex.folders["Global"],
         "unique": f"A{new_ulid()}",
         "location": location,
         "password": system.password,
