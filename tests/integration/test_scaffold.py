@@ -53,6 +53,7 @@ def test_a_generated_module_and_command_pass_the_checks_and_their_tests(tmp_path
         "tests/unit/access",
         "tests/unit/kernel/test_table.py",
         "tests/unit/test_layout.py",
+        "tests/unit/gateway/test_openapi.py",
     ]
     out = _run(project, python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests)
     registered = (project / "src/ossature/runtime/application.py").read_text("utf-8")
