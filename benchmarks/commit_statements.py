@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
+import msgspec
 from _statements import Call, arguments, compare, connect, open_session, var_dir
 
 from ossature.kernel._sql import begin
@@ -80,8 +81,9 @@ async def main(var_dir: Path, count: int, rounds: int) -> None:
         key = record.key
         envelopes = _stamped(ctx, tenant_id, datetime.now(UTC), pending)
         row = [key.tenant_id, key.actor_id, key.key, record.command, record.invocation_id]
+        recorded = [record.outcome, record.fingerprint, msgspec.to_builtins(ctx), datetime.now(UTC)]
         columns = _columns(envelopes)
-        await _insert(conn, pending, _APPEND_ONCE, tenant_id, guard, *columns, *row, record.outcome)
+        await _insert(conn, pending, _APPEND_ONCE, tenant_id, guard, *columns, *row, *recorded)
 
     ways: dict[str, tuple[Call, Any]] = {
         "transaction (3 round trips)": (in_a_transaction, quiet),

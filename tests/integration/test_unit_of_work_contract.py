@@ -118,7 +118,7 @@ async def test_a_key_recorded_for_another_command_is_refused(
     _created(first)
     await first.commit("create-project", {}, NOW, ())
     with pytest.raises(IdempotencyKeyReused):
-        await unit_of_work(tenant.ctx("admin", key)).recorded_outcome("archive-project")
+        await unit_of_work(tenant.ctx("admin", key)).recorded("archive-project")
 
 
 async def test_another_tenants_stream_loads_empty(

@@ -17,6 +17,7 @@ from starlette.routing import Route
 from ossature.gateway.auth import Authenticator
 from ossature.gateway.body import read_json
 from ossature.gateway.charts import login_chart_page
+from ossature.gateway.context import InvalidHeader
 from ossature.gateway.discovery import configuration_endpoint, mqtt_discovery
 from ossature.gateway.openapi import openapi
 from ossature.gateway.responder import Responder, build_context_safely, json_response
@@ -89,15 +90,16 @@ class Gateway:
         self, request: Request, kind: Kind, ctx: Context, item: _Invocation
     ) -> dict[str, Any]:
         child = ctx.fork()
-        external = (
-            item.idempotency_key
-            if item.idempotency_key and is_ulid(item.idempotency_key)
-            else new_id()
-        )
+        key = item.idempotency_key
+        external = key if key is not None and is_ulid(key) else new_id()
         child = msgspec.structs.replace(
             child, trace=msgspec.structs.replace(child.trace, external_invocation_id=external)
         )
-        result = await self.pipeline.invoke(kind, item.name, item.payload, child)
+        if key is not None and not is_ulid(key):  # refused as the header is (decision 34)
+            refused = InvalidHeader({"header": "idempotency-key"})
+            result = await self.pipeline.refuse(kind, item.name, child, refused)
+        else:
+            result = await self.pipeline.invoke(kind, item.name, item.payload, child)
         response = self.responder.answer(request, child, result)
         return {
             "status": result.status,

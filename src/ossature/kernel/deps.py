@@ -10,6 +10,7 @@ from typing import Any, Protocol, TypeVar
 from ossature.kernel.context import Context
 from ossature.kernel.database import Database
 from ossature.kernel.eventstore import EventStore, PendingAppend, Stream
+from ossature.kernel.idempotency import IdempotencyRecord
 from ossature.kernel.messages import Envelope, Event
 from ossature.kernel.projection import Projection
 
@@ -65,14 +66,21 @@ class UnitOfWorkPort(Protocol):
         """Stage events for one stream, expected at `expected_version` when committed."""
         ...
 
-    async def recorded_outcome(self, command: str) -> dict[str, Any] | None:
-        """The outcome of an earlier invocation with the same key, if any."""
+    async def recorded(self, command: str, fingerprint: str = "") -> IdempotencyRecord | None:
+        """The record of an earlier invocation with the same key, if any; IdempotencyKeyReused
+        when it was another command's or another payload's."""
         ...
 
     async def commit(
-        self, command: str, outcome: dict[str, Any], now: datetime, inline: Sequence[Projection]
+        self,
+        command: str,
+        outcome: dict[str, Any],
+        now: datetime,
+        inline: Sequence[Projection],
+        fingerprint: str = "",
     ) -> dict[str, Any]:
-        """Append and record the outcome at once; Repeated when the key was recorded before."""
+        """Append and record the outcome at once (with the payload's fingerprint); Repeated
+        when the key was recorded before."""
         ...
 
 

@@ -67,11 +67,14 @@ _INSERT = """insert into events (event_id, event_type, schema_version, stream_ty
 # the events go in only when the record did (a repeat of the key appends nothing), and the
 # answer says which happened. The statement confines itself to the tenant and checks the
 # guard (`ossature_guard`) first, so it may also be a transaction of its own.
+# The same statement writes the command's audit entry (decision 33).
 # Its arguments: the tenant and the guard, the events' columns, the idempotency record's five
-# columns and its outcome.
-_APPEND_ARGUMENTS = 2 + _WRITTEN + 6
-_APPEND_ONCE = f"select ossature_append_once({_placeholders(_APPEND_ARGUMENTS)})"
-# The same for a single event, its columns as plain values (kernel migrations 0005, 0007).
+# columns, its outcome and its fingerprint; for many events (or none), the audit entry's
+# context and time.
+_APPEND_ARGUMENTS = 2 + _WRITTEN + 7
+_APPEND_ONCE = f"select ossature_append_once({_placeholders(_APPEND_ARGUMENTS + 2)})"
+# The same for a single event, its columns as plain values (kernel migrations 0005, 0007); the
+# audit entry takes the event's context and time.
 _APPEND_ONE = f"select ossature_append_one({_placeholders(_APPEND_ARGUMENTS)})"
 
 # Several one-event commits as one JSON array (kernel migration 0009, decision 20).
@@ -211,7 +214,11 @@ class EventStore:
         ConcurrencyConflict, as `append` does.
         """
         envelopes = self.stamped(ctx, record.key.tenant_id, now, pending)
-        return await self.append_stamped(conn, envelopes, pending, record, guard)
+        if len(envelopes) == 1:
+            return await self.append_stamped(conn, envelopes, pending, record, guard)
+        columns = [*_columns(envelopes), *_recorded(record), msgspec.to_builtins(ctx), now]
+        recorded = await _insert(conn, pending, _APPEND_ONCE, record.key.tenant_id, guard, *columns)
+        return envelopes if recorded else None
 
     def stamped(
         self, ctx: Context, tenant_id: str, now: datetime, pending: Sequence[PendingAppend]
@@ -227,17 +234,11 @@ class EventStore:
         record: IdempotencyRecord,
         guard: str = "",
     ) -> list[Envelope] | None:
-        """`append_once` for envelopes already stamped (`stamped`) from `pending`."""
-        key = record.key
-        row = [key.tenant_id, key.actor_id, key.key, record.command, record.invocation_id]
-        sql, columns = (
-            (_APPEND_ONE, _values(envelopes[0]))
-            if len(envelopes) == 1
-            else (_APPEND_ONCE, _columns(envelopes))
-        )
-        recorded = await _insert(
-            conn, pending, sql, key.tenant_id, guard, *columns, *row, record.outcome
-        )
+        """`append_once` for one envelope already stamped (`stamped`) from `pending`."""
+        if len(envelopes) != 1:
+            raise ValueError("append_stamped appends exactly one event")
+        columns = [*_values(envelopes[0]), *_recorded(record)]
+        recorded = await _insert(conn, pending, _APPEND_ONE, record.key.tenant_id, guard, *columns)
         return envelopes if recorded else None
 
     async def append_group(
@@ -312,6 +313,15 @@ def _values(e: Envelope) -> list[Any]:
     ]
 
 
+def _recorded(record: IdempotencyRecord) -> list[Any]:
+    """The idempotency record's columns, as the append functions take them."""
+    key = record.key
+    return [
+        *(key.tenant_id, key.actor_id, key.key, record.command, record.invocation_id),
+        *(record.outcome, record.fingerprint),
+    ]
+
+
 def _group_item(envelope: Envelope, record: IdempotencyRecord, guard: str) -> dict[str, Any]:
     """One commit as `ossature_append_group` reads it, keyed by the columns' names."""
     key = record.key
@@ -325,6 +335,7 @@ def _group_item(envelope: Envelope, record: IdempotencyRecord, guard: str) -> di
             "command": record.command,
             "invocation_id": record.invocation_id,
             "outcome": record.outcome,
+            "fingerprint": record.fingerprint,
         },
         "event": dict(zip(_FIELDS, _values(envelope), strict=False)),  # the written columns
     }

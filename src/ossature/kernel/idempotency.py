@@ -3,29 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from hashlib import blake2b
 from typing import Any
+
+import msgspec
 
 from ossature.kernel.errors import InvalidPayload
 
-__all__ = ["IdempotencyKey", "IdempotencyKeyReused", "IdempotencyRecord", "Repeated", "lookup"]
+__all__ = [
+    "IdempotencyKey",
+    "IdempotencyKeyReused",
+    "IdempotencyRecord",
+    "Repeated",
+    "fingerprint",
+    "lookup",
+    "refuse_reuse",
+]
 
 
 class IdempotencyKeyReused(InvalidPayload):
-    """The client sent an Idempotency-Key it already used for another command."""
+    """The client sent an Idempotency-Key it already used for another command or payload."""
 
     key = "errors.idempotency-key-reused"
-
-
-class Repeated(Exception):
-    """The invocation's key was recorded before: its first outcome is the answer.
-
-    Raised inside the invocation's transaction so that the transaction rolls back and
-    nothing the repeat did is kept.
-    """
-
-    def __init__(self, outcome: dict[str, Any]) -> None:
-        super().__init__("the idempotency key was recorded before")
-        self.outcome = outcome
 
 
 @dataclass(frozen=True)
@@ -39,18 +38,49 @@ class IdempotencyKey:
 
 @dataclass(frozen=True)
 class IdempotencyRecord:
-    """What is kept under a key: the command, the invocation that ran it, its outcome."""
+    """What is kept under a key: the command, the invocation that ran it, its outcome, and
+    its payload's fingerprint (empty: none, which any payload matches)."""
 
     key: IdempotencyKey
     command: str
     invocation_id: str
     outcome: dict[str, Any]
+    fingerprint: str = ""
 
 
-async def lookup(conn: Any, key: IdempotencyKey, command: str) -> dict[str, Any] | None:
-    """The outcome recorded for `key`, if any."""
+class Repeated(Exception):
+    """The invocation's key was recorded before: its first outcome is the answer.
+
+    Raised inside the invocation's transaction so that the transaction rolls back and
+    nothing the repeat did is kept. `record` names the invocation that ran the command.
+    """
+
+    def __init__(self, record: IdempotencyRecord) -> None:
+        super().__init__("the idempotency key was recorded before")
+        self.record = record
+
+    @property
+    def outcome(self) -> dict[str, Any]:
+        """The first outcome."""
+        return self.record.outcome
+
+
+def fingerprint(payload: msgspec.Struct) -> str:
+    """A digest of a command's payload, its `secret_fields` blanked: what a repeat of its key
+    must match. A secret (a password) never reaches the record, not even as a fast hash."""
+    secret: tuple[str, ...] = getattr(payload, "secret_fields", ())  # Payload's, or none
+    if secret:
+        payload = msgspec.structs.replace(payload, **dict.fromkeys(secret, ""))
+    return blake2b(msgspec.json.encode(payload), digest_size=16).hexdigest()
+
+
+async def lookup(
+    conn: Any, key: IdempotencyKey, command: str, fingerprint: str = ""
+) -> IdempotencyRecord | None:
+    """The record kept under `key`, if any; IdempotencyKeyReused when it is another command's,
+    or another payload's (both fingerprints known and different)."""
     row = await conn.fetchrow(
-        "select command, outcome from idempotency_records"
+        "select command, invocation_id, outcome, fingerprint from idempotency_records"
         " where tenant_id = $1 and actor_id = $2 and key = $3",
         key.tenant_id,
         key.actor_id,
@@ -58,6 +88,16 @@ async def lookup(conn: Any, key: IdempotencyKey, command: str) -> dict[str, Any]
     )
     if row is None:
         return None
-    if row["command"] != command:
-        raise IdempotencyKeyReused({"command": row["command"]})
-    return dict(row["outcome"])
+    recorded = IdempotencyRecord(
+        key, row["command"], row["invocation_id"], dict(row["outcome"]), row["fingerprint"] or ""
+    )
+    refuse_reuse(recorded, command, fingerprint)
+    return recorded
+
+
+def refuse_reuse(recorded: IdempotencyRecord, command: str, fingerprint: str) -> None:
+    """IdempotencyKeyReused unless `recorded` may answer `command` sent with `fingerprint`."""
+    if recorded.command != command or (
+        fingerprint and recorded.fingerprint and fingerprint != recorded.fingerprint
+    ):
+        raise IdempotencyKeyReused({"command": recorded.command})

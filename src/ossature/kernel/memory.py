@@ -23,9 +23,10 @@ from ossature.kernel.errors import ConcurrencyConflict
 from ossature.kernel.eventstore import EventStore, PendingAppend, Stream
 from ossature.kernel.idempotency import (
     IdempotencyKey,
-    IdempotencyKeyReused,
     IdempotencyRecord,
     Repeated,
+    fingerprint,
+    refuse_reuse,
 )
 from ossature.kernel.logging import get_logger
 from ossature.kernel.messages import Envelope, EventTypes
@@ -53,14 +54,14 @@ class MemoryStore:
         found = [e for e in self.envelopes if e.stream_id == stream_id and e.tenant_id == tenant_id]
         return Stream(stream_id, tuple(found), self.types)
 
-    def lookup(self, key: IdempotencyKey, command: str) -> dict[str, Any] | None:
-        """The outcome recorded under `key`; IdempotencyKeyReused if another command used it."""
+    def lookup(
+        self, key: IdempotencyKey, command: str, fingerprint: str = ""
+    ) -> IdempotencyRecord | None:
+        """The record under `key`; IdempotencyKeyReused if another command or payload used it."""
         record = self.outcomes.get(key)
-        if record is None:
-            return None
-        if record.command != command:
-            raise IdempotencyKeyReused({"command": record.command})
-        return record.outcome
+        if record is not None:
+            refuse_reuse(record, command, fingerprint)
+        return record
 
     def append_once(
         self, envelopes: list[Envelope], pending: Sequence[PendingAppend], record: IdempotencyRecord
@@ -92,21 +93,27 @@ class MemoryUnitOfWork(Staging):
         """A stream of the current tenant."""
         return self.store.load(self.tenant_id, stream_id)
 
-    async def recorded_outcome(self, command: str) -> dict[str, Any] | None:
-        """The outcome of an earlier invocation with the same key, if any."""
+    async def recorded(self, command: str, fingerprint: str = "") -> IdempotencyRecord | None:
+        """The record of an earlier invocation with the same key, if any."""
         if self.tenant_id is None:
             return None
-        return self.store.lookup(self.idempotency_key(command), command)
+        return self.store.lookup(self.idempotency_key(command), command, fingerprint)
 
     async def commit(
-        self, command: str, outcome: dict[str, Any], now: datetime, inline: Sequence[Projection]
+        self,
+        command: str,
+        outcome: dict[str, Any],
+        now: datetime,
+        inline: Sequence[Projection],
+        fingerprint: str = "",
     ) -> dict[str, Any]:
-        """Append and record the outcome; Repeated with the first outcome on a repeated key."""
+        """Append and record the outcome; Repeated with the first record on a repeated key."""
         key = self.idempotency_key(command)
-        record = IdempotencyRecord(key, command, self.ctx.trace.invocation_id, outcome)
+        invocation = self.ctx.trace.invocation_id
+        record = IdempotencyRecord(key, command, invocation, outcome, fingerprint)
         envelopes = EventStore().stamped(self.ctx, key.tenant_id, now, self.pending)
         if not self.store.append_once(envelopes, self.pending, record):
-            raise Repeated(self.store.lookup(key, command) or outcome)
+            raise Repeated(self.store.lookup(key, command, fingerprint) or record)
         self.committed = envelopes
         return outcome
 
@@ -173,12 +180,14 @@ class InMemory:
         """Run the command `name` as the pipeline would, minus authorization; its outcome."""
         spec, module = self._commands[name]
         deps = self.deps(ctx)
+        typed = spec.typed(dict(payload))
+        outcome = dict(await spec.handler(ctx, typed, deps))
+        refuse_undeclared(name, deps.uow.pending, module.events)
         try:
-            outcome = dict(await spec.handler(ctx, spec.typed(dict(payload)), deps))
-            refuse_undeclared(name, deps.uow.pending, module.events)
-            return await deps.uow.commit(name, outcome, self.now, ())
+            kept = spec.recorded(outcome)
+            return await deps.uow.commit(name, kept, self.now, (), fingerprint(typed)) | outcome
         except Repeated as repeat:
-            return repeat.outcome
+            return spec.repeated(repeat.outcome, outcome)
 
     async def query(self, ctx: Context, name: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         """Run the query `name` (one that reads streams, not SQL); its answer."""

@@ -28,6 +28,10 @@ class Payload(
 ):
     """Base of command and query payloads: camelCase on the wire, unknown fields refused."""
 
+    # Fields left out of the payload's fingerprint, kept with its idempotency record (a
+    # password must not reach the record, not even as a fast hash): decision 34.
+    secret_fields: ClassVar[tuple[str, ...]] = ()
+
 
 class Event(msgspec.Struct, frozen=True, rename="camel", kw_only=True):
     """Base of event payloads. Subclasses set `name` (kebab-case) and `version`."""

@@ -79,6 +79,9 @@ class CommandSpec(Generic[P]):
     payload: type[P]
     handler: Handler[P]
     authorization: Authorization[P]
+    # Fields of the outcome answered but never recorded under the key (a secret such as an
+    # access token): a repeat answers them from its own run of the handler (decision 35).
+    unrecorded: tuple[str, ...] = ()
 
     def typed(self, raw: object) -> P:
         """The payload as its type (None is `{}`); InvalidPayload with the reason otherwise."""
@@ -88,6 +91,14 @@ class CommandSpec(Generic[P]):
     def answer(self) -> Any:
         """The type of the handler's answer (a TypedDict), as its return annotation says."""
         return answer_type(self.handler)
+
+    def recorded(self, outcome: Mapping[str, Any]) -> dict[str, Any]:
+        """The part of an outcome kept under the idempotency key: all but `unrecorded`."""
+        return {k: v for k, v in outcome.items() if k not in self.unrecorded}
+
+    def repeated(self, first: Mapping[str, Any], again: Mapping[str, Any]) -> dict[str, Any]:
+        """A repeat's answer: the first outcome, and the `unrecorded` fields of this run's."""
+        return {**first, **{k: again[k] for k in self.unrecorded if k in again}}
 
 
 @dataclass(frozen=True)

@@ -71,23 +71,32 @@ class UnitOfWork(Staging):
                 self._loaded[stream_id] = await self.store.load(conn, stream_id)
         return self._loaded[stream_id]
 
-    async def recorded_outcome(self, command: str) -> dict[str, Any] | None:
-        """The outcome of an earlier invocation with the same key, if any."""
+    async def recorded(self, command: str, fingerprint: str = "") -> IdempotencyRecord | None:
+        """The record of an earlier invocation with the same key, if any;
+        IdempotencyKeyReused when it was another command's or another payload's."""
         if self.tenant_id is None:
             return None
         async with self.db.transaction(self.tenant_id, readonly=True) as conn:
-            return await lookup(conn, self.idempotency_key(command), command)
+            return await lookup(conn, self.idempotency_key(command), command, fingerprint)
 
     async def commit(
-        self, command: str, outcome: dict[str, Any], now: datetime, inline: Sequence[Projection]
+        self,
+        command: str,
+        outcome: dict[str, Any],
+        now: datetime,
+        inline: Sequence[Projection],
+        fingerprint: str = "",
     ) -> dict[str, Any]:
-        """Append, project inline and record the outcome in one transaction; return the outcome.
+        """Append, project inline, record the outcome (with the payload's `fingerprint`) and
+        the command's audit entry in one transaction; return the outcome.
 
         When another invocation with the same key committed first, nothing is appended and
-        Repeated carries that invocation's outcome (the transaction must then roll back).
+        Repeated carries that invocation's record (the transaction must then roll back);
+        IdempotencyKeyReused when it was another command's or another payload's.
         """
         key = self.idempotency_key(command)
-        record = IdempotencyRecord(key, command, self.ctx.trace.invocation_id, outcome)
+        invocation = self.ctx.trace.invocation_id
+        record = IdempotencyRecord(key, command, invocation, outcome, fingerprint)
         if not self._projected_inline(inline):
             appended = await self._alone(now, record)
             if appended is not None:
@@ -96,7 +105,7 @@ class UnitOfWork(Staging):
         async with self.db.transaction(key.tenant_id) as conn:
             appended = await self.store.append_once(conn, self.ctx, now, self.pending, record)
             if appended is None:
-                raise Repeated(await lookup(conn, key, command) or outcome)
+                raise Repeated(await lookup(conn, key, command, fingerprint) or record)
             self.committed = appended
             for envelope in self.committed:
                 for projection in inline:

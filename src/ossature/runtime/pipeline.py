@@ -1,7 +1,8 @@
 """The invocation pipeline: validate, authorize once, run, record; the same for every handler.
 
 Cross-cutting work (authorization, idempotency, audit, logging, metrics)
-wraps handlers here; handlers never call it.
+wraps handlers here; handlers never call it. An invocation is answered once its audit entry
+is committed: a command's with its effects, any other's by the audit writer (decision 33).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -22,7 +23,7 @@ from ossature.kernel.deps import Deps
 from ossature.kernel.errors import DomainError, Internal, NotFound
 from ossature.kernel.eventstore import EventStore
 from ossature.kernel.group_commit import GroupCommit
-from ossature.kernel.idempotency import Repeated
+from ossature.kernel.idempotency import Repeated, fingerprint
 from ossature.kernel.logging import for_context
 from ossature.kernel.module import CommandSpec, QuerySpec, refuse_undeclared
 from ossature.kernel.unit_of_work import UnitOfWork
@@ -45,11 +46,13 @@ INVOCATIONS = Histogram(
 
 @dataclass(frozen=True)
 class Result:
-    """An invocation's answer: a status and a body, or the error that explains it."""
+    """An invocation's answer: a status and a body, or the error that explains it;
+    `repeat_of` names the invocation whose recorded outcome it repeats."""
 
     status: int
     body: Mapping[str, Any]
     error: DomainError | None = None
+    repeat_of: str | None = None
 
 
 class Pipeline:
@@ -83,8 +86,7 @@ class Pipeline:
         except Exception:
             deps.log.exception("invocation.failed", kind=kind, name=name[:100])
             result = Result(500, {}, Internal())
-        elapsed = time.perf_counter() - started
-        self._record(kind, name, ctx, deps, result, elapsed)
+        await self._record(kind, name, ctx, deps, result, started)
         return result
 
     async def _run(
@@ -106,7 +108,7 @@ class Pipeline:
                     return Result(200, await spec.handler(ctx, payload, deps))
                 return Result(200, await self._command(spec, name, payload, ctx, deps))
         except Repeated as repeat:  # rolled back: the first outcome is the answer
-            return Result(200, repeat.outcome)
+            return Result(200, repeat.outcome, repeat_of=repeat.record.invocation_id)
 
     async def _command(
         self,
@@ -119,18 +121,28 @@ class Pipeline:
         """Run the handler and commit; a repeated key answers with the first outcome.
 
         The key is looked up only when the handler refuses: a repeat of a command that
-        succeeded may now be refused (the project it renamed has moved on). Otherwise the
-        commit finds the repeat, in the same round trip as the append.
+        succeeded may now be refused (the project it renamed has moved on), unless the
+        first outcome cannot answer without this run (`unrecorded` fields). Otherwise the
+        commit finds the repeat, in the same round trip as the append. Either way the key
+        sent with another payload is refused (the payload's fingerprint, decision 34).
         """
+        assert isinstance(spec, CommandSpec)
+        signed = fingerprint(payload)
         try:
             outcome = dict(await spec.handler(ctx, payload, deps))
         except DomainError:
-            recorded = await deps.uow.recorded_outcome(name)
-            if recorded is None:
+            recorded = await deps.uow.recorded(name, signed)
+            if recorded is None or spec.unrecorded:
                 raise
             raise Repeated(recorded) from None
         refuse_undeclared(name, deps.uow.pending, self.app.declared_by[name])
-        return await deps.uow.commit(name, outcome, deps.now, self.app.inline_projections)
+        inline = self.app.inline_projections
+        try:
+            await deps.uow.commit(name, spec.recorded(outcome), deps.now, inline, signed)
+        except Repeated as repeat:
+            answer = spec.repeated(repeat.outcome, outcome)
+            raise Repeated(replace(repeat.record, outcome=answer)) from None
+        return outcome
 
     def _spec(self, kind: Kind, name: str) -> CommandSpec[Any] | QuerySpec[Any]:
         table: Mapping[str, CommandSpec[Any] | QuerySpec[Any]] = (
@@ -155,31 +167,51 @@ class Pipeline:
         )
 
     def refused(self, ctx: Context, path: str, error: DomainError) -> None:
-        """Record a request refused before it reached a handler (a bad token or header)."""
-        deps = self._deps(ctx, self.db)
+        """Log a request refused before it had a context (a bad token or header): it belongs
+        to no tenant, so its entry is a log line, not a row."""
         kind: Kind = "command" if path.startswith("/commands") else "query"
-        self._record(kind, path.rsplit("/", 1)[-1], ctx, deps, Result(error.status, {}, error), 0.0)
+        label = self._label(kind, path.rsplit("/", 1)[-1])
+        entry = AuditEntry(
+            ctx,
+            None,
+            kind,
+            label,
+            _outcome(error.status),
+            error.status,
+            error.key,
+            datetime.now(UTC),
+        )
+        self.audit.log_only(entry)
+        INVOCATIONS.labels(kind, label, str(error.status)).observe(0.0)
 
-    def _record(
-        self, kind: Kind, name: str, ctx: Context, deps: Deps, result: Result, elapsed: float
-    ) -> None:
+    async def refuse(self, kind: Kind, name: str, ctx: Context, error: DomainError) -> Result:
+        """Answer an invocation refused before it ran (a batch item's key), recorded as any."""
+        deps = self._deps(ctx, self.db)
+        result = Result(error.status, {}, error)
+        await self._record(kind, name, ctx, deps, result, time.perf_counter())
+        return result
+
+    def _label(self, kind: Kind, name: str) -> str:
         known = name in (self.app.commands if kind == "command" else self.app.queries)
-        label = name if known else "unknown"
-        INVOCATIONS.labels(kind, label, str(result.status)).observe(elapsed)
+        return name if known else "unknown"
+
+    async def _record(
+        self, kind: Kind, name: str, ctx: Context, deps: Deps, result: Result, started: float
+    ) -> None:
+        """Log, then wait for the audit entry to be committed (unless the commit wrote it:
+        a command that ran and answered 200), then observe the whole time."""
+        label = self._label(kind, name)
         outcome = "allowed" if result.error is None else _outcome(result.status)
         key = result.error.key if result.error else None
-        self.audit.add(
-            AuditEntry(
-                ctx,
-                ctx.tenant_id or deps.uow.tenant_id,
-                kind,
-                label,
-                outcome,
-                result.status,
-                key,
-                deps.now,
-            )
+        tenant_id = ctx.tenant_id or deps.uow.tenant_id
+        entry = AuditEntry(
+            ctx, tenant_id, kind, label, outcome, result.status, key, deps.now, result.repeat_of
         )
+        committed = kind == "command" and result.status == 200 and result.repeat_of is None
+        if not committed:
+            await self.audit.write(entry)
+        elapsed = time.perf_counter() - started
+        INVOCATIONS.labels(kind, label, str(result.status)).observe(elapsed)
         deps.log.info(
             "invocation",
             kind=kind,
@@ -188,6 +220,7 @@ class Pipeline:
             outcome=outcome,
             message_key=key,
             duration_ms=round(elapsed * 1000, 2),
+            repeat_of=result.repeat_of,
         )
 
 

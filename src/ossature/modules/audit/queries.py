@@ -21,7 +21,7 @@ class ListAuditEntries(Payload, frozen=True):
 # Two statements, not one with `$1 is null or actor_id = $1`: each then has one plan that
 # suits every call, walking its own index (the app pool keeps generic plans: decision 17).
 _COLUMNS = """select invocation_id, kind, name, actor_id, outcome, status, message_key, context,
-    recorded_at from audit_entries"""
+    recorded_at, repeat_of from audit_entries"""
 _ORDER = " order by recorded_at desc, entry_id desc limit $1"
 _ALL = _COLUMNS + _ORDER
 _BY_ACTOR = _COLUMNS + " where actor_id = $2" + _ORDER
@@ -70,4 +70,5 @@ def _entry(row: Any) -> AuditEntryView:
         "messageKey": row["message_key"],
         "context": row["context"],
         "recordedAt": row["recorded_at"].isoformat(),
+        "repeatOf": row["repeat_of"],
     }

@@ -29,7 +29,7 @@ MODULE = Module(
             register_account.register_account,
             AnyScope("accounts.create"),
         ),
-        CommandSpec("log-in", log_in.LogIn, log_in.log_in, Public()),
+        CommandSpec("log-in", log_in.LogIn, log_in.log_in, Public(), ("accessToken",)),
         CommandSpec("log-out", log_out.LogOut, log_out.log_out, Anyone()),
     ],
     events=EVENTS,

@@ -28,6 +28,8 @@ __all__ = [
 
 
 class RegisterAccount(Payload, frozen=True):
+    secret_fields = ("password",)
+
     email: Email
     display_name: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
     password: Annotated[str, msgspec.Meta(min_length=12, max_length=1024)]
