@@ -65,11 +65,13 @@ class Gateway:
             ctx = await self.responder.context(request)
         except DomainError as error:
             return self.responder.refuse(request, error)
+        name = request.path_params["name"]
         try:
             raw = await read_json(request)
-        except DomainError as error:
-            return self.responder.refuse(request, error, ctx)
-        result = await self.pipeline.invoke(kind, request.path_params["name"], raw, ctx)
+        except DomainError as error:  # its context is known: audited as any answer
+            result = await self.pipeline.refuse(kind, name, ctx, error)
+            return self.responder.answer(request, ctx, result)
+        result = await self.pipeline.invoke(kind, name, raw, ctx)
         return self.responder.answer(request, ctx, result)
 
     async def batch(self, request: Request) -> Response:

@@ -185,7 +185,8 @@ class Pipeline:
         INVOCATIONS.labels(kind, label, str(error.status)).observe(0.0)
 
     async def refuse(self, kind: Kind, name: str, ctx: Context, error: DomainError) -> Result:
-        """Answer an invocation refused before it ran (a batch item's key), recorded as any."""
+        """Answer an invocation refused before it ran (a malformed body, a batch item's key),
+        its context known: recorded as any answer."""
         deps = self._deps(ctx, self.db)
         result = Result(error.status, {}, error)
         await self._record(kind, name, ctx, deps, result, time.perf_counter())

@@ -37,6 +37,7 @@ class AuditEntryView(TypedDict):
     messageKey: str | None
     context: dict[str, Any]
     recordedAt: str
+    repeatOf: str | None
 
 
 class ListAuditEntriesAnswer(TypedDict):
