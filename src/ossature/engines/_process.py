@@ -28,7 +28,8 @@ def run(
     """Run a command to completion as `owner` (None: as ourselves); output in `.stdout`."""
     # A file, not a pipe: a daemon started by the command may keep a pipe open forever.
     with tempfile.TemporaryFile("w+") as output:
-        done = subprocess.run(
+        # Callers name the engines' binaries, as an argument list: no shell.
+        done = subprocess.run(  # noqa: S603
             list(args),
             stdin=subprocess.DEVNULL,
             stdout=output,

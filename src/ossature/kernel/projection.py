@@ -67,12 +67,13 @@ def folded_rows(
     and one write per event. `runs` takes over the event types better applied a run at a
     time (creations of distinct rows: one statement per run).
     """
+    # The table and the state's fields are named in the code; values are parameters.
     columns = [f.name for f in dataclasses.fields(state)]
-    read = f"select {', '.join(columns)} from {table} where {columns[0]} = $1"
+    read = f"select {', '.join(columns)} from {table} where {columns[0]} = $1"  # noqa: S608
     values = ", ".join(f"${n}" for n in range(1, len(columns) + 2))
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns[1:])
     write = (
-        f"insert into {table} (tenant_id, {', '.join(columns)}) values ({values})"
+        f"insert into {table} (tenant_id, {', '.join(columns)}) values ({values})"  # noqa: S608
         f" on conflict ({columns[0]}) do update set {updates}"
     )
     by_name = {event.name: event for event in events}

@@ -8,16 +8,18 @@ from ossature.kernel.database import fetch_made
 
 __all__ = ["advance_cursor", "read_cursor"]
 
+_READ = "select stream_sequence from notifier_cursors where name = $1"
+_READ_LOCKED = "select stream_sequence from notifier_cursors where name = $1 for update"
+
 
 async def read_cursor(conn: Any, name: str, *, lock: bool = True) -> int:
     """The stream sequence notifier `name` has reached; locked for the transaction when `lock`.
 
     One round trip once the cursor exists; the first call makes it.
     """
-    suffix = " for update" if lock else ""
     row = await fetch_made(
         conn,
-        f"select stream_sequence from notifier_cursors where name = $1{suffix}",
+        _READ_LOCKED if lock else _READ,
         "insert into notifier_cursors (name) values ($1) on conflict do nothing",
         name,
     )

@@ -32,7 +32,7 @@ CREATE_TABLE = f"""create table if not exists {TABLE} (
     id text primary key,
     payload jsonb not null,
     created_at timestamptz not null default now())"""
-_INSERT = f"insert into {TABLE} (id, payload) values ($1, $2)"
+_INSERT = f"insert into {TABLE} (id, payload) values ($1, $2)"  # noqa: S608  a constant
 _encoder = msgspec.json.Encoder()
 
 

@@ -55,7 +55,8 @@ def bare_server(database_url: str, host: str = "127.0.0.1") -> Iterator[BareServ
     command = [sys.executable, "-m", "ossature.tools.bench._bare", "--host", host]
     env = {**os.environ, "OSSATURE_BENCH_DATABASE_URL": database_url}
     with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
+        # This Python running our own module, as an argument list: no shell.
+        process = subprocess.Popen(  # noqa: S603
             [*command, "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
         )
         try:

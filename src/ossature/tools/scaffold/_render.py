@@ -46,5 +46,6 @@ def format_python(root: Path, paths: Iterable[Path]) -> None:
     if not python or not Path(ruff).exists():
         return
     fixes = ["check", "--fix", "--select", "I,RUF022", "-q"]
-    subprocess.run([ruff, *fixes, *python], cwd=root, check=False)
-    subprocess.run([ruff, "format", "-q", *python], cwd=root, check=False)
+    # The project's ruff on the files just written, as argument lists: no shell.
+    subprocess.run([ruff, *fixes, *python], cwd=root, check=False)  # noqa: S603
+    subprocess.run([ruff, "format", "-q", *python], cwd=root, check=False)  # noqa: S603
