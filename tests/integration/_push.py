@@ -22,6 +22,7 @@ from ossature.runtime.contexts import OPERATOR, internal_context, new_trace, ten
 from ossature.runtime.system import System
 from ossature.sdk import Client, InProcess
 
+# pragma: allowlist nextline secret: a throwaway test password
 PASSWORD = "push-test-password"
 ROLES = (
     ("admin", "tenant-admin", "Global"),

@@ -46,8 +46,10 @@ def test_external_credentials_come_from_the_environment() -> None:
     settings = Settings.from_env(
         {
             "OSSATURE_NATS_USER": "svc",
+            # pragma: allowlist nextline secret: made-up values under test
             "OSSATURE_NATS_PASSWORD": "pw",
             "OSSATURE_NATS_AUTH_USER": "auth",
+            # pragma: allowlist nextline secret: made-up values under test
             "OSSATURE_NATS_AUTH_PASSWORD": "pw2",
             "OSSATURE_NATS_ISSUER_SEED": "SAEXAMPLE",
         }
@@ -55,7 +57,9 @@ def test_external_credentials_come_from_the_environment() -> None:
     credentials = NatsCredentials.from_settings(settings)
     assert credentials is not None and credentials.auth is not None
     assert (
+        # pragma: allowlist nextline secret: made-up values under test
         {"user": "svc", "password": "pw"},
+        # pragma: allowlist nextline secret: made-up values under test
         {"user": "auth", "password": "pw2"},
         "SAEXAMPLE",
         None,
