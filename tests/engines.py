@@ -1,13 +1,14 @@
 """The real engines and the system on them, started once per test session.
 
-Embedded from their wheels by default; set OSSATURE_TEST_DATABASE_URL and
-OSSATURE_TEST_NATS_URL to use running engines instead. A plugin of the root conftest,
-so that the integration and contract suites share one set of engines.
+Embedded from their wheels by default. With OSSATURE_TEST_ENGINES=external, the engines
+that OSSATURE_DATABASE_URL, OSSATURE_NATS_URL and the documented credentials name, read the
+way production reads them (`python -m tests.external` sets them up; see
+tests/external/environment.py). A plugin of the root conftest, so that the integration and
+contract suites share one set of engines.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -18,8 +19,9 @@ from ossature.engines.nats_auth import NatsCredentials
 from ossature.kernel.config import Settings
 from ossature.kernel.logging import configure_logging
 from ossature.modules.analytics._locations import server_prefix
-from ossature.runtime.endpoints import Endpoints
+from ossature.runtime.endpoints import Endpoints, engines
 from ossature.runtime.system import System
+from tests.external.environment import external_environment
 
 
 @pytest.fixture(scope="session")
@@ -29,12 +31,10 @@ def var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def endpoints(var_dir: Path) -> Iterator[Endpoints]:
-    database, nats = (
-        os.environ.get("OSSATURE_TEST_DATABASE_URL"),
-        os.environ.get("OSSATURE_TEST_NATS_URL"),
-    )
-    if database and nats:
-        yield Endpoints(database, nats, create_database="ossature_integration")
+    external = external_environment()
+    if external:
+        with engines(Settings.from_env({**external, "OSSATURE_VAR_DIR": str(var_dir)})) as found:
+            yield found
         return
     with EmbeddedEngines(var_dir / "engines") as found:
         yield Endpoints(
@@ -54,6 +54,7 @@ async def system(var_dir: Path, endpoints: Endpoints) -> AsyncIterator[System]:
     settings = Settings.from_env(
         {
             "OSSATURE_VAR_DIR": str(var_dir),
+            # pragma: allowlist nextline secret: the test system's throwaway demo password
             "OSSATURE_DEMO_PASSWORD": "correct horse battery",
             "OSSATURE_ANALYTICS_ALLOWED_LOCATIONS": sources,
         }

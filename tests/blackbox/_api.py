@@ -16,6 +16,8 @@ import httpx
 import jwt
 from ulid import ULID
 
+from tests.external.environment import external_environment
+
 __all__ = [
     "PROBLEM",
     "System",
@@ -113,6 +115,7 @@ def run_cli(system: System, *args: str) -> subprocess.CompletedProcess[str]:
     """`python -m ossature ARGS` on the running system's var directory (it attaches)."""
     env = {**os.environ, "OSSATURE_VAR_DIR": str(system.var_dir), "OSSATURE_LOG_FORMAT": "json"}
     env = {k: v for k, v in env.items() if k not in {"OSSATURE_DATABASE_URL", "OSSATURE_NATS_URL"}}
+    env |= external_environment()  # the system's external engines, when it has them
     return subprocess.run(
         [sys.executable, "-m", "ossature", *args],
         env=env,

@@ -15,7 +15,9 @@ import httpx
 import pytest
 
 from tests.blackbox._api import System, Tenant, TokenFor, call, claims_of, eventually, log_in
+from tests.external.environment import external_environment
 
+# pragma: allowlist nextline secret: the test system's throwaway demo password
 PASSWORD = "black-box-demo-password"
 SEEDED_PROJECTS = {"Paris office move", "Website relaunch", "Customer portal", "Q3 hiring plan"}
 
@@ -27,9 +29,11 @@ def _free_port() -> int:
 
 
 def _environment(var_dir: Path) -> dict[str, str]:
+    """The system's environment: its own engines, or the external ones the suite is given."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("OSSATURE_")}
     return {
         **env,
+        **external_environment(),
         "OSSATURE_VAR_DIR": str(var_dir),
         "OSSATURE_DEMO_PASSWORD": PASSWORD,
         "OSSATURE_LOG_LEVEL": "info",

@@ -4,6 +4,7 @@ made once and reused."""
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import asyncpg
@@ -45,7 +46,8 @@ async def _nested_plans(system: System, statement: str, *args: Any) -> list[dict
     """The plans of every statement `statement` runs, as the application's role would run
     them (generic plans kept, sequential scans priced as if the tables were large)."""
     notices: list[str] = []
-    owner = await asyncpg.connect(system.owner_url)
+    # auto_explain is a superuser's tool; external engines name one for the tests.
+    owner = await asyncpg.connect(os.environ.get("OSSATURE_TEST_SUPERUSER_URL", system.owner_url))
     owner.add_log_listener(lambda _, message: notices.append(message.message))
     try:
         await owner.execute(

@@ -24,7 +24,9 @@ _NOT_COPIED = shutil.ignore_patterns(
 
 def _run(project: Path, *command: str) -> str:
     """Run a command in the copy, its `ossature` package first on the path; its output."""
-    env = {**os.environ, "PYTHONPATH": str(project / "src"), "PYTEST_DEBUG_TEMPROOT": str(project)}
+    # The copy's suite starts engines of its own, whichever engines this suite was given.
+    env = {k: v for k, v in os.environ.items() if k != "OSSATURE_TEST_ENGINES"}
+    env |= {"PYTHONPATH": str(project / "src"), "PYTEST_DEBUG_TEMPROOT": str(project)}
     done = subprocess.run(
         command, cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False
     )

@@ -108,10 +108,19 @@ def live_files(folders: list[tuple[str, Path]]) -> list[tuple[str, str]]:
 
 async def _roles(conn: asyncpg.Connection, passwords: dict[str, str]) -> None:
     for role, password in passwords.items():
-        exists = await conn.fetchval("select 1 from pg_roles where rolname = $1", role)
-        verb = "alter" if exists else "create"
         secret = sql_literal(password)
-        await conn.execute(f"{verb} role {role} login nosuperuser nobypassrls password {secret}")
+        elevated = await conn.fetchval(
+            "select rolsuper or rolbypassrls from pg_roles where rolname = $1", role
+        )
+        if elevated is None:
+            await conn.execute(
+                f"create role {role} login nosuperuser nobypassrls password {secret}"
+            )
+        else:
+            # Only a superuser may name SUPERUSER or BYPASSRLS, even to take them away: an
+            # owner with CREATEROLE (external engines) names them only when they must go.
+            taken_away = " nosuperuser nobypassrls" if elevated else ""
+            await conn.execute(f"alter role {role} login{taken_away} password {secret}")
 
 
 async def _forward(conn: asyncpg.Connection, name: str, sql: str) -> int:
