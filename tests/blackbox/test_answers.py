@@ -61,6 +61,7 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
         lambda made: {
             "email": f"{made['unique'].lower()}@globex.test",
             "displayName": "Answers",
+            # pragma: allowlist nextline secret: a throwaway test account's password
             "password": "a long enough password",
         },
     ),
