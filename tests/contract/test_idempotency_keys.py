@@ -85,6 +85,7 @@ async def test_a_log_in_repeated_with_a_wrong_password_is_refused(
     await client.command("log-in", body, idempotency_key=key)
 
     refused = await refusal(
+        # pragma: allowlist nextline secret: a wrong password on purpose
         client.command("log-in", {**body, "password": "not the password"}, idempotency_key=key)
     )
 
