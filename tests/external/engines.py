@@ -101,9 +101,9 @@ def _nats(directory: Path) -> Iterator[dict[str, str]]:
     ossature = {
         "OSSATURE_NATS_URL": f"nats://{HOST}:{client}",
         "OSSATURE_NATS_USER": "ossature",
-        "OSSATURE_NATS_PASSWORD": secrets.token_urlsafe(18),
+        "OSSATURE_NATS_PASSWORD": _nats_password(),
         "OSSATURE_NATS_AUTH_USER": "ossature-auth",
-        "OSSATURE_NATS_AUTH_PASSWORD": secrets.token_urlsafe(18),
+        "OSSATURE_NATS_AUTH_PASSWORD": _nats_password(),
         "OSSATURE_NATS_ISSUER_SEED": issuer_seed,
         "OSSATURE_MQTT_URL": f"mqtt://{HOST}:{mqtt}",
         "OSSATURE_MQTT_WEBSOCKET_URL": f"ws://{HOST}:{websocket}/mqtt",
@@ -128,6 +128,12 @@ def _nats(directory: Path) -> Iterator[dict[str, str]]:
     finally:
         process.terminate()
         process.wait(timeout=_DEADLINE)
+
+
+def _nats_password() -> str:
+    """Letters and digits, a letter first: the server parses `$VARIABLE` values as config
+    values, so a password starting with `-` (as token_urlsafe may) is refused as a number."""
+    return f"p{secrets.token_hex(16)}"
 
 
 def _wait_for_ports(process: subprocess.Popen[bytes], ports: tuple[int, ...], log: Path) -> None:
