@@ -28,12 +28,13 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _environment(var_dir: Path) -> dict[str, str]:
-    """The system's environment: its own engines, or the external ones the suite is given."""
+def _environment(var_dir: Path, given_engines: bool = True) -> dict[str, str]:
+    """The system's environment: the external engines the suite is given, if any (unless not
+    `given_engines`: a system that kills its own engines), else engines of its own."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("OSSATURE_")}
     return {
         **env,
-        **external_environment(),
+        **(external_environment() if given_engines else {}),
         "OSSATURE_VAR_DIR": str(var_dir),
         "OSSATURE_DEMO_PASSWORD": PASSWORD,
         "OSSATURE_LOG_LEVEL": "info",

@@ -43,7 +43,11 @@ class Up:
         command = [sys.executable, "-m", "ossature", "up", "--port", str(self.port)]
         with log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                command, stdout=log, stderr=subprocess.STDOUT, env=_environment(self.var_dir)
+                command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                # Embedded engines always: the test kills its own PostgreSQL.
+                env=_environment(self.var_dir, given_engines=False),
             )
         _wait_ready(self.process, self.url, log_path)
 
