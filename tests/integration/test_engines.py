@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import pathlib
 import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+import sysconfig
+import time
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 import asyncpg
@@ -116,17 +119,57 @@ def test_stop_leaves_no_process_behind(tmp_path: pathlib.Path) -> None:
     assert ({"postgres", "nats-server"}, []) == (running, processes_using(var_dir))
 
 
-def test_start_recovers_from_a_killed_owner(tmp_path: pathlib.Path) -> None:
-    """A start() after the previous owner was SIGKILLed stops its orphans and serves."""
+def test_a_killed_owner_takes_its_engines_and_the_next_start_serves(
+    tmp_path: pathlib.Path,
+) -> None:
+    """SIGKILL of the owning process: its servers exit too; a start() after it copes with
+    what they left (pid files, a database that was not shut down) and serves."""
     # given
     var_dir = tmp_path / "var"
-    signal_an_owner_of(var_dir, signal.SIGKILL)
-    orphans = {process.name() for process in processes_using(var_dir)}
     # when
+    signal_an_owner_of(var_dir, signal.SIGKILL)
+    wait_for(lambda: processes_using(var_dir) == [])
     with EmbeddedEngines(var_dir) as endpoints:
         answers = asyncio.run(fetch(endpoints.database_url, "select 1"))
     # then
-    assert ({"postgres", "nats-server"}, [1], []) == (orphans, answers, processes_using(var_dir))
+    assert ([1], []) == (answers, processes_using(var_dir))
+
+
+def test_start_stops_a_server_left_running_by_an_older_owner(tmp_path: pathlib.Path) -> None:
+    """A nats-server that is nobody's child (as an older version, or an operator, left it) on
+    the var dir's configuration is stopped by the next start, which then serves."""
+    # given
+    var_dir = tmp_path / "var"
+    with EmbeddedEngines(var_dir):
+        pass  # leaves the configuration behind
+    config = var_dir / "nats" / "nats.conf"
+    left = subprocess.Popen([nats_binary(), "-c", str(config)], start_new_session=True)
+    # when
+    with EmbeddedEngines(var_dir) as endpoints:
+        answers = asyncio.run(fetch(endpoints.database_url, "select 1"))
+        stopped = left.poll() is not None
+    left.wait()
+    # then
+    assert ([1], True) == (answers, stopped)
+
+
+@pytest.mark.parametrize("engine", ["postgres", "nats"])
+def test_a_killed_engine_is_restarted_on_the_same_endpoints(
+    tmp_path: pathlib.Path, engine: str
+) -> None:
+    """SIGKILL of one server: the supervisor starts it again where it was, and says its new
+    pid in engines.json."""
+    # given
+    var_dir = tmp_path / "var"
+    with EmbeddedEngines(var_dir) as endpoints:
+        killed = pids_of(var_dir)[engine]
+        # when
+        os.kill(killed, signal.SIGKILL)
+        wait_for(lambda: pids_of(var_dir)[engine] not in (killed, 0))
+        answers = asyncio.run(fetch(endpoints.database_url, "select 1"))
+        published = asyncio.run(publish_twice(endpoints, f"S{engine}"))
+    # then
+    assert ([1], ([None, True], 1)) == (answers, published)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
@@ -159,15 +202,17 @@ async def fetch(database_url: str, *queries: str) -> list[object]:
         await connection.close()
 
 
-async def publish_twice(endpoints: EngineEndpoints) -> tuple[list[bool | None], int]:
+async def publish_twice(
+    endpoints: EngineEndpoints, stream: str = "ENGINES"
+) -> tuple[list[bool | None], int]:
     credentials = NatsCredentials.embedded(pathlib.Path(endpoints.nats_credentials))
     client = await nats.connect(endpoints.nats_url, **credentials.service.connect_options())
     try:
         jetstream = client.jetstream()
-        await jetstream.add_stream(name="ENGINES", subjects=["engines.>"])
+        await jetstream.add_stream(name=stream, subjects=[f"{stream.lower()}.>"])
         headers = {"Nats-Msg-Id": "message-1"}
-        acks = [await jetstream.publish("engines.test", b"x", headers=headers) for _ in "ab"]
-        info = await jetstream.stream_info("ENGINES")
+        acks = [await jetstream.publish(f"{stream.lower()}.t", b"x", headers=headers) for _ in "ab"]
+        info = await jetstream.stream_info(stream)
         return [ack.duplicate for ack in acks], info.state.messages
     finally:
         await client.close()
@@ -196,6 +241,24 @@ def signal_an_owner_of(var_dir: pathlib.Path, signum: int) -> None:
         assert child.stdout is not None
         assert child.stdout.readline() == b"started\n"
         child.send_signal(signum)
+
+
+def pids_of(var_dir: pathlib.Path) -> dict[str, int]:
+    """The servers' current pids, as the owner publishes them in engines.json."""
+    found = json.loads((var_dir / "engines.json").read_text())
+    return {"postgres": found["postgres_pid"], "nats": found["nats_pid"]}
+
+
+def wait_for(condition: Callable[[], bool], deadline: float = 60.0) -> None:
+    """Poll `condition` until true; fail after a generous `deadline`."""
+    until = time.monotonic() + deadline
+    while not condition():
+        assert time.monotonic() < until, f"not within {deadline} s"
+        time.sleep(0.05)
+
+
+def nats_binary() -> str:
+    return str(pathlib.Path(sysconfig.get_path("scripts")) / "nats-server")
 
 
 def processes_using(var_dir: pathlib.Path) -> list[psutil.Process]:

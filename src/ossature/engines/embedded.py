@@ -3,16 +3,20 @@
     with EmbeddedEngines(pathlib.Path("var")) as endpoints:
         ...  # endpoints.database_url, endpoints.nats_url, ...
 
+Supervised: the servers are children of a thread of the owner's, which restarts one that
+exits (a crash, a SIGKILL) on the same socket and ports, so that clients reconnect.
+
 Stopping: `stop()` runs on leaving the `with` block (Ctrl-C raises KeyboardInterrupt, which
 unwinds it) and at interpreter exit. `start()`, called from the main thread, also makes
 SIGTERM and SIGHUP raise SystemExit when they still have their default action, so that
-`kill <pid>` unwinds the same way. A SIGKILLed owner leaves the servers running: the next
-`start()` on the same var dir stops them before starting its own. One process at a time
-owns a var dir (an advisory lock on `<var_dir>/engines.lock`, released by the kernel on
-death). While it runs, the owner keeps its endpoints in `<var_dir>/engines.json`, so that
-other commands (`projections rebuild`, `bench`, ...) can use the same engines through
-`running_engines(var_dir)`. Blocking: call it before the event loop starts, or through
-asyncio.to_thread.
+`kill <pid>` unwinds the same way. A SIGKILLed owner takes its servers with it: each gets a
+signal from the kernel when its owner dies. The next `start()` on the same var dir copes
+with what a crash left (stale pid files, a server of an older version still running). One
+process at a time owns a var dir (an advisory lock on `<var_dir>/engines.lock`, released by
+the kernel on death). While it runs, the owner keeps its endpoints and the servers' current
+pids in `<var_dir>/engines.json`, so that other commands (`projections rebuild`, `bench`,
+...) can use the same engines through `running_engines(var_dir)`. Blocking: call it before
+the event loop starts, or through asyncio.to_thread.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from types import FrameType, TracebackType
 from ossature.engines._nats import HOST, Nats
 from ossature.engines._postgres import Postgres
 from ossature.engines._process import EngineError
+from ossature.engines._supervisor import Supervisor
 
 __all__ = [
     "EmbeddedEngines",
@@ -49,6 +54,8 @@ class EngineEndpoints:
     mqtt_url: str  # mqtt://127.0.0.1:<port>
     websocket_url: str  # ws://127.0.0.1:<port>/mqtt (MQTT over WebSocket)
     nats_credentials: str = ""  # the folder of the NATS nkeys (NatsCredentials.embedded reads it)
+    postgres_pid: int = 0  # the servers' pids at the time of reading (a restart changes them)
+    nats_pid: int = 0
 
 
 class EmbeddedEngines:
@@ -58,6 +65,7 @@ class EmbeddedEngines:
         self.var_dir = var_dir.absolute()
         self._postgres = Postgres(self.var_dir / "postgres")
         self._nats = Nats(self.var_dir / "nats")
+        self._supervisor: Supervisor | None = None
         self._lock: int | None = None
         self._endpoints: EngineEndpoints | None = None
 
@@ -68,9 +76,7 @@ class EmbeddedEngines:
         self._lock = _lock(self.var_dir)
         try:
             self._endpoints = self._start_engines()
-            _endpoints_file(self.var_dir).write_text(
-                json.dumps(dataclasses.asdict(self._endpoints))
-            )
+            self._publish()
         except BaseException:
             self.stop()
             raise
@@ -86,8 +92,8 @@ class EmbeddedEngines:
             return  # not ours: another process may own this var dir's servers
         try:
             _endpoints_file(self.var_dir).unlink(missing_ok=True)
-            self._nats.stop()
-            self._postgres.stop()
+            if self._supervisor is not None:
+                self._supervisor.stop()
         finally:
             self._unlock()
 
@@ -103,8 +109,8 @@ class EmbeddedEngines:
         self.stop()
 
     def _start_engines(self) -> EngineEndpoints:
-        database_url = self._postgres.start()
-        ports = self._nats.start()
+        self._supervisor = Supervisor(self._postgres, self._nats, self._publish)
+        database_url, ports = self._supervisor.start()
         return EngineEndpoints(
             database_url=database_url,
             nats_url=f"nats://{HOST}:{ports.client}",
@@ -112,6 +118,17 @@ class EmbeddedEngines:
             websocket_url=f"ws://{HOST}:{ports.websocket}/mqtt",
             nats_credentials=str(self._nats.credentials_dir),
         )
+
+    def _publish(self) -> None:
+        """Write the endpoints and the servers' current pids to `engines.json`."""
+        if self._endpoints is None:
+            return
+        found = dataclasses.replace(
+            self._endpoints, postgres_pid=self._postgres.pid or 0, nats_pid=self._nats.pid or 0
+        )
+        written = _endpoints_file(self.var_dir).with_suffix(".json.tmp")
+        written.write_text(json.dumps(dataclasses.asdict(found)))
+        written.replace(_endpoints_file(self.var_dir))  # readers never see half a file
 
     def _unlock(self) -> None:
         lock, self._lock = self._lock, None
@@ -149,8 +166,10 @@ def _lock(var_dir: pathlib.Path) -> int:
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
+        holder = os.read(descriptor, 32).decode(errors="replace").strip()
         os.close(descriptor)
-        raise EngineError(f"{var_dir} is in use by another process") from None
+        by = f" (pid {holder})" if holder.isdigit() else ""
+        raise EngineError(f"{var_dir} is in use by another process{by}") from None
     os.ftruncate(descriptor, 0)
     os.write(descriptor, f"{os.getpid()}\n".encode())
     return descriptor
