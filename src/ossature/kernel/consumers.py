@@ -26,6 +26,7 @@ from ossature.kernel.logging import get_logger
 from ossature.kernel.messages import Envelope, Position
 from ossature.kernel.projection import Projection, advance_checkpoint, read_checkpoint
 from ossature.kernel.pull import BatchPull
+from ossature.kernel.reconnect import Backoff
 from ossature.kernel.relay import EVENT_STREAM
 
 __all__ = ["ProjectionRunner", "apply_batch", "rebuild", "subjects_of"]
@@ -159,19 +160,21 @@ class ProjectionRunner:
         return pull
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Fetch, apply, ack, until `stop` is set; subscribe again after a failure."""
+        """Fetch, apply, ack, until `stop` is set; subscribe again after a failure (an engine
+        away), waiting longer after each failure in a row."""
+        backoff = Backoff()
         while not stop.is_set():
             try:
-                await self._follow(stop)
+                await self._follow(stop, backoff)
             except Exception:
                 _log.exception("projection.failed", projection=self.projection.name)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=1.0)
+                await backoff.wait(stop)
 
-    async def _follow(self, stop: asyncio.Event) -> None:
+    async def _follow(self, stop: asyncio.Event, backoff: Backoff) -> None:
         pull = await self.subscribe()
         try:
             await self.catch_up()  # what arrived while no worker ran, acked or not
+            backoff.reset()
             while not stop.is_set():
                 try:
                     messages = await pull.fetch(self.batch, wait=0.5)

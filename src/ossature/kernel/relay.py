@@ -12,9 +12,11 @@ another, and with a NOTIFY from the store's trigger for writers that do neither.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 import msgspec
+from asyncpg.exceptions import InterfaceError
 from nats.js.api import StreamConfig
 
 from ossature.kernel.database import Database
@@ -22,6 +24,7 @@ from ossature.kernel.eventstore import EventStore
 from ossature.kernel.logging import get_logger
 from ossature.kernel.messages import Envelope, Position
 from ossature.kernel.publish import BatchPublisher
+from ossature.kernel.reconnect import Backoff
 
 __all__ = [
     "EVENT_STREAM",
@@ -93,17 +96,29 @@ class Relay:
     async def run(self, stop: asyncio.Event, idle: float = 0.2) -> None:
         """Pump until `stop` is set, woken by `wake` from a writer in this process, by a
         message on WAKE_SUBJECT from a writer in another, by NOTIFY from the store, or
-        every `idle` seconds."""
+        every `idle` seconds. A lost LISTEN connection is made again, after a backoff."""
         woken = await self.nc.subscribe(WAKE_SUBJECT, cb=self._woken)
+        backoff = Backoff()
         try:
-            async with self.db.connection() as listener:
-                await listener.add_listener("ossature_events", self._notified)
+            while not stop.is_set():
                 try:
-                    await self._loop(stop, idle)
-                finally:
-                    await listener.remove_listener("ossature_events", self._notified)
+                    await self._listening(stop, idle, backoff)
+                except Exception as error:  # the database is away: pump on, listen again
+                    _log.warning("relay.listen-failed", error=repr(error)[:300])
+                    await backoff.wait(stop)
         finally:
-            await woken.unsubscribe()
+            with contextlib.suppress(Exception):  # NATS may be gone: nothing to undo there
+                await woken.unsubscribe()
+
+    async def _listening(self, stop: asyncio.Event, idle: float, backoff: Backoff) -> None:
+        async with self.db.connection() as listener:
+            await listener.add_listener("ossature_events", self._notified)
+            backoff.reset()
+            try:
+                await self._loop(stop, idle, listener)
+            finally:
+                if not _lost(listener):
+                    await listener.remove_listener("ossature_events", self._notified)
 
     def _notified(self, *_: object) -> None:
         self.wake.set()
@@ -111,8 +126,8 @@ class Relay:
     async def _woken(self, _: Any) -> None:
         self.wake.set()
 
-    async def _loop(self, stop: asyncio.Event, idle: float) -> None:
-        while not stop.is_set():
+    async def _loop(self, stop: asyncio.Event, idle: float, listener: Any) -> None:
+        while not stop.is_set() and not _lost(listener):
             self.wake.clear()  # a wake from now on, during the pump too, is for the next one
             try:
                 if await self.pump() == self.batch:
@@ -126,6 +141,14 @@ class Relay:
         await asyncio.wait(waiters, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
         for waiter in waiters:
             waiter.cancel()
+
+
+def _lost(connection: Any) -> bool:
+    """True once a pooled connection died (the pool then detached it from its proxy)."""
+    try:
+        return bool(connection.is_closed())
+    except InterfaceError:
+        return True
 
 
 class RelayWaker:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Collection
+from collections.abc import Awaitable, Collection
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -20,6 +20,7 @@ from ossature.kernel.database import Database
 from ossature.kernel.eventstore import EventStore
 from ossature.kernel.i18n import Catalogs
 from ossature.kernel.logging import get_logger
+from ossature.kernel.reconnect import nats_reconnecting
 from ossature.kernel.relay import Relay, RelayWaker, ensure_event_stream
 from ossature.modules.access._decide import AccessPolicy
 from ossature.modules.access.service import AccessService
@@ -112,8 +113,7 @@ class System:
         )
         self.nc = await nats.connect(
             self.endpoints.nats_url,
-            name="ossature",
-            max_reconnect_attempts=-1,
+            **nats_reconnecting("ossature"),
             **service_options(self.endpoints.nats),
         )
         await ensure_event_stream(self.nc.jetstream())
@@ -174,7 +174,8 @@ class System:
         self.tasks.append(asyncio.create_task(work))
 
     async def ready(self) -> bool:
-        """True when PostgreSQL and NATS both answer within a second."""
+        """True when PostgreSQL and NATS both answer within a second (false while either is
+        away: the pools and the NATS client reconnect by themselves once it is back)."""
         try:
             assert self.db is not None
             async with asyncio.timeout(1.0):
@@ -186,13 +187,25 @@ class System:
         return bool(self.nc.is_connected)
 
     async def stop(self) -> None:
-        """Stop the workers (flushing the audit trail), then close connections."""
+        """Stop the workers (flushing the audit trail), then close connections.
+
+        An engine may be gone by now (lost, or stopped first): what cannot be done cleanly
+        is said in one log line each, and the stop goes on.
+        """
         self.stopping.set()
         for task in self.tasks:
-            with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
-                await asyncio.wait_for(task, timeout=5)
+            with contextlib.suppress(asyncio.CancelledError):
+                await _quietly("system.task-failed", asyncio.wait_for(task, timeout=5))
         if self.nc is not None:
-            await self.nc.close()
+            await _quietly("system.nats-close-failed", self.nc.close())
         for db in (self.db, self.worker_db, self.scheduler_db, self.relay_db):
             if db is not None:
-                await db.close()
+                await _quietly("system.pool-close-failed", asyncio.wait_for(db.close(), 10))
+
+
+async def _quietly(event: str, work: Awaitable[object]) -> None:
+    """Await `work`; an error is logged as one line, not raised."""
+    try:
+        await work
+    except Exception as error:  # a timeout included; a cancellation goes through
+        _log.warning(event, error=repr(error)[:300])

@@ -30,6 +30,7 @@ import nkeys
 from ossature.kernel.database import Database
 from ossature.kernel.ids import new_id
 from ossature.kernel.logging import get_logger
+from ossature.kernel.reconnect import nats_reconnecting
 from ossature.modules.identity._tokens import AccessClaims, InvalidToken, KeyRing
 from ossature.modules.identity.projections import session_is_active
 from ossature.modules.notifications import _nats_jwt
@@ -183,7 +184,8 @@ class AuthCallout:
         try:
             await self.serve(nc, stop)
         finally:
-            await nc.close()
+            with contextlib.suppress(Exception):  # the server may be gone already
+                await nc.close()
 
     async def _reply(self, message: Any) -> None:
         try:
@@ -211,9 +213,7 @@ async def _connect(url: str, options: Mapping[str, Any], stop: asyncio.Event) ->
     """A connection as the responder, or None when stopped before one could be made."""
     while not stop.is_set():
         try:
-            return await nats.connect(
-                url, name="ossature-auth", max_reconnect_attempts=-1, **dict(options)
-            )
+            return await nats.connect(url, **{**nats_reconnecting("ossature-auth"), **options})
         except Exception:
             _log.exception("callout.connect-failed")
             with contextlib.suppress(TimeoutError):

@@ -41,6 +41,7 @@ from ossature.kernel.module import Module, QuerySpec
 from ossature.kernel.notice import Notice
 from ossature.kernel.publish import BatchPublisher
 from ossature.kernel.pull import BatchPull
+from ossature.kernel.reconnect import Backoff
 from ossature.kernel.relay import EVENT_STREAM, EVENT_SUBJECTS
 from ossature.kernel.unit_of_work import UnitOfWork
 from ossature.modules.access.service import AccessService
@@ -101,17 +102,19 @@ class Notifier:
         self.store = EventStore(EventTypes(e for m in self.modules for e in m.events))
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Follow the event stream until `stop` is set, starting again from the cursor on failure."""
+        """Follow the event stream until `stop` is set, starting again from the cursor on
+        failure (an engine away), waiting longer after each failure in a row."""
+        backoff = Backoff()
         while not stop.is_set():
             try:
-                await self._follow(stop)
+                await self._follow(stop, backoff)
             except Exception:
                 _log.exception("notifier.failed")
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=1.0)
+                await backoff.wait(stop)
 
-    async def _follow(self, stop: asyncio.Event) -> None:
+    async def _follow(self, stop: asyncio.Event, backoff: Backoff) -> None:
         pull = await self.subscribe(await self.position())
+        backoff.reset()
         try:
             while not stop.is_set():
                 try:
