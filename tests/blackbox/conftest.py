@@ -2,86 +2,29 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.blackbox._api import System, Tenant, TokenFor, call, claims_of, eventually, log_in
-from tests.external.environment import external_environment
+from tests.blackbox._up import PASSWORD, free_port, start_up, stop_up, wait_ready
 
-# pragma: allowlist nextline secret: the test system's throwaway demo password
-PASSWORD = "black-box-demo-password"
 SEEDED_PROJECTS = {"Paris office move", "Website relaunch", "Customer portal", "Q3 hiring plan"}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _environment(var_dir: Path, given_engines: bool = True) -> dict[str, str]:
-    """The system's environment: the external engines the suite is given, if any (unless not
-    `given_engines`: a system that kills its own engines), else engines of its own."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OSSATURE_")}
-    return {
-        **env,
-        **(external_environment() if given_engines else {}),
-        "OSSATURE_VAR_DIR": str(var_dir),
-        "OSSATURE_DEMO_PASSWORD": PASSWORD,
-        "OSSATURE_LOG_LEVEL": "info",
-        "OSSATURE_LOG_FORMAT": "json",
-    }
-
-
-def _wait_ready(process: subprocess.Popen[bytes], base_url: str, log_path: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"ossature up exited with {process.returncode}:\n{log_path.read_text()}")
-        try:
-            if httpx.get(f"{base_url}/health/ready", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    pytest.fail(f"ossature up was not ready within 60 s:\n{log_path.read_text()}")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> int:
-    process.send_signal(signal.SIGTERM)
-    try:
-        return process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-        pytest.fail("ossature up did not stop within 30 s of SIGTERM")
 
 
 @pytest.fixture(scope="session")
 def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     """A running Ossature on a free port, stopped by SIGTERM at the end; it must exit with 0."""
     var_dir = tmp_path_factory.mktemp("ossature")
-    port, log_path = _free_port(), var_dir / "server.log"
-    command = [sys.executable, "-m", "ossature", "up", "--port", str(port)]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, env=_environment(var_dir)
-        )
+    port, log_path = free_port(), var_dir / "server.log"
+    process = start_up(var_dir, port, log_path)
     base_url = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(process, base_url, log_path)
+        wait_ready(process, base_url, log_path)
         yield System(base_url, PASSWORD, var_dir, log_path)
     finally:
-        code = _stop(process)
+        code = stop_up(process)
     assert 0 == code, log_path.read_text()[-1500:]
 
 

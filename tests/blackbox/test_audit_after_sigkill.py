@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from tests.blackbox._api import bearer, log_in, new_ulid
-from tests.blackbox.conftest import PASSWORD, _environment, _free_port, _wait_ready
+from tests.blackbox._up import PASSWORD, environment, free_port, wait_ready
 
 CLIENTS = 8
 ANSWERS_BEFORE_THE_KILL = 300
@@ -31,7 +31,7 @@ class Up:
     """One `ossature up` of this test's own, on its own var dir and port."""
 
     var_dir: Path
-    port: int = field(default_factory=_free_port)
+    port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -47,9 +47,9 @@ class Up:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 # Embedded engines always: the test kills its own PostgreSQL.
-                env=_environment(self.var_dir, given_engines=False),
+                env=environment(self.var_dir, external=False),
             )
-        _wait_ready(self.process, self.url, log_path)
+        wait_ready(self.process, self.url, log_path)
 
     def kill(self) -> None:
         assert self.process is not None

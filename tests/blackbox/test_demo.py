@@ -12,10 +12,11 @@ from tests.blackbox._api import System, run_cli
 def test_the_demo_behaves_as_stated_through_either_backend(
     system: System, backend: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Over HTTP it walks the running server; in process it starts a system of its own on
-    the same engines and walks through that system's gateway, with no socket."""
+    """Over HTTP it walks the running server, found from the var directory (not on port
+    8000); in process it starts a system of its own on the same engines and walks through
+    that system's gateway, with no socket."""
     monkeypatch.setenv("OSSATURE_DEMO_PASSWORD", system.password)
-    how = ["--url", system.base_url] if backend == "http" else ["--in-process"]
+    how = [] if backend == "http" else ["--in-process"]
 
     ran = run_cli(system, "demo", *how)
 

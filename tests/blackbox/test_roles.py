@@ -10,13 +10,13 @@ import httpx
 import pytest
 
 from tests.blackbox._api import System, Tenant, call, eventually, log_in, new_ulid, run_cli
-from tests.blackbox.conftest import _environment, _free_port, _stop, _wait_ready
+from tests.blackbox._up import environment, free_port, stop_up, wait_ready
 
 
 @pytest.fixture
 def second_gateway(system: System) -> Iterator[str]:
     """`ossature serve gateway` on its own port, on the running system's engines."""
-    port, log_path = _free_port(), system.var_dir / "gateway-2.log"
+    port, log_path = free_port(), system.var_dir / "gateway-2.log"
     command = [sys.executable, "-m", "ossature", "serve", "gateway", "--port", str(port)]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -24,14 +24,14 @@ def second_gateway(system: System) -> Iterator[str]:
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            env=_environment(system.var_dir),
+            env=environment(system.var_dir),
         )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        _wait_ready(process, base_url, log_path)
+        wait_ready(process, base_url, log_path)
         yield base_url
     finally:
-        code = _stop(process)
+        code = stop_up(process)
     assert 0 == code, log_path.read_text()[-1500:]
 
 

@@ -11,6 +11,7 @@ from ossature.gateway.app import gateway_of
 from ossature.kernel.config import Settings
 from ossature.kernel.logging import configure_logging
 from ossature.runtime import serving
+from ossature.runtime.address import system_url
 from ossature.runtime.endpoints import Endpoints, engines
 from ossature.runtime.seed import seed_demo
 from ossature.runtime.system import System
@@ -21,7 +22,9 @@ __all__ = ["demo", "register"]
 
 
 def demo(
-    url: str = typer.Option("http://127.0.0.1:8000", help="A running `ossature up`"),
+    url: str = typer.Option(
+        None, help="A running system (default: the `ossature up` running on the var directory)"
+    ),
     in_process: bool = typer.Option(
         False,
         "--in-process",
@@ -40,7 +43,7 @@ def demo(
             settings.demo_password
             or (settings.var_dir / "secrets" / "demo-password").read_text().strip()
         )
-        ok = asyncio.run(run_demo(url, password, Console()))
+        ok = asyncio.run(run_demo(url or system_url(settings), password, Console()))
     raise typer.Exit(0 if ok else 1)
 
 

@@ -6,25 +6,29 @@ import asyncio
 import contextlib
 import functools
 import signal
+import socket
 from collections.abc import Callable, Coroutine
 from dataclasses import replace
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 
-from ossature.engines import exit_on_termination
+from ossature.engines import EngineError, exit_on_termination
 from ossature.gateway.app import gateway_of
 from ossature.kernel.config import Settings
 from ossature.kernel.logging import configure_logging
 from ossature.runtime import serving
+from ossature.runtime.address import published
 from ossature.runtime.endpoints import Endpoints, engines
+from ossature.runtime.library_logs import route_library_logs
 from ossature.runtime.seed import demo_accounts, seed_demo
 from ossature.runtime.system import ROLES, Role, System
 
 __all__ = ["register", "serve", "up"]
 
 console = Console()
+Main = Callable[[Settings, Endpoints, socket.socket | None], Coroutine[Any, Any, None]]
 
 
 def _banner(system: System, url: str, seeded: bool) -> None:
@@ -41,16 +45,22 @@ def _banner(system: System, url: str, seeded: bool) -> None:
     console.print(f"  password: [bold]{system.secrets.demo_password}[/]")
 
 
-async def _up(settings: Settings, endpoints: Endpoints) -> None:
+async def _up(settings: Settings, endpoints: Endpoints, sock: socket.socket | None) -> None:
     system = System(settings, endpoints)
     await system.start()
     try:
         assert system.pipeline and system.secrets
         seeded = await seed_demo(system.pipeline, system.secrets.demo_password)
-        _banner(system, f"http://{settings.host}:{settings.port}", seeded)
-        await serving.serve_http(gateway_of(system), settings.host, settings.port)
+        url = _url(settings)
+        with published(settings.var_dir, url):
+            _banner(system, url, seeded)
+            await serving.serve_http(gateway_of(system), settings.host, settings.port, sock)
     finally:
         await system.stop()
+
+
+def _url(settings: Settings) -> str:
+    return f"http://{settings.host}:{settings.port}"
 
 
 def up(
@@ -58,36 +68,60 @@ def up(
     host: str = typer.Option(None),
 ) -> None:
     """Start everything (embedded engines unless OSSATURE_DATABASE_URL/OSSATURE_NATS_URL are set)."""
-    _run_until_stopped(port, host, _up, attach=False)
+    _run_until_stopped(port, host, _up, attach=False, serves_http=True)
 
 
 def _run_until_stopped(
-    port: int | None,
-    host: str | None,
-    main: Callable[[Settings, Endpoints], Coroutine[Any, Any, None]],
-    attach: bool,
+    port: int | None, host: str | None, main: Main, attach: bool, serves_http: bool
 ) -> None:
-    """Run `main` on the engines until Ctrl-C or SIGTERM, which stop it cleanly with 0."""
+    """Run `main` on the engines until Ctrl-C or SIGTERM, which stop it cleanly with 0.
+
+    The HTTP port is bound first and the var directory taken next: either refused is one
+    line on stderr and exit code 1, before anything started.
+    """
     settings = Settings.from_env()
     settings = replace(settings, port=port or settings.port, host=host or settings.host)
     configure_logging(settings.log_format, settings.log_level)
+    route_library_logs()
     exit_on_termination()  # with external engines too
-    with (
-        contextlib.suppress(KeyboardInterrupt, SystemExit),
-        engines(settings, attach=attach) as endpoints,
-    ):
-        serving.run(main(settings, endpoints))
+    sock = _listening(settings) if serves_http else None
+    try:
+        with (
+            contextlib.suppress(KeyboardInterrupt, SystemExit),
+            engines(settings, attach=attach) as endpoints,
+        ):
+            serving.run(main(settings, endpoints, sock))
+    except EngineError as error:
+        _refuse(str(error))
     console.print("Ossature stopped.")
 
 
-async def _serve(settings: Settings, endpoints: Endpoints, *, roles: tuple[Role, ...]) -> None:
+def _listening(settings: Settings) -> socket.socket:
+    try:
+        return serving.listening(settings.host, settings.port)
+    except OSError as error:
+        _refuse(f"cannot listen on {settings.host}:{settings.port}: {error.strerror or error}")
+
+
+def _refuse(reason: str) -> NoReturn:
+    Console(stderr=True).print(f"[bold red]Ossature cannot start:[/] {reason}", soft_wrap=True)
+    raise typer.Exit(1)
+
+
+async def _serve(
+    settings: Settings,
+    endpoints: Endpoints,
+    sock: socket.socket | None,
+    *,
+    roles: tuple[Role, ...],
+) -> None:
     system = System(settings, endpoints)
     await system.start(roles)
     try:
-        where = f" at http://{settings.host}:{settings.port}" if "gateway" in roles else ""
+        where = f" at {_url(settings)}" if "gateway" in roles else ""
         console.print(f"[bold green]Ossature {', '.join(roles)}[/] running{where}")
         if "gateway" in roles:
-            await serving.serve_http(gateway_of(system), settings.host, settings.port)
+            await serving.serve_http(gateway_of(system), settings.host, settings.port, sock)
         else:
             serving.quiet_collector()  # as serve_http does
             await _until_signalled()
@@ -119,7 +153,8 @@ def serve(
     if unknown:
         raise typer.BadParameter(f"unknown roles {unknown}; known: {list(ROLES)}")
     chosen = tuple(role for role in ROLES if role in roles)
-    _run_until_stopped(port, host, functools.partial(_serve, roles=chosen), attach=True)
+    main = functools.partial(_serve, roles=chosen)
+    _run_until_stopped(port, host, main, attach=True, serves_http="gateway" in chosen)
 
 
 def register(cli: typer.Typer) -> None:

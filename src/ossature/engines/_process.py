@@ -61,7 +61,8 @@ def spawn(
     the thread that spawned it ends (with the process, SIGKILL included), so it never
     outlives its owner."""
     with log.open("ab") as output:
-        return subprocess.Popen(
+        # Our wheels' binaries and our own arguments, as a list: no shell.
+        return subprocess.Popen(  # noqa: S603
             list(args),
             stdin=subprocess.DEVNULL,
             stdout=output,

@@ -7,6 +7,7 @@ fair while both run the same server on the same kind of pool.
 from __future__ import annotations
 
 import gc
+import socket
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
@@ -15,7 +16,7 @@ import uvloop
 
 from ossature.kernel.database import Database
 
-__all__ = ["APP_POOL_SIZE", "app_pool", "quiet_collector", "run", "serve_http"]
+__all__ = ["APP_POOL_SIZE", "app_pool", "listening", "quiet_collector", "run", "serve_http"]
 
 APP_POOL_SIZE = 30  # a connection per in-flight invocation: sized for 32 clients
 YOUNG_COLLECTION = 10_000  # net allocations between young collections (Python's default: 700)
@@ -60,10 +61,28 @@ def quiet_collector() -> None:
     gc.set_threshold(YOUNG_COLLECTION, 10, 10)
 
 
-async def serve_http(app: Any, host: str, port: int) -> None:
-    """Serve `app` with uvicorn until a signal asks to stop, the collector set for serving."""
+def listening(host: str, port: int) -> socket.socket:
+    """A socket bound to `host`:`port` for `serve_http`; OSError when the port is taken.
+
+    Bound before anything starts, so that a taken port is said at once, in one line, and
+    not after the system said it is up.
+    """
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+async def serve_http(app: Any, host: str, port: int, sock: socket.socket | None = None) -> None:
+    """Serve `app` with uvicorn (on `sock` when given) until a signal asks to stop, the
+    collector set for serving. uvicorn's own log lines go through the root logger, which
+    `runtime.library_logs` routes to ours."""
     config = uvicorn.Config(
         app, host=host, port=port, log_config=None, access_log=False, lifespan="off", http="h11"
     )
     quiet_collector()
-    await uvicorn.Server(config).serve()
+    await uvicorn.Server(config).serve(sockets=None if sock is None else [sock])

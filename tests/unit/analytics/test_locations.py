@@ -50,6 +50,26 @@ def test_paths_outside_or_escaping_are_refused(location: str, reason: str) -> No
     assert reason == refusal("sqlite", location)
 
 
+def test_a_relative_location_is_read_from_the_var_directory() -> None:
+    """With the var directory as base, `sources/crm.db` is the file under it, and allowed."""
+    allowed = AllowList.parse(["/srv/var/sources/"], base=Path("/srv/var"))
+    assert Path("/srv/var/sources/crm.db") == allowed.check("sqlite", "sources/crm.db")
+
+
+@pytest.mark.parametrize(
+    ("location", "reason"),
+    [("sources/../secrets/key", "escapes"), ("secrets/key", "outside"), ("", "path")],
+)
+def test_a_relative_location_cannot_leave_the_allowed_directories(
+    location: str, reason: str
+) -> None:
+    """Read from the var directory, a relative path is held to the allow-list all the same."""
+    allowed = AllowList.parse(["/srv/var/sources/"], base=Path("/srv/var"))
+    with pytest.raises(LocationNotAllowed) as refused:
+        allowed.check("sqlite", location)
+    assert reason == refused.value.params["reason"]
+
+
 def test_a_url_on_an_allowed_host_is_parsed_into_exactly_what_is_used() -> None:
     """User, password, database and port come from the URL; the host is compared lower-cased."""
     target = ALLOWED.check(

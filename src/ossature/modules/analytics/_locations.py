@@ -1,7 +1,8 @@
 """Where a source may be: the operator's allow-list of directories and PostgreSQL servers.
 
-A SQLite location is an absolute path with no `..` part whose real path (symlinks
-resolved) lies inside an allowed directory. A PostgreSQL location is a URL naming
+A SQLite location is a path with no `..` part whose real path (symlinks resolved) lies
+inside an allowed directory; a relative one is read from the var directory (`sources/crm.db`
+is `<var_dir>/sources/crm.db`, inside the default allow-list). A PostgreSQL location is a URL naming
 exactly one server, which must match an allowed `postgresql://host[:port]` entry
 (no port in the entry: any port of that host); only the `host`, `port` and
 `sslmode` parameters are accepted, so that a URL cannot make the server read a
@@ -153,10 +154,12 @@ class AllowList:
 
     directories: tuple[Path, ...]
     servers: tuple[tuple[str, int | None], ...]
+    base: Path | None = None  # what a relative location is read from: the var directory
 
     @classmethod
-    def parse(cls, entries: Iterable[str]) -> AllowList:
-        """Entries are directories, or `postgresql://host[:port]`; blank ones are ignored."""
+    def parse(cls, entries: Iterable[str], base: Path | None = None) -> AllowList:
+        """Entries are directories, or `postgresql://host[:port]`; blank ones are ignored.
+        Relative SQLite locations are read from `base` (none: refused)."""
         directories: list[Path] = []
         servers: list[tuple[str, int | None]] = []
         for entry in (e.strip() for e in entries):
@@ -164,7 +167,7 @@ class AllowList:
                 servers.append(_server_entry(entry))
             elif entry:
                 directories.append(Path(entry).expanduser().resolve())
-        return cls(tuple(directories), tuple(servers))
+        return cls(tuple(directories), tuple(servers), base and base.resolve())
 
     def check(self, kind: str, location: str) -> SourceTarget:
         """What to read for a source of `kind` at `location`; LocationNotAllowed if not allowed."""
@@ -174,11 +177,12 @@ class AllowList:
 
     def sqlite_path(self, location: str) -> Path:
         """The real path of a SQLite file inside an allowed directory."""
-        if "\x00" in location or not location.startswith("/") or "://" in location:
+        relative = not location.startswith("/")
+        if "\x00" in location or "://" in location or not location or (relative and not self.base):
             raise _refuse("path")
         if ".." in PurePosixPath(location).parts:
             raise _refuse("escapes")
-        real = Path(location).resolve()
+        real = (self.base / location if relative and self.base else Path(location)).resolve()
         if not any(real != d and real.is_relative_to(d) for d in self.directories):
             raise _refuse("outside")
         return real

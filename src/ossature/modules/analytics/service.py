@@ -69,7 +69,8 @@ class LoginSources:
     ) -> LoginSources:
         """The service for a deployment: its allow-list, key, salt and var directory."""
         staging = var_dir / "analytics" / "staging"
-        return cls(AllowList.parse(allowed_locations), LocationSealer(key), salt, staging)
+        allowed = AllowList.parse(allowed_locations, base=var_dir)
+        return cls(allowed, LocationSealer(key), salt, staging)
 
     def crashing_at(self, checkpoint: Checkpoint) -> LoginSources:
         """The same service, calling `checkpoint` between the steps of each append."""

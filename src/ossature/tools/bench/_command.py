@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ossature.kernel.config import Settings
+from ossature.runtime.address import system_url
 from ossature.tools.bench._bench import SCENARIOS, Options, run_bench
 from ossature.tools.bench._prepare import PrepareError
 from ossature.tools.bench._report import as_json, print_table, warnings
@@ -20,7 +21,9 @@ __all__ = ["bench"]
 
 
 def bench(
-    url: str = typer.Option("http://127.0.0.1:8000", help="The system to drive"),
+    url: str = typer.Option(
+        None, help="The system to drive (default: the `ossature up` running on the var directory)"
+    ),
     concurrency: int = typer.Option(32, min=1, help="Clients, each sending back to back"),
     duration: float = typer.Option(10.0, min=0.1, help="Measured seconds per scenario"),
     warmup: float = typer.Option(2.0, min=0.0, help="Unmeasured seconds before each window"),
@@ -36,11 +39,12 @@ def bench(
 ) -> None:
     """Measure create-project, list-projects and a bare insert at a fixed concurrency."""
     load = Load(concurrency, duration, warmup, generators, rounds=rounds)
-    options = Options(url, load, tenant, email, password, database_url)
+    settings = Settings.from_env()
+    options = Options(url or system_url(settings), load, tenant, email, password, database_url)
     stderr = Console(stderr=True)
     try:
         with _progress(stderr, warmup * rounds + duration) as tick_for:
-            run = run_bench(options, Settings.from_env(), tick_for)
+            run = run_bench(options, settings, tick_for)
     except (PrepareError, BenchError, OSError) as error:
         stderr.print(f"[bold red]bench failed:[/] {error}")
         raise typer.Exit(1) from error
