@@ -83,7 +83,7 @@ def _outside_locations(system: System, tmp_path: Path) -> dict[str, tuple[str, s
         "outside": ("sqlite", "/etc/passwd"),
         "dot-dot": ("sqlite", f"{inside}/../secrets/pepper"),
         "symlink": ("sqlite", str(escape)),
-        "relative": ("sqlite", "sources/app.sqlite3"),
+        "relative-outside": ("sqlite", "secrets/pepper"),  # read from the var dir
         "file-url": ("sqlite", f"file://{inside}/app.sqlite3"),
         "other-server": ("postgresql", "postgresql://u:p@db.example.com:5432/app"),
         "file-parameter": (
@@ -100,7 +100,7 @@ def _outside_locations(system: System, tmp_path: Path) -> dict[str, tuple[str, s
         "outside",
         "dot-dot",
         "symlink",
-        "relative",
+        "relative-outside",
         "file-url",
         "other-server",
         "file-parameter",
