@@ -24,6 +24,7 @@ from tests.blackbox._up import PASSWORD, environment, free_port, wait_ready
 
 CLIENTS = 8
 ANSWERS_BEFORE_THE_KILL = 300
+ANSWERS_AFTER_RECOVERY = 50  # a supervised engine comes back: the load ends after these
 
 
 @dataclass
@@ -80,11 +81,17 @@ class Answered:
 
     by_id: dict[str, tuple[str, int]] = field(default_factory=dict)
     enough: asyncio.Event = field(default_factory=asyncio.Event)
+    recovered: asyncio.Event = field(default_factory=asyncio.Event)  # 200s again after a kill
+    after_kill: int | None = None  # answers 200 since the kill
 
     def note(self, response: httpx.Response, kind: str) -> None:
         self.by_id[response.headers["x-invocation-id"]] = (kind, response.status_code)
         if len(self.by_id) >= ANSWERS_BEFORE_THE_KILL:
             self.enough.set()
+        if self.after_kill is not None and response.status_code == 200:
+            self.after_kill += 1
+            if self.after_kill >= ANSWERS_AFTER_RECOVERY:
+                self.recovered.set()
 
 
 @pytest.fixture
@@ -120,7 +127,8 @@ async def test_sigkill_of_postgresql_loses_no_answered_invocations_entry(up: Up)
 
 async def _load_until(up: Up, kill: object) -> Answered:
     """Commands and queries from CLIENTS clients; `kill()` once enough were answered, then
-    the clients run on until every one has failed to get an answer."""
+    the clients run on until every one has failed to get an answer, or until the system,
+    its engine restarted by `up`'s supervisor, has answered again for a while."""
     answered = Answered()
     limits = httpx.Limits(max_keepalive_connections=CLIENTS)
     async with httpx.AsyncClient(base_url=up.url, timeout=5, limits=limits) as http:
@@ -133,7 +141,15 @@ async def _load_until(up: Up, kill: object) -> Answered:
         await asyncio.wait_for(answered.enough.wait(), timeout=120)
         assert callable(kill)
         kill()
-        await asyncio.wait_for(asyncio.gather(*clients), timeout=120)
+        answered.after_kill = 0
+        ended = asyncio.ensure_future(asyncio.gather(*clients))
+        recovered = asyncio.ensure_future(answered.recovered.wait())
+        await asyncio.wait([ended, recovered], timeout=120, return_when=asyncio.FIRST_COMPLETED)
+        settled = ended.done() or recovered.done()
+        for task in [*clients, recovered]:
+            task.cancel()
+        await asyncio.gather(ended, recovered, return_exceptions=True)
+        assert settled, "the clients neither ended nor were answered again within 120 s"
     return answered
 
 

@@ -100,6 +100,8 @@ def check(done: subprocess.CompletedProcess[str]) -> None:
 
 def process_running_with(pid: int, argument: str) -> psutil.Process | None:
     """The live process `pid` if `argument` is on its command line (guards against pid reuse)."""
+    if pid <= 0:  # a single-user backend (initdb's) writes its pid negated in postmaster.pid
+        return None
     try:
         process = psutil.Process(pid)
         return process if argument in process.cmdline() else None
