@@ -18,6 +18,7 @@ from ossature.engines.embedded import EngineEndpoints
 
 __all__ = ["Up"]
 
+# pragma: allowlist nextline secret: the chaos system's throwaway demo password
 PASSWORD = "chaos-demo-password"
 
 
