@@ -27,16 +27,10 @@ from typing import Any, ClassVar
 import msgspec
 from _statements import Call, arguments, compare, connect, open_session, var_dir
 
+from ossature.kernel._eventstore_sql import _APPEND_ONCE, _columns
 from ossature.kernel._sql import begin
 from ossature.kernel.context import Actor, Context
-from ossature.kernel.eventstore import (
-    _APPEND_ONCE,
-    EventStore,
-    PendingAppend,
-    _columns,
-    _insert,
-    _stamped,
-)
+from ossature.kernel.eventstore import EventStore, PendingAppend, _insert, _stamped
 from ossature.kernel.idempotency import IdempotencyKey, IdempotencyRecord
 from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Event

@@ -21,9 +21,9 @@ from typing import Any
 
 import msgspec
 
+from ossature.kernel._eventstore_sql import _COLUMNS, _envelope
 from ossature.kernel.config import Settings
 from ossature.kernel.database import Database
-from ossature.kernel.eventstore import _COLUMNS, _envelope
 from ossature.kernel.ids import new_id
 from ossature.kernel.logging import configure_logging
 from ossature.modules.notifications.message import Delivery

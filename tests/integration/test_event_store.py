@@ -8,9 +8,10 @@ from typing import Any
 import asyncpg
 import pytest
 
+from ossature.kernel._eventstore_sql import _READ_ALL, _READ_TYPES
 from ossature.kernel.database import Database
 from ossature.kernel.errors import ConcurrencyConflict
-from ossature.kernel.eventstore import _READ_ALL, _READ_TYPES, EventStore, PendingAppend
+from ossature.kernel.eventstore import EventStore, PendingAppend
 from ossature.kernel.idempotency import IdempotencyKey, IdempotencyRecord
 from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Envelope

@@ -17,6 +17,20 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from ossature.kernel._eventstore_sql import (
+    _APPEND_GROUP,
+    _APPEND_ONCE,
+    _APPEND_ONE,
+    _INSERT,
+    _READ_ALL,
+    _READ_STREAMS,
+    _READ_TYPES,
+    _columns,
+    _envelope,
+    _group_item,
+    _recorded,
+    _values,
+)
 from ossature.kernel.context import Context
 from ossature.kernel.errors import ConcurrencyConflict
 from ossature.kernel.idempotency import IdempotencyRecord
@@ -24,87 +38,6 @@ from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Envelope, Event, EventTypes, Position
 
 __all__ = ["EventStore", "Page", "PendingAppend", "Stream"]
-
-# An envelope's fields, read from the columns of the same name but for two: the context is
-# read as text and decoded straight into a Context (a third of the cost of decoding it into
-# a dict and converting that), the transaction id as a number.
-_FIELDS = (
-    "event_id",
-    "event_type",
-    "schema_version",
-    "stream_type",
-    "stream_id",
-    "stream_version",
-    "tenant_id",
-    "occurred_at",
-    "payload",
-    "context",
-    "originating_event_id",
-    "causing_event_id",
-    "transaction_id",
-    "position",
-)
-_READ_AS = {
-    "context": "context::text as context",
-    "transaction_id": "transaction_id::text::bigint as transaction_id",
-}
-_COLUMNS = ", ".join(_READ_AS.get(name, name) for name in _FIELDS)
-_WRITTEN = len(_FIELDS) - 2  # the columns an append sends: the store makes the position
-
-
-def _placeholders(count: int) -> str:
-    """`$1, $2, …, $count`: the parameters of a function call."""
-    return ", ".join(f"${n}" for n in range(1, count + 1))
-
-
-_INSERT = """insert into events (event_id, event_type, schema_version, stream_type, stream_id,
-    stream_version, tenant_id, occurred_at, payload, context, originating_event_id,
-    causing_event_id)
-    select * from unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[],
-    $7::text[], $8::timestamptz[], $9::jsonb[], $10::jsonb[], $11::text[], $12::text[])"""
-
-# The idempotency record and the events in one statement (kernel migrations 0004, 0007):
-# the events go in only when the record did (a repeat of the key appends nothing), and the
-# answer says which happened. The statement confines itself to the tenant and checks the
-# guard (`ossature_guard`) first, so it may also be a transaction of its own.
-# The same statement writes the command's audit entry (decision 33).
-# Its arguments: the tenant and the guard, the events' columns, the idempotency record's five
-# columns, its outcome and its fingerprint; for many events (or none), the audit entry's
-# context and time.
-_APPEND_ARGUMENTS = 2 + _WRITTEN + 7
-_APPEND_ONCE = f"select ossature_append_once({_placeholders(_APPEND_ARGUMENTS + 2)})"
-# The same for a single event, its columns as plain values (kernel migrations 0005, 0007); the
-# audit entry takes the event's context and time.
-_APPEND_ONE = f"select ossature_append_one({_placeholders(_APPEND_ARGUMENTS)})"
-
-# Several one-event commits as one JSON array (kernel migration 0009, decision 20).
-_APPEND_GROUP = "select ossature_append_group($1::jsonb)"
-
-# Events are read after a cursor, in global order, never past a transaction still in
-# flight (the oldest one's id, xmin, bounds what may be read: a transaction that commits
-# later has an id at or above it, so it lands after whatever is read now).
-_VISIBLE = """(transaction_id, position) > ($1::text::xid8, $2)
-      and transaction_id < pg_snapshot_xmin(pg_current_snapshot())"""
-
-# Ordered by the table's columns, not the output's `transaction_id` (a bigint made from
-# them): so the global-order index hands rows over in order and the scan stops at the
-# limit, instead of every event after the cursor being read and sorted on each call.
-# (Built from this file's constants only, as is _READ_TYPES; values are parameters.)
-_READ_ALL = f"""select {_COLUMNS} from events where {_VISIBLE}
-    order by events.transaction_id, events.position limit $3"""  # noqa: S608
-
-# The events of some types, and in the same statement (so under the same snapshot) the last
-# event readable at all: when fewer than the limit come back, the reader has seen every
-# event up to it, and its cursor may move past the others' events, not scan them again.
-_READ_TYPES = f"""with page as (
-        select {_COLUMNS} from events where {_VISIBLE} and event_type = any($4::text[])
-        order by events.transaction_id, events.position limit $3),
-    last as (
-        select transaction_id::text::bigint as last_transaction_id, position as last_position
-        from events where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-        order by events.transaction_id desc, events.position desc limit 1)
-    select * from last left join page on true
-    order by page.transaction_id, page.position"""  # noqa: S608
 
 
 @dataclass(frozen=True)
@@ -147,16 +80,6 @@ class PendingAppend:
     events: tuple[Event, ...]
 
 
-_context = msgspec.json.Decoder(Context)
-
-
-def _envelope(row: Any) -> Envelope:
-    fields = {name: row[name] for name in _FIELDS}
-    fields["position"] = (fields.pop("transaction_id"), fields.pop("position"))
-    fields["context"] = _context.decode(fields["context"])
-    return Envelope(**fields)
-
-
 class EventStore:
     """Stateless operations on the `events` table, run on a connection the caller owns.
 
@@ -173,11 +96,7 @@ class EventStore:
 
     async def load_many(self, conn: Any, stream_ids: Sequence[str]) -> dict[str, Stream]:
         """Every event of each stream, in one round trip (streams with no event are absent)."""
-        rows = await conn.fetch(  # _COLUMNS is a constant; the stream ids are parameters
-            f"select {_COLUMNS} from events where stream_id = any($1::text[])"  # noqa: S608
-            " order by stream_id, stream_version",
-            list(stream_ids),
-        )
+        rows = await conn.fetch(_READ_STREAMS, list(stream_ids))
         found: dict[str, list[Envelope]] = {}
         for row in rows:
             found.setdefault(row["stream_id"], []).append(_envelope(row))
@@ -302,47 +221,3 @@ def _stamp(ctx: Context, tenant_id: str, now: datetime, batch: PendingAppend) ->
         )
         for offset, event in enumerate(batch.events, start=1)
     ]
-
-
-def _values(e: Envelope) -> list[Any]:
-    """One event's columns, as `_FIELDS` names them (its first `_WRITTEN`)."""
-    context = msgspec.to_builtins(e.context)
-    return [
-        *(e.event_id, e.event_type, e.schema_version, e.stream_type, e.stream_id),
-        *(e.stream_version, e.tenant_id, e.occurred_at, e.payload, context),
-        *(e.originating_event_id, e.causing_event_id),
-    ]
-
-
-def _recorded(record: IdempotencyRecord) -> list[Any]:
-    """The idempotency record's columns, as the append functions take them."""
-    key = record.key
-    return [
-        *(key.tenant_id, key.actor_id, key.key, record.command, record.invocation_id),
-        *(record.outcome, record.fingerprint),
-    ]
-
-
-def _group_item(envelope: Envelope, record: IdempotencyRecord, guard: str) -> dict[str, Any]:
-    """One commit as `ossature_append_group` reads it, keyed by the columns' names."""
-    key = record.key
-    return {
-        "tenant": key.tenant_id,
-        "guard": guard,
-        "record": {
-            "tenant_id": key.tenant_id,
-            "actor_id": key.actor_id,
-            "key": key.key,
-            "command": record.command,
-            "invocation_id": record.invocation_id,
-            "outcome": record.outcome,
-            "fingerprint": record.fingerprint,
-        },
-        "event": dict(zip(_FIELDS, _values(envelope), strict=False)),  # the written columns
-    }
-
-
-def _columns(envelopes: list[Envelope]) -> list[list[Any]]:
-    """The events' columns, each as an array, in `_values`' order (empty arrays for none)."""
-    columns = [list(column) for column in zip(*map(_values, envelopes), strict=True)]
-    return columns or [[] for _ in range(_WRITTEN)]
