@@ -19,7 +19,17 @@ _ROOT = Annotated[
 ]
 
 
-@new_cli.command("module")
+_MODULE_HELP = (
+    "A module folder (one aggregate, a command, two queries, a projection, a migration,"
+    " messages, tests), registered in the application and granted to tenant-admin."
+)
+_COMMAND_HELP = (
+    "A command file (payload, event and fold, pure decide, handler), its row in the"
+    " module's table, its action in roles.json and its test."
+)
+
+
+@new_cli.command("module", help=_MODULE_HELP)
 def module(
     name: Annotated[str, typer.Argument(help="The module, plural: invoices, purchase-orders.")],
     entity: Annotated[
@@ -27,12 +37,10 @@ def module(
     ] = None,
     root: _ROOT = Path(),
 ) -> None:
-    """A module folder (one aggregate, a command, two queries, a projection, a migration,
-    messages, tests), registered in the application and granted to tenant-admin."""
     _report(lambda: new_module(root.resolve(), name, entity), root)
 
 
-@new_cli.command("command")
+@new_cli.command("command", help=_COMMAND_HELP)
 def command(
     module: Annotated[str, typer.Argument(help="The module's package: projects, invoices.")],
     name: Annotated[str, typer.Argument(help="The command: approve-invoice.")],
@@ -41,8 +49,6 @@ def command(
     ] = None,
     root: _ROOT = Path(),
 ) -> None:
-    """A command file (payload, event and fold, pure decide, handler), its row in the
-    module's table, its action in roles.json and its test."""
     _report(lambda: new_command(root.resolve(), module, name, event), root)
 
 
