@@ -18,6 +18,7 @@ import sysconfig
 import psutil
 
 from ossature.engines._process import (
+    Child,
     EngineError,
     processes_running_with,
     spawn,
@@ -97,16 +98,16 @@ authorization {{
 """
 
 
-class Nats:
+class Nats(Child):
     """One nats-server child process configured from `directory`."""
 
     def __init__(self, directory: pathlib.Path) -> None:
+        super().__init__()
         self.directory = directory.absolute()
         self.config = self.directory / "nats.conf"
         self.log = self.directory / "nats.log"
         self._ports_file = self.directory / "ports.json"
         self.credentials_dir = self.directory / "credentials"
-        self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> NatsPorts:
         """Stop a server left by a killed owner, start ours, return once its ports answer."""
@@ -124,15 +125,6 @@ class Nats:
         self.stop()
         if not self._start_with(ports):
             raise EngineError(f"nats-server did not restart; {self.log}:\n{tail(self.log)}")
-
-    @property
-    def pid(self) -> int | None:
-        """The server's pid while it runs as our child."""
-        return None if self._process is None else self._process.pid
-
-    def exited(self) -> bool:
-        """True when the server we started has exited (killed, crashed) since."""
-        return self._process is not None and self._process.poll() is not None
 
     def stop(self) -> None:
         """SIGTERM (graceful), SIGKILL after a timeout; no-op when not running."""

@@ -25,6 +25,7 @@ import warnings
 import psutil
 
 from ossature.engines._process import (
+    Child,
     EngineError,
     check,
     process_running_with,
@@ -56,13 +57,13 @@ _READY_TIMEOUT = 60.0  # crash recovery replays the WAL written since the last c
 _RETRY_FOR = 15.0
 
 
-class Postgres:
+class Postgres(Child):
     """One PostgreSQL cluster in `pgdata`, reachable only through a unix socket."""
 
     def __init__(self, pgdata: pathlib.Path) -> None:
+        super().__init__()
         self.pgdata = pgdata.absolute()
         self.log = self.pgdata / "postgres.log"
-        self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> str:
         """Initialise the cluster if needed, start the server, return its superuser URL."""
@@ -76,15 +77,6 @@ class Postgres:
                 raise EngineError(f"postgres did not start; {self.log}:\n{tail(self.log)}")
             time.sleep(0.1)
         return f"postgresql://postgres:@/postgres?host={socket_dir}"
-
-    @property
-    def pid(self) -> int | None:
-        """The postmaster's pid while it runs as our child."""
-        return None if self._process is None else self._process.pid
-
-    def exited(self) -> bool:
-        """True when the server we started has exited (killed, crashed) since."""
-        return self._process is not None and self._process.poll() is not None
 
     def stop(self) -> None:
         """Fast shutdown (SIGINT: abort transactions, checkpoint); SIGKILL if it hangs."""

@@ -20,6 +20,22 @@ class EngineError(RuntimeError):
     """An embedded engine could not be started or stopped."""
 
 
+class Child:
+    """An engine's server, run as our child process (so the supervisor can see it die)."""
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def pid(self) -> int | None:
+        """The server's pid while it runs as our child."""
+        return None if self._process is None else self._process.pid
+
+    def exited(self) -> bool:
+        """True when the server we started has exited (killed, crashed) since."""
+        return self._process is not None and self._process.poll() is not None
+
+
 def run(
     args: Sequence[str],
     *,
