@@ -4,25 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from ossature.kernel.context import Actor, Context, Grant
+from ossature.kernel.context import Context
 from ossature.kernel.memory import InMemory
 from ossature.modules import identity
 from ossature.modules.access import MODULE
 from ossature.modules.access.commands.assign_role import RoleAssigned
 from ossature.modules.access.errors import AccountNotFound, UnknownRole
 from ossature.modules.identity.commands.register_account import AccountRegistered, PasswordSet
-from ossature.runtime.contexts import internal_context
+from tests.unit.support import user_context
 
 
 def admin(tenant: str = "acme") -> Context:
-    actor = Actor(
-        account_id=f"admin-of-{tenant}",
-        kind="user",
-        tenant_id=tenant,
-        mechanism="internal",
-        grants=(Grant(role="tenant-admin", folder_id="global"),),
-    )
-    return internal_context(actor)
+    return user_context("tenant-admin", "global", tenant)
 
 
 async def _registered(memory: InMemory, account_id: str) -> None:

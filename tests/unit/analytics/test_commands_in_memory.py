@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ossature.kernel.context import Actor, Context, Grant
+from ossature.kernel.context import Context
 from ossature.kernel.memory import InMemory
 from ossature.modules.analytics import MODULE
 from ossature.modules.analytics._locations import AllowList
@@ -17,7 +17,7 @@ from ossature.modules.analytics._sealing import LocationSealer
 from ossature.modules.analytics.errors import LocationNotAllowed
 from ossature.modules.analytics.service import LoginSources
 from ossature.modules.analytics.state import replay, source_stream
-from ossature.runtime.contexts import internal_context
+from tests.unit.support import user_context
 
 KEY = bytes(range(32))
 SOURCES = LoginSources(
@@ -27,14 +27,7 @@ CRM = {"name": "crm", "kind": "sqlite", "location": "/srv/sources/crm.db", "sche
 
 
 def admin() -> Context:
-    actor = Actor(
-        account_id="admin",
-        kind="user",
-        tenant_id="acme",
-        mechanism="internal",
-        grants=(Grant(role="tenant-admin", folder_id="global"),),
-    )
-    return internal_context(actor)
+    return user_context("tenant-admin", "global")
 
 
 def _memory() -> InMemory:

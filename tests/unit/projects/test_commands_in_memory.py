@@ -4,25 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from ossature.kernel.context import Actor, Context, Grant
+from ossature.kernel.context import Context
 from ossature.kernel.errors import ConcurrencyConflict
 from ossature.kernel.idempotency import IdempotencyKeyReused
 from ossature.kernel.memory import InMemory, NeedsPostgres
 from ossature.modules.projects import MODULE, errors
 from ossature.modules.projects.commands.archive_project import ProjectArchived
 from ossature.modules.projects.commands.create_project import ProjectCreated
-from ossature.runtime.contexts import internal_context
+from tests.unit.support import user_context
 
 
 def editor(tenant: str = "acme", key: str | None = None) -> Context:
-    actor = Actor(
-        account_id=f"editor-of-{tenant}",
-        kind="user",
-        tenant_id=tenant,
-        mechanism="internal",
-        grants=(Grant(role="project-editor", folder_id="eu"),),
-    )
-    return internal_context(actor, key)
+    return user_context("project-editor", "eu", tenant, key)
 
 
 async def _created(memory: InMemory, name: str = "Apollo") -> str:
