@@ -1,11 +1,11 @@
 from ossature.modules.tenancy import MODULE
-from ossature.modules.tenancy.chains import CHAIN_EVENTS, FolderChains
+from ossature.modules.tenancy.chains import CHAIN_EVENTS, FOLDERLESS_EVENTS, FolderChains
 
 
 def test_no_tenancy_event_can_change_a_remembered_chain() -> None:
     """The chain cache is right only while folders never move: a new folder event must
     come with its invalidation (see tenancy/chains.py)."""
-    expected = CHAIN_EVENTS
+    expected = CHAIN_EVENTS | FOLDERLESS_EVENTS
 
     actual = frozenset(event.name for event in MODULE.events)
 

@@ -8,14 +8,22 @@ from pathlib import Path
 
 from ossature.kernel.messages import Event
 from ossature.kernel.module import Anyone, AnyScope, AtFolder, CommandSpec, Module, QuerySpec
-from ossature.modules.tenancy.commands import create_folder, create_tenant
+from ossature.modules.tenancy import queries
+from ossature.modules.tenancy.commands import (
+    create_folder,
+    create_tenant,
+    set_tenant_security_policy,
+)
 from ossature.modules.tenancy.events import FolderCreated
-from ossature.modules.tenancy.projections import DIRECTORY
-from ossature.modules.tenancy.queries import ListFolders, list_folders
+from ossature.modules.tenancy.projections import DIRECTORY, SECURITY
 
 __all__ = ["MODULE"]
 
-EVENTS: list[type[Event]] = [create_tenant.TenantCreated, FolderCreated]
+EVENTS: list[type[Event]] = [
+    create_tenant.TenantCreated,
+    FolderCreated,
+    set_tenant_security_policy.TenantSecurityPolicySet,
+]
 
 MODULE = Module(
     name="tenancy",
@@ -32,9 +40,23 @@ MODULE = Module(
             create_folder.create_folder,
             AtFolder("folders.create", create_folder.parent_of),
         ),
+        CommandSpec(
+            "set-tenant-security-policy",
+            set_tenant_security_policy.SetTenantSecurityPolicy,
+            set_tenant_security_policy.set_tenant_security_policy,
+            AtFolder("tenants.configure-security", set_tenant_security_policy.root_of_tenant),
+        ),
     ],
-    queries=[QuerySpec("list-folders", ListFolders, list_folders, Anyone())],
+    queries=[
+        QuerySpec("list-folders", queries.ListFolders, queries.list_folders, Anyone()),
+        QuerySpec(
+            "get-tenant-security-policy",
+            queries.GetTenantSecurityPolicy,
+            queries.get_tenant_security_policy,
+            AtFolder("tenants.read-security", queries.root_of_tenant),
+        ),
+    ],
     events=EVENTS,
-    projections=[DIRECTORY],
+    projections=[DIRECTORY, SECURITY],
     root=Path(__file__).parent,
 )

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["CHAIN_EVENTS", "FolderChains"]
+__all__ = ["CHAIN_EVENTS", "FOLDERLESS_EVENTS", "FolderChains"]
 
 CHAIN_EVENTS = frozenset({"tenant-created", "folder-created"})
+# Tenancy events that touch no folder: listed so that a new event is a choice made here.
+FOLDERLESS_EVENTS = frozenset({"tenant-security-policy-set"})
 _SIZE = 50_000  # about 15 MB of chains at most
 
 

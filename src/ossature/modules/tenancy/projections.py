@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from ossature.kernel.context import Context
+from ossature.kernel.deps import Deps
 from ossature.kernel.messages import Envelope
 from ossature.kernel.projection import Projection
 
-__all__ = ["DIRECTORY", "chain_of", "folder_chains", "tenant_by_slug"]
+__all__ = [
+    "DIRECTORY",
+    "SECURITY",
+    "chain_of",
+    "folder_chains",
+    "root_folder_of",
+    "security_policy_of",
+    "tenant_by_slug",
+]
 
 
 async def _tenant_created(conn: Any, envelope: Envelope) -> None:
@@ -59,3 +69,45 @@ async def tenant_by_slug(conn: Any, slug: str) -> dict[str, Any] | None:
     """The directory entry of a tenant."""
     row = await conn.fetchrow("select * from tenants where slug = $1", slug)
     return None if row is None else dict(row)
+
+
+async def root_folder_of(deps: Deps, ctx: Context) -> str:
+    """The root folder of the actor's tenant."""
+    async with deps.db.transaction(None, readonly=True) as conn:
+        root = await conn.fetchval(
+            "select root_folder_id from tenants where tenant_id = $1", ctx.tenant_id
+        )
+    return str(root)
+
+
+async def _security_policy_set(conn: Any, envelope: Envelope) -> None:
+    p = envelope.payload
+    await conn.execute(
+        "insert into tenant_security (tenant_id, require_mfa, allowed_ip_ranges, version)"
+        " values ($1, $2, $3::cidr[], $4) on conflict (tenant_id) do update"
+        " set require_mfa = $2, allowed_ip_ranges = $3::cidr[], version = $4",
+        envelope.tenant_id,
+        p["requireMfa"],
+        p["allowedIpRanges"],
+        envelope.stream_version,
+    )
+
+
+SECURITY = Projection(
+    name="tenancy-security",
+    handlers={"tenant-security-policy-set": _security_policy_set},
+    tables=("tenant_security",),
+    inline=True,  # enforced from the next invocation on: log-in and the perimeter read it
+)
+
+
+async def security_policy_of(conn: Any) -> dict[str, Any]:
+    """The current tenant's security policy: `require_mfa`, `allowed_ip_ranges` (CIDR
+    strings) and `version` (0 when never set)."""
+    row = await conn.fetchrow(
+        "select require_mfa, allowed_ip_ranges::text[] as allowed_ip_ranges, version"
+        " from tenant_security"
+    )
+    if row is None:
+        return {"require_mfa": False, "allowed_ip_ranges": [], "version": 0}
+    return dict(row)
