@@ -1,4 +1,5 @@
-"""The anatomy every module shares: a table of its commands, queries, events and projections."""
+"""The anatomy every module shares: a table of its commands, queries, events, projections,
+notices and mails."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
 from ossature.kernel.errors import InvalidPayload
 from ossature.kernel.eventstore import PendingAppend
+from ossature.kernel.mail import Mail
 from ossature.kernel.messages import Event, Payload
 from ossature.kernel.notice import Notice
 from ossature.kernel.projection import Projection
@@ -130,6 +132,7 @@ class Module:
     events: Sequence[type[Event]] = ()
     projections: Sequence[Projection] = ()
     notices: Sequence[Notice] = ()
+    mails: Sequence[Mail] = ()
     root: Path | None = None
 
     @property

@@ -1,14 +1,17 @@
 """The module table, checked when the application starts: a mistake in it refuses to start.
 
-Names are unique (commands, queries, events, projections, notices), every event type a
-projection or a notice follows is declared by a module, every notice's audience query
-exists, and every action a command or query needs is granted by some policy.
+Names are unique (commands, queries, events, projections, notices, mail templates), every
+event type a projection, a notice or a mail follows is declared by a module, every notice's
+audience query exists, every mail's template has its two files and its subject in every
+locale, and every action a command or query needs is granted by some policy.
 """
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Collection, Iterable, Sequence
 
+from ossature.kernel.mail import subject_key, template_files
 from ossature.kernel.module import AnyScope, AtFolder, Module
 
 __all__ = ["TableError", "check_table"]
@@ -31,7 +34,9 @@ def check_table(modules: Sequence[Module], granted: Collection[str]) -> None:
         *_twice("event", ((e.name, f"{m.name} ({e.__name__})") for m in modules for e in m.events)),
         *_twice("projection", ((p.name, m.name) for m in modules for p in m.projections)),
         *_twice("notice of", ((n.event_type, m.name) for m in modules for n in m.notices)),
+        *_twice("mail template", ((t.template, m.name) for m in modules for t in m.mails)),
         *_undeclared(modules),
+        *_unmailable(modules),
         *_ungranted(modules, granted),
     ]
     if problems:
@@ -72,6 +77,36 @@ def _undeclared(modules: Sequence[Module]) -> list[str]:
                     f" {n.audience!r}, which no module declares"
                 )
     return problems
+
+
+MAIL_LOCALES = ("en", "fr")
+
+
+def _unmailable(modules: Sequence[Module]) -> list[str]:
+    """A mail of an undeclared event, or whose template misses a file or a subject."""
+    declared = {e.name for m in modules for e in m.events}
+    problems = []
+    for m in modules:
+        for mail in m.mails:
+            where = f"the mail {mail.template!r} of module {m.name}"
+            if mail.event_type not in declared:
+                problems.append(f"{where} follows {mail.event_type!r}, which no module declares")
+            problems.extend(_template_problems(m, mail.template, where))
+    return problems
+
+
+def _template_problems(module: Module, template: str, where: str) -> list[str]:
+    if module.root is None:
+        return [f"{where} has no templates: the module names no root folder"]
+    files = template_files(module.root, template)
+    problems = [f"{where} misses its file {file}" for file in files if not file.is_file()]
+    texts = tomllib.loads(module.messages.read_text("utf-8")) if module.messages else {}
+    key = subject_key(template)
+    return problems + [
+        f"{where} has no subject {key!r} in {locale} (its messages.toml)"
+        for locale in MAIL_LOCALES
+        if locale not in texts.get(key, {})
+    ]
 
 
 def _ungranted(modules: Sequence[Module], granted: Collection[str]) -> list[str]:

@@ -1,11 +1,13 @@
 """The module table is checked when the application starts: a contradiction refuses to start."""
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
+from ossature.kernel.mail import Mail, template_files
 from ossature.kernel.messages import Event, Payload
 from ossature.kernel.module import Anyone, AnyScope, CommandSpec, Module, QuerySpec
 from ossature.kernel.notice import Notice
@@ -85,3 +87,54 @@ def test_the_application_refuses_to_start_on_a_contradiction() -> None:
     twin = Module("twin", commands=[CommandSpec("create-project", Nothing, _answer, Anyone())])
     with pytest.raises(TableError, match="create-project"):
         Application.of([*MODULES, twin])
+
+
+def _no_mail(envelope: Any, services: Any) -> None:
+    return None
+
+
+def _mailing_module(root: Path, *mails: Mail, files: bool = True, subjects: str = "") -> Module:
+    (root / "mails").mkdir(parents=True, exist_ok=True)
+    if files:
+        for mail in mails:
+            for file in template_files(root, mail.template):
+                file.write_text("{{ link }}")
+    (root / "messages.toml").write_text(subjects)
+    return Module("a", events=[ThingMade], mails=mails, root=root)
+
+
+def test_a_mail_with_its_templates_and_subjects_is_accepted(tmp_path: Path) -> None:
+    """A declared event, both template files and the subject in en and fr: it starts."""
+    subjects = '["mail.thing.subject"]\nen = "A thing"\nfr = "Une chose"\n'
+    check_table(
+        [_mailing_module(tmp_path, Mail("thing-made", "thing", _no_mail), subjects=subjects)], set()
+    )
+
+
+def test_a_mail_of_an_undeclared_event_without_files_or_subject_is_refused(tmp_path: Path) -> None:
+    """Every missing piece of a mail is named: the event, each file, each locale's subject."""
+    module = _mailing_module(tmp_path, Mail("thing-lost", "thing", _no_mail), files=False)
+    problems = _problems(module)
+    assert [
+        "the mail 'thing' of module a follows 'thing-lost', which no module declares",
+        f"the mail 'thing' of module a misses its file {tmp_path}/mails/thing.txt.jinja",
+        f"the mail 'thing' of module a misses its file {tmp_path}/mails/thing.html.jinja",
+        "the mail 'thing' of module a has no subject 'mail.thing.subject' in en (its messages.toml)",
+        "the mail 'thing' of module a has no subject 'mail.thing.subject' in fr (its messages.toml)",
+    ] == problems
+
+
+def test_a_mail_template_declared_twice_is_refused(tmp_path: Path) -> None:
+    """Two mails cannot share a template name: their subjects would share one key."""
+    subjects = '["mail.thing.subject"]\nen = "A thing"\nfr = "Une chose"\n'
+    mail = Mail("thing-made", "thing", _no_mail)
+    problems = _problems(_mailing_module(tmp_path, mail, mail, subjects=subjects))
+    assert ["mail template 'thing' is declared by module a and by a"] == problems
+
+
+def test_a_mail_of_a_module_without_a_root_is_refused() -> None:
+    """Templates are files of the module: a module without a folder cannot have any."""
+    module = Module("a", events=[ThingMade], mails=[Mail("thing-made", "thing", _no_mail)])
+    assert ["the mail 'thing' of module a has no templates: the module names no root folder"] == (
+        _problems(module)
+    )
