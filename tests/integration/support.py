@@ -88,13 +88,13 @@ async def eventually(
 
 
 async def open_session(system: System, tenant_id: str) -> str:
-    """An open session's id, made directly in the sessions table: the guard an invocation
+    """An open session's id, made directly in the credentials table: the guard an invocation
     made in it carries."""
     assert system.db is not None
     session_id = new_id()
     async with system.db.transaction(tenant_id) as conn:
         await conn.execute(
-            "insert into sessions (tenant_id, session_id, account_id, expires_at)"
+            "insert into credentials (tenant_id, credential_id, account_id, expires_at)"
             " values ($1, $2, $3, $4)",
             tenant_id,
             session_id,

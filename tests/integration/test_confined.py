@@ -10,7 +10,7 @@ import pytest
 
 from ossature.kernel.database import InvocationDatabase, InvocationTransaction
 from ossature.kernel.ids import new_id
-from ossature.modules.identity.projections import SESSION_ENDED
+from ossature.modules.identity.projections import CREDENTIAL_ENDED
 from ossature.runtime.system import System
 from tests.integration.support import Tenant, make_tenant, open_session
 
@@ -74,7 +74,7 @@ async def test_a_call_alone_checks_the_guard_before_the_function_runs(
     with pytest.raises(asyncpg.PostgresError) as refused:
         await view.call(tenant.tenant_id, seen)
     # then
-    assert SESSION_ENDED == refused.value.sqlstate
+    assert CREDENTIAL_ENDED == refused.value.sqlstate
 
 
 async def test_a_function_name_that_is_not_a_plain_name_is_refused(system: System) -> None:
@@ -96,4 +96,7 @@ async def test_a_guard_naming_no_open_session_is_refused_with_begin_and_alone_at
     with pytest.raises(asyncpg.PostgresError) as at_the_end:
         await never_begun.end(failed=False)
     # then
-    assert (SESSION_ENDED, SESSION_ENDED) == (at_begin.value.sqlstate, at_the_end.value.sqlstate)
+    assert (CREDENTIAL_ENDED, CREDENTIAL_ENDED) == (
+        at_begin.value.sqlstate,
+        at_the_end.value.sqlstate,
+    )

@@ -17,7 +17,7 @@ from ossature.kernel.group_commit import GroupCommit
 from ossature.kernel.idempotency import IdempotencyKey, IdempotencyRecord
 from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Event
-from ossature.modules.identity.projections import SESSION_ENDED
+from ossature.modules.identity.projections import CREDENTIAL_ENDED
 from ossature.runtime.contexts import internal_context
 from ossature.runtime.system import System
 from tests.integration.support import Tenant, open_session
@@ -106,7 +106,7 @@ async def test_an_ended_session_in_a_group_is_refused_and_the_others_go_in(
     # then
     refused = answers[2]
     assert isinstance(refused, asyncpg.PostgresError)
-    assert SESSION_ENDED == refused.sqlstate
+    assert CREDENTIAL_ENDED == refused.sqlstate
     kept = [a[0].event_id for i, a in enumerate(answers) if i != 2]  # type: ignore[index]
     assert (0, sorted(kept)) == (commits.group.grouped, await commits.stored(kept))
     assert 1.0 == _sample("ossature_group_commit_given_up_total") - given_up

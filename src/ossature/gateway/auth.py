@@ -43,5 +43,6 @@ def _actor(claims: AccessClaims) -> Actor:
         locale=claims.locale,
         mechanism="session",
         session_id=claims.session_id,
+        credential_id=claims.session_id,
         grants=tuple(Grant(role=g.role, folder_id=g.folder_id) for g in claims.grants),
     )

@@ -29,8 +29,8 @@ from ossature.kernel.module import CommandSpec, QuerySpec, refuse_undeclared
 from ossature.kernel.unit_of_work import UnitOfWork
 from ossature.modules.access.service import AccessService
 from ossature.modules.audit.writer import AuditEntry, AuditWriter
-from ossature.modules.identity.errors import SessionEnded
-from ossature.modules.identity.projections import SESSION_ENDED, session_guard
+from ossature.modules.identity.errors import ended
+from ossature.modules.identity.projections import CREDENTIAL_ENDED, guard_of
 from ossature.runtime.application import Application
 
 __all__ = ["Kind", "Pipeline", "Result"]
@@ -102,7 +102,7 @@ class Pipeline:
         spec = self._spec(kind, name)
         payload = spec.typed(raw)
         try:
-            async with _ended(transaction):
+            async with _ended(ctx, transaction):
                 await self.access.on(deps.db).authorize(ctx, spec.authorization, payload, deps)
                 if kind == "query":
                     return Result(200, await spec.handler(ctx, payload, deps))
@@ -226,16 +226,15 @@ class Pipeline:
 
 
 def _invocation_transaction(db: Database, ctx: Context, kind: Kind) -> InvocationTransaction:
-    """The invocation's transaction, begun at its first use; a session is checked in it."""
-    session_id = ctx.access.session_id if ctx.access else None
-    guard = session_guard(session_id) if session_id is not None else ""
+    """The invocation's transaction, begun at its first use; its credential is checked in it."""
+    guard = guard_of(ctx.access)
     return InvocationTransaction(db.pool, ctx.tenant_id, readonly=kind == "query", guard=guard)
 
 
 @asynccontextmanager
-async def _ended(transaction: InvocationTransaction) -> AsyncIterator[None]:
-    """COMMIT after the block, ROLLBACK on its exception; SessionEnded for a logged-out
-    session (from BEGIN, from a statement run alone, or from the guard at the end)."""
+async def _ended(ctx: Context, transaction: InvocationTransaction) -> AsyncIterator[None]:
+    """COMMIT after the block, ROLLBACK on its exception; the credential's refusal for one
+    that ended (from BEGIN, from a statement run alone, or from the guard at the end)."""
     try:
         try:
             yield
@@ -244,8 +243,8 @@ async def _ended(transaction: InvocationTransaction) -> AsyncIterator[None]:
             raise
         await transaction.end(failed=False)
     except asyncpg.PostgresError as error:
-        if getattr(error, "sqlstate", None) == SESSION_ENDED:
-            raise SessionEnded() from None
+        if getattr(error, "sqlstate", None) == CREDENTIAL_ENDED:
+            raise ended(ctx.access) from None
         raise
 
 

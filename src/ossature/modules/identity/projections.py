@@ -1,14 +1,16 @@
-"""Accounts and sessions, projected inline (log-in and authentication read them at once)."""
+"""Accounts and credentials (sessions, personal access tokens, API keys), projected inline:
+log-in, authentication and the guard read them at once."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
+from ossature.kernel.context import Actor
 from ossature.kernel.messages import Envelope
 from ossature.kernel.projection import Projection
 
-__all__ = ["ACCOUNTS", "account_by_email", "session_is_active"]
+__all__ = ["ACCOUNTS", "CREDENTIAL_ENDED", "account_by_email", "guard_of", "session_is_active"]
 
 
 async def _registered(conn: Any, envelope: Envelope) -> None:
@@ -36,7 +38,8 @@ async def _password_set(conn: Any, envelope: Envelope) -> None:
 async def _logged_in(conn: Any, envelope: Envelope) -> None:
     p = envelope.payload
     await conn.execute(
-        "insert into sessions (tenant_id, session_id, account_id, expires_at) values ($1, $2, $3, $4)",
+        "insert into credentials (tenant_id, credential_id, account_id, expires_at, kind)"
+        " values ($1, $2, $3, $4, 'session')",
         envelope.tenant_id,
         p["sessionId"],
         p["accountId"],
@@ -46,7 +49,7 @@ async def _logged_in(conn: Any, envelope: Envelope) -> None:
 
 async def _logged_out(conn: Any, envelope: Envelope) -> None:
     await conn.execute(
-        "update sessions set ended_at = $2 where session_id = $1",
+        "update credentials set ended_at = $2 where credential_id = $1",
         envelope.payload["sessionId"],
         envelope.occurred_at,
     )
@@ -60,7 +63,7 @@ ACCOUNTS = Projection(
         "user-logged-in": _logged_in,
         "user-logged-out": _logged_out,
     },
-    tables=("sessions", "accounts"),
+    tables=("credentials", "accounts"),
     inline=True,
 )
 
@@ -71,23 +74,26 @@ async def account_by_email(conn: Any, email: str) -> dict[str, Any] | None:
     return None if row is None else dict(row)
 
 
-SESSION_ENDED = "OS401"  # the SQLSTATE `ossature_guard` raises for an ended session
+CREDENTIAL_ENDED = "OS401"  # the SQLSTATE `ossature_guard` raises for an ended credential
 
 
-def session_guard(session_id: str) -> str:
-    """The guard of an invocation made in a session: the session's id. This module's
-    `ossature_guard` (its migrations/live/ossature_guard.sql) raises SQLSTATE `SESSION_ENDED` for it unless the
-    session is still open; checked with BEGIN or inside the statement an invocation runs
-    alone, it costs no round trip of its own."""
-    return session_id
+def guard_of(actor: Actor | None) -> str:
+    """The guard of an invocation: the id of the credential it is made with (a session, a
+    personal access token, an API key), or "" for none (an internal actor). This module's
+    `ossature_guard` (migrations/live/ossature_guard.sql) raises SQLSTATE `CREDENTIAL_ENDED`
+    for it unless the credential is still live; checked with BEGIN or inside the statement
+    an invocation runs alone, it costs no round trip of its own (decisions 19 and 49)."""
+    if actor is None:
+        return ""
+    return actor.credential_id or actor.session_id or ""
 
 
 async def session_is_active(conn: Any, session_id: str, now: datetime) -> bool:
     """True while the session has neither ended nor expired."""
     return bool(
         await conn.fetchval(
-            "select exists(select 1 from sessions where session_id = $1"
-            " and ended_at is null and expires_at > $2)",
+            "select exists(select 1 from credentials where credential_id = $1"
+            " and kind = 'session' and ended_at is null and expires_at > $2)",
             session_id,
             now,
         )

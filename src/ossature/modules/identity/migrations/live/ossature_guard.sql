@@ -1,17 +1,20 @@
--- The invocation's guard (decision 19): the kernel calls ossature_guard(p_guard) with BEGIN,
--- inside a statement that runs alone (its append functions, ossature_confine) and at the end
--- of an invocation that never began its transaction; this module says what a guard names.
--- Here a session's id: the check raises SQLSTATE OS401 once that session has ended or
--- expired. Row-level security confines the lookup to the tenant set just before. Called,
--- not run with EXECUTE, so PL/pgSQL keeps its plan for the connection. Defined here only:
--- one module defines the guard.
+-- The invocation's guard (decisions 19 and 49): the kernel calls ossature_guard(p_guard) with
+-- BEGIN, inside a statement that runs alone (its append functions, ossature_confine) and at
+-- the end of an invocation that never began its transaction; this module says what a guard
+-- names. Here a credential's id (a session, a personal access token or an API key, one
+-- table): the check raises SQLSTATE OS401 once that credential has ended (logged out,
+-- revoked) or expired. Every condition a credential must meet stands in this one statement:
+-- a condition on its account (still active, say) is one more line of its `where`, and costs
+-- the same round trip. Row-level security confines the lookup to the tenant set just before.
+-- Called, not run with EXECUTE, so PL/pgSQL keeps its plan for the connection. Defined here
+-- only: one module defines the guard.
 create or replace function ossature_guard(p_guard text) returns void
 language plpgsql stable as $$
 begin
     if not exists (
-        select 1 from sessions
-        where session_id = p_guard and ended_at is null and expires_at > now()
+        select 1 from credentials c
+        where c.credential_id = p_guard and c.ended_at is null and c.expires_at > now()
     ) then
-        raise exception 'session ended' using errcode = 'OS401';
+        raise exception 'credential ended' using errcode = 'OS401';
     end if;
 end $$;
