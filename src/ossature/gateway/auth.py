@@ -45,4 +45,5 @@ def _actor(claims: AccessClaims) -> Actor:
         session_id=claims.session_id,
         credential_id=claims.session_id,
         grants=tuple(Grant(role=g.role, folder_id=g.folder_id) for g in claims.grants),
+        restricted_to=claims.scope,
     )

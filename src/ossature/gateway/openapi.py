@@ -1,13 +1,15 @@
 """/openapi.json, generated from the module table: every path, each payload and each answer.
 
 A command's or query's answer schema is its handler's declared answer type
-(`CommandSpec.answer`, a TypedDict beside the handler); payloads are their msgspec
-structs. The other paths and the problem schema are in `_openapi_parts.py`.
+(`CommandSpec.answer`, a TypedDict beside the handler, or a union of them: log-in's);
+payloads are their msgspec structs. The other paths and the problem schema are in `_openapi_parts.py`.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
 
 import msgspec
 
@@ -114,6 +116,22 @@ def _unique(refs: list[Any]) -> list[Any]:
     return [ref for n, ref in enumerate(refs) if ref not in refs[:n]]
 
 
+def _members(answer: Any) -> tuple[Any, ...]:
+    """The TypedDicts of an answer: itself, or each member of a union (msgspec describes a
+    union of TypedDicts only member by member)."""
+    return get_args(answer) if get_origin(answer) in (Union, UnionType) else (answer,)
+
+
+def _regrouped(refs: Sequence[Any], members: list[tuple[Any, ...]]) -> list[Any]:
+    """One schema per answer: a member's own, or `anyOf` the members of a union."""
+    grouped, at = [], 0
+    for of in members:
+        own = refs[at : at + len(of)]
+        grouped.append(own[0] if len(of) == 1 else {"anyOf": own})
+        at += len(of)
+    return grouped
+
+
 def openapi(app: Application) -> dict[str, Any]:
     """The OpenAPI 3.1 document of the whole HTTP surface."""
     by_kind: dict[str, list[Spec]] = {
@@ -121,9 +139,10 @@ def openapi(app: Application) -> dict[str, Any]:
         "query": list(app.queries.values()),
     }
     specs = [(kind, spec) for kind, of_kind in by_kind.items() for spec in of_kind]
-    types = [spec.payload for _, spec in specs] + [spec.answer for _, spec in specs]
+    members = [_members(spec.answer) for _, spec in specs]
+    types = [spec.payload for _, spec in specs] + [one for of in members for one in of]
     refs, components = msgspec.json.schema_components(types, ref_template=_REF + "{name}")
-    payloads, answers = refs[: len(specs)], refs[len(specs) :]
+    payloads, answers = refs[: len(specs)], _regrouped(refs[len(specs) :], members)
     paths: dict[str, Any] = {}
     for (kind, spec), payload, answer in zip(specs, payloads, answers, strict=True):
         paths[f"/{_PLURAL[kind]}/{spec.name}"] = {"post": _operation(kind, spec, payload, answer)}

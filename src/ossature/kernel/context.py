@@ -44,6 +44,9 @@ class Actor(msgspec.Struct, frozen=True, rename="camel", kw_only=True):
     credential_id: str | None = None
     on_behalf_of: str | None = None
     grants: tuple[Grant, ...] = ()
+    # What the credential is limited to, when it is: "mfa-enrollment" for a session of an
+    # account that must enroll a second factor before anything else (identity, decision 52).
+    restricted_to: str | None = None
 
 
 class UserAgent(msgspec.Struct, frozen=True, rename="camel", kw_only=True):

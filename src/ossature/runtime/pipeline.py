@@ -29,6 +29,7 @@ from ossature.kernel.module import CommandSpec, QuerySpec, refuse_undeclared
 from ossature.kernel.unit_of_work import UnitOfWork
 from ossature.modules.access.service import AccessService
 from ossature.modules.audit.writer import AuditEntry, AuditWriter
+from ossature.modules.identity.enforcement import refuse_restricted
 from ossature.modules.identity.errors import ended
 from ossature.modules.identity.projections import CREDENTIAL_ENDED, guard_of
 from ossature.runtime.application import Application
@@ -101,6 +102,8 @@ class Pipeline:
         """Validate, then everything else in the invocation's one transaction."""
         spec = self._spec(kind, name)
         payload = spec.typed(raw)
+        if ctx.access is not None and ctx.access.restricted_to is not None:
+            refuse_restricted(ctx.access.restricted_to, name, spec.authorization)
         try:
             async with _ended(ctx, transaction):
                 await self.access.on(deps.db).authorize(ctx, spec.authorization, payload, deps)

@@ -26,6 +26,7 @@ class Secrets:
     demo_password: str
     analytics_location_key: bytes = b""
     analytics_email_salt: bytes = b""
+    mfa_key: bytes = b""  # seals TOTP secrets, keys recovery codes' hashes (decision 52)
 
     @property
     def database_roles(self) -> dict[str, str]:
@@ -89,4 +90,5 @@ def load_secrets(folder: Path, demo_password: str | None = None) -> Secrets:
         analytics_email_salt=bytes.fromhex(
             _read_or_make(folder / "analytics-email-salt", secrets.token_hex(32))
         ),
+        mfa_key=bytes.fromhex(_read_or_make(folder / "mfa-key", secrets.token_hex(32))),
     )

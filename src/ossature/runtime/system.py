@@ -27,6 +27,7 @@ from ossature.modules.access.service import AccessService
 from ossature.modules.analytics.service import LoginSources
 from ossature.modules.audit.writer import AuditWriter
 from ossature.modules.identity._passwords import PasswordHasher
+from ossature.modules.identity._totp import MfaKeys
 from ossature.modules.identity.service import IdentityService
 from ossature.modules.notifications.stream import ensure_notification_stream
 from ossature.runtime.application import Application
@@ -137,6 +138,7 @@ class System:
         self.audit = AuditWriter(db)
         access = AccessService(AccessPolicy.builtin(), db)
         services: dict[type, object] = {IdentityService: identity, Catalogs: self.app.catalogs()}
+        services[MfaKeys] = MfaKeys(secrets.mfa_key)
         services[LoginSources] = LoginSources.of(
             self.settings.analytics_allowed_locations,
             secrets.analytics_location_key,

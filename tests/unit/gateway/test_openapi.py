@@ -22,10 +22,22 @@ def _answer(path: str) -> dict[str, Any]:
     return _resolved(content["application/json"]["schema"])
 
 
+def _members(path: str) -> list[dict[str, Any]]:
+    """The answer's schema, or each of a union's (log-in's)."""
+    answer = _answer(path)
+    return [_resolved(member) for member in answer.get("anyOf", [answer])]
+
+
 def test_every_command_and_query_has_an_answer_schema_with_its_fields() -> None:
     """No answer is a bare object: each names its fields, and requires them."""
-    trivial = [p for p in RPC if not _answer(p).get("properties") or not _answer(p)["required"]]
+    trivial = [p for p in RPC for m in _members(p) if not m.get("properties") or not m["required"]]
     assert [] == trivial
+
+
+def test_log_ins_answer_is_either_a_session_or_an_mfa_challenge() -> None:
+    """A union of TypedDicts is described as anyOf its members."""
+    members = [set(member["required"]) for member in _members("/commands/log-in")]
+    assert [{"accessToken", "expiresAt", "sessionId"}, {"mfaRequired", "mfaToken"}] == members
 
 
 def test_every_refusal_is_a_problem_with_a_message_key() -> None:

@@ -71,6 +71,9 @@ class AccessClaims:
     not_before: int
     expires_at: int
     token_id: str
+    # What the token is limited to: "mfa-enrollment" when its tenant requires MFA and the
+    # account has none yet (decision 52). The claim `scope`, absent when unlimited.
+    scope: str | None = None
 
 
 class InvalidToken(Exception):
@@ -163,6 +166,11 @@ class KeyRing:
             raise InvalidToken("not-yet-valid")
         return claims
 
+    def verifying_key(self, token: str) -> SigningKey:
+        """The ring's key named by `token`'s header, for a token of another kind (an MFA
+        token); InvalidToken when the header is malformed or names no key of the ring."""
+        return self._key_for(_header(token))
+
     def jwks(self) -> dict[str, list[dict[str, str]]]:
         """Every key's public JWK, for `/.well-known/jwks.json`."""
         return {"keys": [key.public_jwk() for key in self._keys.values()]}
@@ -211,7 +219,9 @@ def _decode(token: str, key: SigningKey) -> dict[str, Any]:
 
 def _to_payload(claims: AccessClaims) -> dict[str, Any]:
     roles = [{"role": g.role, "folderId": g.folder_id} for g in claims.grants]
+    scope = {} if claims.scope is None else {"scope": claims.scope}
     return {
+        **scope,
         "iss": ISSUER,
         "aud": AUDIENCE,
         "sub": claims.account_id,
@@ -238,6 +248,7 @@ def _to_claims(payload: Mapping[str, Any]) -> AccessClaims:
         not_before=payload["nbf"],
         expires_at=payload["exp"],
         token_id=payload["jti"],
+        scope=payload.get("scope"),
     )
     if claims.expires_at - claims.not_before > MAX_TOKEN_LIFETIME:
         raise InvalidToken("claims")
@@ -247,7 +258,8 @@ def _to_claims(payload: Mapping[str, Any]) -> AccessClaims:
 def _check_types(payload: Mapping[str, Any]) -> None:
     strings_ok = all(isinstance(payload[name], str) for name in _STRING_CLAIMS)
     times_ok = all(_is_int(payload[name]) for name in _TIME_CLAIMS)
-    if not (strings_ok and times_ok and isinstance(payload["roles"], list)):
+    scope_ok = isinstance(payload.get("scope", ""), str)
+    if not (strings_ok and times_ok and scope_ok and isinstance(payload["roles"], list)):
         raise InvalidToken("claims")
 
 

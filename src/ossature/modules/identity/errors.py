@@ -1,13 +1,22 @@
 """Errors of the identity module."""
 
 from ossature.kernel.context import Actor
-from ossature.kernel.errors import InvalidPayload, Unauthenticated
+from ossature.kernel.errors import Conflict, Denied, InvalidPayload, Unauthenticated
 
 __all__ = [
     "CredentialRefused",
     "EmailTaken",
     "InvalidCredentials",
+    "MfaEnrollmentRequired",
+    "MfaTokenInvalid",
+    "MfaTokenUsed",
+    "OneCodeRequired",
     "SessionEnded",
+    "TotpAlreadyOn",
+    "TotpNotEnrolled",
+    "TotpNotOn",
+    "WrongCode",
+    "WrongLogInCode",
     "ended",
 ]
 
@@ -38,3 +47,43 @@ def ended(actor: Actor | None) -> Unauthenticated:
     if actor is not None and actor.mechanism in ("personal-access-token", "api-key"):
         return CredentialRefused()
     return SessionEnded()
+
+
+class TotpAlreadyOn(Conflict):
+    key = "identity.totp-already-on"
+
+
+class TotpNotEnrolled(Conflict):
+    key = "identity.totp-not-enrolled"
+
+
+class TotpNotOn(Conflict):
+    key = "identity.totp-not-on"
+
+
+class WrongCode(InvalidPayload):
+    """A code that is not the account's now: wrong, outside the window or already used."""
+
+    key = "identity.wrong-code"
+
+
+class WrongLogInCode(Unauthenticated):
+    """complete-log-in's wrong code: the log-in is not complete."""
+
+    key = "identity.wrong-code"
+
+
+class OneCodeRequired(InvalidPayload):
+    key = "identity.one-code-required"
+
+
+class MfaTokenInvalid(Unauthenticated):
+    key = "identity.mfa-token-invalid"
+
+
+class MfaTokenUsed(Unauthenticated):
+    key = "identity.mfa-token-used"
+
+
+class MfaEnrollmentRequired(Denied):
+    key = "identity.mfa-enrollment-required"

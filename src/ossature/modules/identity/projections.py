@@ -10,7 +10,14 @@ from ossature.kernel.context import Actor
 from ossature.kernel.messages import Envelope
 from ossature.kernel.projection import Projection
 
-__all__ = ["ACCOUNTS", "CREDENTIAL_ENDED", "account_by_email", "guard_of", "session_is_active"]
+__all__ = [
+    "ACCOUNTS",
+    "CREDENTIAL_ENDED",
+    "account_by_email",
+    "account_by_id",
+    "guard_of",
+    "session_is_active",
+]
 
 
 async def _registered(conn: Any, envelope: Envelope) -> None:
@@ -45,6 +52,25 @@ async def _logged_in(conn: Any, envelope: Envelope) -> None:
         p["accountId"],
         datetime.fromtimestamp(p["expiresAt"], UTC),
     )
+    await _first_logged_in(conn, envelope)
+
+
+async def _first_logged_in(conn: Any, envelope: Envelope) -> None:
+    """The account's first log-in, kept: every log-in sets it while unset, so a rebuild from
+    events written before `firstLogIn` existed finds it too."""
+    await conn.execute(
+        "update accounts set logged_in_at = $2 where account_id = $1 and logged_in_at is null",
+        envelope.payload["accountId"],
+        envelope.occurred_at,
+    )
+
+
+async def _mfa(conn: Any, envelope: Envelope) -> None:
+    await conn.execute(
+        "update accounts set mfa_enabled = $2 where account_id = $1",
+        envelope.payload["accountId"],
+        envelope.event_type == "totp-confirmed",
+    )
 
 
 async def _logged_out(conn: Any, envelope: Envelope) -> None:
@@ -62,6 +88,8 @@ ACCOUNTS = Projection(
         "password-set": _password_set,
         "user-logged-in": _logged_in,
         "user-logged-out": _logged_out,
+        "totp-confirmed": _mfa,
+        "totp-disabled": _mfa,
     },
     tables=("credentials", "accounts"),
     inline=True,
@@ -71,6 +99,12 @@ ACCOUNTS = Projection(
 async def account_by_email(conn: Any, email: str) -> dict[str, Any] | None:
     """The account of the current tenant with this email."""
     row = await conn.fetchrow("select * from accounts where email = $1", email.lower())
+    return None if row is None else dict(row)
+
+
+async def account_by_id(conn: Any, account_id: str) -> dict[str, Any] | None:
+    """The account of the current tenant with this id."""
+    row = await conn.fetchrow("select * from accounts where account_id = $1", account_id)
     return None if row is None else dict(row)
 
 

@@ -130,6 +130,8 @@ class AuthCallout:
             claims = self.keys.verify(token, now)
         except InvalidToken as error:
             raise Refused(error.reason) from None
+        if claims.scope is not None:  # a session that may only enroll MFA hears nothing
+            raise Refused("restricted")
         _check_names(claims, options.get("user"), (details.get("client_info") or {}).get("mqtt_id"))
         if not await self.is_open(claims):
             raise Refused("session-ended")

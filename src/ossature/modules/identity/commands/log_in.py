@@ -3,7 +3,8 @@
 Each session is a stream of its own, so concurrent log-ins never conflict. The token is
 never recorded under the idempotency key (the spec's `unrecorded`): a repeat verifies the
 password again and is answered with a fresh token for the same session, whose id the key
-decides (decision 35).
+decides (decision 35). With MFA on, the password opens no session: the answer is an MFA
+token for complete-log-in (decision 52).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ossature.kernel.deps import Deps
 from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Event, Payload
 from ossature.modules.access.projections import grants_of
+from ossature.modules.identity._mfa_tokens import MfaChallenge, challenge
 from ossature.modules.identity._tokens import AccessClaims, RoleGrant
 from ossature.modules.identity.errors import InvalidCredentials
 from ossature.modules.identity.fields import Email
@@ -27,7 +29,15 @@ from ossature.modules.identity.projections import account_by_email
 from ossature.modules.identity.service import IdentityService
 from ossature.modules.tenancy.projections import tenant_by_slug
 
-__all__ = ["LogIn", "LogInAnswer", "UserLoggedIn", "log_in", "session_of"]
+__all__ = [
+    "LogIn",
+    "LogInAnswer",
+    "SessionAnswer",
+    "UserLoggedIn",
+    "access_claims",
+    "log_in",
+    "session_of",
+]
 
 
 class LogIn(Payload, frozen=True):
@@ -44,12 +54,16 @@ class UserLoggedIn(Event, frozen=True):
     account_id: str
     session_id: str
     expires_at: int
+    first_log_in: bool = False  # no log-in of the account before, as the accounts table says
 
 
-class LogInAnswer(TypedDict):
+class SessionAnswer(TypedDict):
     accessToken: str
     expiresAt: int
     sessionId: str
+
+
+LogInAnswer = SessionAnswer | MfaChallenge
 
 
 async def log_in(ctx: Context, cmd: LogIn, deps: Deps) -> LogInAnswer:
@@ -63,12 +77,17 @@ async def log_in(ctx: Context, cmd: LogIn, deps: Deps) -> LogInAnswer:
     stored = account["password_hash"] if account else None
     if not await identity.verify_password(stored, cmd.password) or not account or not tenant_id:
         raise InvalidCredentials()
+    deps.uow.use_tenant(tenant_id, account["account_id"])
+    if account["mfa_enabled"]:
+        return challenge(identity.keys, account["account_id"], tenant_id, int(deps.now.timestamp()))
     session_id = session_of(tenant_id, account["account_id"], ctx.trace.external_invocation_id)
     now, lifetime = int(deps.now.timestamp()), identity.token_lifetime
-    claims = _claims(account, tenant_id, grants, session_id, now, lifetime)
-    deps.uow.use_tenant(tenant_id, claims.account_id)
+    claims = access_claims(account, tenant_id, grants, session_id, now, lifetime)
     event = UserLoggedIn(
-        account_id=claims.account_id, session_id=claims.session_id, expires_at=claims.expires_at
+        account_id=claims.account_id,
+        session_id=claims.session_id,
+        expires_at=claims.expires_at,
+        first_log_in=account["logged_in_at"] is None,
     )
     deps.uow.append("session", claims.session_id, 0, [event])
     return {
@@ -85,7 +104,7 @@ def session_of(tenant_id: str, account_id: str, key: str) -> str:
     return bytes_to_ulid(ULID.from_str(key).bytes[:6] + digest)
 
 
-def _claims(
+def access_claims(
     account: dict[str, Any],
     tenant_id: str,
     grants: list[tuple[str, str]],

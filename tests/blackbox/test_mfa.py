@@ -1,0 +1,166 @@
+"""TOTP MFA over HTTP: enroll, confirm, log in with a code, codes used once, recovery codes."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import httpx
+import pyotp
+import pytest
+
+from tests.blackbox._api import TokenFor, call, claims_of, log_in, new_ulid, problem_of
+
+pytestmark = pytest.mark.blackbox
+
+# pragma: allowlist nextline secret: a test account's password, made for this test
+PASSWORD = "mfa-test-password-1"
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    """A fresh acme account with TOTP on: its email, secret and recovery codes."""
+
+    email: str
+    secret: str
+    recovery_codes: list[str]
+
+
+def code(secret: str, steps_ahead: int = 0) -> str:
+    """The account's code `steps_ahead` 30-second steps from now (the server takes +-1)."""
+    return pyotp.TOTP(secret).at(time.time() + 30 * steps_ahead)
+
+
+async def register(http: httpx.AsyncClient, token_for: TokenFor) -> str:
+    email = f"mfa-{new_ulid().lower()}@acme.test"
+    body = {"email": email, "displayName": "MFA", "password": PASSWORD}
+    answer = await call(http, "commands/register-account", body, await token_for("admin@acme"))
+    assert answer.status_code == 200, answer.text
+    return email
+
+
+async def challenge(http: httpx.AsyncClient, email: str) -> str:
+    """log-in's answer for an account with MFA on: its MFA token, and nothing else."""
+    body = {"tenant": "acme", "email": email, "password": PASSWORD}
+    answer = await call(http, "commands/log-in", body)
+    assert answer.status_code == 200, answer.text
+    assert {"mfaRequired", "mfaToken"} == answer.json().keys()
+    return str(answer.json()["mfaToken"])
+
+
+async def complete(http: httpx.AsyncClient, mfa_token: str, **proof: str) -> httpx.Response:
+    return await call(http, "commands/complete-log-in", {"mfaToken": mfa_token, **proof})
+
+
+async def enroll(http: httpx.AsyncClient, token_for: TokenFor) -> Enrolled:
+    """A fresh account registered, logged in, enrolled and confirmed over HTTP; logged out."""
+    email = await register(http, token_for)
+    token = await log_in(http, email, PASSWORD)
+    enrollment = (await call(http, "commands/enroll-totp", {}, token)).json()
+    secret = enrollment["secret"]
+    assert pyotp.parse_uri(enrollment["otpauthUri"]).secret == secret
+    confirmed = await call(http, "commands/confirm-totp", {"code": code(secret)}, token)
+    assert confirmed.status_code == 200, confirmed.text
+    assert (await call(http, "commands/log-out", {}, token)).status_code == 200
+    return Enrolled(email, secret, confirmed.json()["recoveryCodes"])
+
+
+@pytest.fixture(scope="module")
+async def enrolled(http: httpx.AsyncClient, token_for: TokenFor) -> Enrolled:
+    """An account with MFA on, shared by the tests that use no TOTP code (but one)."""
+    return await enroll(http, token_for)
+
+
+async def test_confirming_answers_ten_distinct_recovery_codes(enrolled: Enrolled) -> None:
+    assert 10 == len(set(enrolled.recovery_codes))
+
+
+async def test_a_code_completes_the_log_in_and_the_token_works(
+    http: httpx.AsyncClient, enrolled: Enrolled
+) -> None:
+    """log-in answers an MFA token, not an access token; complete-log-in answers the token."""
+    mfa_token = await challenge(http, enrolled.email)
+    completed = await complete(http, mfa_token, code=code(enrolled.secret, 1))
+    assert completed.status_code == 200, completed.text
+    token = completed.json()["accessToken"]
+    folders = await call(http, "queries/list-folders", {}, token)
+    assert (200, completed.json()["sessionId"]) == (folders.status_code, claims_of(token)["sid"])
+
+
+async def test_a_used_code_does_not_work_twice(
+    http: httpx.AsyncClient, token_for: TokenFor
+) -> None:
+    """Its own account: the codes of a time step and the one either side are few."""
+    enrolled = await enroll(http, token_for)
+    used = code(enrolled.secret, 1)
+    first = await complete(http, await challenge(http, enrolled.email), code=used)
+    again = await complete(http, await challenge(http, enrolled.email), code=used)
+    assert (200, (401, "identity.wrong-code")) == (first.status_code, problem_of(again))
+
+
+async def test_an_mfa_token_opens_one_session(http: httpx.AsyncClient, enrolled: Enrolled) -> None:
+    mfa_token = await challenge(http, enrolled.email)
+    assert (await complete(http, mfa_token, recoveryCode=enrolled.recovery_codes[0])).is_success
+    again = await complete(http, mfa_token, recoveryCode=enrolled.recovery_codes[1])
+    assert (401, "identity.mfa-token-used") == problem_of(again)
+
+
+async def test_a_recovery_code_works_once(http: httpx.AsyncClient, enrolled: Enrolled) -> None:
+    recovery = enrolled.recovery_codes[2].upper()
+    first = await complete(http, await challenge(http, enrolled.email), recoveryCode=recovery)
+    again = await complete(http, await challenge(http, enrolled.email), recoveryCode=recovery)
+    assert (200, (401, "identity.wrong-code")) == (first.status_code, problem_of(again))
+
+
+async def test_a_repeat_of_a_completion_answers_the_same_session(
+    http: httpx.AsyncClient, enrolled: Enrolled
+) -> None:
+    """The same Idempotency-Key: the same session, a fresh token that works."""
+    mfa_token, key = await challenge(http, enrolled.email), new_ulid()
+    body = {"mfaToken": mfa_token, "recoveryCode": enrolled.recovery_codes[3]}
+    headers = {"Idempotency-Key": key}
+    first = await call(http, "commands/complete-log-in", body, headers=headers)
+    again = await call(http, "commands/complete-log-in", body, headers=headers)
+    works = await call(http, "queries/list-folders", {}, again.json().get("accessToken"))
+    assert (200, 200, first.json()["sessionId"], 200) == (
+        first.status_code,
+        again.status_code,
+        again.json()["sessionId"],
+        works.status_code,
+    )
+
+
+async def test_an_mfa_token_is_not_an_access_token(
+    http: httpx.AsyncClient, enrolled: Enrolled
+) -> None:
+    mfa_token = await challenge(http, enrolled.email)
+    refused = await call(http, "queries/list-folders", {}, mfa_token)
+    assert (401, "errors.unauthenticated") == problem_of(refused)
+
+
+async def test_a_wrong_code_is_refused(http: httpx.AsyncClient, enrolled: Enrolled) -> None:
+    wrong = f"{(int(code(enrolled.secret)) + 500_000) % 1_000_000:06d}"
+    refused = await complete(http, await challenge(http, enrolled.email), code=wrong)
+    assert (401, "identity.wrong-code") == problem_of(refused)
+
+
+async def test_enrolling_again_with_mfa_on_is_refused(
+    http: httpx.AsyncClient, enrolled: Enrolled
+) -> None:
+    mfa_token = await challenge(http, enrolled.email)
+    token = (await complete(http, mfa_token, recoveryCode=enrolled.recovery_codes[4])).json()
+    refused = await call(http, "commands/enroll-totp", {}, token["accessToken"])
+    assert (409, "identity.totp-already-on") == problem_of(refused)
+
+
+async def test_disabling_mfa_lets_a_password_log_in_again(
+    http: httpx.AsyncClient, token_for: TokenFor
+) -> None:
+    email = await register(http, token_for)
+    token = await log_in(http, email, PASSWORD)
+    secret = (await call(http, "commands/enroll-totp", {}, token)).json()["secret"]
+    await call(http, "commands/confirm-totp", {"code": code(secret)}, token)
+    await challenge(http, email)
+    disabled = await call(http, "commands/disable-totp", {"code": code(secret, 1)}, token)
+    assert disabled.status_code == 200, disabled.text
+    assert claims_of(await log_in(http, email, PASSWORD))["tid"]
