@@ -30,6 +30,12 @@ class Settings:
     nats_auth_user: str | None = None  # the auth-callout responder's NATS identity
     nats_auth_password: str | None = field(default=None, repr=False)
     nats_issuer_seed: str | None = field(default=None, repr=False)  # signs admitted users' JWTs
+    public_url: str | None = None  # where mailed links point; default: the gateway's own URL
+
+    @property
+    def links_url(self) -> str:
+        """The base of the links mailed to users (OSSATURE_PUBLIC_URL, else this gateway)."""
+        return self.public_url or f"http://{self.host}:{self.port}"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -52,6 +58,7 @@ class Settings:
             nats_auth_user=env.get("OSSATURE_NATS_AUTH_USER") or None,
             nats_auth_password=env.get("OSSATURE_NATS_AUTH_PASSWORD") or None,
             nats_issuer_seed=env.get("OSSATURE_NATS_ISSUER_SEED") or None,
+            public_url=env.get("OSSATURE_PUBLIC_URL") or None,
         )
 
 

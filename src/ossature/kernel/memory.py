@@ -182,7 +182,7 @@ class InMemory:
         deps = self.deps(ctx)
         typed = spec.typed(dict(payload))
         outcome = dict(await spec.handler(ctx, typed, deps))
-        refuse_undeclared(name, deps.uow.pending, module.events)
+        refuse_undeclared(name, deps.uow.pending, module.appendable)
         try:
             kept = spec.recorded(outcome)
             return await deps.uow.commit(name, kept, self.now, (), fingerprint(typed)) | outcome

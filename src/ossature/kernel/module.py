@@ -134,6 +134,14 @@ class Module:
     notices: Sequence[Notice] = ()
     mails: Sequence[Mail] = ()
     root: Path | None = None
+    # Events another module declares (and owns) that this module's commands append too:
+    # identity's accept-invitation appends access's role-assigned, as assign-role does.
+    appends: Sequence[type[Event]] = ()
+
+    @property
+    def appendable(self) -> frozenset[type[Event]]:
+        """The event types this module's commands may append: its own and `appends`."""
+        return frozenset(self.events) | frozenset(self.appends)
 
     @property
     def migrations(self) -> Path | None:

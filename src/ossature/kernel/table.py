@@ -1,9 +1,10 @@
 """The module table, checked when the application starts: a mistake in it refuses to start.
 
 Names are unique (commands, queries, events, projections, notices, mail templates), every
-event type a projection, a notice or a mail follows is declared by a module, every notice's
-audience query exists, every mail's template has its two files and its subject in every
-locale, and every action a command or query needs is granted by some policy.
+event type a projection, a notice or a mail follows, or a module appends for another, is
+declared by a module, every notice's audience query exists, every mail's template has its
+two files and its subject in every locale, and every action a command or query needs is
+granted by some policy.
 """
 
 from __future__ import annotations
@@ -58,7 +59,14 @@ def _twice(kind: str, names: Iterable[tuple[str, str]]) -> list[str]:
 def _undeclared(modules: Sequence[Module]) -> list[str]:
     declared = {e.name for m in modules for e in m.events}
     queries = {s.name for m in modules for s in m.queries}
+    owned = {e for m in modules for e in m.events}
     problems = [
+        f"module {m.name} appends {e.name!r} ({e.__name__}), which no module declares"
+        for m in modules
+        for e in m.appends
+        if e not in owned
+    ]
+    problems += [
         f"projection {p.name!r} of module {m.name} follows {t!r}, which no module declares"
         for m in modules
         for p in m.projections

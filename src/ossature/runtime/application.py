@@ -59,7 +59,7 @@ class Application:
         queries = {spec.name: spec for module in modules for spec in module.queries}
         types = EventTypes(event for module in modules for event in module.events)
         declared_by = {
-            spec.name: frozenset(module.events) for module in modules for spec in module.commands
+            spec.name: module.appendable for module in modules for spec in module.commands
         }
         return cls(tuple(modules), commands, queries, types, declared_by)
 

@@ -27,6 +27,7 @@ class Secrets:
     analytics_location_key: bytes = b""
     analytics_email_salt: bytes = b""
     mfa_key: bytes = b""  # seals TOTP secrets, keys recovery codes' hashes (decision 52)
+    one_time_token_key: bytes = b""  # derives one-time tokens' secrets (decision 47)
 
     @property
     def database_roles(self) -> dict[str, str]:
@@ -91,4 +92,7 @@ def load_secrets(folder: Path, demo_password: str | None = None) -> Secrets:
             _read_or_make(folder / "analytics-email-salt", secrets.token_hex(32))
         ),
         mfa_key=bytes.fromhex(_read_or_make(folder / "mfa-key", secrets.token_hex(32))),
+        one_time_token_key=bytes.fromhex(
+            _read_or_make(folder / "one-time-token-key", secrets.token_hex(32))
+        ),
     )

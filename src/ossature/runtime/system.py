@@ -26,6 +26,7 @@ from ossature.modules.access._decide import AccessPolicy
 from ossature.modules.access.service import AccessService
 from ossature.modules.analytics.service import LoginSources
 from ossature.modules.audit.writer import AuditWriter
+from ossature.modules.identity._one_time import OneTimeTokens
 from ossature.modules.identity._passwords import PasswordHasher
 from ossature.modules.identity._totp import MfaKeys
 from ossature.modules.identity.service import IdentityService
@@ -139,6 +140,7 @@ class System:
         access = AccessService(AccessPolicy.builtin(), db)
         services: dict[type, object] = {IdentityService: identity, Catalogs: self.app.catalogs()}
         services[MfaKeys] = MfaKeys(secrets.mfa_key)
+        services[OneTimeTokens] = OneTimeTokens(secrets.one_time_token_key, self.settings.links_url)
         services[LoginSources] = LoginSources.of(
             self.settings.analytics_allowed_locations,
             secrets.analytics_location_key,

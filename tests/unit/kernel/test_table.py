@@ -138,3 +138,21 @@ def test_a_mail_of_a_module_without_a_root_is_refused() -> None:
     assert ["the mail 'thing' of module a has no templates: the module names no root folder"] == (
         _problems(module)
     )
+
+
+def test_a_module_may_append_an_event_another_module_declares() -> None:
+    """identity appends access's role-assigned: declared by its owner, it starts."""
+    check_table([Module("owner", events=[ThingMade]), Module("user", appends=[ThingMade])], ())
+
+
+def test_appending_an_event_no_module_declares_is_refused() -> None:
+    problems = _problems(Module("user", appends=[ThingMade]))
+    assert ["module user appends 'thing-made' (ThingMade), which no module declares"] == problems
+
+
+def test_what_a_module_may_append_is_its_own_events_and_those_it_names() -> None:
+    class OtherMade(Event, frozen=True):
+        name = "other-made"
+
+    module = Module("user", events=[OtherMade], appends=[ThingMade])
+    assert frozenset({OtherMade, ThingMade}) == module.appendable

@@ -1,4 +1,4 @@
-"""Identity: accounts, passwords, sessions and access tokens.
+"""Identity: accounts, passwords, sessions, access tokens, invitations and one-time tokens.
 
 This table is the module: its commands (one file each under `commands/`), event types and
 projection. The application refuses to start when it contradicts itself.
@@ -7,29 +7,45 @@ projection. The application refuses to start when it contradicts itself.
 from pathlib import Path
 
 from ossature.kernel.messages import Event
-from ossature.kernel.module import Anyone, AnyScope, CommandSpec, Module, Public
+from ossature.kernel.module import Anyone, AnyScope, AtFolder, CommandSpec, Module, Public
+from ossature.modules.access.commands.assign_role import RoleAssigned
+from ossature.modules.identity import events
 from ossature.modules.identity.commands import (
+    accept_invitation,
+    change_password,
     complete_log_in,
     confirm_totp,
     disable_totp,
     enroll_totp,
+    invite_account,
     log_in,
     log_out,
     register_account,
+    request_email_verification,
+    request_password_reset,
+    reset_password,
+    verify_email,
 )
 from ossature.modules.identity.projections import ACCOUNTS
 
 __all__ = ["MODULE"]
 
 EVENTS: list[type[Event]] = [
-    register_account.AccountRegistered,
-    register_account.PasswordSet,
+    events.AccountRegistered,
+    events.PasswordSet,
+    events.EmailVerified,
+    events.SessionsEnded,
+    events.TokenUsed,
     log_in.UserLoggedIn,
     log_out.UserLoggedOut,
     enroll_totp.TotpEnrolled,
     confirm_totp.TotpConfirmed,
     disable_totp.TotpDisabled,
     complete_log_in.MfaChallengePassed,
+    invite_account.AccountInvited,
+    request_email_verification.EmailVerificationRequested,
+    request_password_reset.PasswordResetRequested,
+    request_password_reset.PasswordResetUnmatched,
 ]
 
 MODULE = Module(
@@ -65,8 +81,46 @@ MODULE = Module(
             ("recoveryCodes",),
         ),
         CommandSpec("disable-totp", disable_totp.DisableTotp, disable_totp.disable_totp, Anyone()),
+        CommandSpec(
+            "invite-account",
+            invite_account.InviteAccount,
+            invite_account.invite_account,
+            AtFolder("accounts.create", invite_account.folder_of_invitation),
+        ),
+        CommandSpec(
+            "accept-invitation",
+            accept_invitation.AcceptInvitation,
+            accept_invitation.accept_invitation,
+            Public(),
+        ),
+        CommandSpec(
+            "request-email-verification",
+            request_email_verification.RequestEmailVerification,
+            request_email_verification.request_email_verification,
+            Anyone(),
+        ),
+        CommandSpec("verify-email", verify_email.VerifyEmail, verify_email.verify_email, Public()),
+        CommandSpec(
+            "request-password-reset",
+            request_password_reset.RequestPasswordReset,
+            request_password_reset.request_password_reset,
+            Public(),
+        ),
+        CommandSpec(
+            "reset-password",
+            reset_password.ResetPassword,
+            reset_password.reset_password,
+            Public(),
+        ),
+        CommandSpec(
+            "change-password",
+            change_password.ChangePassword,
+            change_password.change_password,
+            Anyone(),
+        ),
     ],
     events=EVENTS,
+    appends=[RoleAssigned],  # accept-invitation assigns the invitation's role, as assign-role
     projections=[ACCOUNTS],
     root=Path(__file__).parent,
 )

@@ -1,10 +1,19 @@
 """Errors of the identity module."""
 
 from ossature.kernel.context import Actor
-from ossature.kernel.errors import Conflict, Denied, InvalidPayload, Unauthenticated
+from ossature.kernel.errors import (
+    Conflict,
+    Denied,
+    DomainError,
+    InvalidPayload,
+    NotFound,
+    Unauthenticated,
+)
 
 __all__ = [
     "CredentialRefused",
+    "EmailAlreadyVerified",
+    "EmailInvalid",
     "EmailTaken",
     "InvalidCredentials",
     "MfaEnrollmentRequired",
@@ -12,10 +21,15 @@ __all__ = [
     "MfaTokenUsed",
     "OneCodeRequired",
     "SessionEnded",
+    "TenantUnknown",
+    "TokenExpired",
+    "TokenInvalid",
+    "TokenUsed",
     "TotpAlreadyOn",
     "TotpNotEnrolled",
     "TotpNotOn",
     "WrongCode",
+    "WrongCurrentPassword",
     "WrongLogInCode",
     "ended",
 ]
@@ -87,3 +101,37 @@ class MfaTokenUsed(Unauthenticated):
 
 class MfaEnrollmentRequired(Denied):
     key = "identity.mfa-enrollment-required"
+
+
+class EmailInvalid(InvalidPayload):
+    key = "identity.email-invalid"
+
+
+class EmailAlreadyVerified(InvalidPayload):
+    key = "identity.email-already-verified"
+    status = 409
+
+
+class TenantUnknown(NotFound):
+    key = "identity.tenant-unknown"
+
+
+class WrongCurrentPassword(InvalidPayload):
+    key = "identity.wrong-current-password"
+
+
+class TokenInvalid(InvalidPayload):
+    """Malformed, wrong secret, another purpose, another tenant or unknown: one key for all,
+    so that a token cannot be probed."""
+
+    key = "identity.token-invalid"
+
+
+class TokenExpired(DomainError):
+    key = "identity.token-expired"
+    status = 410
+
+
+class TokenUsed(DomainError):
+    key = "identity.token-used"
+    status = 410

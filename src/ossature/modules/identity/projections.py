@@ -9,6 +9,8 @@ from typing import Any
 from ossature.kernel.context import Actor
 from ossature.kernel.messages import Envelope
 from ossature.kernel.projection import Projection
+from ossature.modules.identity.errors import EmailInvalid
+from ossature.modules.identity.fields import normalize_email
 
 __all__ = [
     "ACCOUNTS",
@@ -39,6 +41,24 @@ async def _password_set(conn: Any, envelope: Envelope) -> None:
         "update accounts set password_hash = $2 where account_id = $1",
         p["accountId"],
         p["passwordHash"],
+    )
+
+
+async def _email_verified(conn: Any, envelope: Envelope) -> None:
+    await conn.execute(
+        "update accounts set email_verified = true where account_id = $1",
+        envelope.payload["accountId"],
+    )
+
+
+async def _sessions_ended(conn: Any, envelope: Envelope) -> None:
+    p = envelope.payload
+    await conn.execute(
+        "update credentials set ended_at = $3 where account_id = $1 and kind = 'session'"
+        " and ended_at is null and credential_id is distinct from $2",
+        p["accountId"],
+        p.get("keptSessionId"),
+        envelope.occurred_at,
     )
 
 
@@ -86,6 +106,8 @@ ACCOUNTS = Projection(
     handlers={
         "account-registered": _registered,
         "password-set": _password_set,
+        "email-verified": _email_verified,
+        "sessions-ended": _sessions_ended,
         "user-logged-in": _logged_in,
         "user-logged-out": _logged_out,
         "totp-confirmed": _mfa,
@@ -97,8 +119,12 @@ ACCOUNTS = Projection(
 
 
 async def account_by_email(conn: Any, email: str) -> dict[str, Any] | None:
-    """The account of the current tenant with this email."""
-    row = await conn.fetchrow("select * from accounts where email = $1", email.lower())
+    """The account of the current tenant with this email (normalized: decision 45)."""
+    try:
+        normal = normalize_email(email)
+    except EmailInvalid:
+        return None
+    row = await conn.fetchrow("select * from accounts where email = $1", normal)
     return None if row is None else dict(row)
 
 

@@ -12,9 +12,10 @@ import msgspec
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
 from ossature.kernel.ids import new_id
-from ossature.kernel.messages import Event, Payload
+from ossature.kernel.messages import Payload
 from ossature.modules.identity.errors import EmailTaken
-from ossature.modules.identity.fields import Email
+from ossature.modules.identity.events import AccountRegistered, PasswordSet
+from ossature.modules.identity.fields import Email, NewPassword, normalize_email
 from ossature.modules.identity.projections import account_by_email
 from ossature.modules.identity.service import IdentityService
 
@@ -32,24 +33,8 @@ class RegisterAccount(Payload, frozen=True):
 
     email: Email
     display_name: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
-    password: Annotated[str, msgspec.Meta(min_length=12, max_length=1024)]
+    password: NewPassword
     locale: Literal["en", "fr"] = "en"
-
-
-class AccountRegistered(Event, frozen=True):
-    name = "account-registered"
-
-    account_id: str
-    email: str
-    display_name: str
-    locale: str
-
-
-class PasswordSet(Event, frozen=True):
-    name = "password-set"
-
-    account_id: str
-    password_hash: str
 
 
 class RegisterAccountAnswer(TypedDict):
@@ -57,7 +42,7 @@ class RegisterAccountAnswer(TypedDict):
 
 
 async def register_account(ctx: Context, cmd: RegisterAccount, deps: Deps) -> RegisterAccountAnswer:
-    email = cmd.email.lower()
+    email = normalize_email(cmd.email)
     async with deps.db.transaction(ctx.tenant_id, readonly=True) as conn:
         if await account_by_email(conn, email):
             raise EmailTaken({"email": email})

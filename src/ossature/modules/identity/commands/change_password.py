@@ -1,0 +1,51 @@
+"""change-password: the caller proves the current password and sets a new one.
+
+Every other session of the account ends; the caller's stays (whoever knew the old password
+is logged out, the one who changed it is not).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, TypedDict
+
+import msgspec
+
+from ossature.kernel.context import Context
+from ossature.kernel.deps import Deps
+from ossature.kernel.errors import NotFound
+from ossature.kernel.messages import Payload
+from ossature.modules.identity.errors import WrongCurrentPassword
+from ossature.modules.identity.events import PasswordSet, SessionsEnded
+from ossature.modules.identity.fields import NewPassword
+from ossature.modules.identity.projections import account_by_id
+from ossature.modules.identity.service import IdentityService
+
+__all__ = ["ChangePassword", "ChangePasswordAnswer", "change_password"]
+
+
+class ChangePassword(Payload, frozen=True):
+    secret_fields = ("current_password", "new_password")
+
+    current_password: Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
+    new_password: NewPassword
+
+
+class ChangePasswordAnswer(TypedDict):
+    accountId: str
+
+
+async def change_password(ctx: Context, cmd: ChangePassword, deps: Deps) -> ChangePasswordAnswer:
+    assert ctx.access is not None
+    identity, account_id = deps.get(IdentityService), ctx.access.account_id
+    async with deps.db.transaction(ctx.tenant_id, readonly=True) as conn:
+        account = await account_by_id(conn, account_id)
+    if account is None:  # a service actor, or a user of no account
+        raise NotFound({"accountId": account_id})
+    if not await identity.verify_password(account["password_hash"], cmd.current_password):
+        raise WrongCurrentPassword()
+    stream = await deps.uow.load(account_id)
+    password_hash = await identity.hash_password(cmd.new_password)
+    password = PasswordSet(account_id=account_id, password_hash=password_hash)
+    ended = SessionsEnded(account_id=account_id, kept_session_id=ctx.access.session_id)
+    deps.uow.append("account", account_id, stream.version, [password, ended])
+    return {"accountId": account_id}

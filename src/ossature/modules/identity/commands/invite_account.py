@@ -1,0 +1,109 @@
+"""invite-account: an account with no password yet, and an invitation mailed to its owner.
+
+The invitation is a one-time token's stream (decision 47): its id is the token id, its
+event carries what the mail and accept-invitation need, never the token's secret. Inviting
+with a role is handing it out: the inviter needs `access.assign` at the folder as well as
+`accounts.create` (the table's rule).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, TypedDict
+
+import msgspec
+
+from ossature.kernel.context import Context
+from ossature.kernel.deps import Deps
+from ossature.kernel.errors import Denied
+from ossature.kernel.ids import new_id
+from ossature.kernel.messages import Event, Payload
+from ossature.modules.access.commands.assign_role import ROLES
+from ossature.modules.access.errors import UnknownRole
+from ossature.modules.identity.errors import EmailTaken
+from ossature.modules.identity.events import AccountRegistered
+from ossature.modules.identity.fields import Email, normalize_email
+from ossature.modules.identity.projections import account_by_email
+
+__all__ = [
+    "AccountInvited",
+    "InviteAccount",
+    "InviteAccountAnswer",
+    "decide_invite",
+    "folder_of_invitation",
+    "invite_account",
+]
+
+Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+
+
+class InviteAccount(Payload, frozen=True):
+    email: Email
+    display_name: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+    role: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    folder_id: Id
+    locale: Literal["en", "fr"] = "en"
+
+
+class AccountInvited(Event, frozen=True):
+    """The invitation's stream opens (stream type `invitation`, id: the token id)."""
+
+    name = "account-invited"
+
+    token_id: str
+    account_id: str
+    email: str
+    display_name: str
+    locale: str
+    role: str
+    folder_id: str
+    inviter_id: str
+
+
+class InviteAccountAnswer(TypedDict):
+    accountId: str
+    invitationId: str
+
+
+def decide_invite(
+    cmd: InviteAccount, email: str, taken: bool, inviter_id: str, account_id: str, token_id: str
+) -> tuple[AccountRegistered, AccountInvited]:
+    """A role a tenant hands out, to an address no account of the tenant has."""
+    if cmd.role not in ROLES:
+        raise UnknownRole({"role": cmd.role})
+    if taken:
+        raise EmailTaken({"email": email})
+    registered = AccountRegistered(
+        account_id=account_id, email=email, display_name=cmd.display_name, locale=cmd.locale
+    )
+    invited = AccountInvited(
+        token_id=token_id,
+        account_id=account_id,
+        email=email,
+        display_name=cmd.display_name,
+        locale=cmd.locale,
+        role=cmd.role,
+        folder_id=cmd.folder_id,
+        inviter_id=inviter_id,
+    )
+    return registered, invited
+
+
+async def invite_account(ctx: Context, cmd: InviteAccount, deps: Deps) -> InviteAccountAnswer:
+    assert ctx.access is not None
+    if "access.assign" not in await deps.access.actions_at(ctx, cmd.folder_id):
+        raise Denied({"action": "access.assign"})
+    email = normalize_email(cmd.email)
+    async with deps.db.transaction(ctx.tenant_id, readonly=True) as conn:
+        taken = await account_by_email(conn, email) is not None
+    account_id, token_id = new_id(), new_id()
+    registered, invited = decide_invite(
+        cmd, email, taken, ctx.access.account_id, account_id, token_id
+    )
+    deps.uow.append("account", account_id, 0, [registered])
+    deps.uow.append("invitation", token_id, 0, [invited])
+    return {"accountId": account_id, "invitationId": token_id}
+
+
+async def folder_of_invitation(ctx: Context, cmd: InviteAccount, deps: Deps) -> str:
+    """Inviting at a folder needs the right to create accounts there."""
+    return cmd.folder_id

@@ -1,0 +1,51 @@
+"""invite-account's rule: a role a tenant hands out, to an address no account has."""
+
+from __future__ import annotations
+
+import pytest
+
+from ossature.modules.access.errors import UnknownRole
+from ossature.modules.identity.commands.invite_account import (
+    AccountInvited,
+    InviteAccount,
+    decide_invite,
+)
+from ossature.modules.identity.errors import EmailTaken
+from ossature.modules.identity.events import AccountRegistered
+
+INVITE = InviteAccount(
+    email="Ada@Example.com", display_name="Ada", role="project-viewer", folder_id="f1", locale="fr"
+)
+
+
+def test_an_invitation_registers_an_account_without_password_and_opens_its_token() -> None:
+    registered, invited = decide_invite(INVITE, "ada@example.com", False, "inviter", "a1", "t1")
+
+    expected = (
+        AccountRegistered(
+            account_id="a1", email="ada@example.com", display_name="Ada", locale="fr"
+        ),
+        AccountInvited(
+            token_id="t1",
+            account_id="a1",
+            email="ada@example.com",
+            display_name="Ada",
+            locale="fr",
+            role="project-viewer",
+            folder_id="f1",
+            inviter_id="inviter",
+        ),
+    )
+    assert expected == (registered, invited)
+
+
+def test_an_address_already_registered_is_refused() -> None:
+    with pytest.raises(EmailTaken):
+        decide_invite(INVITE, "ada@example.com", True, "inviter", "a1", "t1")
+
+
+def test_a_role_only_the_platform_gives_is_refused() -> None:
+    cmd = InviteAccount(email="a@b.c", display_name="A", role="platform-operator", folder_id="f")
+
+    with pytest.raises(UnknownRole):
+        decide_invite(cmd, "a@b.c", False, "inviter", "a1", "t1")
