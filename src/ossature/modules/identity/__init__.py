@@ -26,6 +26,7 @@ from ossature.modules.identity.commands import (
     reset_password,
     verify_email,
 )
+from ossature.modules.identity.mails import MAILS
 from ossature.modules.identity.projections import ACCOUNTS
 
 __all__ = ["MODULE"]
@@ -122,5 +123,6 @@ MODULE = Module(
     events=EVENTS,
     appends=[RoleAssigned],  # accept-invitation assigns the invitation's role, as assign-role
     projections=[ACCOUNTS],
+    mails=MAILS,
     root=Path(__file__).parent,
 )

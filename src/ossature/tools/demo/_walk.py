@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ossature.sdk import Backend, Client, OssatureError
+from ossature.tools.demo import _identity_flows as identity_flows
 from ossature.tools.demo import _steps as steps
 from ossature.tools.demo._support import Demo, StepFailed, describe
 
@@ -51,6 +52,9 @@ STEPS = [
     Step(13, "admin@acme's audit entries show the editor's denial", steps.audited_denial),
     Step(14, "get-message-catalog fr is not empty", steps.french_catalog),
     Step(14, "after log-out, the old token gets 401", steps.logged_out),
+    Step(
+        15, "a member changes their password: the old one gets 401", identity_flows.change_password
+    ),
 ]
 
 
