@@ -31,17 +31,18 @@ def code(secret: str, steps_ahead: int = 0) -> str:
     return pyotp.TOTP(secret).at(time.time() + 30 * steps_ahead)
 
 
-async def register(http: httpx.AsyncClient, token_for: TokenFor) -> str:
-    email = f"mfa-{new_ulid().lower()}@acme.test"
+async def register(http: httpx.AsyncClient, token_for: TokenFor, tenant: str = "acme") -> str:
+    email = f"mfa-{new_ulid().lower()}@{tenant}.test"
     body = {"email": email, "displayName": "MFA", "password": PASSWORD}
-    answer = await call(http, "commands/register-account", body, await token_for("admin@acme"))
+    admin = await token_for(f"admin@{tenant}")
+    answer = await call(http, "commands/register-account", body, admin)
     assert answer.status_code == 200, answer.text
     return email
 
 
-async def challenge(http: httpx.AsyncClient, email: str) -> str:
+async def challenge(http: httpx.AsyncClient, email: str, tenant: str = "acme") -> str:
     """log-in's answer for an account with MFA on: its MFA token, and nothing else."""
-    body = {"tenant": "acme", "email": email, "password": PASSWORD}
+    body = {"tenant": tenant, "email": email, "password": PASSWORD}
     answer = await call(http, "commands/log-in", body)
     assert answer.status_code == 200, answer.text
     assert {"mfaRequired", "mfaToken"} == answer.json().keys()
@@ -164,3 +165,31 @@ async def test_disabling_mfa_lets_a_password_log_in_again(
     disabled = await call(http, "commands/disable-totp", {"code": code(secret, 1)}, token)
     assert disabled.status_code == 200, disabled.text
     assert claims_of(await log_in(http, email, PASSWORD))["tid"]
+
+
+async def test_a_tenant_requiring_mfa_limits_a_fresh_account_to_enrolling(
+    http: httpx.AsyncClient, token_for: TokenFor
+) -> None:
+    """globex requires MFA for this test only: a fresh account's token may only enroll; once
+    confirmed, its next log-in asks for a code and gets a token that works."""
+    admin = await token_for("admin@globex")
+    policy = "commands/set-tenant-security-policy"
+    assert (await call(http, policy, {"requireMfa": True}, admin)).status_code == 200
+    try:
+        email = await register(http, token_for, "globex")
+        limited = await log_in(http, email, PASSWORD)
+        refused = await call(http, "queries/list-folders", {}, limited)
+        secret = (await call(http, "commands/enroll-totp", {}, limited)).json()["secret"]
+        confirmed = await call(http, "commands/confirm-totp", {"code": code(secret)}, limited)
+        mfa_token = await challenge(http, email, "globex")
+        token = (await complete(http, mfa_token, code=code(secret, 1))).json()["accessToken"]
+        folders = await call(http, "queries/list-folders", {}, token)
+    finally:
+        await call(http, policy, {"requireMfa": False}, admin)
+    assert ("mfa-enrollment", (403, "identity.mfa-enrollment-required"), 200, 200) == (
+        claims_of(limited).get("scope"),
+        problem_of(refused),
+        confirmed.status_code,
+        folders.status_code,
+    )
+    assert "scope" not in claims_of(token)

@@ -15,6 +15,7 @@ import httpx
 
 from ossature.sdk._backends import Backend, Http
 from ossature.sdk._errors import (
+    MfaRequired,
     OssatureError,
     Unauthenticated,
     backoff_delay,
@@ -192,7 +193,20 @@ class Client:
         self.token = None  # log-in is public; a stale token must not get in its way
         body = {"tenant": tenant, "email": email, "password": password}
         answer = await self.command("log-in", body)
+        if answer.get("mfaRequired"):
+            raise MfaRequired(str(answer["mfaToken"]))
         self.token, self._credentials = answer["accessToken"], (tenant, email, password)
+        return Session(answer["accessToken"], answer["expiresAt"], answer["sessionId"])
+
+    async def complete_log_in(
+        self, mfa_token: str, *, code: str | None = None, recovery_code: str | None = None
+    ) -> Session:
+        """Complete a log-in that raised MfaRequired with a TOTP code or a recovery code, and
+        keep the access token. It is not renewed by logging in again: that needs a code."""
+        self.token = None
+        proof = {"code": code} if recovery_code is None else {"recoveryCode": recovery_code}
+        answer = await self.command("complete-log-in", {"mfaToken": mfa_token, **proof})
+        self.token, self._credentials = answer["accessToken"], None
         return Session(answer["accessToken"], answer["expiresAt"], answer["sessionId"])
 
     async def log_out(self) -> None:

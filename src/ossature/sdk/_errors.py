@@ -14,6 +14,7 @@ __all__ = [
     "Conflict",
     "Denied",
     "InvalidRequest",
+    "MfaRequired",
     "NotFound",
     "OssatureError",
     "ServerError",
@@ -33,6 +34,15 @@ UNREACHABLE_KEY = "errors.unreachable"
 # Statuses a proxy or an overloaded server may answer without a problem document.
 TRANSIENT_STATUSES = frozenset({429, 502, 503, 504})
 MAX_BACKOFF = 2.0
+
+
+class MfaRequired(Exception):
+    """log-in's answer for an account with MFA on: no session yet; `complete_log_in` with
+    this MFA token and a code opens it."""
+
+    def __init__(self, mfa_token: str) -> None:
+        super().__init__("mfa-required")
+        self.mfa_token = mfa_token
 
 
 class OssatureError(Exception):

@@ -10,12 +10,14 @@ log-in; tokens already issued keep what they had until they expire (decision 52)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ossature.kernel.module import Authorization, Public
 from ossature.modules.identity.errors import MfaEnrollmentRequired
+from ossature.modules.tenancy.projections import security_policy_of
 
-__all__ = ["ENROLLMENT", "ENROLLMENT_ALLOWS", "refuse_restricted", "requires_mfa"]
+__all__ = ["ENROLLMENT", "ENROLLMENT_ALLOWS", "must_enroll", "refuse_restricted"]
 
 ENROLLMENT = "mfa-enrollment"
 ENROLLMENT_ALLOWS = frozenset({"enroll-totp", "confirm-totp", "log-out"})
@@ -30,10 +32,9 @@ def refuse_restricted(restriction: str, name: str, rule: Authorization[Any]) -> 
         raise MfaEnrollmentRequired({"allowed": ", ".join(sorted(ENROLLMENT_ALLOWS))})
 
 
-async def requires_mfa(conn: Any, tenant_id: str) -> bool:
-    """True when the tenant's security policy requires MFA (the perimeter's read model)."""
-    return bool(
-        await conn.fetchval(
-            "select require_mfa from tenant_security where tenant_id = $1", tenant_id
-        )
-    )
+async def must_enroll(conn: Any, account: Mapping[str, Any] | None) -> bool:
+    """True when the account has no MFA and its tenant's policy requires it (read in the
+    tenant's transaction, from tenancy's `tenant_security`)."""
+    if account is None or account["mfa_enabled"]:
+        return False
+    return bool((await security_policy_of(conn))["require_mfa"])

@@ -50,6 +50,7 @@ class Demo:
     rename_ids: set[str] = field(default_factory=set)
     denied_ids: set[str] = field(default_factory=set)
     us_projects: list[Json] = field(default_factory=list)
+    mfa: dict[str, str] = field(default_factory=dict)  # the MFA steps' account: email, secret
 
     async def user(self, role: str, tenant: str = TENANT) -> Client:
         """The client logged in as `role@tenant.test`, logging in on first use."""

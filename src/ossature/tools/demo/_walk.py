@@ -11,6 +11,7 @@ from rich.text import Text
 
 from ossature.sdk import Backend, Client, OssatureError
 from ossature.tools.demo import _identity_flows as identity_flows
+from ossature.tools.demo import _identity_mfa as mfa
 from ossature.tools.demo import _steps as steps
 from ossature.tools.demo._support import Demo, StepFailed, describe
 
@@ -55,6 +56,8 @@ STEPS = [
     Step(
         15, "a member changes their password: the old one gets 401", identity_flows.change_password
     ),
+    Step(16, "a new account enrolls TOTP and gets 10 recovery codes", mfa.totp_enrolled),
+    Step(16, "its log-in asks for a code; the code opens the session", mfa.log_in_with_a_code),
 ]
 
 

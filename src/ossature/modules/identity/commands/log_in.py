@@ -23,6 +23,7 @@ from ossature.kernel.messages import Event, Payload
 from ossature.modules.access.projections import grants_of
 from ossature.modules.identity._mfa_tokens import MfaChallenge, challenge
 from ossature.modules.identity._tokens import AccessClaims, RoleGrant
+from ossature.modules.identity.enforcement import ENROLLMENT, must_enroll
 from ossature.modules.identity.errors import InvalidCredentials
 from ossature.modules.identity.fields import Email
 from ossature.modules.identity.projections import account_by_email
@@ -74,6 +75,7 @@ async def log_in(ctx: Context, cmd: LogIn, deps: Deps) -> LogInAnswer:
     async with deps.db.transaction(tenant_id, readonly=True) as conn:
         account = await account_by_email(conn, cmd.email) if tenant_id else None
         grants = await grants_of(conn, account["account_id"]) if account else []
+        scope = ENROLLMENT if await must_enroll(conn, account) else None
     stored = account["password_hash"] if account else None
     if not await identity.verify_password(stored, cmd.password) or not account or not tenant_id:
         raise InvalidCredentials()
@@ -82,7 +84,7 @@ async def log_in(ctx: Context, cmd: LogIn, deps: Deps) -> LogInAnswer:
         return challenge(identity.keys, account["account_id"], tenant_id, int(deps.now.timestamp()))
     session_id = session_of(tenant_id, account["account_id"], ctx.trace.external_invocation_id)
     now, lifetime = int(deps.now.timestamp()), identity.token_lifetime
-    claims = access_claims(account, tenant_id, grants, session_id, now, lifetime)
+    claims = access_claims(account, tenant_id, grants, session_id, now, lifetime, scope)
     event = UserLoggedIn(
         account_id=claims.account_id,
         session_id=claims.session_id,
@@ -111,15 +113,18 @@ def access_claims(
     session_id: str,
     now: int,
     lifetime: int,
+    scope: str | None = None,
 ) -> AccessClaims:
+    """A session's claims; limited to `scope`, it carries no grants (decision 52)."""
     return AccessClaims(
         account_id=account["account_id"],
         tenant_id=tenant_id,
         session_id=session_id,
         locale=account["locale"],
-        grants=tuple(RoleGrant(role, folder) for role, folder in grants),
+        grants=() if scope else tuple(RoleGrant(role, folder) for role, folder in grants),
         issued_at=now,
         not_before=now,
         expires_at=now + lifetime,
         token_id=new_id(),
+        scope=scope,
     )
