@@ -44,6 +44,8 @@ def endpoints(var_dir: Path) -> Iterator[Endpoints]:
             mqtt_url=found.mqtt_url,
             websocket_url=found.websocket_url,
             nats=NatsCredentials.embedded(Path(found.nats_credentials)),
+            smtp_url=found.smtp_url,
+            maildir=Path(found.maildir),
         )
 
 

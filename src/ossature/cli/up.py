@@ -10,6 +10,7 @@ import socket
 from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from typing import Annotated, Any, NoReturn
+from urllib.parse import urlsplit
 
 import typer
 from rich.console import Console
@@ -38,11 +39,23 @@ def _banner(system: System, url: str, seeded: bool) -> None:
         console.print(
             f"  MQTT: {system.endpoints.mqtt_url}   MQTT over WebSocket: {system.endpoints.websocket_url}"
         )
+    console.print(f"  mail: {_mail_goes(system.endpoints)}")
     console.print(
         f"  demo data: {'seeded now' if seeded else 'kept from the last run'}; tenants acme and globex"
     )
     console.print(f"  accounts: {', '.join(demo_accounts())}")
     console.print(f"  password: [bold]{system.secrets.demo_password}[/]")
+
+
+def _mail_goes(endpoints: Endpoints) -> str:
+    """Where mail goes, its credentials left out."""
+    if endpoints.smtp_url is None:
+        return "nowhere (no SMTP server)"
+    parts = urlsplit(endpoints.smtp_url)
+    where = f"{parts.scheme}://{parts.hostname}:{parts.port or ''}".rstrip(":")
+    if endpoints.maildir is None:
+        return f"{where} (OSSATURE_SMTP_URL)"
+    return f"{where}, kept in {endpoints.maildir} (ossature mail list)"
 
 
 async def _up(settings: Settings, endpoints: Endpoints, sock: socket.socket | None) -> None:

@@ -1,4 +1,4 @@
-"""Embedded PostgreSQL and NATS for `ossature up` and the test suite.
+"""Embedded PostgreSQL, NATS and SMTP for `ossature up` and the test suite.
 
     with EmbeddedEngines(pathlib.Path("var")) as endpoints:
         ...  # endpoints.database_url, endpoints.nats_url, ...
@@ -10,7 +10,8 @@ Stopping: `stop()` runs on leaving the `with` block (Ctrl-C raises KeyboardInter
 unwinds it) and at interpreter exit. `start()`, called from the main thread, also makes
 SIGTERM and SIGHUP raise SystemExit when they still have their default action, so that
 `kill <pid>` unwinds the same way. A SIGKILLed owner takes its servers with it: each gets a
-signal from the kernel when its owner dies. The next `start()` on the same var dir copes
+signal from the kernel when its owner dies. The SMTP server is a thread of the owner's
+(`_smtp.py`), so it dies with it; it keeps what it receives in `<var_dir>/mail`. The next `start()` on the same var dir copes
 with what a crash left (stale pid files, a server of an older version still running). One
 process at a time owns a var dir (an advisory lock on `<var_dir>/engines.lock`, released by
 the kernel on death). While it runs, the owner keeps its endpoints and the servers' current
@@ -34,6 +35,7 @@ from types import FrameType, TracebackType
 from ossature.engines._nats import HOST, Nats
 from ossature.engines._postgres import Postgres
 from ossature.engines._process import EngineError
+from ossature.engines._smtp import SmtpServer
 from ossature.engines._supervisor import Supervisor
 
 __all__ = [
@@ -54,17 +56,21 @@ class EngineEndpoints:
     mqtt_url: str  # mqtt://127.0.0.1:<port>
     websocket_url: str  # ws://127.0.0.1:<port>/mqtt (MQTT over WebSocket)
     nats_credentials: str = ""  # the folder of the NATS nkeys (NatsCredentials.embedded reads it)
+    smtp_url: str = ""  # smtp://127.0.0.1:<port>, "" when no SMTP server was started
+    maildir: str = ""  # where that server keeps what it receives (a Maildir)
     postgres_pid: int = 0  # the servers' pids at the time of reading (a restart changes them)
     nats_pid: int = 0
 
 
 class EmbeddedEngines:
-    """PostgreSQL (data in `<var_dir>/postgres`) and NATS (`<var_dir>/nats`), kept across runs."""
+    """PostgreSQL (data in `<var_dir>/postgres`) and NATS (`<var_dir>/nats`), kept across runs,
+    and, unless `smtp` is False (mail goes to an external server), SMTP (`<var_dir>/mail`)."""
 
-    def __init__(self, var_dir: pathlib.Path) -> None:
+    def __init__(self, var_dir: pathlib.Path, smtp: bool = True) -> None:
         self.var_dir = var_dir.absolute()
         self._postgres = Postgres(self.var_dir / "postgres")
         self._nats = Nats(self.var_dir / "nats")
+        self._smtp = SmtpServer(self.var_dir / "mail") if smtp else None
         self._supervisor: Supervisor | None = None
         self._lock: int | None = None
         self._endpoints: EngineEndpoints | None = None
@@ -92,6 +98,8 @@ class EmbeddedEngines:
             return  # not ours: another process may own this var dir's servers
         try:
             _endpoints_file(self.var_dir).unlink(missing_ok=True)
+            if self._smtp is not None:
+                self._smtp.stop()
             if self._supervisor is not None:
                 self._supervisor.stop()
         finally:
@@ -111,12 +119,15 @@ class EmbeddedEngines:
     def _start_engines(self) -> EngineEndpoints:
         self._supervisor = Supervisor(self._postgres, self._nats, self._publish)
         database_url, ports = self._supervisor.start()
+        smtp_url = self._smtp.start() if self._smtp is not None else ""
         return EngineEndpoints(
             database_url=database_url,
             nats_url=f"nats://{HOST}:{ports.client}",
             mqtt_url=f"mqtt://{HOST}:{ports.mqtt}",
             websocket_url=f"ws://{HOST}:{ports.websocket}/mqtt",
             nats_credentials=str(self._nats.credentials_dir),
+            smtp_url=smtp_url,
+            maildir=str(self._smtp.folder) if self._smtp is not None else "",
         )
 
     def _publish(self) -> None:

@@ -31,6 +31,8 @@ class Settings:
     nats_auth_password: str | None = field(default=None, repr=False)
     nats_issuer_seed: str | None = field(default=None, repr=False)  # signs admitted users' JWTs
     public_url: str | None = None  # where mailed links point; default: the gateway's own URL
+    smtp_url: str | None = field(default=None, repr=False)  # smtp://user:pass@host:port
+    mail_from: str = "Ossature <no-reply@ossature.localhost>"
 
     @property
     def links_url(self) -> str:
@@ -59,6 +61,8 @@ class Settings:
             nats_auth_password=env.get("OSSATURE_NATS_AUTH_PASSWORD") or None,
             nats_issuer_seed=env.get("OSSATURE_NATS_ISSUER_SEED") or None,
             public_url=env.get("OSSATURE_PUBLIC_URL") or None,
+            smtp_url=env.get("OSSATURE_SMTP_URL") or None,
+            mail_from=env.get("OSSATURE_MAIL_FROM") or "Ossature <no-reply@ossature.localhost>",
         )
 
 

@@ -1,13 +1,17 @@
-"""Which engines a process uses: external ones named by URL, or the embedded ones."""
+"""Which engines a process uses: external ones named by URL, or the embedded ones.
+
+Mail goes to OSSATURE_SMTP_URL when set; otherwise to the embedded SMTP server, started with
+the embedded engines (or alone, beside external PostgreSQL and NATS).
+"""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ossature.engines import EmbeddedEngines, EngineEndpoints, running_engines
+from ossature.engines import EmbeddedEngines, EngineEndpoints, SmtpServer, running_engines
 from ossature.engines.nats_auth import NatsCredentials
 from ossature.kernel.config import Settings
 
@@ -24,6 +28,8 @@ class Endpoints:
     mqtt_url: str | None = None
     websocket_url: str | None = None
     nats: NatsCredentials | None = None  # None: the open account, and no auth callout served
+    smtp_url: str | None = None  # where mail goes; None: nowhere (the mail sink does not run)
+    maildir: Path | None = None  # the embedded SMTP server's Maildir, if mail goes there
 
 
 @contextlib.contextmanager
@@ -34,17 +40,18 @@ def engines(settings: Settings, attach: bool = False) -> Iterator[Endpoints]:
     used as they are (and left running); only when none runs are embedded ones started.
     """
     if settings.database_url and settings.nats_url:
-        yield _external(settings)
+        with _mail_server(settings) as (smtp_url, maildir):
+            yield replace(_external(settings), smtp_url=smtp_url, maildir=maildir)
         return
     running = running_engines(settings.var_dir) if attach else None
     if running is not None:
-        yield _endpoints_of(running)
+        yield _endpoints_of(running, settings)
         return
-    with EmbeddedEngines(settings.var_dir) as found:
-        yield _endpoints_of(found)
+    with EmbeddedEngines(settings.var_dir, smtp=settings.smtp_url is None) as found:
+        yield _endpoints_of(found, settings)
 
 
-def _endpoints_of(found: EngineEndpoints) -> Endpoints:
+def _endpoints_of(found: EngineEndpoints, settings: Settings) -> Endpoints:
     credentials = found.nats_credentials
     return Endpoints(
         found.database_url,
@@ -52,7 +59,23 @@ def _endpoints_of(found: EngineEndpoints) -> Endpoints:
         mqtt_url=found.mqtt_url,
         websocket_url=found.websocket_url,
         nats=NatsCredentials.embedded(Path(credentials)) if credentials else None,
+        smtp_url=settings.smtp_url or found.smtp_url or None,
+        maildir=Path(found.maildir) if found.maildir and not settings.smtp_url else None,
     )
+
+
+@contextlib.contextmanager
+def _mail_server(settings: Settings) -> Iterator[tuple[str, Path | None]]:
+    """OSSATURE_SMTP_URL, or an embedded SMTP server of this process's while it runs (and
+    its Maildir)."""
+    if settings.smtp_url:
+        yield settings.smtp_url, None
+        return
+    server = SmtpServer(settings.var_dir / "mail")
+    try:
+        yield server.start(), server.folder
+    finally:
+        server.stop()
 
 
 def _external(settings: Settings) -> Endpoints:

@@ -33,6 +33,7 @@ from ossature.modules.identity.service import IdentityService
 from ossature.modules.notifications.stream import ensure_notification_stream
 from ossature.runtime.application import Application
 from ossature.runtime.endpoints import Endpoints
+from ossature.runtime.mail import mail_runner
 from ossature.runtime.migrate import database_url_for, ensure_database, migrate
 from ossature.runtime.pipeline import Pipeline
 from ossature.runtime.push import auth_callout, notifier_of
@@ -67,7 +68,7 @@ class System:
 
     - gateway: the pipeline, the audit writer, the NATS auth callout (HTTP on top: the
       gateway package);
-    - worker: the relay, the projection runners and the notifier;
+    - worker: the relay, the projection runners, the notifier and the mail sink;
     - scheduler: the scheduled work (login extracts).
     """
 
@@ -85,6 +86,7 @@ class System:
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     audit: AuditWriter | None = None
     notifier: Any = None
+    mailer: Any = None
 
     async def start(self, roles: Collection[Role] = ROLES) -> None:
         """Connect, migrate and start the background work of `roles` (none: tools like rebuild)."""
@@ -99,7 +101,7 @@ class System:
             self.worker_db = await Database.connect(
                 self._url_of("ossature_worker"),
                 min_size=1,
-                max_size=1 + len(self.app.async_projections),
+                max_size=2 + len(self.app.async_projections),  # the notifier, the mail sink
                 stateless=True,
                 settings=_BATCH_READER,
             )
@@ -110,7 +112,8 @@ class System:
         self.relay_db = await Database.connect(
             self._url_of("ossature_relay"),
             min_size=1,
-            max_size=2 + len(self.app.async_projections),  # LISTEN, the relay, each projection
+            max_size=3 + len(self.app.async_projections),  # LISTEN, the relay, the mail sink,
+            # each projection
             settings=_STORE_READER,
         )
         self.nc = await nats.connect(
@@ -170,9 +173,24 @@ class System:
                 self._spawn(runner.run(self.stopping))
             self.notifier = notifier_of(self.worker_db, self.nc, self.app, self.pipeline)
             self._spawn(self.notifier.run(self.stopping))
+            self._start_mail()
         if "scheduler" in roles:
             assert self.scheduler_db is not None
             self._spawn(Scheduler(self.scheduler_db, self.pipeline).run(self.stopping))
+
+    def _start_mail(self) -> None:
+        assert self.worker_db and self.relay_db and self.pipeline
+        runner = mail_runner(
+            self.app,
+            self.pipeline.services,
+            self.endpoints.smtp_url,
+            self.settings.mail_from,
+            (self.worker_db, self.relay_db),
+            self.nc,
+        )
+        if runner is not None:
+            self.mailer = runner
+            self._spawn(runner.run(self.stopping))
 
     def _spawn(self, work: Any) -> None:
         self.tasks.append(asyncio.create_task(work))
