@@ -39,7 +39,7 @@ def _banner(system: System, url: str, seeded: bool) -> None:
         console.print(
             f"  MQTT: {system.endpoints.mqtt_url}   MQTT over WebSocket: {system.endpoints.websocket_url}"
         )
-    console.print(f"  mail: {_mail_goes(system.endpoints)}")
+    console.print(f"  mail: {_mail_goes(system.endpoints)}", soft_wrap=True)
     console.print(
         f"  demo data: {'seeded now' if seeded else 'kept from the last run'}; tenants acme and globex"
     )
