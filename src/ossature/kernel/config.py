@@ -31,7 +31,7 @@ class Settings:
     nats_auth_password: str | None = field(default=None, repr=False)
     nats_issuer_seed: str | None = field(default=None, repr=False)  # signs admitted users' JWTs
     public_url: str | None = None  # where mailed links point; default: the gateway's own URL
-    smtp_url: str | None = field(default=None, repr=False)  # smtp://user:pass@host:port
+    smtp_url: str | None = field(default=None, repr=False)  # smtp://{user}:{password}@{host}:{port}
     mail_from: str = "Ossature <no-reply@ossature.localhost>"
 
     @property

@@ -1,4 +1,4 @@
-"""Sending a message over SMTP, named by URL: `smtp://[user:password@]host:port`.
+"""Sending a message over SMTP, named by URL: `smtp://{user}:{password}@{host}:{port}`.
 
 STARTTLS when the server offers it, AUTH when the URL carries credentials; `smtps://` for
 TLS from the first byte. smtplib, one connection per message, in a thread. A refusal that
@@ -35,7 +35,8 @@ class SmtpTransport:
 
     @classmethod
     def from_url(cls, url: str) -> SmtpTransport:
-        """`smtp://user:pass@host:port` (default port 25, or 465 for `smtps://`)."""
+        """`smtp://{user}:{password}@{host}:{port}`, credentials optional; the port is 25 by
+        default, 465 for `smtps://`."""
         parts = urlsplit(url)
         if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
             raise ValueError(f"not an SMTP URL (smtp://host:port): {parts.scheme}://…")
