@@ -25,6 +25,7 @@ from ossature.kernel.mail_render import MailRenderer
 from ossature.kernel.mailer import Mailer, Send, mail_sink
 from ossature.kernel.messages import Envelope
 from ossature.kernel.module import Module
+from ossature.kernel.relay import EVENT_STREAM
 from ossature.kernel.sink import Sink, SinkRunner
 from ossature.kernel.smtp import SmtpTransport
 from ossature.runtime.system import System
@@ -40,6 +41,13 @@ class Crash(BaseException):
 def _runner(system: System, sink: Sink) -> SinkRunner:
     assert system.worker_db and system.relay_db
     return SinkRunner(system.worker_db, system.relay_db, system.nc, sink, retry=(0.01, 0.05))
+
+
+async def _fresh(system: System, sink: Sink) -> SinkRunner:
+    """A runner of `sink` whose checkpoint is past the other tests' events (none mailed)."""
+    runner = _runner(system, sink)
+    await runner.catch_up(asyncio.Event())
+    return runner
 
 
 def _mailer(module: Module, send: Send) -> Mailer:
@@ -88,7 +96,8 @@ async def test_each_event_sends_one_mail_in_its_locale_with_both_parts_and_the_t
     HTML escaped, the causing invocation's trace ids in the headers; a `quiet` one: none."""
     send, maildir = _embedded(system)
     domain = f"{new_id().lower()}.test"
-    runner = _runner(system, mail_sink(_mailer(postcards(tenant.tenant_id, domain), send)))
+    mailer = _mailer(postcards(tenant.tenant_id, domain), send)
+    runner = await _fresh(system, mail_sink(mailer, f"test-{new_id()}"))
     # when
     lyon, boston, _ = await _created(tenant, "Lyon <b> (fr)", "Boston", "quiet one")
     delivered = await runner.catch_up(asyncio.Event())
@@ -149,11 +158,13 @@ async def test_a_sink_killed_between_the_send_and_its_checkpoint_sends_no_second
 
     mailer = _mailer(postcards(tenant.tenant_id, domain), counted)
     name = f"test-{new_id()}"
-    dying = replace(mail_sink(mailer, name), after_effect=die_after_the_second)
+    dying = await _fresh(
+        system, replace(mail_sink(mailer, name), after_effect=die_after_the_second)
+    )
     projects = await _created(tenant, "A", "B", "C")
     # when
     with pytest.raises(Crash):
-        await _runner(system, dying).catch_up(asyncio.Event())
+        await dying.catch_up(asyncio.Event())
     await _runner(system, mail_sink(mailer, name)).catch_up(asyncio.Event())
     # then
     assert 4 == len(sent) and 3 == len(set(sent)), "the second mail was sent twice"
@@ -209,9 +220,8 @@ async def test_a_recipient_refused_for_good_is_recorded_once_and_skipped(
     domain = f"{new_id().lower()}.test"
     failures = _sample("ossature_mail_failures_total", template="postcard", kind="permanent")
     with refusing() as (server, send):
-        runner = _runner(
-            system, mail_sink(_mailer(postcards(tenant.tenant_id, domain, refused="Nowhere"), send))
-        )
+        mailer = _mailer(postcards(tenant.tenant_id, domain, refused="Nowhere"), send)
+        runner = await _fresh(system, mail_sink(mailer, f"test-{new_id()}"))
         nowhere, somewhere = await _created(tenant, "Nowhere", "Somewhere")
         await runner.catch_up(asyncio.Event())
     assert [f"{somewhere.lower()}@{domain}"] == [str(m["To"]) for m in server.accepted]
@@ -231,7 +241,8 @@ async def test_a_busy_server_is_tried_again_until_it_accepts(
     """451 twice, then accepted: one mail, nothing recorded as failed."""
     domain = f"{new_id().lower()}.test"
     with refusing(busy=2) as (server, send):
-        runner = _runner(system, mail_sink(_mailer(postcards(tenant.tenant_id, domain), send)))
+        mailer = _mailer(postcards(tenant.tenant_id, domain), send)
+        runner = await _fresh(system, mail_sink(mailer, f"test-{new_id()}"))
         (project,) = await _created(tenant, "Patience")
         await runner.catch_up(asyncio.Event())
     assert [f"{project.lower()}@{domain}"] == [str(m["To"]) for m in server.accepted]
@@ -257,6 +268,7 @@ async def test_the_running_sink_mails_what_arrives_on_its_consumer(
     finally:
         stop.set()
         await asyncio.wait_for(task, 10)
+        await system.nc.jetstream().delete_consumer(EVENT_STREAM, runner.checkpoint)
     assert [f"{project.lower()}@{domain}"] == [str(m["To"]) for m in _kept(maildir, domain)]
 
 

@@ -32,6 +32,8 @@ class SmtpTransport:
     password: str | None = field(default=None, repr=False)
     implicit_tls: bool = False
     timeout: float = 30.0
+    tls: ssl.SSLContext | None = field(default=None, repr=False, compare=False)  # None: the
+    # system's trusted authorities, the host name checked
 
     @classmethod
     def from_url(cls, url: str) -> SmtpTransport:
@@ -72,7 +74,7 @@ class SmtpTransport:
             client.close()
 
     def _connect(self) -> smtplib.SMTP:
-        context = ssl.create_default_context()
+        context = self.tls or ssl.create_default_context()
         if self.implicit_tls:
             client: smtplib.SMTP = smtplib.SMTP_SSL(
                 self.host, self.port, timeout=self.timeout, context=context
@@ -90,3 +92,4 @@ class SmtpTransport:
             client.close()
             raise
         return client
+
