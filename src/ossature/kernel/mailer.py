@@ -11,6 +11,7 @@ again by the sink after a doubling wait (`kernel/sink.py`, decision 46).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -25,14 +26,20 @@ from ossature.kernel.messages import Envelope
 from ossature.kernel.module import Module
 from ossature.kernel.sink import Permanent, Sink
 
-__all__ = ["MAILS_FAILED", "MAILS_SENT", "Mailer", "mail_sink"]
+__all__ = ["MAILS_FAILED", "MAILS_SENT", "STALE_AFTER", "Mailer", "mail_sink"]
 
 _log = get_logger("ossature.mail")
+
+# A mail is about something that just happened, its links short-lived (an invitation's
+# lasts 72 hours): an older event (the sink stopped for days, or a mail declared for a type
+# with a history) is not mailed at all, only logged and counted.
+STALE_AFTER = timedelta(days=3)
 
 MAILS_SENT = Counter("ossature_mails_sent", "Mails accepted by the SMTP server.", ["template"])
 MAILS_FAILED = Counter(
     "ossature_mail_failures",
-    "Mails that failed: `permanent` ones are recorded and skipped, `transient` ones retried.",
+    "Mails that failed: `permanent` ones are recorded and skipped, `transient` ones retried,"
+    " `stale` ones (of an event older than three days) never sent.",
     ["template", "kind"],
 )
 
@@ -77,7 +84,11 @@ class Mailer:
 
     async def effect(self, envelope: Envelope) -> None:
         """Send every mail the event asks for; _Undeliverable naming those that cannot be
-        (after trying the others); a transient failure raised as it is."""
+        (after trying the others); a transient failure raised as it is. None for an event
+        older than STALE_AFTER."""
+        if datetime.now(UTC) - envelope.occurred_at > STALE_AFTER:
+            self._stale(envelope)
+            return
         failures = []
         for root, mail in self.mails.get(envelope.event_type, []):
             try:
@@ -107,6 +118,11 @@ class Mailer:
             MAILS_FAILED.labels(mail.template, "transient").inc()
             raise
         MAILS_SENT.labels(mail.template).inc()
+
+    def _stale(self, envelope: Envelope) -> None:
+        for _, mail in self.mails.get(envelope.event_type, []):
+            MAILS_FAILED.labels(mail.template, "stale").inc()
+            _log.warning("mail.stale", event_id=envelope.event_id, template=mail.template)
 
     async def record(self, conn: Any, envelope: Envelope, failure: Permanent) -> None:
         """Record a mail given up, in the sink's transaction; log it and count it."""

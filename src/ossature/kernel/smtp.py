@@ -92,4 +92,3 @@ class SmtpTransport:
             client.close()
             raise
         return client
-

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -12,7 +12,7 @@ import pytest
 from ossature.kernel.i18n import Catalogs
 from ossature.kernel.mail import Mail, OutgoingMail
 from ossature.kernel.mail_render import MailRenderer
-from ossature.kernel.mailer import Mailer
+from ossature.kernel.mailer import STALE_AFTER, Mailer
 from ossature.kernel.messages import Envelope
 from ossature.kernel.module import Module
 from ossature.kernel.sink import Permanent
@@ -39,7 +39,7 @@ def _module(root: Path, *mails: Mail) -> Module:
     return Module("welcoming", mails=mails, root=root)
 
 
-def _envelope(event_type: str = "account-made") -> Envelope:
+def _envelope(event_type: str = "account-made", occurred_at: datetime | None = None) -> Envelope:
     return Envelope(
         event_id="E1",
         event_type=event_type,
@@ -48,7 +48,7 @@ def _envelope(event_type: str = "account-made") -> Envelope:
         stream_id="A1",
         stream_version=1,
         tenant_id="acme",
-        occurred_at=datetime(2026, 12, 3, 10, 0, tzinfo=UTC),
+        occurred_at=occurred_at or datetime.now(UTC),
         payload={"name": "<Zoé>"},
         context=user_context("admin", "F"),
     )
@@ -99,7 +99,7 @@ def test_a_locale_without_a_catalog_falls_back_to_english(tmp_path: Path) -> Non
 
 def test_the_headers_name_the_event_and_its_cause(tmp_path: Path) -> None:
     """Message-ID from the event id (the same on every try), the event's time, the trace."""
-    envelope = _envelope()
+    envelope = _envelope(occurred_at=datetime(2026, 12, 3, 10, 0, tzinfo=UTC))
     message = _render(tmp_path, "en", envelope)
     trace = envelope.context.trace
     assert "<E1.welcome@ossature>" == message["Message-ID"]
@@ -148,3 +148,18 @@ async def test_an_event_no_mail_follows_sends_nothing(tmp_path: Path) -> None:
     await mailer.effect(_envelope())
     await mailer.effect(_envelope("account-gone"))
     assert ([], frozenset({"account-made"})) == (sent, mailer.event_types)
+
+
+async def test_an_event_older_than_three_days_is_not_mailed(tmp_path: Path) -> None:
+    """Its links would have expired: nothing is sent, and nothing is raised to retry."""
+    module = _module(tmp_path, _to("en"))
+    assert module.messages is not None
+    sent: list[EmailMessage] = []
+
+    async def send(message: EmailMessage) -> None:
+        sent.append(message)
+
+    mailer = Mailer([module], {}, MailRenderer(Catalogs.load([module.messages]), "o@x.test"), send)
+    old = datetime.now(UTC) - STALE_AFTER - timedelta(minutes=1)
+    await mailer.effect(_envelope(occurred_at=old))
+    assert [] == sent
