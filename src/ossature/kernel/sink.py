@@ -142,7 +142,7 @@ class SinkRunner:
         delivered = 0
         while not stop.is_set():
             async with self.db.connection() as conn, conn.transaction():
-                checkpoint = await read_checkpoint(conn, self.checkpoint)
+                checkpoint = await read_checkpoint(conn, self.checkpoint)  # made if missing
             async with self.source.connection() as source:
                 page = await self.store.read_types(
                     source, checkpoint, self.sink.event_types, self.batch
@@ -177,7 +177,7 @@ class SinkRunner:
         """The effect of one event, unless the checkpoint is past it already; then the
         checkpoint moved past it, in one transaction. True when the effect ran."""
         async with self.db.connection() as conn, conn.transaction():
-            if await read_checkpoint(conn, self.checkpoint) >= envelope.position:
+            if await self._locked_position(conn) >= envelope.position:
                 return False  # another worker's sink delivered it meanwhile
             try:
                 await self.sink.effect(envelope)
@@ -187,8 +187,23 @@ class SinkRunner:
             await advance_checkpoint(conn, self.checkpoint, envelope.position)
         return True
 
+    async def _locked_position(self, conn: Any) -> Position:
+        """The checkpoint, this sink's lock held until the transaction ends.
+
+        An advisory lock, not `for update`: a row lock gives the transaction an id, and an
+        id in flight through an SMTP exchange would hold back every reader of the store
+        (they read below the oldest transaction in flight). The transaction gets its id only
+        when the checkpoint moves, just before it commits."""
+        await conn.execute("select pg_advisory_xact_lock(hashtextextended($1, 0))", self.checkpoint)
+        row = await conn.fetchrow(
+            "select transaction_id::text::bigint as txid, position from projection_checkpoints"
+            " where projection = $1",
+            self.checkpoint,
+        )
+        return (row["txid"], row["position"])
+
     async def _skip_to(self, position: Position) -> None:
         """Move the checkpoint to `position` (every event up to it seen), never back."""
         async with self.db.connection() as conn, conn.transaction():
-            if await read_checkpoint(conn, self.checkpoint) < position:
+            if await self._locked_position(conn) < position:
                 await advance_checkpoint(conn, self.checkpoint, position)
