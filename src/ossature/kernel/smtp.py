@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import smtplib
 import ssl
 from dataclasses import dataclass, field
@@ -73,18 +74,20 @@ class SmtpTransport:
                 client.quit()
             client.close()
 
+    def _tls(self) -> ssl.SSLContext:
+        return self.tls or _system_trust()
+
     def _connect(self) -> smtplib.SMTP:
-        context = self.tls or ssl.create_default_context()
         if self.implicit_tls:
             client: smtplib.SMTP = smtplib.SMTP_SSL(
-                self.host, self.port, timeout=self.timeout, context=context
+                self.host, self.port, timeout=self.timeout, context=self._tls()
             )
         else:
             client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
         try:
             client.ehlo()
             if not self.implicit_tls and client.has_extn("starttls"):
-                client.starttls(context=context)
+                client.starttls(context=self._tls())
                 client.ehlo()
             if self.user is not None:
                 client.login(self.user, self.password or "")
@@ -92,3 +95,9 @@ class SmtpTransport:
             client.close()
             raise
         return client
+
+
+@functools.cache
+def _system_trust() -> ssl.SSLContext:
+    """The system's trusted authorities, read once: reading them costs ~100 ms."""
+    return ssl.create_default_context()

@@ -26,10 +26,8 @@ def test_the_sink_follows_the_event_types_mails_are_declared_for(tmp_path: Path)
         _mailing(tmp_path), {}, "smtp://127.0.0.1:2525", "o@x.test", (NO_DB, NO_DB), None
     )
     assert runner is not None
-    assert ("sink-mail", frozenset({"project-created"})) == (
-        runner.checkpoint,
-        runner.sink.event_types,
-    )
+    assert "sink-mail" == runner.checkpoint
+    assert "project-created" in runner.sink.event_types, "with the shipped modules' mails"
 
 
 def test_no_sink_without_a_mail_or_without_a_server(tmp_path: Path) -> None:
