@@ -92,3 +92,35 @@ async def test_ranges_that_would_lock_the_caller_out_are_refused(
         refused.error.key,
         allowed.status,
     )
+
+
+async def test_outside_its_ranges_a_tenants_invocations_are_refused_and_audited(
+    system: System, tenant: Tenant
+) -> None:
+    """Inside passes; outside is 403 before the handler, with an entry in the tenant's audit;
+    the system's own invocations (no address) are not confined."""
+    assert system.pipeline is not None and system.db is not None
+    ranges = {"requireMfa": False, "allowedIpRanges": ["192.0.2.0/24"]}
+    await system.pipeline.invoke(
+        "command", "set-tenant-security-policy", ranges, _from(tenant, "admin", "192.0.2.1")
+    )
+    inside = await system.pipeline.invoke(
+        "query", "list-folders", {}, _from(tenant, "viewer", "192.0.2.200")
+    )
+    outside = await system.pipeline.invoke(
+        "query", "list-folders", {}, _from(tenant, "viewer", "198.51.100.7")
+    )
+    internal = await tenant.invoke("viewer", "query", "list-folders", {})
+    async with system.db.transaction(tenant.tenant_id, readonly=True) as conn:
+        audited = await conn.fetchval(
+            "select count(*) from audit_entries where message_key = 'tenancy.ip-not-allowed'"
+        )
+
+    assert outside.error is not None
+    assert (200, 403, "tenancy.ip-not-allowed", 200, 1) == (
+        inside.status,
+        outside.status,
+        outside.error.key,
+        internal.status,
+        audited,
+    )

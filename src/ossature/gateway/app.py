@@ -17,7 +17,7 @@ from starlette.routing import Route
 from ossature.gateway.auth import Authenticator
 from ossature.gateway.body import read_json
 from ossature.gateway.charts import login_chart_page
-from ossature.gateway.context import InvalidHeader
+from ossature.gateway.context import InvalidHeader, Network, proxies
 from ossature.gateway.discovery import configuration_endpoint, mqtt_discovery
 from ossature.gateway.openapi import openapi
 from ossature.gateway.responder import Responder, build_context_safely, json_response
@@ -142,9 +142,11 @@ def build_gateway(
     auth: Authenticator,
     ready: Callable[[], Awaitable[bool]],
     mqtt: Mapping[str, Any] | None = None,
+    trusted: tuple[Network, ...] = (),
 ) -> Starlette:
-    """The ASGI application; `mqtt` is what the discovery document says about server push."""
-    responder = Responder(pipeline, auth)
+    """The ASGI application; `mqtt` is what the discovery document says about server push;
+    `trusted`, the proxies whose X-Forwarded-For is believed."""
+    responder = Responder(pipeline, auth, trusted)
     gateway = Gateway(responder, ready)
     routes = [
         Route("/commands/{name}", gateway.one, methods=["POST"]),
@@ -170,4 +172,6 @@ def gateway_of(system: System) -> Starlette:
     """The gateway of a started system: its pipeline, its signing keys, its engines."""
     assert system.pipeline and system.secrets
     auth = Authenticator(system.secrets.keys)
-    return build_gateway(system.pipeline, auth, system.ready, mqtt_discovery(system.endpoints))
+    trusted = proxies(system.settings.trusted_proxies)
+    mqtt = mqtt_discovery(system.endpoints)
+    return build_gateway(system.pipeline, auth, system.ready, mqtt, trusted)

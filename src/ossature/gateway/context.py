@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from starlette.requests import Request
@@ -13,7 +15,9 @@ from ossature.kernel.errors import InvalidPayload
 from ossature.kernel.ids import is_ulid
 from ossature.runtime.contexts import new_trace
 
-__all__ = ["InvalidHeader", "build_context", "parse_toggles"]
+__all__ = ["InvalidHeader", "build_context", "client_address", "parse_toggles", "proxies"]
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 _TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$")
 _TOGGLES = {"log.level": frozenset({"debug", "info", "warning", "error"})}
@@ -60,7 +64,42 @@ def parse_user_agent(raw: str) -> UserAgent:
     )
 
 
-def build_context(request: Request, actor: Actor | None) -> Context:
+def proxies(raw: str) -> tuple[Network, ...]:
+    """OSSATURE_TRUSTED_PROXIES: comma-separated CIDRs (a lone address is its /32 or /128);
+    ValueError naming a bad entry."""
+    return tuple(
+        ipaddress.ip_network(entry.strip(), strict=False)
+        for entry in raw.split(",")
+        if entry.strip()
+    )
+
+
+def _trusted(address: str, trusted: Sequence[Network]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in trusted)
+
+
+def client_address(
+    peer: str | None, forwarded: str | None, trusted: Sequence[Network]
+) -> str | None:
+    """The client's address: the socket's peer, unless the peer is a trusted proxy; then the
+    right-most address of X-Forwarded-For that is not a trusted proxy (the left ones were
+    written by whoever sent the request, and may be forged)."""
+    if peer is None or not forwarded or not _trusted(peer, trusted):
+        return peer
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _trusted(hop, trusted):
+            return hop[:64]
+    return hops[0][:64] if hops else peer
+
+
+def build_context(
+    request: Request, actor: Actor | None, trusted: Sequence[Network] = ()
+) -> Context:
     """The context of one HTTP invocation: ids from the client's headers, made when absent."""
     trace = new_trace(
         _ulid_header(request, "idempotency-key"),
@@ -68,7 +107,11 @@ def build_context(request: Request, actor: Actor | None) -> Context:
         _trace_id(request),
     )
     provenance = Provenance(
-        client_ip=request.client.host if request.client else None,
+        client_ip=client_address(
+            request.client.host if request.client else None,
+            request.headers.get("x-forwarded-for"),
+            trusted,
+        ),
         user_agent=parse_user_agent(request.headers.get("user-agent", "")),
     )
     toggles = parse_toggles(request.headers.get("x-toggles", ""))

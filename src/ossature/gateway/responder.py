@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ossature.gateway.auth import Authenticator
-from ossature.gateway.context import build_context
+from ossature.gateway.context import Network, build_context
 from ossature.gateway.problems import problem
 from ossature.kernel.context import Context
 from ossature.kernel.errors import DomainError, Internal
@@ -44,8 +44,11 @@ def build_context_safely(request: Request) -> Context:
 class Responder:
     """Turns requests into contexts and results into responses, for every route."""
 
-    def __init__(self, pipeline: Pipeline, auth: Authenticator) -> None:
-        self.pipeline, self.auth = pipeline, auth
+    def __init__(
+        self, pipeline: Pipeline, auth: Authenticator, trusted: tuple[Network, ...] = ()
+    ) -> None:
+        """`trusted`: the proxies whose X-Forwarded-For names the client (decision 54)."""
+        self.pipeline, self.auth, self.trusted = pipeline, auth, trusted
         self.catalogs = pipeline.app.catalogs()
 
     def headers(self, ctx: Context) -> dict[str, str]:
@@ -70,12 +73,14 @@ class Responder:
             return json_response(result.body, result.status, headers)
         locale = self.locale(request, ctx)
         headers["Content-Language"] = locale
+        if "retryAfter" in result.error.params:  # 429: how long to wait, as HTTP says it too
+            headers["Retry-After"] = str(result.error.params["retryAfter"])
         body = problem(result.error, ctx.trace.invocation_id, self.catalogs, locale)
         return json_response(body, result.status, headers, "application/problem+json")
 
     async def context(self, request: Request) -> Context:
         """The invocation context of a request: its actor (from the token) and its trace."""
-        return build_context(request, self.auth.actor(request))
+        return build_context(request, self.auth.actor(request), self.trusted)
 
     def failed(self, request: Request) -> tuple[str, Response]:
         """The answer to a failure no route expected: its invocation id, and a 500 problem."""

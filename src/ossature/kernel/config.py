@@ -33,6 +33,8 @@ class Settings:
     public_url: str | None = None  # where mailed links point; default: the gateway's own URL
     smtp_url: str | None = field(default=None, repr=False)  # smtp://{user}:{password}@{host}:{port}
     mail_from: str = "Ossature <no-reply@ossature.localhost>"
+    login_lock_seconds: int = 60  # the first log-in lock's length; each next one doubles
+    trusted_proxies: str = ""  # CIDRs whose X-Forwarded-For names the client
 
     @property
     def links_url(self) -> str:
@@ -63,6 +65,8 @@ class Settings:
             public_url=env.get("OSSATURE_PUBLIC_URL") or None,
             smtp_url=env.get("OSSATURE_SMTP_URL") or None,
             mail_from=env.get("OSSATURE_MAIL_FROM") or "Ossature <no-reply@ossature.localhost>",
+            login_lock_seconds=int(env.get("OSSATURE_LOGIN_LOCK_SECONDS") or 60),
+            trusted_proxies=env.get("OSSATURE_TRUSTED_PROXIES", ""),
         )
 
 

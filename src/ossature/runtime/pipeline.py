@@ -32,6 +32,7 @@ from ossature.modules.audit.writer import AuditEntry, AuditWriter
 from ossature.modules.identity.enforcement import refuse_restricted
 from ossature.modules.identity.errors import ended
 from ossature.modules.identity.projections import CREDENTIAL_ENDED, guard_of
+from ossature.modules.tenancy.perimeter import Perimeter
 from ossature.runtime.application import Application
 
 __all__ = ["Kind", "Pipeline", "Result"]
@@ -68,7 +69,8 @@ class Pipeline:
         services: Mapping[type, object],
     ) -> None:
         self.app, self.db, self.access, self.audit = app, db, access, audit
-        self.services = services
+        self.perimeter = Perimeter(db)  # each tenant's allowed ranges (decision 54)
+        self.services = {**services, Perimeter: self.perimeter}
         self.store = EventStore(app.event_types)
         self.group = GroupCommit(db.pool, self.store)  # one-event commits, gathered
         self.on_appended: Callable[[], None] = _nothing  # after a commit that appended events
@@ -99,7 +101,9 @@ class Pipeline:
         deps: Deps,
         transaction: InvocationTransaction,
     ) -> Result:
-        """Validate, then everything else in the invocation's one transaction."""
+        """Admit, validate, then everything else in the invocation's one transaction."""
+        if ctx.tenant_id is not None:  # outside the tenant's ranges: 403 before anything
+            await self.perimeter.admit(ctx, ctx.tenant_id)
         spec = self._spec(kind, name)
         payload = spec.typed(raw)
         if ctx.access is not None and ctx.access.restricted_to is not None:
@@ -208,8 +212,18 @@ class Pipeline:
         outcome = "allowed" if result.error is None else _outcome(result.status)
         key = result.error.key if result.error else None
         tenant_id = ctx.tenant_id or deps.uow.tenant_id
+        named = None if ctx.access or tenant_id is None else getattr(deps.uow, "actor_id", None)
         entry = AuditEntry(
-            ctx, tenant_id, kind, label, outcome, result.status, key, deps.now, result.repeat_of
+            ctx,
+            tenant_id,
+            kind,
+            label,
+            outcome,
+            result.status,
+            key,
+            deps.now,
+            result.repeat_of,
+            named,  # a public command's refusal: whom it named (log-in's account or email hash)
         )
         committed = kind == "command" and result.status == 200 and result.repeat_of is None
         if not committed:

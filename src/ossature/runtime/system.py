@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 from collections.abc import Awaitable, Collection
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Literal
 
 import nats
@@ -29,6 +31,7 @@ from ossature.modules.audit.writer import AuditWriter
 from ossature.modules.identity._one_time import OneTimeTokens
 from ossature.modules.identity._passwords import PasswordHasher
 from ossature.modules.identity._totp import MfaKeys
+from ossature.modules.identity._throttle import Rules
 from ossature.modules.identity.service import IdentityService
 from ossature.modules.notifications.stream import ensure_notification_stream
 from ossature.runtime.application import Application
@@ -138,7 +141,12 @@ class System:
         )
 
     def _pipeline(self, db: Database, secrets: Secrets) -> Pipeline:
-        identity = IdentityService(PasswordHasher(secrets.pepper), secrets.keys)
+        identity = IdentityService(
+            PasswordHasher(secrets.pepper),
+            secrets.keys,
+            subject_key=hashlib.sha256(b"ossature log-in subjects\n" + secrets.pepper).digest(),
+            throttle=Rules(base=timedelta(seconds=self.settings.login_lock_seconds)),
+        )
         self.audit = AuditWriter(db)
         access = AccessService(AccessPolicy.builtin(), db)
         services: dict[type, object] = {IdentityService: identity, Catalogs: self.app.catalogs()}

@@ -67,6 +67,12 @@ class OssatureError(Exception):
         super().__init__(f"{status} {message_key}")
 
     @property
+    def retry_after(self) -> int | None:
+        """Seconds to wait before trying again, when the server said (429 too many attempts)."""
+        value = self.message_params.get("retryAfter")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    @property
     def title(self) -> str:
         """The problem's human title, or the message key when the server sent none."""
         return str(self.problem.get("title") or self.message_key)

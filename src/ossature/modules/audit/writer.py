@@ -49,6 +49,7 @@ class AuditEntry:
     message_key: str | None
     recorded_at: datetime
     repeat_of: str | None = None
+    actor_id: str | None = None  # when the context has no actor: whom the invocation named
 
 
 @dataclass
@@ -163,7 +164,7 @@ def _row(entry: AuditEntry) -> _Row:
         entry.ctx.trace.invocation_id,
         entry.kind,
         entry.name,
-        entry.ctx.access.account_id if entry.ctx.access else None,
+        entry.ctx.access.account_id if entry.ctx.access else entry.actor_id,
         entry.outcome,
         entry.status,
         entry.message_key,

@@ -28,6 +28,7 @@ from ossature.modules.identity.commands import (
 )
 from ossature.modules.identity.mails import MAILS
 from ossature.modules.identity.projections import ACCOUNTS
+from ossature.modules.identity.throttle import LogInsThrottled
 
 __all__ = ["MODULE"]
 
@@ -47,6 +48,7 @@ EVENTS: list[type[Event]] = [
     request_email_verification.EmailVerificationRequested,
     request_password_reset.PasswordResetRequested,
     request_password_reset.PasswordResetUnmatched,
+    LogInsThrottled,
 ]
 
 MODULE = Module(

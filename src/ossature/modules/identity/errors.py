@@ -25,6 +25,7 @@ __all__ = [
     "TokenExpired",
     "TokenInvalid",
     "TokenUsed",
+    "TooManyAttempts",
     "TotpAlreadyOn",
     "TotpNotEnrolled",
     "TotpNotOn",
@@ -135,3 +136,11 @@ class TokenExpired(DomainError):
 class TokenUsed(DomainError):
     key = "identity.token-used"
     status = 410
+
+
+class TooManyAttempts(DomainError):
+    """Log-ins locked for a while (decision 53): `retryAfter` seconds, also the Retry-After
+    header. Not retryable at once: a client waits the time it is told."""
+
+    key = "identity.too-many-attempts"
+    status = 429

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ossature.modules.identity._passwords import PasswordHasher
+from ossature.modules.identity._throttle import Rules
 from ossature.modules.identity._tokens import AccessClaims, KeyRing
 
 __all__ = ["IdentityService"]
@@ -18,6 +19,8 @@ class IdentityService:
     hasher: PasswordHasher
     keys: KeyRing
     token_lifetime: int = 15 * 60
+    subject_key: bytes = field(default=b"", repr=False)  # keys the hash naming an email
+    throttle: Rules = field(default_factory=Rules)
 
     async def hash_password(self, password: str) -> str:
         return await asyncio.to_thread(self.hasher.hash, password)

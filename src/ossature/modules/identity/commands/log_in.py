@@ -22,6 +22,7 @@ from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Event, Payload
 from ossature.modules.access.projections import grants_of
 from ossature.modules.identity._mfa_tokens import MfaChallenge, challenge
+from ossature.modules.identity._log_in_gate import LogInGate
 from ossature.modules.identity._tokens import AccessClaims, RoleGrant
 from ossature.modules.identity.enforcement import ENROLLMENT, must_enroll
 from ossature.modules.identity.errors import InvalidCredentials
@@ -71,14 +72,20 @@ async def log_in(ctx: Context, cmd: LogIn, deps: Deps) -> LogInAnswer:
     identity = deps.get(IdentityService)
     async with deps.db.transaction(None, readonly=True) as conn:
         tenant = await tenant_by_slug(conn, cmd.tenant)
-    tenant_id = tenant["tenant_id"] if tenant else None
+    if tenant is None:  # tenants are public (their entry points are names): no Argon2
+        raise InvalidCredentials()
+    tenant_id = tenant["tenant_id"]
+    gate = LogInGate.of(ctx, deps, tenant_id, cmd.email)
     async with deps.db.transaction(tenant_id, readonly=True) as conn:
-        account = await account_by_email(conn, cmd.email) if tenant_id else None
+        await gate.check(conn)  # locked: 429, before any Argon2
+        account = await account_by_email(conn, cmd.email)
         grants = await grants_of(conn, account["account_id"]) if account else []
         scope = ENROLLMENT if await must_enroll(conn, account) else None
     stored = account["password_hash"] if account else None
-    if not await identity.verify_password(stored, cmd.password) or not account or not tenant_id:
+    if not await identity.verify_password(stored, cmd.password) or not account:
+        await gate.failed(account["account_id"] if account else None)
         raise InvalidCredentials()
+    await gate.succeeded()
     deps.uow.use_tenant(tenant_id, account["account_id"])
     if account["mfa_enabled"]:
         return challenge(identity.keys, account["account_id"], tenant_id, int(deps.now.timestamp()))

@@ -18,6 +18,7 @@ from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
 from ossature.kernel.messages import Event, Payload
 from ossature.modules.tenancy.errors import InvalidIpRange, PolicyExcludesCaller
+from ossature.modules.tenancy.perimeter import Perimeter
 from ossature.modules.tenancy.projections import root_folder_of
 
 __all__ = [
@@ -91,6 +92,9 @@ async def set_tenant_security_policy(
     stream = await deps.uow.load(security_stream(ctx.access.tenant_id))
     event = TenantSecurityPolicySet(require_mfa=cmd.require_mfa, allowed_ip_ranges=ranges)
     deps.uow.append("tenant-security", stream.stream_id, stream.version, [event])
+    perimeter = deps.services.get(Perimeter)
+    if isinstance(perimeter, Perimeter):  # here at once; other processes within FRESH_FOR
+        perimeter.forget(ctx.access.tenant_id)
     return {"requireMfa": cmd.require_mfa, "allowedIpRanges": ranges, "version": stream.version + 1}
 
 

@@ -1,0 +1,69 @@
+"""The tenant's perimeter (decision 54): its invocations come from its allowed ranges.
+
+Each process remembers each tenant's ranges for at most `FRESH_FOR` seconds, so a tenant
+without ranges costs a dictionary lookup per invocation and one read per interval; a policy
+changed at another gateway holds here within that bound (at once in the process that set
+it). Invocations the system makes itself (mechanism `internal`) have no address and are not
+confined.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import time
+from dataclasses import dataclass, field
+
+from ossature.kernel.context import Context
+from ossature.kernel.database import Database
+from ossature.modules.tenancy.errors import IpNotAllowed
+
+__all__ = ["FRESH_FOR", "Perimeter", "confined", "inside"]
+
+FRESH_FOR = 2.0  # seconds a process trusts the ranges it read
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def inside(ranges: tuple[Network, ...], address: str | None) -> bool:
+    """True when there are no ranges, or when `address` is in one of them."""
+    if not ranges:
+        return True
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    return any(ip in network for network in ranges)
+
+
+def confined(ctx: Context) -> bool:
+    """Whether ranges apply to this invocation: all but those the system makes itself."""
+    return ctx.access is None or ctx.access.mechanism != "internal"
+
+
+@dataclass
+class Perimeter:
+    """Each tenant's ranges, read at most every FRESH_FOR seconds per process."""
+
+    db: Database
+    fresh_for: float = FRESH_FOR
+    _known: dict[str, tuple[float, tuple[Network, ...]]] = field(default_factory=dict)
+
+    async def admit(self, ctx: Context, tenant_id: str) -> None:
+        """IpNotAllowed when `tenant_id` has ranges and the invocation comes from outside."""
+        if confined(ctx) and not inside(await self.ranges(tenant_id), ctx.provenance.client_ip):
+            raise IpNotAllowed({"clientIp": ctx.provenance.client_ip or "unknown"})
+
+    async def ranges(self, tenant_id: str) -> tuple[Network, ...]:
+        known = self._known.get(tenant_id)
+        if known is not None and time.monotonic() - known[0] < self.fresh_for:
+            return known[1]
+        async with self.db.transaction(tenant_id, readonly=True) as conn:
+            raw = await conn.fetchval("select allowed_ip_ranges::text[] from tenant_security")
+        ranges = tuple(ipaddress.ip_network(r) for r in raw or ())
+        if len(self._known) > 100_000:  # bounded: forget all rather than grow without end
+            self._known.clear()
+        self._known[tenant_id] = (time.monotonic(), ranges)
+        return ranges
+
+    def forget(self, tenant_id: str) -> None:
+        """Read the tenant's ranges again at its next invocation (its policy changed here)."""
+        self._known.pop(tenant_id, None)
