@@ -38,6 +38,12 @@ def environment(var_dir: Path, external: bool = True) -> dict[str, str]:
         "OSSATURE_DEMO_PASSWORD": PASSWORD,
         "OSSATURE_LOG_LEVEL": "info",
         "OSSATURE_LOG_FORMAT": "json",
+        # A log-in lock of 2 s, so that a test sees one release; the tests, behind the
+        # loopback "proxy", name the client they stand for in X-Forwarded-For.
+        "OSSATURE_LOGIN_LOCK_SECONDS": "2",
+        "OSSATURE_TRUSTED_PROXIES": "127.0.0.1/32, ::1/128",
+        # Hosts <slug>.ossature.localhost are tenants' entry points (a Host header says it).
+        "OSSATURE_ROOT_DOMAIN": "ossature.localhost",
     }
 
 

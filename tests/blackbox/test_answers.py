@@ -73,6 +73,11 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
             "folderId": made["folderId"],
         },
     ),
+    (
+        "commands/set-tenant-security-policy",
+        lambda made: {"requireMfa": False, "allowedIpRanges": []},
+    ),
+    ("queries/get-tenant-security-policy", lambda made: {}),
     ("commands/log-out", lambda made: {}),
 ]
 

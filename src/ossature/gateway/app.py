@@ -143,10 +143,12 @@ def build_gateway(
     ready: Callable[[], Awaitable[bool]],
     mqtt: Mapping[str, Any] | None = None,
     trusted: tuple[Network, ...] = (),
+    root: str | None = None,
 ) -> Starlette:
     """The ASGI application; `mqtt` is what the discovery document says about server push;
-    `trusted`, the proxies whose X-Forwarded-For is believed."""
-    responder = Responder(pipeline, auth, trusted)
+    `trusted`, the proxies whose X-Forwarded-For is believed; `root`, the domain of the
+    tenants' entry points."""
+    responder = Responder(pipeline, auth, trusted, root)
     gateway = Gateway(responder, ready)
     routes = [
         Route("/commands/{name}", gateway.one, methods=["POST"]),
@@ -174,4 +176,5 @@ def gateway_of(system: System) -> Starlette:
     auth = Authenticator(system.secrets.keys)
     trusted = proxies(system.settings.trusted_proxies)
     mqtt = mqtt_discovery(system.endpoints)
-    return build_gateway(system.pipeline, auth, system.ready, mqtt, trusted)
+    root = system.settings.root_domain
+    return build_gateway(system.pipeline, auth, system.ready, mqtt, trusted, root)

@@ -15,7 +15,14 @@ from ossature.kernel.errors import InvalidPayload
 from ossature.kernel.ids import is_ulid
 from ossature.runtime.contexts import new_trace
 
-__all__ = ["InvalidHeader", "build_context", "client_address", "parse_toggles", "proxies"]
+__all__ = [
+    "InvalidHeader",
+    "build_context",
+    "client_address",
+    "entry_point",
+    "parse_toggles",
+    "proxies",
+]
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -97,8 +104,22 @@ def client_address(
     return hops[0][:64] if hops else peer
 
 
+def entry_point(host: str | None, root: str | None) -> str | None:
+    """The tenant slug of a Host `<slug>.<root>` (port and case aside), None for any other
+    host or without a root domain (OSSATURE_ROOT_DOMAIN)."""
+    if not root or not host:
+        return None
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    name = name.lower().rstrip(".")
+    suffix = "." + root.lower().strip(".")
+    return name[: -len(suffix)][:64] or None if name.endswith(suffix) else None
+
+
 def build_context(
-    request: Request, actor: Actor | None, trusted: Sequence[Network] = ()
+    request: Request,
+    actor: Actor | None,
+    trusted: Sequence[Network] = (),
+    root: str | None = None,
 ) -> Context:
     """The context of one HTTP invocation: ids from the client's headers, made when absent."""
     trace = new_trace(
@@ -113,6 +134,7 @@ def build_context(
             trusted,
         ),
         user_agent=parse_user_agent(request.headers.get("user-agent", "")),
+        entry_point=entry_point(request.headers.get("host"), root),
     )
     toggles = parse_toggles(request.headers.get("x-toggles", ""))
     return Context(access=actor, provenance=provenance, trace=trace, toggles=toggles)

@@ -45,10 +45,15 @@ class Responder:
     """Turns requests into contexts and results into responses, for every route."""
 
     def __init__(
-        self, pipeline: Pipeline, auth: Authenticator, trusted: tuple[Network, ...] = ()
+        self,
+        pipeline: Pipeline,
+        auth: Authenticator,
+        trusted: tuple[Network, ...] = (),
+        root: str | None = None,
     ) -> None:
-        """`trusted`: the proxies whose X-Forwarded-For names the client (decision 54)."""
-        self.pipeline, self.auth, self.trusted = pipeline, auth, trusted
+        """`trusted`: the proxies whose X-Forwarded-For names the client; `root`: the
+        domain under which `<slug>.<root>` is a tenant's entry point (decision 54)."""
+        self.pipeline, self.auth, self.trusted, self.root = pipeline, auth, trusted, root
         self.catalogs = pipeline.app.catalogs()
 
     def headers(self, ctx: Context) -> dict[str, str]:
@@ -80,7 +85,7 @@ class Responder:
 
     async def context(self, request: Request) -> Context:
         """The invocation context of a request: its actor (from the token) and its trace."""
-        return build_context(request, self.auth.actor(request), self.trusted)
+        return build_context(request, self.auth.actor(request), self.trusted, self.root)
 
     def failed(self, request: Request) -> tuple[str, Response]:
         """The answer to a failure no route expected: its invocation id, and a 500 problem."""

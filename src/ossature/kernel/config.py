@@ -35,6 +35,7 @@ class Settings:
     mail_from: str = "Ossature <no-reply@ossature.localhost>"
     login_lock_seconds: int = 60  # the first log-in lock's length; each next one doubles
     trusted_proxies: str = ""  # CIDRs whose X-Forwarded-For names the client
+    root_domain: str | None = None  # <slug>.<root domain> is the tenant's entry point
 
     @property
     def links_url(self) -> str:
@@ -67,6 +68,7 @@ class Settings:
             mail_from=env.get("OSSATURE_MAIL_FROM") or "Ossature <no-reply@ossature.localhost>",
             login_lock_seconds=int(env.get("OSSATURE_LOGIN_LOCK_SECONDS") or 60),
             trusted_proxies=env.get("OSSATURE_TRUSTED_PROXIES", ""),
+            root_domain=env.get("OSSATURE_ROOT_DOMAIN") or None,
         )
 
 

@@ -64,6 +64,7 @@ class Provenance(msgspec.Struct, frozen=True, rename="camel", kw_only=True):
 
     client_ip: str | None = None
     user_agent: UserAgent = UserAgent()
+    entry_point: str | None = None  # the tenant slug of the host it reached (<slug>.<root>)
 
 
 class Trace(msgspec.Struct, frozen=True, rename="camel", kw_only=True):

@@ -102,6 +102,7 @@ class Pipeline:
         transaction: InvocationTransaction,
     ) -> Result:
         """Admit, validate, then everything else in the invocation's one transaction."""
+        await self.perimeter.entry(ctx)  # another tenant's entry point: 403, unknown: 404
         if ctx.tenant_id is not None:  # outside the tenant's ranges: 403 before anything
             await self.perimeter.admit(ctx, ctx.tenant_id)
         spec = self._spec(kind, name)

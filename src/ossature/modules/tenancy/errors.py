@@ -8,7 +8,10 @@ __all__ = [
     "InvalidIpRange",
     "IpNotAllowed",
     "PolicyExcludesCaller",
+    "TenantRequired",
     "TenantSlugTaken",
+    "UnknownEntryPoint",
+    "WrongEntryPoint",
 ]
 
 
@@ -37,3 +40,21 @@ class PolicyExcludesCaller(InvalidPayload):
 
 class IpNotAllowed(Denied):
     key = "tenancy.ip-not-allowed"
+
+
+class UnknownEntryPoint(NotFound):
+    """A host `<slug>.<root domain>` whose slug names no tenant."""
+
+    key = "tenancy.unknown-entry-point"
+
+
+class WrongEntryPoint(Denied):
+    """A token (or a named tenant) of another tenant than the entry point's."""
+
+    key = "tenancy.wrong-entry-point"
+
+
+class TenantRequired(InvalidPayload):
+    """A public command that names no tenant, outside any tenant's entry point."""
+
+    key = "tenancy.tenant-required"

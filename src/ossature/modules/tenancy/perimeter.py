@@ -12,12 +12,20 @@ from __future__ import annotations
 import ipaddress
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from ossature.kernel.context import Context
 from ossature.kernel.database import Database
-from ossature.modules.tenancy.errors import IpNotAllowed
+from ossature.kernel.deps import Deps
+from ossature.modules.tenancy.errors import (
+    IpNotAllowed,
+    TenantRequired,
+    UnknownEntryPoint,
+    WrongEntryPoint,
+)
+from ossature.modules.tenancy.projections import tenant_by_slug
 
-__all__ = ["FRESH_FOR", "Perimeter", "confined", "inside"]
+__all__ = ["FRESH_FOR", "Perimeter", "confined", "inside", "tenant_of_request"]
 
 FRESH_FOR = 2.0  # seconds a process trusts the ranges it read
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -46,6 +54,7 @@ class Perimeter:
     db: Database
     fresh_for: float = FRESH_FOR
     _known: dict[str, tuple[float, tuple[Network, ...]]] = field(default_factory=dict)
+    _slugs: dict[str, str] = field(default_factory=dict)
 
     async def admit(self, ctx: Context, tenant_id: str) -> None:
         """IpNotAllowed when `tenant_id` has ranges and the invocation comes from outside."""
@@ -64,6 +73,38 @@ class Perimeter:
         self._known[tenant_id] = (time.monotonic(), ranges)
         return ranges
 
+    async def entry(self, ctx: Context) -> str | None:
+        """The tenant id of the entry point the request reached (None: no entry point);
+        UnknownEntryPoint for a slug of no tenant; WrongEntryPoint for a token of another
+        tenant. Slugs never change: a tenant found is remembered."""
+        slug = ctx.provenance.entry_point
+        if slug is None:
+            return None
+        tenant_id = self._slugs.get(slug)
+        if tenant_id is None:
+            async with self.db.transaction(None, readonly=True) as conn:
+                tenant = await tenant_by_slug(conn, slug)
+            if tenant is None:
+                raise UnknownEntryPoint({"entryPoint": slug[:64]})
+            tenant_id = self._slugs[slug] = str(tenant["tenant_id"])
+        if ctx.tenant_id is not None and ctx.tenant_id != tenant_id and confined(ctx):
+            raise WrongEntryPoint({"entryPoint": slug})
+        return tenant_id
+
     def forget(self, tenant_id: str) -> None:
         """Read the tenant's ranges again at its next invocation (its policy changed here)."""
         self._known.pop(tenant_id, None)
+
+
+async def tenant_of_request(ctx: Context, deps: Deps, named: str | None) -> dict[str, Any] | None:
+    """The tenant a public command acts in (log-in, password reset): the one it names, or
+    else the entry point's (`<slug>.<root domain>`); None when the named one does not exist.
+    TenantRequired when neither says; WrongEntryPoint when they disagree."""
+    entry = ctx.provenance.entry_point
+    if named is not None and entry is not None and named != entry:
+        raise WrongEntryPoint({"entryPoint": entry})
+    slug = named or entry
+    if slug is None:
+        raise TenantRequired()
+    async with deps.db.transaction(None, readonly=True) as conn:
+        return await tenant_by_slug(conn, slug)

@@ -29,7 +29,7 @@ from ossature.modules.identity.errors import InvalidCredentials
 from ossature.modules.identity.fields import Email
 from ossature.modules.identity.projections import account_by_email
 from ossature.modules.identity.service import IdentityService
-from ossature.modules.tenancy.projections import tenant_by_slug
+from ossature.modules.tenancy.perimeter import tenant_of_request
 
 __all__ = [
     "LogIn",
@@ -45,9 +45,10 @@ __all__ = [
 class LogIn(Payload, frozen=True):
     secret_fields = ("password",)
 
-    tenant: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
     email: Email
     password: Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
+    # the tenant's slug; may be omitted at the tenant's entry point (<slug>.<root domain>)
+    tenant: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] | None = None
 
 
 class UserLoggedIn(Event, frozen=True):
@@ -70,8 +71,7 @@ LogInAnswer = SessionAnswer | MfaChallenge
 
 async def log_in(ctx: Context, cmd: LogIn, deps: Deps) -> LogInAnswer:
     identity = deps.get(IdentityService)
-    async with deps.db.transaction(None, readonly=True) as conn:
-        tenant = await tenant_by_slug(conn, cmd.tenant)
+    tenant = await tenant_of_request(ctx, deps, cmd.tenant)
     if tenant is None:  # tenants are public (their entry points are names): no Argon2
         raise InvalidCredentials()
     tenant_id = tenant["tenant_id"]
