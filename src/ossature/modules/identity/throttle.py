@@ -112,8 +112,20 @@ async def count_failure(
                 engaged.append((kind, subject, after))
         for kind, subject, after in engaged:
             await _append_engaged(conn, store, ctx, tenant_id, now, kind, subject, after)
+        await _forget_stale(conn, now - rules.window - rules.cap)
     for kind, _, _ in engaged:
         THROTTLED.labels(kind).inc()
+
+
+async def _forget_stale(conn: Any, before: datetime) -> None:
+    """Delete a few rows whose window began before `before`: past their window and any lock
+    they had, they can change no decision. A failure adds at most two rows and deletes up to
+    ten, so an attack with ever new emails and addresses does not grow the table forever."""
+    await conn.execute(
+        "delete from login_throttle where ctid in"
+        " (select ctid from login_throttle where window_start < $1 limit 10)",
+        before,
+    )
 
 
 async def _locked_row(conn: Any, tenant_id: str, subject: str, now: datetime) -> Attempts:

@@ -12,6 +12,7 @@ from rich.text import Text
 from ossature.sdk import Backend, Client, OssatureError
 from ossature.tools.demo import _identity_flows as identity_flows
 from ossature.tools.demo import _identity_mfa as mfa
+from ossature.tools.demo import _perimeter as perimeter
 from ossature.tools.demo import _steps as steps
 from ossature.tools.demo._support import Demo, StepFailed, describe
 
@@ -58,6 +59,13 @@ STEPS = [
     ),
     Step(16, "a new account enrolls TOTP and gets 10 recovery codes", mfa.totp_enrolled),
     Step(16, "its log-in asks for a code; the code opens the session", mfa.log_in_with_a_code),
+    Step(17, "5 wrong passwords lock a log-in: 429 with Retry-After", perimeter.lockout),
+    Step(17, "a success resets the account's failures", perimeter.success_resets),
+    Step(
+        18,
+        "a policy locking its admin out is refused; one is set, read back",
+        perimeter.security_policy,
+    ),
 ]
 
 

@@ -11,6 +11,8 @@ create table login_throttle (
     locks int not null,
     primary key (tenant_id, subject)
 );
+-- Rows past any window and lock are deleted a few at a time by each failure.
+create index login_throttle_stale on login_throttle (tenant_id, window_start);
 
 alter table login_throttle enable row level security;
 alter table login_throttle force row level security;
