@@ -30,8 +30,8 @@ from ossature.modules.analytics.service import LoginSources
 from ossature.modules.audit.writer import AuditWriter
 from ossature.modules.identity._one_time import OneTimeTokens
 from ossature.modules.identity._passwords import PasswordHasher
-from ossature.modules.identity._totp import MfaKeys
 from ossature.modules.identity._throttle import Rules
+from ossature.modules.identity._totp import MfaKeys
 from ossature.modules.identity.service import IdentityService
 from ossature.modules.notifications.stream import ensure_notification_stream
 from ossature.runtime.application import Application

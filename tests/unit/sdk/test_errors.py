@@ -243,3 +243,19 @@ def test_a_status_no_class_names_is_a_plain_ossature_error() -> None:
 def test_a_network_failure_is_unreachable() -> None:
     """A call that got no answer raises Unreachable."""
     assert isinstance(network_error("refused"), Unreachable)
+
+
+def test_a_throttled_log_in_says_how_long_to_wait_and_is_not_retried_at_once() -> None:
+    """429 identity.too-many-attempts: Unavailable, its retryAfter in seconds, not retryable."""
+    problem = {
+        "messageKey": "identity.too-many-attempts",
+        "messageParams": {"retryAfter": 120},
+        "retryable": False,
+    }
+    error = error_from_problem(429, problem)
+
+    assert (Unavailable, 120, False) == (type(error), error.retry_after, error.retryable)
+
+
+def test_an_error_without_retry_after_has_none() -> None:
+    assert None is error_from_problem(503, {"messageKey": "errors.unavailable"}).retry_after

@@ -21,8 +21,8 @@ from ossature.kernel.deps import Deps
 from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Event, Payload
 from ossature.modules.access.projections import grants_of
-from ossature.modules.identity._mfa_tokens import MfaChallenge, challenge
 from ossature.modules.identity._log_in_gate import LogInGate
+from ossature.modules.identity._mfa_tokens import MfaChallenge, challenge
 from ossature.modules.identity._tokens import AccessClaims, RoleGrant
 from ossature.modules.identity.enforcement import ENROLLMENT, must_enroll
 from ossature.modules.identity.errors import InvalidCredentials
