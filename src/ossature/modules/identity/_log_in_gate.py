@@ -14,6 +14,8 @@ from typing import Any
 from ossature.kernel.context import Context
 from ossature.kernel.database import Database
 from ossature.kernel.deps import Deps
+from ossature.modules.identity.errors import EmailInvalid
+from ossature.modules.identity.fields import normalize_email
 from ossature.modules.identity.service import IdentityService
 from ossature.modules.identity.throttle import (
     Subjects,
@@ -41,7 +43,7 @@ class LogInGate:
     @classmethod
     def of(cls, ctx: Context, deps: Deps, tenant_id: str, email: str) -> LogInGate:
         identity = deps.get(IdentityService)
-        digest = email_digest(identity.subject_key, email.lower())
+        digest = email_digest(identity.subject_key, _normal(email))
         deps.uow.use_tenant(tenant_id, f"email:{digest}")  # a refusal's entry is the tenant's
         return cls(ctx, deps, identity, tenant_id, digest)
 
@@ -72,3 +74,11 @@ class LogInGate:
         if self.had_failures:
             async with self.deps.db.transaction(self.tenant_id) as conn:
                 await forget_account(conn, self.subjects)
+
+
+def _normal(email: str) -> str:
+    """The email as accounts store it (decision 45), so that its variants count as one."""
+    try:
+        return normalize_email(email)
+    except EmailInvalid:
+        return email.lower()
