@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from ossature.sdk import Client, Json, OssatureError
@@ -51,6 +52,8 @@ class Demo:
     denied_ids: set[str] = field(default_factory=set)
     us_projects: list[Json] = field(default_factory=list)
     mfa: dict[str, str] = field(default_factory=dict)  # the MFA steps' account: email, secret
+    maildir: Path | None = None  # where the embedded SMTP server keeps mails, if it does
+    invited: tuple[str, str, Client] | None = None  # an invited account: email, password, session
 
     async def user(self, role: str, tenant: str = TENANT) -> Client:
         """The client logged in as `role@tenant.test`, logging in on first use."""

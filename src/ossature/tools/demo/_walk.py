@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -55,6 +56,14 @@ STEPS = [
     Step(14, "get-message-catalog fr is not empty", steps.french_catalog),
     Step(14, "after log-out, the old token gets 401", steps.logged_out),
     Step(
+        15, "an invited user gets the mail, accepts it and logs in", identity_flows.invited_by_mail
+    ),
+    Step(
+        15,
+        "a mailed reset ends the old session; only the new password works",
+        identity_flows.reset_by_mail,
+    ),
+    Step(
         15, "a member changes their password: the old one gets 401", identity_flows.change_password
     ),
     Step(16, "a new account enrolls TOTP and gets 10 recovery codes", mfa.totp_enrolled),
@@ -98,11 +107,13 @@ async def walk(demo: Demo, console: Console) -> list[bool]:
     return results
 
 
-async def run_demo(backend: Backend | str, password: str, console: Console) -> bool:
-    """Walk the demo flows through `backend` (a running system's URL, or `InProcess(app)`);
-    True when every step behaved as stated."""
+async def run_demo(
+    backend: Backend | str, password: str, console: Console, maildir: Path | None = None
+) -> bool:
+    """Walk the demo flows through `backend` (a running system's URL, or `InProcess(app)`),
+    reading mails from `maildir`; True when every step behaved as stated."""
     async with Client(backend) as client:
-        results = await walk(Demo(client, password), console)
+        results = await walk(Demo(client, password, maildir=maildir), console)
     passed = sum(results)
     colour = "green" if passed == len(results) else "red"
     console.print(f"[{colour}]{passed}/{len(results)} steps behaved as stated[/{colour}]")
