@@ -19,7 +19,8 @@ async def test_every_step_of_the_demo_behaves_as_stated(system: System, backend:
     await seed_demo(system.pipeline, password)  # seeds only the tenants still absent
     output = StringIO()
 
-    ok = await run_demo(backend, password, Console(file=output, width=240))
+    console = Console(file=output, width=240)
+    ok = await run_demo(backend, password, console, system.endpoints.maildir)
 
     shown = output.getvalue()
     assert ok, shown

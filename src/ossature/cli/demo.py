@@ -43,7 +43,8 @@ def demo(
             settings.demo_password
             or (settings.var_dir / "secrets" / "demo-password").read_text().strip()
         )
-        ok = asyncio.run(run_demo(url or system_url(settings), password, Console()))
+        maildir = settings.var_dir / "mail"  # the running `up`'s embedded SMTP server keeps it
+        ok = asyncio.run(run_demo(url or system_url(settings), password, Console(), maildir))
     raise typer.Exit(0 if ok else 1)
 
 
@@ -55,7 +56,8 @@ async def _in_process(settings: Settings, endpoints: Endpoints, console: Console
         assert system.pipeline and system.secrets
         password = system.secrets.demo_password
         await seed_demo(system.pipeline, password)
-        return await run_demo(InProcess(gateway_of(system)), password, console)
+        backend = InProcess(gateway_of(system))
+        return await run_demo(backend, password, console, endpoints.maildir)
     finally:
         await system.stop()
 
