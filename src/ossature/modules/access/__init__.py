@@ -9,13 +9,18 @@ from pathlib import Path
 from ossature.kernel.messages import Event
 from ossature.kernel.module import Anyone, AtFolder, CommandSpec, Module, QuerySpec
 from ossature.modules.access._decide import granted_actions
-from ossature.modules.access.commands import assign_role
+from ossature.modules.access.commands import assign_role, revoke_role
 from ossature.modules.access.projections import ASSIGNMENTS
-from ossature.modules.access.queries import MyPermissions, my_permissions
+from ossature.modules.access.queries import (
+    ListRoleAssignments,
+    MyPermissions,
+    list_role_assignments,
+    my_permissions,
+)
 
 __all__ = ["MODULE", "granted_actions"]
 
-EVENTS: list[type[Event]] = [assign_role.RoleAssigned]
+EVENTS: list[type[Event]] = [assign_role.RoleAssigned, revoke_role.RoleRevoked]
 
 MODULE = Module(
     name="access",
@@ -26,8 +31,17 @@ MODULE = Module(
             assign_role.assign_role,
             AtFolder("access.assign", assign_role.scope_of_assignment),
         ),
+        CommandSpec(
+            "revoke-role",
+            revoke_role.RevokeRole,
+            revoke_role.revoke_role,
+            AtFolder("access.assign", revoke_role.scope_of_revocation),
+        ),
     ],
-    queries=[QuerySpec("get-my-permissions", MyPermissions, my_permissions, Anyone())],
+    queries=[
+        QuerySpec("get-my-permissions", MyPermissions, my_permissions, Anyone()),
+        QuerySpec("list-role-assignments", ListRoleAssignments, list_role_assignments, Anyone()),
+    ],
     events=EVENTS,
     projections=[ASSIGNMENTS],
     root=Path(__file__).parent,

@@ -2,7 +2,7 @@
 
 from ossature.kernel.errors import InvalidPayload, NotFound
 
-__all__ = ["AccountNotFound", "UnknownRole"]
+__all__ = ["AccountNotFound", "AssignmentNotFound", "UnknownRole"]
 
 
 class UnknownRole(InvalidPayload):
@@ -11,3 +11,7 @@ class UnknownRole(InvalidPayload):
 
 class AccountNotFound(NotFound):
     key = "access.account-not-found"
+
+
+class AssignmentNotFound(NotFound):
+    key = "access.assignment-not-found"

@@ -7,7 +7,7 @@ from typing import Any
 from ossature.kernel.messages import Envelope
 from ossature.kernel.projection import Projection
 
-__all__ = ["ASSIGNMENTS", "grants_of"]
+__all__ = ["ASSIGNMENTS", "all_assignments", "grants_of", "holds_assignment"]
 
 
 async def _assigned(conn: Any, envelope: Envelope) -> None:
@@ -22,9 +22,19 @@ async def _assigned(conn: Any, envelope: Envelope) -> None:
     )
 
 
+async def _revoked(conn: Any, envelope: Envelope) -> None:
+    p = envelope.payload
+    await conn.execute(
+        "delete from role_assignments where account_id = $1 and role = $2 and folder_id = $3",
+        p["accountId"],
+        p["role"],
+        p["folderId"],
+    )
+
+
 ASSIGNMENTS = Projection(
     name="access-assignments",
-    handlers={"role-assigned": _assigned},
+    handlers={"role-assigned": _assigned, "role-revoked": _revoked},
     tables=("role_assignments",),
     inline=True,
 )
@@ -37,3 +47,25 @@ async def grants_of(conn: Any, account_id: str) -> list[tuple[str, str]]:
         account_id,
     )
     return [(row["role"], row["folder_id"]) for row in rows]
+
+
+async def holds_assignment(conn: Any, account_id: str, role: str, folder_id: str) -> bool:
+    """True when the account holds `role` at `folder_id` itself (not inherited)."""
+    return bool(
+        await conn.fetchval(
+            "select exists(select 1 from role_assignments"
+            " where account_id = $1 and role = $2 and folder_id = $3)",
+            account_id,
+            role,
+            folder_id,
+        )
+    )
+
+
+async def all_assignments(conn: Any) -> list[tuple[str, str, str]]:
+    """Every (account id, role, folder id) of the current tenant, in a stable order."""
+    rows = await conn.fetch(
+        "select account_id, role, folder_id from role_assignments"
+        " order by folder_id, account_id, role"
+    )
+    return [(row["account_id"], row["role"], row["folder_id"]) for row in rows]

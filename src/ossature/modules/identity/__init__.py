@@ -7,7 +7,7 @@ projection. The application refuses to start when it contradicts itself.
 from pathlib import Path
 
 from ossature.kernel.messages import Event
-from ossature.kernel.module import Anyone, AnyScope, AtFolder, CommandSpec, Module, Public
+from ossature.kernel.module import Anyone, AnyScope, AtFolder, CommandSpec, Module, Public, QuerySpec
 from ossature.modules.access.commands.assign_role import RoleAssigned
 from ossature.modules.identity import events
 from ossature.modules.identity.commands import (
@@ -15,6 +15,7 @@ from ossature.modules.identity.commands import (
     change_password,
     complete_log_in,
     confirm_totp,
+    deactivate_account,
     disable_totp,
     enroll_totp,
     invite_account,
@@ -28,6 +29,7 @@ from ossature.modules.identity.commands import (
 )
 from ossature.modules.identity.mails import MAILS
 from ossature.modules.identity.projections import ACCOUNTS
+from ossature.modules.identity.queries import ListAccounts, list_accounts
 from ossature.modules.identity.throttle import LogInsThrottled
 
 __all__ = ["MODULE"]
@@ -49,6 +51,7 @@ EVENTS: list[type[Event]] = [
     request_password_reset.PasswordResetRequested,
     request_password_reset.PasswordResetUnmatched,
     LogInsThrottled,
+    deactivate_account.AccountDeactivated,
 ]
 
 MODULE = Module(
@@ -121,7 +124,14 @@ MODULE = Module(
             change_password.change_password,
             Anyone(),
         ),
+        CommandSpec(
+            "deactivate-account",
+            deactivate_account.DeactivateAccount,
+            deactivate_account.deactivate_account,
+            AnyScope("accounts.deactivate"),
+        ),
     ],
+    queries=[QuerySpec("list-accounts", ListAccounts, list_accounts, AnyScope("accounts.read"))],
     events=EVENTS,
     appends=[RoleAssigned],  # accept-invitation assigns the invitation's role, as assign-role
     projections=[ACCOUNTS],

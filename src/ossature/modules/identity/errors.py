@@ -11,6 +11,9 @@ from ossature.kernel.errors import (
 )
 
 __all__ = [
+    "AccountNotFound",
+    "CannotDeactivateSelf",
+    "CannotImpersonate",
     "CredentialRefused",
     "EmailAlreadyVerified",
     "EmailInvalid",
@@ -144,3 +147,18 @@ class TooManyAttempts(DomainError):
 
     key = "identity.too-many-attempts"
     status = 429
+
+
+class AccountNotFound(NotFound):
+    key = "identity.account-not-found"
+
+
+class CannotDeactivateSelf(Conflict):
+    key = "identity.cannot-deactivate-self"
+
+
+class CannotImpersonate(Denied):
+    """Impersonation from an impersonation, of a platform operator, or of a deactivated
+    account."""
+
+    key = "identity.cannot-impersonate"

@@ -17,7 +17,9 @@ __all__ = [
     "CREDENTIAL_ENDED",
     "account_by_email",
     "account_by_id",
+    "active_account_by_email",
     "guard_of",
+    "list_accounts_rows",
     "session_is_active",
 ]
 
@@ -101,6 +103,14 @@ async def _logged_out(conn: Any, envelope: Envelope) -> None:
     )
 
 
+async def _deactivated(conn: Any, envelope: Envelope) -> None:
+    await conn.execute(
+        "update accounts set deactivated_at = $2 where account_id = $1",
+        envelope.payload["accountId"],
+        envelope.occurred_at,
+    )
+
+
 ACCOUNTS = Projection(
     name="identity-accounts",
     handlers={
@@ -112,6 +122,7 @@ ACCOUNTS = Projection(
         "user-logged-out": _logged_out,
         "totp-confirmed": _mfa,
         "totp-disabled": _mfa,
+        "account-deactivated": _deactivated,
     },
     tables=("credentials", "accounts"),
     inline=True,
@@ -128,10 +139,21 @@ async def account_by_email(conn: Any, email: str) -> dict[str, Any] | None:
     return None if row is None else dict(row)
 
 
+async def active_account_by_email(conn: Any, email: str) -> dict[str, Any] | None:
+    """The account of the current tenant with this email, unless deactivated (log-in)."""
+    account = await account_by_email(conn, email)
+    return None if account is None or account["deactivated_at"] is not None else account
+
+
 async def account_by_id(conn: Any, account_id: str) -> dict[str, Any] | None:
     """The account of the current tenant with this id."""
     row = await conn.fetchrow("select * from accounts where account_id = $1", account_id)
     return None if row is None else dict(row)
+
+
+async def list_accounts_rows(conn: Any) -> list[dict[str, Any]]:
+    """Every account of the current tenant, by email."""
+    return [dict(row) for row in await conn.fetch("select * from accounts order by email")]
 
 
 CREDENTIAL_ENDED = "OS401"  # the SQLSTATE `ossature_guard` raises for an ended credential
@@ -149,11 +171,13 @@ def guard_of(actor: Actor | None) -> str:
 
 
 async def session_is_active(conn: Any, session_id: str, now: datetime) -> bool:
-    """True while the session has neither ended nor expired."""
+    """True while the session has neither ended nor expired, and its account is active."""
     return bool(
         await conn.fetchval(
-            "select exists(select 1 from credentials where credential_id = $1"
-            " and kind = 'session' and ended_at is null and expires_at > $2)",
+            "select exists(select 1 from credentials c where c.credential_id = $1"
+            " and c.kind = 'session' and c.ended_at is null and c.expires_at > $2"
+            " and not exists (select 1 from accounts a"
+            " where a.account_id = c.account_id and a.deactivated_at is not null))",
             session_id,
             now,
         )

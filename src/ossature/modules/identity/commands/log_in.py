@@ -27,7 +27,7 @@ from ossature.modules.identity._tokens import AccessClaims, RoleGrant
 from ossature.modules.identity.enforcement import ENROLLMENT, must_enroll
 from ossature.modules.identity.errors import InvalidCredentials
 from ossature.modules.identity.fields import Email
-from ossature.modules.identity.projections import account_by_email
+from ossature.modules.identity.projections import active_account_by_email
 from ossature.modules.identity.service import IdentityService
 from ossature.modules.tenancy.perimeter import tenant_of_request
 
@@ -78,7 +78,7 @@ async def log_in(ctx: Context, cmd: LogIn, deps: Deps) -> LogInAnswer:
     gate = LogInGate.of(ctx, deps, tenant_id, cmd.email)
     async with deps.db.transaction(tenant_id, readonly=True) as conn:
         await gate.check(conn)  # locked: 429, before any Argon2
-        account = await account_by_email(conn, cmd.email)
+        account = await active_account_by_email(conn, cmd.email)
         grants = await grants_of(conn, account["account_id"]) if account else []
         scope = ENROLLMENT if await must_enroll(conn, account) else None
     stored = account["password_hash"] if account else None

@@ -1,0 +1,58 @@
+"""Queries of the identity module."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict
+
+from ossature.kernel.context import Context
+from ossature.kernel.deps import Deps
+from ossature.kernel.messages import Payload
+from ossature.modules.identity.projections import list_accounts_rows
+
+__all__ = ["AccountView", "ListAccounts", "ListAccountsAnswer", "account_status", "list_accounts"]
+
+Status = Literal["active", "invited", "deactivated"]
+
+
+class ListAccounts(Payload, frozen=True):
+    pass
+
+
+class AccountView(TypedDict):
+    accountId: str
+    email: str
+    displayName: str
+    locale: str
+    kind: Literal["user", "service"]
+    status: Status
+
+
+class ListAccountsAnswer(TypedDict):
+    accounts: list[AccountView]
+
+
+def account_status(row: dict[str, Any]) -> Status:
+    """Deactivated wins; a user without a password has not accepted its invitation (a
+    service account has none to set)."""
+    if row.get("deactivated_at") is not None:
+        return "deactivated"
+    invited = row.get("password_hash") is None and row.get("kind", "user") != "service"
+    return "invited" if invited else "active"
+
+
+async def list_accounts(ctx: Context, query: ListAccounts, deps: Deps) -> ListAccountsAnswer:
+    """Every account of the tenant (the caller administers accounts: `accounts.read`)."""
+    async with deps.db.transaction(ctx.tenant_id, readonly=True) as conn:
+        rows = await list_accounts_rows(conn)
+    return {"accounts": [_view(row) for row in rows]}
+
+
+def _view(row: dict[str, Any]) -> AccountView:
+    return {
+        "accountId": row["account_id"],
+        "email": row["email"],
+        "displayName": row["display_name"],
+        "locale": row["locale"],
+        "kind": "service" if row.get("kind") == "service" else "user",
+        "status": account_status(row),
+    }

@@ -1,0 +1,148 @@
+"""Administration on the real engines: listing accounts and assignments, revoking a role,
+deactivating an account (its sessions refused at once, its log-in as a wrong password)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from ossature.runtime.contexts import OPERATOR, internal_context
+from ossature.runtime.system import System
+from tests.integration._push import PASSWORD, PushTenant, push_tenant
+
+
+@pytest.fixture
+async def acme(system: System) -> PushTenant:
+    return await push_tenant(system)
+
+
+async def _invoke(tenant: PushTenant, who: str, kind: Any, name: str, payload: Any) -> Any:
+    assert tenant.system.pipeline is not None
+    return await tenant.system.pipeline.invoke(kind, name, payload, tenant.ctx(who))
+
+
+async def test_an_admin_lists_every_account_of_the_tenant_with_its_status(
+    acme: PushTenant,
+) -> None:
+    """Three accounts, active users, ordered by email; no other tenant's."""
+    expected = [
+        (f"{who}@{acme.slug}.test", acme.account(who), "user", "active")
+        for who in ("admin", "editor", "viewer")
+    ]
+
+    answer = await _invoke(acme, "admin", "query", "list-accounts", {})
+
+    actual = [(a["email"], a["accountId"], a["kind"], a["status"]) for a in answer.body["accounts"]]
+    assert expected == actual
+
+
+async def test_a_viewer_may_not_list_accounts(acme: PushTenant) -> None:
+    """accounts.read is the tenant admin's."""
+    answer = await _invoke(acme, "viewer", "query", "list-accounts", {})
+
+    assert (403, "errors.denied") == (answer.status, answer.error and answer.error.key)
+
+
+async def test_assignments_are_listed_at_and_below_a_folder(acme: PushTenant) -> None:
+    """Under EU: the editor's (at EU); the admin's (at Global) and the viewer's (US) are not."""
+    expected = [(acme.account("editor"), "project-editor", acme.folders["EU"])]
+
+    answer = await _invoke(
+        acme, "admin", "query", "list-role-assignments", {"folderId": acme.folders["EU"]}
+    )
+
+    actual = [(a["accountId"], a["role"], a["folderId"]) for a in answer.body["assignments"]]
+    assert expected == actual
+
+
+async def test_a_viewer_sees_no_assignment(acme: PushTenant) -> None:
+    """Reading assignments needs access.read, which a viewer holds nowhere."""
+    answer = await _invoke(acme, "viewer", "query", "list-role-assignments", {})
+
+    assert (200, []) == (answer.status, answer.body["assignments"])
+
+
+async def test_a_revoked_role_leaves_the_listing_and_the_next_token(acme: PushTenant) -> None:
+    """The assignment is gone from the read model; a new log-in carries no grant."""
+    revoke = {"accountId": acme.account("viewer"), "role": "project-viewer"}
+    revoke["folderId"] = acme.folders["US"]
+    await acme.command("admin", "revoke-role", revoke)
+
+    listed = await _invoke(acme, "admin", "query", "list-role-assignments", {})
+    token = await _log_in(acme, "viewer")
+    assert acme.system.secrets is not None
+    grants = acme.system.secrets.keys.verify(token.body["accessToken"], _now()).grants
+
+    actual = (
+        acme.account("viewer") in {a["accountId"] for a in listed.body["assignments"]},
+        grants,
+    )
+    assert (False, ()) == actual
+
+
+async def test_revoking_an_assignment_that_does_not_exist_is_not_found(acme: PushTenant) -> None:
+    """The viewer holds its role at US, not at EU: 404 keyed, nothing appended."""
+    revoke = {"accountId": acme.account("viewer"), "role": "project-viewer"}
+    revoke["folderId"] = acme.folders["EU"]
+
+    answer = await _invoke(acme, "admin", "command", "revoke-role", revoke)
+
+    assert (404, "access.assignment-not-found") == (
+        answer.status,
+        answer.error and answer.error.key,
+    )
+
+
+async def test_a_deactivated_accounts_session_is_refused_at_once(acme: PushTenant) -> None:
+    """The editor's next invocation, right after the commit, answers 401 session-ended."""
+    await acme.command("admin", "deactivate-account", {"accountId": acme.account("editor")})
+
+    answer = await _invoke(
+        acme, "editor", "query", "get-my-permissions", {"folderId": acme.folders["EU"]}
+    )
+
+    assert (401, "identity.session-ended") == (answer.status, answer.error and answer.error.key)
+
+
+async def test_a_deactivated_account_logs_in_as_with_a_wrong_password(acme: PushTenant) -> None:
+    """The right password answers exactly what a wrong one does; the listing says deactivated."""
+    await acme.command("admin", "deactivate-account", {"accountId": acme.account("viewer")})
+
+    answer = await _log_in(acme, "viewer")
+    listed = await _invoke(acme, "admin", "query", "list-accounts", {})
+
+    status = {a["accountId"]: a["status"] for a in listed.body["accounts"]}[acme.account("viewer")]
+    actual = (answer.status, answer.error and answer.error.key, status)
+    assert (401, "identity.invalid-credentials", "deactivated") == actual
+
+
+async def test_an_admin_cannot_deactivate_their_own_account(acme: PushTenant) -> None:
+    """409 keyed; the admin's session still works."""
+    answer = await _invoke(
+        acme, "admin", "command", "deactivate-account", {"accountId": acme.account("admin")}
+    )
+    after = await _invoke(acme, "admin", "query", "list-accounts", {})
+
+    actual = (answer.status, answer.error and answer.error.key, after.status)
+    assert (409, "identity.cannot-deactivate-self", 200) == actual
+
+
+async def test_deactivating_an_unknown_account_is_not_found(acme: PushTenant) -> None:
+    """404 keyed."""
+    answer = await _invoke(acme, "admin", "command", "deactivate-account", {"accountId": "nobody"})
+
+    assert (404, "identity.account-not-found") == (answer.status, answer.error and answer.error.key)
+
+
+async def _log_in(tenant: PushTenant, who: str) -> Any:
+    assert tenant.system.pipeline is not None
+    body = {"tenant": tenant.slug, "email": f"{who}@{tenant.slug}.test", "password": PASSWORD}
+    return await tenant.system.pipeline.invoke(
+        "command", "log-in", body, internal_context(OPERATOR)
+    )
+
+
+def _now() -> int:
+    return int(time.time())
