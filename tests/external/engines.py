@@ -105,6 +105,8 @@ def _nats(directory: Path) -> Iterator[dict[str, str]]:
         "OSSATURE_NATS_AUTH_USER": "ossature-auth",
         "OSSATURE_NATS_AUTH_PASSWORD": _nats_password(),
         "OSSATURE_NATS_ISSUER_SEED": issuer_seed,
+        "OSSATURE_NATS_SYSTEM_USER": "ossaturesys",
+        "OSSATURE_NATS_SYSTEM_PASSWORD": _nats_password(),
         "OSSATURE_MQTT_URL": f"mqtt://{HOST}:{mqtt}",
         "OSSATURE_MQTT_WEBSOCKET_URL": f"ws://{HOST}:{websocket}/mqtt",
     }

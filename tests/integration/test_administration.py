@@ -3,14 +3,16 @@ deactivating an account (its sessions refused at once, its log-in as a wrong pas
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
 import pytest
+from aiomqtt import MqttCodeError, MqttError
 
 from ossature.runtime.contexts import OPERATOR, internal_context
 from ossature.runtime.system import System
-from tests.integration._push import PASSWORD, PushTenant, push_tenant
+from tests.integration._push import PASSWORD, WAIT, PushTenant, listening, mqtt, push_tenant
 
 
 @pytest.fixture
@@ -146,3 +148,29 @@ async def _log_in(tenant: PushTenant, who: str) -> Any:
 
 def _now() -> int:
     return int(time.time())
+
+
+async def test_a_deactivated_accounts_mqtt_connection_is_dropped(acme: PushTenant) -> None:
+    """The editor's open MQTT connection ends soon after the commit (its token would have
+    kept it for 15 minutes); the viewer's stays."""
+    async with listening(acme, "viewer") as viewer, listening(acme, "editor") as editor:
+        await acme.command("admin", "deactivate-account", {"accountId": acme.account("editor")})
+
+        with pytest.raises(MqttError):
+            async with asyncio.timeout(WAIT):
+                await anext(editor.messages)
+        await acme.command("admin", "create-project", {"folderId": acme.folders["US"], "name": "x"})
+        async with asyncio.timeout(WAIT):
+            still = await anext(viewer.messages)
+
+    assert still.topic.value == acme.topic("viewer")
+
+
+async def test_a_deactivated_account_cannot_connect_again(acme: PushTenant) -> None:
+    """The callout refuses a connection with a token still valid of a deactivated account."""
+    await acme.command("admin", "deactivate-account", {"accountId": acme.account("editor")})
+    client_id = f"{acme.account('editor')}-again"
+
+    with pytest.raises(MqttCodeError):
+        async with mqtt(acme.system, acme.tenant_id, acme.tokens["editor"], client_id):
+            pass

@@ -29,6 +29,7 @@ from ossature.engines._process import (
 from ossature.engines.nats_auth import (
     AUTH_ACCOUNT,
     SERVICE_ACCOUNT,
+    SYSTEM_ACCOUNT,
     USERS_ACCOUNT,
     NatsCredentials,
     public_key,
@@ -56,13 +57,16 @@ def nats_config(directory: pathlib.Path, ports: NatsPorts, credentials: NatsCred
 
     The services' and the responder's nkeys skip the callout; the server asks the responder
     about everyone else, and places the admitted in account USERS, which sees only the
-    notification topics it imports (see `ossature.engines.nats_auth`).
+    notification topics it imports (see `ossature.engines.nats_auth`). The system account's
+    user lists and drops connections (`$SYS.REQ.SERVER.*.CONNZ`, `.KICK`).
     """
     assert credentials.auth is not None and credentials.auth.seed and credentials.issuer_seed
-    assert credentials.service.seed
+    assert credentials.service.seed and credentials.system and credentials.system.seed
     store = json.dumps(str(directory / "jetstream"))
     service, auth = public_key(credentials.service.seed), public_key(credentials.auth.seed)
+    system = public_key(credentials.system.seed)
     return f"""server_name: ossature
+system_account: {SYSTEM_ACCOUNT}
 listen: "{HOST}:{ports.client}"
 jetstream {{ store_dir: {store} }}
 mqtt {{ listen: "{HOST}:{ports.mqtt}" }}
@@ -87,11 +91,14 @@ accounts {{
     jetstream: {{ max_mem: 256MB, max_file: 1GB }}
     imports: [ {{ stream: {{ account: {SERVICE_ACCOUNT}, subject: "{USER_TOPICS}" }} }} ]
   }}
+  {SYSTEM_ACCOUNT} {{
+    users: [ {{ nkey: {system} }} ]
+  }}
 }}
 authorization {{
   auth_callout {{
     issuer: {public_key(credentials.issuer_seed)}
-    auth_users: [ {service}, {auth} ]
+    auth_users: [ {service}, {auth}, {system} ]
     account: {AUTH_ACCOUNT}
   }}
 }}

@@ -1,6 +1,7 @@
 """Who connects to NATS, and as whom: Ossature's own identities and the key that admits users.
 
-Three NATS accounts keep them apart:
+Three NATS accounts keep them apart (and the server's system account, `SYS`, whose user
+drops the connections of a deactivated account: decision 50):
 
 - `OSSATURE`: the gateway, the relay and the workers (the `service` identity). It holds the
   event stream and the notifications stream, carries the relay's wake (`ossature.relay.wake`,
@@ -15,7 +16,8 @@ Embedded engines: nkeys made once under `<nats dir>/credentials/` (mode 0600); t
 configuration holds only their public keys. External engines: the operator configures the
 same accounts and hands the credentials over in OSSATURE_NATS_USER / OSSATURE_NATS_PASSWORD
 (service), OSSATURE_NATS_AUTH_USER / OSSATURE_NATS_AUTH_PASSWORD (responder) and
-OSSATURE_NATS_ISSUER_SEED (see docs/decisions/0009-push-over-mqtt-with-auth-callout.md).
+OSSATURE_NATS_ISSUER_SEED (see docs/decisions/0009-push-over-mqtt-with-auth-callout.md),
+and the system account's user in OSSATURE_NATS_SYSTEM_USER / OSSATURE_NATS_SYSTEM_PASSWORD.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from ossature.kernel.config import Settings
 __all__ = [
     "AUTH_ACCOUNT",
     "SERVICE_ACCOUNT",
+    "SYSTEM_ACCOUNT",
     "USERS_ACCOUNT",
     "NatsCredentials",
     "NatsUser",
@@ -42,6 +45,7 @@ __all__ = [
 SERVICE_ACCOUNT = "OSSATURE"
 AUTH_ACCOUNT = "AUTH"
 USERS_ACCOUNT = "USERS"
+SYSTEM_ACCOUNT = "SYS"
 
 
 @dataclass(frozen=True, repr=False)
@@ -66,11 +70,13 @@ class NatsUser:
 
 @dataclass(frozen=True, repr=False)
 class NatsCredentials:
-    """The service identity, the responder's identity, and the seed that signs user JWTs."""
+    """The service identity, the responder's identity, the seed that signs user JWTs, and
+    the system account's user (which lists and drops clients' connections)."""
 
     service: NatsUser
     auth: NatsUser | None = None
     issuer_seed: str | None = None
+    system: NatsUser | None = None
 
     @classmethod
     def embedded(cls, directory: Path) -> NatsCredentials:
@@ -79,6 +85,7 @@ class NatsCredentials:
             service=NatsUser(seed=_seed(directory / "service.nk", nkeys.PREFIX_BYTE_USER)),
             auth=NatsUser(seed=_seed(directory / "auth.nk", nkeys.PREFIX_BYTE_USER)),
             issuer_seed=_seed(directory / "issuer.nk", nkeys.PREFIX_BYTE_ACCOUNT),
+            system=NatsUser(seed=_seed(directory / "system.nk", nkeys.PREFIX_BYTE_USER)),
         )
 
     @classmethod
@@ -87,9 +94,10 @@ class NatsCredentials:
         service = NatsUser(settings.nats_user, settings.nats_password)
         auth = NatsUser(settings.nats_auth_user, settings.nats_auth_password)
         issuer = settings.nats_issuer_seed
+        system = NatsUser(settings.nats_system_user, settings.nats_system_password)
         if not (service.user or auth.user or issuer):
             return None
-        return cls(service, auth if auth.user else None, issuer)
+        return cls(service, auth if auth.user else None, issuer, system if system.user else None)
 
     @property
     def serves_callout(self) -> bool:
@@ -97,7 +105,9 @@ class NatsCredentials:
         return self.auth is not None and self.issuer_seed is not None
 
     def __repr__(self) -> str:
-        return f"NatsCredentials(service={self.service!r}, auth={self.auth!r})"
+        return (
+            f"NatsCredentials(service={self.service!r}, auth={self.auth!r}, system={self.system!r})"
+        )
 
 
 def public_key(seed: str) -> str:

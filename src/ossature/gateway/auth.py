@@ -44,6 +44,7 @@ def _actor(claims: AccessClaims) -> Actor:
         mechanism="session",
         session_id=claims.session_id,
         credential_id=claims.session_id,
+        on_behalf_of=claims.acting_party,
         grants=tuple(Grant(role=g.role, folder_id=g.folder_id) for g in claims.grants),
         restricted_to=claims.scope,
     )

@@ -30,6 +30,8 @@ class Settings:
     nats_auth_user: str | None = None  # the auth-callout responder's NATS identity
     nats_auth_password: str | None = field(default=None, repr=False)
     nats_issuer_seed: str | None = field(default=None, repr=False)  # signs admitted users' JWTs
+    nats_system_user: str | None = None  # the system account's user: drops connections
+    nats_system_password: str | None = field(default=None, repr=False)
     public_url: str | None = None  # where mailed links point; default: the gateway's own URL
     smtp_url: str | None = field(default=None, repr=False)  # smtp://{user}:{password}@{host}:{port}
     mail_from: str = "Ossature <no-reply@ossature.localhost>"
@@ -69,6 +71,8 @@ class Settings:
             login_lock_seconds=int(env.get("OSSATURE_LOGIN_LOCK_SECONDS") or 60),
             trusted_proxies=env.get("OSSATURE_TRUSTED_PROXIES", ""),
             root_domain=env.get("OSSATURE_ROOT_DOMAIN") or None,
+            nats_system_user=env.get("OSSATURE_NATS_SYSTEM_USER") or None,
+            nats_system_password=env.get("OSSATURE_NATS_SYSTEM_PASSWORD") or None,
         )
 
 

@@ -39,7 +39,7 @@ from ossature.runtime.endpoints import Endpoints
 from ossature.runtime.mail import mail_runner
 from ossature.runtime.migrate import database_url_for, ensure_database, migrate
 from ossature.runtime.pipeline import Pipeline
-from ossature.runtime.push import auth_callout, notifier_of
+from ossature.runtime.push import auth_callout, kicker_of, notifier_of
 from ossature.runtime.scheduler import Scheduler
 from ossature.runtime.secrets import Secrets, load_secrets
 from ossature.runtime.serving import app_pool
@@ -71,7 +71,7 @@ class System:
 
     - gateway: the pipeline, the audit writer, the NATS auth callout (HTTP on top: the
       gateway package);
-    - worker: the relay, the projection runners, the notifier and the mail sink;
+    - worker: the relay, the projection runners, the notifier, the mail sink and the kicker;
     - scheduler: the scheduled work (login extracts).
     """
 
@@ -182,6 +182,9 @@ class System:
             self.notifier = notifier_of(self.worker_db, self.nc, self.app, self.pipeline)
             self._spawn(self.notifier.run(self.stopping))
             self._start_mail()
+            kicker = kicker_of(self.nc, self.endpoints)
+            if kicker is not None:
+                self._spawn(kicker.run(self.stopping))
         if "scheduler" in roles:
             assert self.scheduler_db is not None
             self._spawn(Scheduler(self.scheduler_db, self.pipeline).run(self.stopping))

@@ -22,20 +22,29 @@ def test_embedded_credentials_are_made_once_and_kept_private(tmp_path: pathlib.P
 
 
 def test_the_server_config_holds_public_keys_and_no_seed(tmp_path: pathlib.Path) -> None:
-    """Three accounts, the callout's issuer and bypassing users by public key; no secret."""
+    """Three accounts and the system's, the callout's issuer and bypassing users by public
+    key; no secret."""
     credentials = NatsCredentials.embedded(tmp_path / "credentials")
     assert credentials.service.seed and credentials.auth and credentials.auth.seed
-    assert credentials.issuer_seed
+    assert credentials.issuer_seed and credentials.system and credentials.system.seed
     config = nats_config(tmp_path, NatsPorts(4222, 1883, 8080), credentials)
-    secrets = [credentials.service.seed, credentials.auth.seed, credentials.issuer_seed]
+    secrets = [
+        credentials.service.seed,
+        credentials.auth.seed,
+        credentials.issuer_seed,
+        credentials.system.seed,
+    ]
+    bypassing = [credentials.service.seed, credentials.auth.seed, credentials.system.seed]
     expected = [
         "OSSATURE {",
         "AUTH {",
         "USERS {",
+        "SYS {",
+        "system_account: SYS",
         f"issuer: {public_key(credentials.issuer_seed)}",
-        f"auth_users: [ {public_key(credentials.service.seed)}, {public_key(credentials.auth.seed)} ]",
+        f"auth_users: [ {', '.join(public_key(seed) for seed in bypassing)} ]",
     ]
-    assert ([True] * 5, [False] * 3) == (
+    assert ([True] * 7, [False] * 4) == (
         [line in config for line in expected],
         [seed in config for seed in secrets],
     )

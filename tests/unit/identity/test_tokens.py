@@ -310,3 +310,20 @@ def test_a_token_accepted_once_is_still_refused_once_expired(key: SigningKey) ->
     tampered = refusal(ring, forged, NOW)
 
     assert ("valid", "expired", "signature") == (first, later, tampered)
+
+
+def test_an_impersonation_token_names_the_operator_in_act(ring: KeyRing) -> None:
+    """RFC 8693's `act` claim carries the operator and round-trips as `acting_party`."""
+    claims = replace(CLAIMS, acting_party="operator-1")
+    token = ring.issue(claims)
+
+    actual = (payload_of(token)["act"], ring.verify(token, NOW).acting_party)
+
+    assert ({"sub": "operator-1"}, "operator-1") == actual
+
+
+def test_a_token_without_act_acts_for_nobody_else(ring: KeyRing) -> None:
+    """`act` is optional: a log-in's token has none."""
+    token = ring.issue(CLAIMS)
+
+    assert (False, None) == ("act" in payload_of(token), ring.verify(token, NOW).acting_party)

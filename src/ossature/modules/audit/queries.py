@@ -20,8 +20,8 @@ class ListAuditEntries(Payload, frozen=True):
 
 # Two statements, not one with `$1 is null or actor_id = $1`: each then has one plan that
 # suits every call, walking its own index (the app pool keeps generic plans: decision 17).
-_COLUMNS = """select invocation_id, kind, name, actor_id, outcome, status, message_key, context,
-    recorded_at, repeat_of from audit_entries"""
+_COLUMNS = """select invocation_id, kind, name, actor_id, on_behalf_of, outcome, status,
+    message_key, context, recorded_at, repeat_of from audit_entries"""
 _ORDER = " order by recorded_at desc, entry_id desc limit $1"
 _ALL = _COLUMNS + _ORDER
 _BY_ACTOR = _COLUMNS + " where actor_id = $2" + _ORDER
@@ -32,6 +32,7 @@ class AuditEntryView(TypedDict):
     kind: str
     name: str
     actorId: str | None
+    onBehalfOf: str | None
     outcome: str
     status: int
     messageKey: str | None
@@ -47,7 +48,8 @@ class ListAuditEntriesAnswer(TypedDict):
 async def list_audit_entries(
     ctx: Context, query: ListAuditEntries, deps: Deps
 ) -> ListAuditEntriesAnswer:
-    """An actor sees their own entries; one who may read all (tenant-admin) sees the tenant's."""
+    """An actor sees their own entries (those an operator made impersonating them included,
+    `onBehalfOf` naming the operator); one who may read all (tenant-admin) sees the tenant's."""
     assert ctx.access is not None
     root_scopes = [grant.folder_id for grant in ctx.access.grants]
     everyone = await deps.access.allows_anywhere(ctx, "audit.read-all", root_scopes)
@@ -66,6 +68,7 @@ def _entry(row: Any) -> AuditEntryView:
         "kind": row["kind"],
         "name": row["name"],
         "actorId": row["actor_id"],
+        "onBehalfOf": row["on_behalf_of"],
         "outcome": row["outcome"],
         "status": row["status"],
         "messageKey": row["message_key"],

@@ -7,7 +7,15 @@ projection. The application refuses to start when it contradicts itself.
 from pathlib import Path
 
 from ossature.kernel.messages import Event
-from ossature.kernel.module import Anyone, AnyScope, AtFolder, CommandSpec, Module, Public, QuerySpec
+from ossature.kernel.module import (
+    Anyone,
+    AnyScope,
+    AtFolder,
+    CommandSpec,
+    Module,
+    Public,
+    QuerySpec,
+)
 from ossature.modules.access.commands.assign_role import RoleAssigned
 from ossature.modules.identity import events
 from ossature.modules.identity.commands import (
@@ -25,6 +33,7 @@ from ossature.modules.identity.commands import (
     request_email_verification,
     request_password_reset,
     reset_password,
+    start_impersonation,
     verify_email,
 )
 from ossature.modules.identity.mails import MAILS
@@ -52,6 +61,7 @@ EVENTS: list[type[Event]] = [
     request_password_reset.PasswordResetUnmatched,
     LogInsThrottled,
     deactivate_account.AccountDeactivated,
+    start_impersonation.ImpersonationStarted,
 ]
 
 MODULE = Module(
@@ -129,6 +139,13 @@ MODULE = Module(
             deactivate_account.DeactivateAccount,
             deactivate_account.deactivate_account,
             AnyScope("accounts.deactivate"),
+        ),
+        CommandSpec(
+            "start-impersonation",
+            start_impersonation.StartImpersonation,
+            start_impersonation.start_impersonation,
+            AnyScope("platform.impersonate"),
+            ("accessToken",),
         ),
     ],
     queries=[QuerySpec("list-accounts", ListAccounts, list_accounts, AnyScope("accounts.read"))],

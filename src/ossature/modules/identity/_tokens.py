@@ -74,6 +74,7 @@ class AccessClaims:
     # What the token is limited to: "mfa-enrollment" when its tenant requires MFA and the
     # account has none yet (decision 52). The claim `scope`, absent when unlimited.
     scope: str | None = None
+    acting_party: str | None = None  # impersonation: the operator's account id (RFC 8693 `act`)
 
 
 class InvalidToken(Exception):
@@ -220,8 +221,10 @@ def _decode(token: str, key: SigningKey) -> dict[str, Any]:
 def _to_payload(claims: AccessClaims) -> dict[str, Any]:
     roles = [{"role": g.role, "folderId": g.folder_id} for g in claims.grants]
     scope = {} if claims.scope is None else {"scope": claims.scope}
+    acting = {} if claims.acting_party is None else {"act": {"sub": claims.acting_party}}
     return {
         **scope,
+        **acting,
         "iss": ISSUER,
         "aud": AUDIENCE,
         "sub": claims.account_id,
@@ -249,6 +252,7 @@ def _to_claims(payload: Mapping[str, Any]) -> AccessClaims:
         expires_at=payload["exp"],
         token_id=payload["jti"],
         scope=payload.get("scope"),
+        acting_party=_acting_party(payload.get("act")),
     )
     if claims.expires_at - claims.not_before > MAX_TOKEN_LIFETIME:
         raise InvalidToken("claims")
@@ -261,6 +265,15 @@ def _check_types(payload: Mapping[str, Any]) -> None:
     scope_ok = isinstance(payload.get("scope", ""), str)
     if not (strings_ok and times_ok and scope_ok and isinstance(payload["roles"], list)):
         raise InvalidToken("claims")
+
+
+def _acting_party(act: object) -> str | None:
+    """The `act` claim's subject (optional: tokens without it are the account's own)."""
+    if act is None:
+        return None
+    if not isinstance(act, dict) or not isinstance(act.get("sub"), str):
+        raise InvalidToken("claims")
+    return str(act["sub"])
 
 
 def _grants(roles: list[Any]) -> tuple[RoleGrant, ...]:

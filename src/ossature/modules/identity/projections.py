@@ -95,6 +95,20 @@ async def _mfa(conn: Any, envelope: Envelope) -> None:
     )
 
 
+async def _impersonation_started(conn: Any, envelope: Envelope) -> None:
+    p = envelope.payload
+    await conn.execute(
+        "insert into credentials (tenant_id, credential_id, account_id, expires_at, kind,"
+        " on_behalf_of, reason) values ($1, $2, $3, $4, 'session', $5, $6)",
+        envelope.tenant_id,
+        p["sessionId"],
+        p["accountId"],
+        datetime.fromtimestamp(p["expiresAt"], UTC),
+        p["operatorId"],
+        p["reason"],
+    )
+
+
 async def _logged_out(conn: Any, envelope: Envelope) -> None:
     await conn.execute(
         "update credentials set ended_at = $2 where credential_id = $1",
@@ -123,6 +137,7 @@ ACCOUNTS = Projection(
         "totp-confirmed": _mfa,
         "totp-disabled": _mfa,
         "account-deactivated": _deactivated,
+        "impersonation-started": _impersonation_started,
     },
     tables=("credentials", "accounts"),
     inline=True,

@@ -54,6 +54,7 @@ class Demo:
     mfa: dict[str, str] = field(default_factory=dict)  # the MFA steps' account: email, secret
     maildir: Path | None = None  # where the embedded SMTP server keeps mails, if it does
     invited: tuple[str, str, Client] | None = None  # an invited account: email, password, session
+    admin: dict[str, str] = field(default_factory=dict)  # the administration steps' account
 
     async def user(self, role: str, tenant: str = TENANT) -> Client:
         """The client logged in as `role@tenant.test`, logging in on first use."""

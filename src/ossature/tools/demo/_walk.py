@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ossature.sdk import Backend, Client, OssatureError
+from ossature.tools.demo import _admin as admin
 from ossature.tools.demo import _identity_flows as identity_flows
 from ossature.tools.demo import _identity_mfa as mfa
 from ossature.tools.demo import _perimeter as perimeter
@@ -74,6 +75,14 @@ STEPS = [
         18,
         "a policy locking its admin out is refused; one is set, read back",
         perimeter.security_policy,
+    ),
+    Step(19, "admin@acme lists the tenant's accounts", admin.list_accounts),
+    Step(19, "admin assigns a role, revokes it, and it is gone", admin.revoke_role),
+    Step(19, "a deactivated account's token gets 401 at once", admin.deactivated_refused),
+    Step(
+        20,
+        "the operator impersonates viewer@acme; the viewer's audit shows both",
+        admin.impersonation_audited,
     ),
 ]
 

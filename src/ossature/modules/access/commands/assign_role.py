@@ -26,8 +26,9 @@ __all__ = [
 
 Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 # The roles a tenant may hand out; roles.json also defines roles only the platform gives
-# (its operators, the analytics service actor).
+# (its operators, the analytics service actor). An operator alone makes another operator.
 ROLES = frozenset({"tenant-admin", "project-editor", "project-viewer"})
+OPERATOR_ROLES = frozenset({"platform-operator"})
 
 
 class AssignRole(Payload, frozen=True):
@@ -44,9 +45,10 @@ class RoleAssigned(Event, frozen=True):
     folder_id: str
 
 
-def decide_assign(account_version: int, cmd: AssignRole) -> list[Event]:
-    """Only a role a tenant may hand out, and only to an account that exists (version > 0)."""
-    if cmd.role not in ROLES:
+def decide_assign(account_version: int, cmd: AssignRole, by_operator: bool = False) -> list[Event]:
+    """Only a role a tenant may hand out (or, by an operator, the operators' role), and only
+    to an account that exists (version > 0)."""
+    if cmd.role not in ROLES and not (by_operator and cmd.role in OPERATOR_ROLES):
         raise UnknownRole({"role": cmd.role})
     if account_version == 0:
         raise AccountNotFound({"accountId": cmd.account_id})
@@ -61,7 +63,9 @@ class AssignRoleAnswer(TypedDict):
 
 async def assign_role(ctx: Context, cmd: AssignRole, deps: Deps) -> AssignRoleAnswer:
     account = await deps.uow.load(cmd.account_id)
-    events = decide_assign(account.version, cmd)
+    assert ctx.access is not None
+    by_operator = any(grant.role in OPERATOR_ROLES for grant in ctx.access.grants)
+    events = decide_assign(account.version, cmd, by_operator)
     deps.uow.append("account", cmd.account_id, account.version, events)
     return {"accountId": cmd.account_id, "role": cmd.role, "folderId": cmd.folder_id}
 
