@@ -7,9 +7,13 @@ import asyncio
 import time
 from typing import Any
 
+import asyncpg
 import pytest
 from aiomqtt import MqttCodeError, MqttError
 
+from ossature.kernel.database import InvocationTransaction
+from ossature.kernel.ids import new_id
+from ossature.modules.identity.projections import CREDENTIAL_ENDED
 from ossature.runtime.contexts import OPERATOR, internal_context
 from ossature.runtime.system import System
 from tests.integration._push import PASSWORD, WAIT, PushTenant, listening, mqtt, push_tenant
@@ -174,3 +178,40 @@ async def test_a_deactivated_account_cannot_connect_again(acme: PushTenant) -> N
     with pytest.raises(MqttCodeError):
         async with mqtt(acme.system, acme.tenant_id, acme.tokens["editor"], client_id):
             pass
+
+
+@pytest.mark.parametrize("kind", ["session", "personal-access-token", "api-key"])
+async def test_every_credential_of_a_deactivated_account_is_refused_by_the_guard(
+    acme: PushTenant, kind: str
+) -> None:
+    """One clause of the guard: a live credential of any kind stops with its account."""
+    system = acme.system
+    assert system.db is not None
+    credential = new_id()
+    async with system.db.transaction(acme.tenant_id) as conn:
+        await conn.execute(
+            "insert into credentials (tenant_id, credential_id, account_id, expires_at, kind)"
+            " values ($1, $2, $3, now() + interval '1 hour', $4)",
+            acme.tenant_id,
+            credential,
+            acme.account("editor"),
+            kind,
+        )
+    before = await _guarded(system, acme.tenant_id, credential)
+    await acme.command("admin", "deactivate-account", {"accountId": acme.account("editor")})
+
+    after = await _guarded(system, acme.tenant_id, credential)
+
+    assert (None, CREDENTIAL_ENDED) == (before, after)
+
+
+async def _guarded(system: System, tenant_id: str, guard: str) -> str | None:
+    """The SQLSTATE a transaction guarded by `guard` is refused with at BEGIN, or None."""
+    assert system.db is not None
+    transaction = InvocationTransaction(system.db.pool, tenant_id, guard=guard)
+    try:
+        await transaction.conn()
+    except asyncpg.PostgresError as error:
+        return str(error.sqlstate)
+    await transaction.end(failed=False)
+    return None
