@@ -32,15 +32,18 @@ async def _invoke(tenant: PushTenant, who: str, kind: Any, name: str, payload: A
 async def test_an_admin_lists_every_account_of_the_tenant_with_its_status(
     acme: PushTenant,
 ) -> None:
-    """Three accounts, active users, ordered by email; no other tenant's."""
+    """Three accounts, active users without MFA, ordered by email; no other tenant's."""
     expected = [
-        (f"{who}@{acme.slug}.test", acme.account(who), "user", "active")
+        (f"{who}@{acme.slug}.test", acme.account(who), "user", "active", False)
         for who in ("admin", "editor", "viewer")
     ]
 
     answer = await _invoke(acme, "admin", "query", "list-accounts", {})
 
-    actual = [(a["email"], a["accountId"], a["kind"], a["status"]) for a in answer.body["accounts"]]
+    actual = [
+        (a["email"], a["accountId"], a["kind"], a["status"], a["mfaEnabled"])
+        for a in answer.body["accounts"]
+    ]
     assert expected == actual
 
 

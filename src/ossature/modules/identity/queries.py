@@ -25,6 +25,7 @@ class AccountView(TypedDict):
     locale: str
     kind: Literal["user", "service"]
     status: Status
+    mfaEnabled: bool
 
 
 class ListAccountsAnswer(TypedDict):
@@ -41,7 +42,8 @@ def account_status(row: dict[str, Any]) -> Status:
 
 
 async def list_accounts(ctx: Context, query: ListAccounts, deps: Deps) -> ListAccountsAnswer:
-    """Every account of the tenant (the caller administers accounts: `accounts.read`)."""
+    """Every account of the tenant (the caller administers accounts: `accounts.read`), with
+    whether its second factor is on."""
     async with deps.db.transaction(ctx.tenant_id, readonly=True) as conn:
         rows = await list_accounts_rows(conn)
     return {"accounts": [_view(row) for row in rows]}
@@ -55,4 +57,5 @@ def _view(row: dict[str, Any]) -> AccountView:
         "locale": row["locale"],
         "kind": "service" if row.get("kind") == "service" else "user",
         "status": account_status(row),
+        "mfaEnabled": bool(row.get("mfa_enabled")),
     }
