@@ -116,7 +116,7 @@ class Context(msgspec.Struct, frozen=True, rename="camel", kw_only=True):
     def log_fields(self) -> dict[str, str | None]:
         """The ids bound to every log line of this invocation."""
         actor = self.access
-        return {
+        fields = {
             "invocation_id": self.trace.invocation_id,
             "parent_invocation_id": self.trace.parent_invocation_id,
             "external_invocation_id": self.trace.external_invocation_id,
@@ -125,6 +125,9 @@ class Context(msgspec.Struct, frozen=True, rename="camel", kw_only=True):
             "tenant_id": actor.tenant_id if actor else None,
             "actor_id": actor.account_id if actor else None,
         }
+        if actor is not None and actor.on_behalf_of is not None:  # an impersonation's operator
+            fields["on_behalf_of"] = actor.on_behalf_of
+        return fields
 
 
 _encoder = msgspec.json.Encoder()

@@ -1,5 +1,7 @@
 """The invocation context: forking, carrying across processes."""
 
+import msgspec
+
 from ossature.kernel.context import Context, Trace, decode_context, encode_context
 from ossature.runtime.contexts import OPERATOR, internal_context
 
@@ -35,3 +37,13 @@ def test_traceparent_carries_the_trace_id() -> None:
     )
     version, trace_id, span, flags = trace.traceparent.split("-")
     assert ("00", "0" * 31 + "1", 16, "01") == (version, trace_id, len(span), flags)
+
+
+def test_log_lines_name_the_operator_of_an_impersonation() -> None:
+    """`on_behalf_of` is a log field when set, and absent otherwise."""
+    own = internal_context(OPERATOR)
+    impersonating = own.acting_as(msgspec.structs.replace(OPERATOR, on_behalf_of="op-1"))
+
+    actual = ("on_behalf_of" in own.log_fields(), impersonating.log_fields().get("on_behalf_of"))
+
+    assert (False, "op-1") == actual
