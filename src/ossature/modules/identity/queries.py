@@ -25,6 +25,7 @@ class AccountView(TypedDict):
     locale: str
     kind: Literal["user", "service"]
     status: Status
+    emailVerified: bool
     mfaEnabled: bool
 
 
@@ -43,7 +44,7 @@ def account_status(row: dict[str, Any]) -> Status:
 
 async def list_accounts(ctx: Context, query: ListAccounts, deps: Deps) -> ListAccountsAnswer:
     """Every account of the tenant (the caller administers accounts: `accounts.read`), with
-    whether its second factor is on."""
+    whether its email is verified and its second factor on."""
     async with deps.db.transaction(ctx.tenant_id, readonly=True) as conn:
         rows = await list_accounts_rows(conn)
     return {"accounts": [_view(row) for row in rows]}
@@ -57,5 +58,6 @@ def _view(row: dict[str, Any]) -> AccountView:
         "locale": row["locale"],
         "kind": "service" if row.get("kind") == "service" else "user",
         "status": account_status(row),
+        "emailVerified": bool(row.get("email_verified")),
         "mfaEnabled": bool(row.get("mfa_enabled")),
     }
