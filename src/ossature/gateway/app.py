@@ -26,6 +26,7 @@ from ossature.kernel.context import Context
 from ossature.kernel.errors import DomainError, InvalidPayload
 from ossature.kernel.ids import is_ulid, new_id
 from ossature.kernel.logging import get_logger
+from ossature.modules.identity.credentials import TokenAuthentication
 from ossature.runtime.pipeline import Kind, Pipeline, Result
 from ossature.runtime.system import System
 
@@ -172,8 +173,9 @@ def build_gateway(
 
 def gateway_of(system: System) -> Starlette:
     """The gateway of a started system: its pipeline, its signing keys, its engines."""
-    assert system.pipeline and system.secrets
-    auth = Authenticator(system.secrets.keys)
+    assert system.pipeline and system.secrets and system.db
+    tokens = TokenAuthentication(system.db, system.secrets.credential_key)
+    auth = Authenticator(system.secrets.keys, tokens)
     trusted = proxies(system.settings.trusted_proxies)
     mqtt = mqtt_discovery(system.endpoints)
     root = system.settings.root_domain

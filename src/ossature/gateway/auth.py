@@ -1,4 +1,6 @@
-"""Authentication: a bearer access token, verified (the pipeline checks its session)."""
+"""Authentication: a bearer access token of a session (EdDSA, verified here), or a personal
+access token or API key (identity's `TokenAuthentication`); the pipeline checks the
+credential is still live, in the invocation's transaction (decision 49)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from starlette.requests import Request
 from ossature.kernel.context import Actor, Grant
 from ossature.kernel.errors import Unauthenticated
 from ossature.modules.identity._tokens import AccessClaims, InvalidToken, KeyRing
+from ossature.modules.identity.credentials import TokenAuthentication, is_credential_token
 
 __all__ = ["Authenticator"]
 
@@ -16,20 +19,22 @@ __all__ = ["Authenticator"]
 class Authenticator:
     """Turns an Authorization header into an Actor, or refuses it."""
 
-    def __init__(self, keys: KeyRing) -> None:
-        self.keys = keys
+    def __init__(self, keys: KeyRing, tokens: TokenAuthentication) -> None:
+        self.keys, self.tokens = keys, tokens
 
-    def actor(self, request: Request) -> Actor | None:
-        """None without a header; Unauthenticated for any bad token. The session is checked
-        by the pipeline, in the invocation's transaction."""
+    async def actor(self, request: Request) -> Actor | None:
+        """None without a header; Unauthenticated for any bad token."""
         header = request.headers.get("authorization")
         if header is None:
             return None
         scheme, _, token = header.partition(" ")
+        token = token.strip()
         if scheme.lower() != "bearer" or not token:
             raise Unauthenticated({"reason": "scheme"})
+        if is_credential_token(token):
+            return await self.tokens.actor(token)
         try:
-            claims = self.keys.verify(token.strip(), int(time.time()))
+            claims = self.keys.verify(token, int(time.time()))
         except InvalidToken as error:
             raise Unauthenticated({"reason": error.reason}) from error
         return _actor(claims)

@@ -85,7 +85,7 @@ class Responder:
 
     async def context(self, request: Request) -> Context:
         """The invocation context of a request: its actor (from the token) and its trace."""
-        return build_context(request, self.auth.actor(request), self.trusted, self.root)
+        return build_context(request, await self.auth.actor(request), self.trusted, self.root)
 
     def failed(self, request: Request) -> tuple[str, Response]:
         """The answer to a failure no route expected: its invocation id, and a 500 problem."""

@@ -28,6 +28,7 @@ class Secrets:
     analytics_email_salt: bytes = b""
     mfa_key: bytes = b""  # seals TOTP secrets, keys recovery codes' hashes (decision 52)
     one_time_token_key: bytes = b""  # derives one-time tokens' secrets (decision 47)
+    credential_key: bytes = b""  # derives personal access tokens' and API keys' secrets
 
     @property
     def database_roles(self) -> dict[str, str]:
@@ -94,5 +95,8 @@ def load_secrets(folder: Path, demo_password: str | None = None) -> Secrets:
         mfa_key=bytes.fromhex(_read_or_make(folder / "mfa-key", secrets.token_hex(32))),
         one_time_token_key=bytes.fromhex(
             _read_or_make(folder / "one-time-token-key", secrets.token_hex(32))
+        ),
+        credential_key=bytes.fromhex(
+            _read_or_make(folder / "credential-key", secrets.token_hex(32))
         ),
     )

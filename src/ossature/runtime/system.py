@@ -146,6 +146,7 @@ class System:
             secrets.keys,
             subject_key=hashlib.sha256(b"ossature log-in subjects\n" + secrets.pepper).digest(),
             throttle=Rules(base=timedelta(seconds=self.settings.login_lock_seconds)),
+            credential_key=secrets.credential_key,
         )
         self.audit = AuditWriter(db)
         access = AccessService(AccessPolicy.builtin(), db)

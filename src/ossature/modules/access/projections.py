@@ -34,7 +34,12 @@ async def _revoked(conn: Any, envelope: Envelope) -> None:
 
 ASSIGNMENTS = Projection(
     name="access-assignments",
-    handlers={"role-assigned": _assigned, "role-revoked": _revoked},
+    # a service account is made with its role (identity's create-service-account)
+    handlers={
+        "role-assigned": _assigned,
+        "role-revoked": _revoked,
+        "service-account-created": _assigned,
+    },
     tables=("role_assignments",),
     inline=True,
 )

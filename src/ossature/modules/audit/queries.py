@@ -33,6 +33,8 @@ class AuditEntryView(TypedDict):
     name: str
     actorId: str | None
     onBehalfOf: str | None
+    mechanism: str | None  # session, personal-access-token, api-key, internal; None: anonymous
+    credentialId: str | None  # the session's, token's or key's id
     outcome: str
     status: int
     messageKey: str | None
@@ -63,12 +65,15 @@ async def list_audit_entries(
 
 
 def _entry(row: Any) -> AuditEntryView:
+    access = row["context"].get("access") or {}
     return {
         "invocationId": row["invocation_id"],
         "kind": row["kind"],
         "name": row["name"],
         "actorId": row["actor_id"],
         "onBehalfOf": row["on_behalf_of"],
+        "mechanism": access.get("mechanism"),
+        "credentialId": access.get("credentialId"),
         "outcome": row["outcome"],
         "status": row["status"],
         "messageKey": row["message_key"],

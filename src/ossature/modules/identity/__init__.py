@@ -1,4 +1,5 @@
-"""Identity: accounts, passwords, sessions, access tokens, invitations and one-time tokens.
+"""Identity: accounts, passwords, sessions, access tokens, invitations and one-time tokens,
+personal access tokens, service accounts and their API keys.
 
 This table is the module: its commands (one file each under `commands/`), event types and
 projection. The application refuses to start when it contradicts itself.
@@ -23,6 +24,9 @@ from ossature.modules.identity.commands import (
     change_password,
     complete_log_in,
     confirm_totp,
+    create_api_key,
+    create_personal_access_token,
+    create_service_account,
     deactivate_account,
     disable_totp,
     enroll_totp,
@@ -33,12 +37,19 @@ from ossature.modules.identity.commands import (
     request_email_verification,
     request_password_reset,
     reset_password,
+    revoke_api_key,
+    revoke_personal_access_token,
     start_impersonation,
     verify_email,
 )
 from ossature.modules.identity.mails import MAILS
 from ossature.modules.identity.projections import ACCOUNTS
-from ossature.modules.identity.queries import ListAccounts, list_accounts
+from ossature.modules.identity.queries import (
+    ListAccounts,
+    ListPersonalAccessTokens,
+    list_accounts,
+    list_personal_access_tokens,
+)
 from ossature.modules.identity.throttle import LogInsThrottled
 
 __all__ = ["MODULE"]
@@ -62,6 +73,11 @@ EVENTS: list[type[Event]] = [
     LogInsThrottled,
     deactivate_account.AccountDeactivated,
     start_impersonation.ImpersonationStarted,
+    create_personal_access_token.PersonalAccessTokenCreated,
+    revoke_personal_access_token.PersonalAccessTokenRevoked,
+    create_service_account.ServiceAccountCreated,
+    create_api_key.ApiKeyCreated,
+    revoke_api_key.ApiKeyRevoked,
 ]
 
 MODULE = Module(
@@ -147,8 +163,50 @@ MODULE = Module(
             AnyScope("platform.impersonate"),
             ("accessToken",),
         ),
+        CommandSpec(
+            "create-personal-access-token",
+            create_personal_access_token.CreatePersonalAccessToken,
+            create_personal_access_token.create_personal_access_token,
+            Anyone(),
+            ("token",),
+        ),
+        CommandSpec(
+            "revoke-personal-access-token",
+            revoke_personal_access_token.RevokePersonalAccessToken,
+            revoke_personal_access_token.revoke_personal_access_token,
+            Anyone(),
+        ),
+        CommandSpec(
+            "create-service-account",
+            create_service_account.CreateServiceAccount,
+            create_service_account.create_service_account,
+            AtFolder(
+                "service-accounts.create", create_service_account.folder_of_new_service_account
+            ),
+        ),
+        CommandSpec(
+            "create-api-key",
+            create_api_key.CreateApiKey,
+            create_api_key.create_api_key,
+            AtFolder("api-keys.create", create_api_key.folder_of_service_account),
+            ("apiKey",),
+        ),
+        CommandSpec(
+            "revoke-api-key",
+            revoke_api_key.RevokeApiKey,
+            revoke_api_key.revoke_api_key,
+            AtFolder("api-keys.revoke", revoke_api_key.folder_of_key),
+        ),
     ],
-    queries=[QuerySpec("list-accounts", ListAccounts, list_accounts, AnyScope("accounts.read"))],
+    queries=[
+        QuerySpec("list-accounts", ListAccounts, list_accounts, AnyScope("accounts.read")),
+        QuerySpec(
+            "list-personal-access-tokens",
+            ListPersonalAccessTokens,
+            list_personal_access_tokens,
+            Anyone(),
+        ),
+    ],
     events=EVENTS,
     appends=[RoleAssigned],  # accept-invitation assigns the invitation's role, as assign-role
     projections=[ACCOUNTS],

@@ -14,16 +14,20 @@ __all__ = [
     "AccountNotFound",
     "CannotDeactivateSelf",
     "CannotImpersonate",
+    "CredentialNotFound",
     "CredentialRefused",
     "EmailAlreadyVerified",
     "EmailInvalid",
     "EmailTaken",
     "InvalidCredentials",
+    "InvalidExpiry",
     "MfaEnrollmentRequired",
     "MfaTokenInvalid",
     "MfaTokenUsed",
+    "NotAServiceAccount",
     "OneCodeRequired",
     "SessionEnded",
+    "SessionRequired",
     "TenantUnknown",
     "TokenExpired",
     "TokenInvalid",
@@ -57,6 +61,26 @@ class CredentialRefused(Unauthenticated):
 class EmailTaken(InvalidPayload):
     key = "identity.email-taken"
     status = 409
+
+
+class InvalidExpiry(InvalidPayload):
+    key = "identity.invalid-expiry"
+
+
+class SessionRequired(Denied):
+    """Tokens and keys are made in a session: a token never makes (or extends) another."""
+
+    key = "identity.session-required"
+
+
+class CredentialNotFound(NotFound):
+    """No such token or key of the caller (another's is as unknown as a missing one)."""
+
+    key = "identity.credential-not-found"
+
+
+class NotAServiceAccount(NotFound):
+    key = "identity.service-account-not-found"
 
 
 def ended(actor: Actor | None) -> Unauthenticated:

@@ -5,13 +5,25 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime
 from typing import Annotated
 
 import msgspec
 
-from ossature.modules.identity.errors import EmailInvalid
+from ossature.modules.identity._credentials import LONGEST_LIFETIME, expiry_problem
+from ossature.modules.identity.errors import EmailInvalid, InvalidExpiry
 
-__all__ = ["Code", "Email", "NewPassword", "OneTimeToken", "normalize_email"]
+__all__ = [
+    "Code",
+    "CredentialId",
+    "CredentialName",
+    "Email",
+    "ExpiresAt",
+    "NewPassword",
+    "OneTimeToken",
+    "checked_expiry",
+    "normalize_email",
+]
 
 _ADDRESS = r"^[^@\s]+@[^@\s]+$"
 Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, pattern=_ADDRESS)]
@@ -38,3 +50,19 @@ def normalize_email(email: str) -> str:
 
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 """A TOTP code (six digits) or, where one is accepted, a recovery code."""
+
+CredentialName = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+"""What a personal access token or an API key is for, as its owner names it."""
+
+CredentialId = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+
+ExpiresAt = Annotated[int, msgspec.Meta(ge=0, le=2**40)]
+"""When a token or a key stops working, in unix seconds."""
+
+
+def checked_expiry(expires_at: int, now: datetime) -> int:
+    """`expires_at` if it is in the future and at most a year ahead; InvalidExpiry otherwise."""
+    problem = expiry_problem(expires_at, int(now.timestamp()))
+    if problem is not None:
+        raise InvalidExpiry({"reason": problem, "longestDays": LONGEST_LIFETIME // 86400})
+    return expires_at

@@ -8,7 +8,7 @@ from typing import Any
 
 from ossature.kernel.context import Actor
 from ossature.kernel.messages import Envelope
-from ossature.kernel.projection import Projection
+from ossature.kernel.projection import Apply, Projection
 from ossature.modules.identity.errors import EmailInvalid
 from ossature.modules.identity.fields import normalize_email
 
@@ -125,6 +125,49 @@ async def _deactivated(conn: Any, envelope: Envelope) -> None:
     )
 
 
+async def _service_account_created(conn: Any, envelope: Envelope) -> None:
+    p = envelope.payload
+    await conn.execute(
+        "insert into accounts (tenant_id, account_id, display_name, locale, kind, folder_id)"
+        " values ($1, $2, $3, 'en', 'service', $4)",
+        envelope.tenant_id,
+        p["accountId"],
+        p["displayName"],
+        p["folderId"],
+    )
+
+
+def _created(kind: str, id_field: str, name_field: str) -> Apply:
+    """The handler inserting a token's or a key's row (the secret is derived, never stored)."""
+
+    async def created(conn: Any, envelope: Envelope) -> None:
+        p = envelope.payload
+        await conn.execute(
+            "insert into credentials (tenant_id, credential_id, account_id, expires_at, kind,"
+            " name, created_at) values ($1, $2, $3, $4, $5, $6, $7)",
+            envelope.tenant_id,
+            p[id_field],
+            p["accountId"],
+            datetime.fromtimestamp(p["expiresAt"], UTC),
+            kind,
+            p[name_field],
+            envelope.occurred_at,
+        )
+
+    return created
+
+
+def _revoked(id_field: str) -> Apply:
+    async def revoked(conn: Any, envelope: Envelope) -> None:
+        await conn.execute(
+            "update credentials set ended_at = $2 where credential_id = $1 and ended_at is null",
+            envelope.payload[id_field],
+            envelope.occurred_at,
+        )
+
+    return revoked
+
+
 ACCOUNTS = Projection(
     name="identity-accounts",
     handlers={
@@ -138,6 +181,11 @@ ACCOUNTS = Projection(
         "totp-disabled": _mfa,
         "account-deactivated": _deactivated,
         "impersonation-started": _impersonation_started,
+        "personal-access-token-created": _created("personal-access-token", "tokenId", "tokenName"),
+        "personal-access-token-revoked": _revoked("tokenId"),
+        "service-account-created": _service_account_created,
+        "api-key-created": _created("api-key", "keyId", "keyName"),
+        "api-key-revoked": _revoked("keyId"),
     },
     tables=("credentials", "accounts"),
     inline=True,

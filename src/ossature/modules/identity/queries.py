@@ -9,7 +9,17 @@ from ossature.kernel.deps import Deps
 from ossature.kernel.messages import Payload
 from ossature.modules.identity.projections import list_accounts_rows
 
-__all__ = ["AccountView", "ListAccounts", "ListAccountsAnswer", "account_status", "list_accounts"]
+__all__ = [
+    "AccountView",
+    "ListAccounts",
+    "ListAccountsAnswer",
+    "ListPersonalAccessTokens",
+    "PersonalAccessTokenItem",
+    "PersonalAccessTokens",
+    "account_status",
+    "list_accounts",
+    "list_personal_access_tokens",
+]
 
 Status = Literal["active", "invited", "deactivated"]
 
@@ -20,7 +30,7 @@ class ListAccounts(Payload, frozen=True):
 
 class AccountView(TypedDict):
     accountId: str
-    email: str
+    email: str | None  # None: a service account
     displayName: str
     locale: str
     kind: Literal["user", "service"]
@@ -60,4 +70,48 @@ def _view(row: dict[str, Any]) -> AccountView:
         "status": account_status(row),
         "emailVerified": bool(row.get("email_verified")),
         "mfaEnabled": bool(row.get("mfa_enabled")),
+    }
+
+
+class ListPersonalAccessTokens(Payload, frozen=True):
+    pass
+
+
+class PersonalAccessTokenItem(TypedDict):
+    tokenId: str
+    name: str
+    createdAt: int
+    expiresAt: int
+    revokedAt: int | None
+
+
+class PersonalAccessTokens(TypedDict):
+    tokens: list[PersonalAccessTokenItem]
+
+
+async def list_personal_access_tokens(
+    ctx: Context, query: ListPersonalAccessTokens, deps: Deps
+) -> PersonalAccessTokens:
+    """The caller's own tokens, newest first, revoked and expired ones included; never a secret
+    (none is stored)."""
+    assert ctx.access is not None
+    async with deps.db.transaction(ctx.tenant_id, readonly=True) as conn:
+        rows = await conn.fetch(_MINE, ctx.access.account_id)
+    return {"tokens": [_item(row) for row in rows]}
+
+
+_MINE = """
+select credential_id, name, created_at, expires_at, ended_at from credentials
+where account_id = $1 and kind = 'personal-access-token' order by credential_id desc
+"""
+
+
+def _item(row: Any) -> PersonalAccessTokenItem:
+    ended = row["ended_at"]
+    return {
+        "tokenId": row["credential_id"],
+        "name": row["name"],
+        "createdAt": int(row["created_at"].timestamp()),
+        "expiresAt": int(row["expires_at"].timestamp()),
+        "revokedAt": None if ended is None else int(ended.timestamp()),
     }

@@ -18,6 +18,7 @@ class IdentityService:
 
     hasher: PasswordHasher
     keys: KeyRing
+    credential_key: bytes = field(repr=False)  # derives tokens' and keys' secrets (decision 48)
     token_lifetime: int = 15 * 60
     subject_key: bytes = field(default=b"", repr=False)  # keys the hash naming an email
     throttle: Rules = field(default_factory=Rules)

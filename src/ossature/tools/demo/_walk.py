@@ -12,6 +12,7 @@ from rich.text import Text
 
 from ossature.sdk import Backend, Client, OssatureError
 from ossature.tools.demo import _admin as admin
+from ossature.tools.demo import _credentials as credentials
 from ossature.tools.demo import _identity_flows as identity_flows
 from ossature.tools.demo import _identity_mfa as mfa
 from ossature.tools.demo import _perimeter as perimeter
@@ -83,6 +84,16 @@ STEPS = [
         20,
         "the operator impersonates viewer@acme; the viewer's audit shows both",
         admin.impersonation_audited,
+    ),
+    Step(
+        21,
+        "viewer's personal access token lists projects; revoked, it gets 401",
+        credentials.personal_access_token,
+    ),
+    Step(
+        21,
+        "a service account's API key creates a project in EU; revoked, it gets 401",
+        credentials.api_key,
     ),
 ]
 
