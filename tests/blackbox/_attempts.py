@@ -29,6 +29,9 @@ ENTITY_OF = {
     "parent": "folder",
     "account": "account",
     "actor": "account",
+    "token": "personal-access-token",
+    "key": "api-key",
+    "serviceAccount": "service-account",
 }
 # Values a handler checks beyond their type, so that the attempt reaches the tenant check.
 _HINTS = {"role": "tenant-admin"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -78,6 +79,25 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
         lambda made: {"requireMfa": False, "allowedIpRanges": []},
     ),
     ("queries/get-tenant-security-policy", lambda made: {}),
+    (
+        "commands/create-personal-access-token",
+        lambda made: {"name": "answers", "expiresAt": int(time.time()) + 3600},
+    ),
+    ("queries/list-personal-access-tokens", lambda made: {}),
+    ("commands/revoke-personal-access-token", lambda made: {"tokenId": made["tokenId"]}),
+    (
+        "commands/create-service-account",
+        lambda made: {"name": "answers", "role": "project-viewer", "folderId": made["folderId"]},
+    ),
+    (
+        "commands/create-api-key",
+        lambda made: {
+            "serviceAccountId": made["serviceAccountId"],
+            "name": "answers",
+            "expiresAt": int(time.time()) + 3600,
+        },
+    ),
+    ("commands/revoke-api-key", lambda made: {"keyId": made["keyId"]}),
     ("commands/log-out", lambda made: {}),
 ]
 

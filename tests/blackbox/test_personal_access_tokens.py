@@ -4,13 +4,14 @@ the same 401 (decisions 48 and 49)."""
 
 from __future__ import annotations
 
+import json
 import secrets
 import time
 
 import httpx
 import pytest
 
-from tests.blackbox._api import Tenant, TokenFor, call, new_ulid, problem_of
+from tests.blackbox._api import System, Tenant, TokenFor, call, eventually, new_ulid, problem_of
 
 DAY = 24 * 3600
 REFUSED = (401, "identity.credential-refused")
@@ -143,3 +144,34 @@ async def test_an_expiry_in_the_past_or_beyond_a_year_is_refused(
     payload = {"name": "x", "expiresAt": int(time.time()) + expires_in}
     response = await call(http, "commands/create-personal-access-token", payload, session)
     assert (422, "identity.invalid-expiry") == problem_of(response)
+
+
+async def test_the_log_line_names_the_mechanism_and_the_credential_and_never_the_token(
+    http: httpx.AsyncClient, system: System, token_for: TokenFor
+) -> None:
+    session = await token_for("viewer@acme")
+    made = await _made(
+        http, "create-personal-access-token", {"name": "log", "expiresAt": _in_a_day()}, session
+    )
+    offset = system.log_path.stat().st_size
+    response = await call(http, "queries/list-folders", {}, made["token"])
+    invocation = response.headers["X-Invocation-Id"]
+
+    def lines() -> list[dict]:
+        with system.log_path.open("rb") as log:
+            log.seek(offset)
+            text = log.read().decode("utf-8", "replace")
+        return [json.loads(raw) for raw in text.splitlines() if raw.startswith("{")]
+
+    async def summary() -> list[dict]:
+        return [
+            line
+            for line in lines()
+            if line.get("event") == "invocation" and line.get("invocation_id") == invocation
+        ]
+
+    # when
+    (line,) = await eventually(summary, bool)
+    # then
+    assert ("personal-access-token", made["tokenId"]) == (line["mechanism"], line["auth_id"])
+    assert made["token"] not in system.log_path.read_text("utf-8", "replace")

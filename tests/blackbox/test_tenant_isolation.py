@@ -7,6 +7,7 @@ holding an id of acme's. A new command is covered here the day it enters the tab
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,25 +58,57 @@ def _labels(kind: str, foreign: bool) -> list[str]:
     return [k for k, a in ATTEMPTS.items() if a.kind == kind and (a.foreign is not None) == foreign]
 
 
+async def _credentials(http: httpx.AsyncClient, token_for: TokenFor, tenant: Tenant) -> Entities:
+    """A personal access token of the tenant's editor, a service account and its API key."""
+    admin, expires = await token_for(f"admin@{tenant.slug}"), int(time.time()) + 3600
+    token = await call(
+        http,
+        "commands/create-personal-access-token",
+        {"name": "isolated", "expiresAt": expires},
+        await token_for(f"editor@{tenant.slug}"),
+    )
+    service = await call(
+        http,
+        "commands/create-service-account",
+        {"name": "isolated", "role": "project-viewer", "folderId": tenant.folders["Global"]},
+        admin,
+    )
+    account = service.json()["serviceAccountId"]
+    key = await call(
+        http,
+        "commands/create-api-key",
+        {"serviceAccountId": account, "name": "isolated", "expiresAt": expires},
+        admin,
+    )
+    return {
+        "personal-access-token": token.json()["tokenId"],
+        "service-account": account,
+        "api-key": key.json()["keyId"],
+    }
+
+
 @pytest.fixture(scope="module")
 async def theirs(http: httpx.AsyncClient, token_for: TokenFor, acme: Tenant) -> Entities:
-    """Acme's entities an attempt names: a fresh project, its root folder, its editor."""
+    """Acme's entities an attempt names: a fresh project, its root folder, its editor, a token,
+    a service account and a key."""
     payload = {"folderId": acme.folders["France"], "name": f"Isolated {new_ulid()}"}
     created = await call(http, "commands/create-project", payload, await token_for("admin@acme"))
     return {
         "project": created.json()["projectId"],
         "folder": acme.folders["Global"],
         "account": claims_of(await token_for("editor@acme"))["sub"],
+        **await _credentials(http, token_for, acme),
     }
 
 
 @pytest.fixture(scope="module")
-async def own(token_for: TokenFor, globex: Tenant) -> Entities:
+async def own(http: httpx.AsyncClient, token_for: TokenFor, globex: Tenant) -> Entities:
     """Globex's own entities, for the id fields of an attempt that do not name acme's."""
     return {
         "project": globex.projects["Customer portal"],
         "folder": globex.folders["Global"],
         "account": claims_of(await token_for("editor@globex"))["sub"],
+        **await _credentials(http, token_for, globex),
     }
 
 

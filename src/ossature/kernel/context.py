@@ -125,7 +125,8 @@ class Context(msgspec.Struct, frozen=True, rename="camel", kw_only=True):
             "tenant_id": actor.tenant_id if actor else None,
             "actor_id": actor.account_id if actor else None,
             "mechanism": actor.mechanism if actor else None,
-            "credential_id": actor.credential_id if actor else None,
+            # the session's, token's or key's id ("credential" would be masked as a secret)
+            "auth_id": actor.credential_id if actor else None,
         }
         if actor is not None and actor.on_behalf_of is not None:  # an impersonation's operator
             fields["on_behalf_of"] = actor.on_behalf_of
