@@ -18,7 +18,8 @@ class IdentityService:
 
     hasher: PasswordHasher
     keys: KeyRing
-    credential_key: bytes = field(repr=False)  # derives tokens' and keys' secrets (decision 48)
+    # derives tokens' and keys' secrets (decision 48); empty, making one raises ValueError
+    credential_key: bytes = field(default=b"", repr=False)
     token_lifetime: int = 15 * 60
     subject_key: bytes = field(default=b"", repr=False)  # keys the hash naming an email
     throttle: Rules = field(default_factory=Rules)
