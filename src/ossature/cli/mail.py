@@ -46,6 +46,8 @@ def mail_list(
         console.print(f"No mail in {_maildir()}.")
         return
     table = Table("id", "date", "to", "subject")
+    for column in table.columns:  # an id or an address cut short is of no use
+        column.overflow = "fold"
     for mail in kept[:limit]:
         message = mail.message
         table.add_row(
