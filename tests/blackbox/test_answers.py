@@ -17,9 +17,10 @@ from tests.integration._django import SqliteApp
 
 Made = dict[str, Any]
 # Every command and query, in an order where each finds what it needs; `made` holds the
-# earlier answers. They run in globex, whose login sources no other test reads. Only
-# create-tenant is left out: no demo account is a platform operator (its schema is checked
-# like every other by the unit test of the document).
+# earlier answers. They run in globex, whose login sources no other test reads; the
+# platform's operator impersonates globex's viewer, and log-out ends that session. Only
+# create-tenant is left out (its schema is checked like every other by the unit test of
+# the document).
 CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
     (
         "commands/log-in",
@@ -75,6 +76,16 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
         },
     ),
     (
+        "commands/revoke-role",
+        lambda made: {
+            "accountId": made["accountId"],
+            "role": "project-viewer",
+            "folderId": made["folderId"],
+        },
+    ),
+    ("queries/list-role-assignments", lambda made: {}),
+    ("queries/list-accounts", lambda made: {}),
+    (
         "commands/set-tenant-security-policy",
         lambda made: {"requireMfa": False, "allowedIpRanges": []},
     ),
@@ -98,6 +109,24 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
         },
     ),
     ("commands/revoke-api-key", lambda made: {"keyId": made["keyId"]}),
+    ("commands/deactivate-account", lambda made: {"accountId": made["accountId"]}),
+    (
+        "commands/log-in",
+        lambda made: {
+            "tenant": "platform",
+            "email": "operator@platform.test",
+            "password": made["password"],
+        },
+    ),
+    (
+        "commands/start-impersonation",
+        lambda made: {
+            "accountId": next(
+                a["accountId"] for a in made["accounts"] if a["email"] == "viewer@globex.test"
+            ),
+            "reason": "the answers test",
+        },
+    ),
     ("commands/log-out", lambda made: {}),
 ]
 
