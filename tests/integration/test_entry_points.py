@@ -75,3 +75,20 @@ async def test_a_token_of_another_tenant_is_refused_at_an_entry_point(
         answers[0].status,
         *[(a.status, a.error and a.error.key) for a in answers[1:]],
     ]
+
+
+async def test_a_public_command_naming_another_tenant_is_refused_at_an_entry_point(
+    system: System, tenant: Tenant
+) -> None:
+    """request-password-reset for tenant A at tenant B's host: 403, nothing requested."""
+    assert system.pipeline is not None
+    other = await make_tenant(system)
+    body = {"tenant": await _slug(system, tenant), "email": "someone@example.test"}
+    ctx = _at(await _slug(system, other))
+
+    refused = await system.pipeline.invoke("command", "request-password-reset", body, ctx)
+
+    assert (403, "tenancy.wrong-entry-point") == (
+        refused.status,
+        refused.error and refused.error.key,
+    )

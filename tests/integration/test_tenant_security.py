@@ -5,6 +5,7 @@ from __future__ import annotations
 import msgspec
 
 from ossature.kernel.context import Context, Provenance
+from ossature.runtime.contexts import new_trace
 from ossature.runtime.system import System
 from tests.integration.support import Tenant, make_tenant
 
@@ -123,4 +124,36 @@ async def test_outside_its_ranges_a_tenants_invocations_are_refused_and_audited(
         outside.error.key,
         internal.status,
         audited,
+    )
+
+
+async def test_outside_its_ranges_a_public_command_naming_the_tenant_is_refused(
+    system: System, tenant: Tenant
+) -> None:
+    """request-password-reset names its tenant: outside the ranges it is 403, inside 200."""
+    assert system.pipeline is not None and system.db is not None
+    ranges = {"requireMfa": False, "allowedIpRanges": ["192.0.2.0/24"]}
+    await system.pipeline.invoke(
+        "command", "set-tenant-security-policy", ranges, _from(tenant, "admin", "192.0.2.1")
+    )
+    async with system.db.transaction(None, readonly=True) as conn:
+        slug = await conn.fetchval(
+            "select slug from tenants where tenant_id = $1", tenant.tenant_id
+        )
+    body = {"tenant": slug, "email": "someone@example.test"}
+
+    def anonymous(address: str) -> Context:
+        return Context(access=None, provenance=Provenance(client_ip=address), trace=new_trace())
+
+    outside = await system.pipeline.invoke(
+        "command", "request-password-reset", body, anonymous("198.51.100.7")
+    )
+    inside = await system.pipeline.invoke(
+        "command", "request-password-reset", body, anonymous("192.0.2.9")
+    )
+
+    assert (403, "tenancy.ip-not-allowed", 200) == (
+        outside.status,
+        outside.error and outside.error.key,
+        inside.status,
     )

@@ -65,6 +65,7 @@ class Provenance(msgspec.Struct, frozen=True, rename="camel", kw_only=True):
     client_ip: str | None = None
     user_agent: UserAgent = UserAgent()
     entry_point: str | None = None  # the tenant slug of the host it reached (<slug>.<root>)
+    entry_tenant_id: str | None = None  # that tenant's id, once the pipeline resolved the slug
 
 
 class Trace(msgspec.Struct, frozen=True, rename="camel", kw_only=True):
@@ -108,6 +109,11 @@ class Context(msgspec.Struct, frozen=True, rename="camel", kw_only=True):
             invocation_id=new_id(),
         )
         return msgspec.structs.replace(self, trace=trace)
+
+    def at_entry(self, tenant_id: str) -> Context:
+        """The same context, its entry point resolved to `tenant_id`."""
+        provenance = msgspec.structs.replace(self.provenance, entry_tenant_id=tenant_id)
+        return msgspec.structs.replace(self, provenance=provenance)
 
     def acting_as(self, actor: Actor | None) -> Context:
         """The same context with another access."""

@@ -102,7 +102,9 @@ class Pipeline:
         transaction: InvocationTransaction,
     ) -> Result:
         """Admit, validate, then everything else in the invocation's one transaction."""
-        await self.perimeter.entry(ctx)  # another tenant's entry point: 403, unknown: 404
+        entry = await self.perimeter.entry(ctx)  # another tenant's: 403, unknown: 404
+        if entry is not None:  # a public command reads the tenant of the request there
+            ctx = ctx.at_entry(entry)
         if ctx.tenant_id is not None:  # outside the tenant's ranges: 403 before anything
             await self.perimeter.admit(ctx, ctx.tenant_id)
         spec = self._spec(kind, name)

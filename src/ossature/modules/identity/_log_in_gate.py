@@ -24,7 +24,7 @@ from ossature.modules.identity.throttle import (
     forget_account,
     refuse_when_locked,
 )
-from ossature.modules.tenancy.perimeter import Perimeter
+from ossature.modules.tenancy.perimeter import admit_public
 
 __all__ = ["LogInGate"]
 
@@ -54,9 +54,7 @@ class LogInGate:
     async def check(self, conn: Any) -> None:
         """IpNotAllowed outside the tenant's ranges; TooManyAttempts when the account or the
         address is locked: one statement."""
-        perimeter = self.deps.services.get(Perimeter)
-        if isinstance(perimeter, Perimeter):
-            await perimeter.admit(self.ctx, self.tenant_id)
+        await admit_public(self.ctx, self.deps, self.tenant_id)
         self.had_failures = await refuse_when_locked(conn, self.subjects, self.deps.now)
 
     async def failed(self, account_id: str | None) -> None:

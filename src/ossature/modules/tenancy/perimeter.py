@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ossature.kernel.context import Context
@@ -25,7 +26,7 @@ from ossature.modules.tenancy.errors import (
 )
 from ossature.modules.tenancy.projections import tenant_by_slug
 
-__all__ = ["FRESH_FOR", "Perimeter", "confined", "inside", "tenant_of_request"]
+__all__ = ["FRESH_FOR", "Perimeter", "admit_public", "confined", "inside", "tenant_of_request"]
 
 FRESH_FOR = 2.0  # seconds a process trusts the ranges it read
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -35,11 +36,16 @@ def inside(ranges: tuple[Network, ...], address: str | None) -> bool:
     """True when there are no ranges, or when `address` is in one of them."""
     if not ranges:
         return True
+    ip = _address(address or "")
+    return ip is not None and any(ip in network for network in ranges)
+
+
+@lru_cache(maxsize=4096)
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        ip = ipaddress.ip_address(address or "")
+        return ipaddress.ip_address(text)
     except ValueError:
-        return False
-    return any(ip in network for network in ranges)
+        return None
 
 
 def confined(ctx: Context) -> bool:
@@ -108,3 +114,15 @@ async def tenant_of_request(ctx: Context, deps: Deps, named: str | None) -> dict
         raise TenantRequired()
     async with deps.db.transaction(None, readonly=True) as conn:
         return await tenant_by_slug(conn, slug)
+
+
+async def admit_public(ctx: Context, deps: Deps, tenant_id: str) -> None:
+    """For a public command, once it knows its tenant (log-in, a one-time token's, an MFA
+    token's), and after naming it to the unit of work so that a refusal is the tenant's:
+    WrongEntryPoint at another tenant's entry point, IpNotAllowed outside its ranges."""
+    entry = ctx.provenance.entry_tenant_id
+    if entry is not None and entry != tenant_id:
+        raise WrongEntryPoint({"entryPoint": ctx.provenance.entry_point or ""})
+    perimeter = deps.services.get(Perimeter)
+    if isinstance(perimeter, Perimeter):
+        await perimeter.admit(ctx, tenant_id)

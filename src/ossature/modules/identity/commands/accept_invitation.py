@@ -20,6 +20,7 @@ from ossature.modules.identity.commands.invite_account import AccountInvited
 from ossature.modules.identity.events import EmailVerified, PasswordSet, TokenUsed
 from ossature.modules.identity.fields import NewPassword, OneTimeToken
 from ossature.modules.identity.service import IdentityService
+from ossature.modules.tenancy.perimeter import admit_public
 
 __all__ = ["AcceptInvitation", "AcceptInvitationAnswer", "accept_invitation"]
 
@@ -40,6 +41,7 @@ async def accept_invitation(
 ) -> AcceptInvitationAnswer:
     parts = deps.get(OneTimeTokens).check("invitation", cmd.token, tenant_of_request(ctx))
     deps.uow.use_tenant(parts.tenant_id)
+    await admit_public(ctx, deps, parts.tenant_id)  # its ranges (decision 54)
     stream = await deps.uow.load(parts.token_id)
     token = issued(stream, "invitation")
     deps.uow.use_tenant(parts.tenant_id, token.account_id)

@@ -38,6 +38,7 @@ from ossature.modules.identity.fields import Code
 from ossature.modules.identity.mfa import Mfa, MfaEvent, mfa_of
 from ossature.modules.identity.projections import account_by_id
 from ossature.modules.identity.service import IdentityService
+from ossature.modules.tenancy.perimeter import admit_public
 
 __all__ = [
     "CompleteLogIn",
@@ -116,6 +117,7 @@ async def complete_log_in(ctx: Context, cmd: CompleteLogIn, deps: Deps) -> Sessi
     claims = _verified(identity, cmd.mfa_token, now)
     tenant_id, account_id = claims.tenant_id, claims.account_id
     deps.uow.use_tenant(tenant_id, account_id)
+    await admit_public(ctx, deps, tenant_id)  # its entry point, its ranges (decision 54)
     session_id = session_of(tenant_id, account_id, claims.token_id)
     async with deps.db.transaction(tenant_id, readonly=True) as conn:
         account = await account_by_id(conn, account_id)

@@ -22,6 +22,7 @@ from ossature.modules.identity._one_time import OneTimeTokens
 from ossature.modules.identity.errors import TenantUnknown
 from ossature.modules.identity.fields import Email
 from ossature.modules.identity.projections import account_by_email
+from ossature.modules.tenancy.perimeter import admit_public
 from ossature.modules.tenancy.projections import tenant_by_slug
 
 __all__ = [
@@ -72,6 +73,7 @@ async def request_password_reset(
         raise TenantUnknown({"tenant": cmd.tenant})
     tenant_id, token_id = tenant["tenant_id"], new_id()
     deps.uow.use_tenant(tenant_id)
+    await admit_public(ctx, deps, tenant_id)  # its entry point, its ranges (decision 54)
     async with deps.db.transaction(tenant_id, readonly=True) as conn:
         account = await account_by_email(conn, cmd.email)
     deps.get(OneTimeTokens).token("password-reset", tenant_id, token_id)  # the same work either way

@@ -13,6 +13,7 @@ from ossature.modules.identity._request import tenant_of_request
 from ossature.modules.identity.events import PasswordSet, SessionsEnded, TokenUsed
 from ossature.modules.identity.fields import NewPassword, OneTimeToken
 from ossature.modules.identity.service import IdentityService
+from ossature.modules.tenancy.perimeter import admit_public
 
 __all__ = ["ResetPassword", "ResetPasswordAnswer", "reset_password"]
 
@@ -31,6 +32,7 @@ class ResetPasswordAnswer(TypedDict):
 async def reset_password(ctx: Context, cmd: ResetPassword, deps: Deps) -> ResetPasswordAnswer:
     parts = deps.get(OneTimeTokens).check("password-reset", cmd.token, tenant_of_request(ctx))
     deps.uow.use_tenant(parts.tenant_id)
+    await admit_public(ctx, deps, parts.tenant_id)  # its ranges (decision 54)
     token = issued(await deps.uow.load(parts.token_id), "password-reset")
     deps.uow.use_tenant(parts.tenant_id, token.account_id)
     check_use("password-reset", token.issued_at, token.used, deps.now)

@@ -14,6 +14,7 @@ from ossature.modules.identity.commands.request_email_verification import (
 )
 from ossature.modules.identity.events import EmailVerified, TokenUsed
 from ossature.modules.identity.fields import OneTimeToken
+from ossature.modules.tenancy.perimeter import admit_public
 
 __all__ = ["VerifyEmail", "VerifyEmailAnswer", "verify_email"]
 
@@ -32,6 +33,7 @@ class VerifyEmailAnswer(TypedDict):
 async def verify_email(ctx: Context, cmd: VerifyEmail, deps: Deps) -> VerifyEmailAnswer:
     parts = deps.get(OneTimeTokens).check("email-verification", cmd.token, tenant_of_request(ctx))
     deps.uow.use_tenant(parts.tenant_id)
+    await admit_public(ctx, deps, parts.tenant_id)  # its ranges (decision 54)
     stream = await deps.uow.load(parts.token_id)
     token = issued(stream, "email-verification")
     deps.uow.use_tenant(parts.tenant_id, token.account_id)
