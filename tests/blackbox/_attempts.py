@@ -2,8 +2,8 @@
 
 Every command and query that is not public is tried. Its payload is built from its type:
 an id field names an entity of the other tenant (one such field at a time, the others
-naming the actor's own), switches are on (the widest answer), other optional fields keep
-their defaults, and required ones get a valid sample. A new command is covered without an
+naming the actor's own), switches are on (the widest answer; those of `_OFF` are not),
+other optional fields keep their defaults, and required ones get a valid sample. A new command is covered without an
 edit here; a new kind of id field fails loudly until ENTITY_OF says what it names.
 """
 
@@ -35,6 +35,9 @@ ENTITY_OF = {
 }
 # Values a handler checks beyond their type, so that the attempt reaches the tenant check.
 _HINTS = {"role": "tenant-admin"}
+# Switches left off: on, they would outlive the attempt and shut the attempting admin out of
+# every later one (requireMfa limits the admin's next log-ins to enrolling a second factor).
+_OFF = frozenset({"requireMfa"})
 Entities = dict[str, str]
 
 
@@ -78,7 +81,7 @@ def payload_for(attempt: Attempt, theirs: Entities, own: Entities, unique: str) 
         if _entity(field) is not None:
             payload[field.encode_name] = _entity_id(attempt, field, theirs, own)
         elif isinstance(_plain(field.type), inspect.BoolType):
-            payload[field.encode_name] = True
+            payload[field.encode_name] = field.encode_name not in _OFF
         elif field.required:
             payload[field.encode_name] = _sample(field.encode_name, _plain(field.type), unique)
     return payload
