@@ -13,6 +13,7 @@ import pytest
 from ossature.gateway.openapi import openapi
 from ossature.runtime.application import Application
 from tests.blackbox._api import System, Tenant, call, new_ulid
+from tests.blackbox._mail import mailed_token
 from tests.integration._django import SqliteApp
 
 Made = dict[str, Any]
@@ -91,6 +92,63 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
     ),
     ("queries/get-tenant-security-policy", lambda made: {}),
     (
+        "commands/invite-account",
+        lambda made: {
+            "email": f"invited-{made['unique'].lower()}@globex.test",
+            "displayName": "Invited",
+            "role": "project-viewer",
+            "folderId": made["folderId"],
+        },
+    ),
+    (
+        "commands/accept-invitation",
+        lambda made: {
+            "token": mailed_token(made["system"], made["invited"](), "/accept-invitation"),
+            "password": made["invitedPassword"],
+        },
+    ),
+    (
+        "commands/request-password-reset",
+        lambda made: {"tenant": "globex", "email": made["invited"]()},
+    ),
+    (
+        "commands/reset-password",
+        lambda made: {
+            "token": mailed_token(made["system"], made["invited"](), "/reset-password"),
+            "password": made["invitedPassword"] + "!",
+        },
+    ),
+    ("commands/request-email-verification", lambda made: {}),
+    (
+        "commands/verify-email",
+        lambda made: {
+            "token": mailed_token(made["system"], "admin@globex.test", "/verify-email"),
+        },
+    ),
+    (  # the invited account from here on: the admin's password stays the demo's
+        "commands/log-in",
+        lambda made: {
+            "tenant": "globex",
+            "email": made["invited"](),
+            "password": made["invitedPassword"] + "!",
+        },
+    ),
+    (
+        "commands/change-password",
+        lambda made: {
+            "currentPassword": made["invitedPassword"] + "!",
+            "newPassword": made["invitedPassword"] + "?",
+        },
+    ),
+    (  # the admin again: what follows administers globex
+        "commands/log-in",
+        lambda made: {
+            "tenant": "globex",
+            "email": "admin@globex.test",
+            "password": made["password"],
+        },
+    ),
+    (
         "commands/create-personal-access-token",
         lambda made: {"name": "answers", "expiresAt": int(time.time()) + 3600},
     ),
@@ -163,7 +221,11 @@ async def test_every_answer_validates_against_its_schema_in_the_document(
         "unique": f"A{new_ulid()}",
         "location": location,
         "password": system.password,
+        "system": system,
+        # pragma: allowlist nextline secret: a throwaway test account's password
+        "invitedPassword": "an invited account's password",
     }
+    made["invited"] = lambda: f"invited-{made['unique'].lower()}@globex.test"
     invalid = {}
     for path, payload in CALLS:
         # when
