@@ -7,7 +7,7 @@ import statistics
 import time
 from typing import Any
 
-from ossature.kernel.context import Actor, Context
+from ossature.kernel.context import Actor, Context, Provenance
 from ossature.kernel.ids import new_id
 from ossature.modules.identity._one_time import OneTimeTokens, Purpose
 from ossature.runtime.contexts import internal_context, new_trace
@@ -313,3 +313,28 @@ async def test_an_email_is_verified_by_the_mailed_token_once(tenant: Tenant) -> 
 
     assert {"accountId": registered["accountId"], "email": email} == verified.body
     assert (True, 409) == ((await account_row(tenant, email))["email_verified"], again.status)
+
+
+async def test_an_invitation_is_refused_at_another_tenants_entry_point(
+    tenant: Tenant, system: System
+) -> None:
+    """At `<other>.<root domain>` a token of this tenant is invalid; at its own, it works."""
+    from tests.integration.support import make_tenant
+
+    other = await make_tenant(system)
+    _, token = await invited(tenant, f"ka-{new_id().lower()}@example.com")
+    payload = {"token": token, "password": PASSWORD}
+    assert system.pipeline is not None
+
+    def at(slug: str) -> Context:
+        return Context(access=None, provenance=Provenance(entry_point=slug), trace=new_trace(None))
+
+    elsewhere = await system.pipeline.invoke(
+        "command", "accept-invitation", payload, at(await slug_of(other))
+    )
+    at_home = await system.pipeline.invoke(
+        "command", "accept-invitation", payload, at(await slug_of(tenant))
+    )
+
+    refused = (elsewhere.status, elsewhere.error and elsewhere.error.key)
+    assert ((422, "identity.token-invalid"), 200) == (refused, at_home.status)
