@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import jsonschema_rs
+import pyotp
 import pytest
 
 from ossature.gateway.openapi import openapi
@@ -168,6 +169,22 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
     ),
     ("commands/revoke-api-key", lambda made: {"keyId": made["keyId"]}),
     ("commands/deactivate-account", lambda made: {"accountId": made["accountId"]}),
+    # globex's admin turns MFA on, logs in with a recovery code, and turns it off again
+    ("commands/enroll-totp", lambda made: {}),
+    ("commands/confirm-totp", lambda made: {"code": pyotp.TOTP(made["secret"]).now()}),
+    (
+        "commands/log-in",
+        lambda made: {
+            "tenant": "globex",
+            "email": "admin@globex.test",
+            "password": made["password"],
+        },
+    ),
+    (
+        "commands/complete-log-in",
+        lambda made: {"mfaToken": made["mfaToken"], "recoveryCode": made["recoveryCodes"][0]},
+    ),
+    ("commands/disable-totp", lambda made: {"code": made["recoveryCodes"][1]}),
     (
         "commands/log-in",
         lambda made: {

@@ -127,7 +127,7 @@ def _regrouped(refs: Sequence[Any], members: list[tuple[Any, ...]]) -> list[Any]
     grouped, at = [], 0
     for of in members:
         own = refs[at : at + len(of)]
-        grouped.append(own[0] if len(of) == 1 else {"anyOf": own})
+        grouped.append(own[0] if len(of) == 1 else {"anyOf": list(own)})
         at += len(of)
     return grouped
 
