@@ -193,3 +193,25 @@ async def test_a_tenant_requiring_mfa_limits_a_fresh_account_to_enrolling(
         folders.status_code,
     )
     assert "scope" not in claims_of(token)
+
+
+async def test_wrong_codes_lock_the_account_as_wrong_passwords_do(
+    http: httpx.AsyncClient, token_for: TokenFor
+) -> None:
+    """Five wrong codes lock the account: the right code then gets 429, as a password would,
+    so an MFA token cannot be used to try every code (from an address of this test's own)."""
+    enrolled = await enroll(http, token_for)
+    mfa_token = await challenge(http, enrolled.email)
+    wrong = f"{(int(code(enrolled.secret)) + 500_000) % 1_000_000:06d}"
+    headers = {"X-Forwarded-For": "198.51.100.52"}
+
+    async def attempt(proof: str) -> httpx.Response:
+        body = {"mfaToken": mfa_token, "code": proof}
+        return await call(http, "commands/complete-log-in", body, headers=headers)
+
+    refusals = [problem_of(await attempt(wrong)) for _ in range(5)]
+    locked = await attempt(code(enrolled.secret, 1))
+    assert ([(401, "identity.wrong-code")] * 5, (429, "identity.too-many-attempts")) == (
+        refusals,
+        problem_of(locked),
+    )

@@ -4,7 +4,8 @@ Public: the MFA token says who passed the password step, in which tenant. The se
 named by the MFA token's id, so a token opens one session at most; the code counts as
 used by that session (`mfa-challenge-passed` on the account's stream), so neither the code
 (at its time step, or any earlier one) nor a recovery code works twice. A repeat (same
-Idempotency-Key) is answered as log-in's (decision 35): the code this session used is
+Idempotency-Key) is answered as log-in's (decision 35). A wrong code counts as a failed
+log-in, and a locked account or address is refused before the code is read (decision 53): the code this session used is
 accepted again for it, and the commit answers the first outcome with a fresh token.
 """
 
@@ -19,6 +20,7 @@ from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
 from ossature.kernel.messages import Event, Payload
 from ossature.modules.access.projections import grants_of
+from ossature.modules.identity._log_in_gate import LogInGate
 from ossature.modules.identity._mfa_tokens import MfaClaims, verify_mfa
 from ossature.modules.identity._tokens import InvalidToken
 from ossature.modules.identity._totp import MfaKeys, accepted_step
@@ -121,7 +123,10 @@ async def complete_log_in(ctx: Context, cmd: CompleteLogIn, deps: Deps) -> Sessi
     session_id = session_of(tenant_id, account_id, claims.token_id)
     async with deps.db.transaction(tenant_id, readonly=True) as conn:
         account = await account_by_id(conn, account_id)
+        gate = LogInGate.of(ctx, deps, tenant_id, account["email"] if account else account_id)
+        await gate.check(conn)  # locked by wrong passwords or codes: 429
         grants = await grants_of(conn, account_id) if account else []
+    deps.uow.use_tenant(tenant_id, account_id)
     stream, session = await deps.uow.load(account_id), await deps.uow.load(session_id)
     mfa = mfa_of(stream.events)
     if account is None or mfa.secret is None:
@@ -129,7 +134,12 @@ async def complete_log_in(ctx: Context, cmd: CompleteLogIn, deps: Deps) -> Sessi
     secret = keys.open(tenant_id, account_id, mfa.secret)
     code_hash = keys.hash_code(account_id, cmd.recovery_code or "")
     opened = Opened(account_id, session_id, before=session.version > 0)
-    events = decide_complete(mfa, secret, cmd, code_hash, now, opened)
+    try:
+        events = decide_complete(mfa, secret, cmd, code_hash, now, opened)
+    except WrongLogInCode:  # a wrong code counts as a failed log-in (decision 53)
+        await gate.failed(account_id)
+        raise
+    await gate.succeeded()
     deps.uow.append("account", account_id, stream.version, events)
     access = access_claims(account, tenant_id, grants, session_id, now, identity.token_lifetime)
     logged_in = UserLoggedIn(

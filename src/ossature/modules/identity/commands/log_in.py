@@ -85,10 +85,10 @@ async def log_in(ctx: Context, cmd: LogIn, deps: Deps) -> LogInAnswer:
     if not await identity.verify_password(stored, cmd.password) or not account:
         await gate.failed(account["account_id"] if account else None)
         raise InvalidCredentials()
-    await gate.succeeded()
     deps.uow.use_tenant(tenant_id, account["account_id"])
-    if account["mfa_enabled"]:
+    if account["mfa_enabled"]:  # its failures stand until a code passes (complete-log-in)
         return challenge(identity.keys, account["account_id"], tenant_id, int(deps.now.timestamp()))
+    await gate.succeeded()
     session_id = session_of(tenant_id, account["account_id"], ctx.trace.external_invocation_id)
     now, lifetime = int(deps.now.timestamp()), identity.token_lifetime
     claims = access_claims(account, tenant_id, grants, session_id, now, lifetime, scope)
