@@ -65,6 +65,31 @@ async def test_five_wrong_passwords_lock_the_account_until_the_wait_is_over(
     )
 
 
+async def test_twenty_failures_from_an_address_lock_it_for_every_account(
+    http: httpx.AsyncClient, token_for: TokenFor
+) -> None:
+    """Twenty wrong passwords from one client address, over ten accounts (none of them
+    reaching its own limit), lock that address: a good password from it is refused, from
+    another address it works."""
+    admin = await token_for("admin@acme")
+    accounts = [await _account(http, admin) for _ in range(11)]
+    sprayer = _from("198.51.100.120")  # no other test sends from it
+    wrong = [
+        await call(http, "commands/log-in", body, headers=sprayer)
+        for email, _ in accounts[:10]
+        for body in [{"tenant": "acme", "email": email, "password": "wrong"}] * 2
+    ]
+    good = {"tenant": "acme", "email": accounts[10][0], "password": PASSWORD}
+    from_sprayer = await call(http, "commands/log-in", good, headers=sprayer)
+    elsewhere = await call(http, "commands/log-in", good, headers=_from("192.0.2.201"))
+
+    assert ([401] * 20, (429, "identity.too-many-attempts"), 200) == (
+        [r.status_code for r in wrong],
+        problem_of(from_sprayer),
+        elsewhere.status_code,
+    )
+
+
 async def test_the_audit_has_the_failures_by_account_never_the_email(
     http: httpx.AsyncClient, token_for: TokenFor
 ) -> None:

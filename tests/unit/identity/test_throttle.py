@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from ossature.modules.identity._throttle import Attempts, Rules, delay, locked_for, on_failure
+from ossature.modules.identity.throttle import Subjects
 
 RULES = Rules()
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -63,3 +64,17 @@ def test_a_lock_ends_at_its_time() -> None:
         locked_for(attempts, T0 + timedelta(seconds=59.5)),
         locked_for(attempts, T0 + timedelta(seconds=60)),
     )
+
+
+def test_an_attempt_counts_against_its_account_and_its_address() -> None:
+    assert ("account:d1", "address:203.0.113.5") == (
+        Subjects.of("d1", "203.0.113.5").account,
+        Subjects.of("d1", "203.0.113.5").address,
+    )
+
+
+def test_a_loopback_address_or_none_counts_against_the_account_alone() -> None:
+    """On `ossature up`, or behind a proxy on the same host, the loopback names no client."""
+    assert [None, None, None, "address:10.0.0.1"] == [
+        Subjects.of("d1", address).address for address in ("127.0.0.1", "::1", None, "10.0.0.1")
+    ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -65,11 +66,24 @@ class Subjects:
 
     @classmethod
     def of(cls, digest: str, address: str | None) -> Subjects:
-        return cls(f"account:{digest}", f"address:{address}" if address else None)
+        """The account, and the address unless it is none or a loopback address."""
+        counted = address if address and not _is_loopback(address) else None
+        return cls(f"account:{digest}", f"address:{counted}" if counted else None)
 
     def each(self) -> list[tuple[str, SubjectKind]]:
         both: list[tuple[str, SubjectKind]] = [(self.account, "account")]
         return both + ([(self.address, "address")] if self.address else [])
+
+
+def _is_loopback(address: str) -> bool:
+    """A loopback address names this machine, not a client: every request of `ossature up`
+    on a laptop, and every request through a proxy on the same host that is not listed in
+    OSSATURE_TRUSTED_PROXIES. Counting it would lock out every user behind it at once, which
+    the address rule exists to prevent, so only the account rule applies to it."""
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
 
 
 async def refuse_when_locked(conn: Any, subjects: Subjects, now: datetime) -> bool:
