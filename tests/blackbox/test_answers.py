@@ -14,7 +14,7 @@ import pytest
 from ossature.gateway.openapi import openapi
 from ossature.runtime.application import Application
 from tests.blackbox._api import System, Tenant, call, new_ulid
-from tests.blackbox._mail import mailed_token
+from tests.blackbox._mail import mailed_token_sync
 from tests.integration._django import SqliteApp
 
 Made = dict[str, Any]
@@ -104,7 +104,7 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
     (
         "commands/accept-invitation",
         lambda made: {
-            "token": mailed_token(made["system"], made["invited"](), "/accept-invitation"),
+            "token": mailed_token_sync(made["system"], made["invited"](), "/accept-invitation"),
             "password": made["invitedPassword"],
         },
     ),
@@ -115,7 +115,7 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
     (
         "commands/reset-password",
         lambda made: {
-            "token": mailed_token(made["system"], made["invited"](), "/reset-password"),
+            "token": mailed_token_sync(made["system"], made["invited"](), "/reset-password"),
             "password": made["invitedPassword"] + "!",
         },
     ),
@@ -123,7 +123,7 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
     (
         "commands/verify-email",
         lambda made: {
-            "token": mailed_token(made["system"], "admin@globex.test", "/verify-email"),
+            "token": mailed_token_sync(made["system"], "admin@globex.test", "/verify-email"),
         },
     ),
     (  # the invited account from here on: the admin's password stays the demo's

@@ -1,14 +1,12 @@
 """Invitation, reset and change of password over HTTP, the links read from the mails the
-embedded SMTP server kept in var/mail (a Maildir)."""
+embedded SMTP server kept in var/mail (a Maildir); an invited user's way to a TOTP log-in."""
 
 from __future__ import annotations
 
-import mailbox
-import re
-from email.message import Message
-from urllib.parse import unquote
+import time
 
 import httpx
+import pyotp
 
 from tests.blackbox._api import (
     System,
@@ -16,47 +14,15 @@ from tests.blackbox._api import (
     TokenFor,
     call,
     claims_of,
-    eventually,
     log_in,
     new_ulid,
 )
+from tests.blackbox._mail import mailed_token
 
 # pragma: allowlist nextline secret: a throwaway test password
 PASSWORD = "invited-member-password"
 # pragma: allowlist nextline secret: a throwaway test password
 NEW_PASSWORD = "reset-member-password"
-LINK = re.compile(r"https?://\S+?[?&]token=([A-Za-z0-9%._-]+)")
-
-
-def _text_of(message: Message) -> str:
-    parts = message.walk() if message.is_multipart() else [message]
-    return "".join(
-        str(part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8"))
-        for part in parts
-        if part.get_content_type() == "text/plain"
-    )
-
-
-def _tokens_to(system: System, address: str, path: str) -> list[str]:
-    """The tokens of the links to `path` in the mails to `address` received so far."""
-    folder = system.var_dir / "mail"
-    if not (folder / "new").is_dir():
-        return []
-    found = []
-    for message in mailbox.Maildir(folder, create=False):
-        if address in str(message["To"]):
-            text = _text_of(message)
-            found += [unquote(m.group(1)) for m in LINK.finditer(text) if path in m.group(0)]
-    return found
-
-
-async def _mailed_token(system: System, address: str, path: str, seen: int = 0) -> str:
-    async def probe() -> list[str]:
-        return _tokens_to(system, address, path)
-
-    tokens = await eventually(probe, lambda found: len(found) > seen, within=30)
-    assert len(tokens) > seen, f"no mail with a {path} link reached {address}"
-    return tokens[-1]
 
 
 async def _invited_member(http: httpx.AsyncClient, system: System, acme: Tenant, admin: str) -> str:
@@ -71,7 +37,7 @@ async def _invited_member(http: httpx.AsyncClient, system: System, acme: Tenant,
     }
     invited = await call(http, "commands/invite-account", body, admin)
     assert 200 == invited.status_code, invited.text
-    token = await _mailed_token(system, email, "/accept-invitation")
+    token = await mailed_token(system, email, "/accept-invitation")
     accepted = await call(
         http, "commands/accept-invitation", {"token": token, "password": PASSWORD}
     )
@@ -92,7 +58,7 @@ async def test_an_invited_user_accepts_the_mailed_link_and_logs_in_with_the_role
     again = await call(
         http,
         "commands/accept-invitation",
-        {"token": await _mailed_token(system, email, "/accept-invitation"), "password": PASSWORD},
+        {"token": await mailed_token(system, email, "/accept-invitation"), "password": PASSWORD},
     )
     assert (410, "identity.token-used") == (again.status_code, again.json()["messageKey"])
 
@@ -107,7 +73,7 @@ async def test_a_mailed_reset_sets_the_password_and_ends_the_old_session(
         http, "commands/request-password-reset", {"tenant": "acme", "email": f"x{email}"}
     )
     assert (200, asked.json()) == (nobody.status_code, nobody.json())
-    token = await _mailed_token(system, email, "/reset-password")
+    token = await mailed_token(system, email, "/reset-password")
 
     reset = await call(http, "commands/reset-password", {"token": token, "password": NEW_PASSWORD})
 
@@ -153,3 +119,34 @@ async def test_a_changed_password_replaces_the_old_one(
         http, "commands/log-in", {"tenant": "acme", "email": email, "password": NEW_PASSWORD}
     )
     assert (200, 401, 200) == (changed.status_code, old.status_code, new.status_code)
+
+
+async def test_an_invited_user_enrolls_totp_and_then_logs_in_with_a_code(
+    http: httpx.AsyncClient, system: System, acme: Tenant, token_for: TokenFor
+) -> None:
+    """The whole way in: the mailed invitation accepted, a password log-in, TOTP enrolled and
+    confirmed, then a log-in that asks for a code and a code that opens the session."""
+    email = await _invited_member(http, system, acme, await token_for("admin@acme"))
+    first = await log_in(http, email, PASSWORD)
+    secret = (await call(http, "commands/enroll-totp", {}, first)).json()["secret"]
+    now = pyotp.TOTP(secret).now()
+    confirmed = await call(http, "commands/confirm-totp", {"code": now}, first)
+    await call(http, "commands/log-out", {}, first)
+
+    body = {"tenant": "acme", "email": email, "password": PASSWORD}
+    challenge = (await call(http, "commands/log-in", body)).json()
+    # A code of the next step: the confirmation used this one, and a code works once.
+    code = pyotp.TOTP(secret).at(time.time() + 30)
+    completed = await call(
+        http, "commands/complete-log-in", {"mfaToken": challenge["mfaToken"], "code": code}
+    )
+    folders = await call(http, "queries/list-folders", {}, completed.json()["accessToken"])
+
+    assert (200, 10, True, False, 200, 200) == (
+        confirmed.status_code,
+        len(confirmed.json()["recoveryCodes"]),
+        challenge["mfaRequired"],
+        "accessToken" in challenge,
+        completed.status_code,
+        folders.status_code,
+    )
