@@ -150,3 +150,30 @@ async def test_a_body_that_is_not_utf_8_is_logged_as_one_json_line(
     ]
     text = system.log_path.read_bytes()[offset:].decode("utf-8", "replace")
     assert "Traceback" not in text
+
+
+async def test_a_refused_log_in_is_logged_with_its_tenant_subject_and_address(
+    http: httpx.AsyncClient, system: System, acme: Tenant
+) -> None:
+    """A wrong password names acme, the account it tried and where it came from; an unknown
+    email is named by its hash, never in clear."""
+    offset, unknown = _offset(system), f"nobody-{new_ulid().lower()}@acme.test"
+    wrong = [
+        await call(http, "commands/log-in", {"tenant": "acme", "email": who, "password": "x"})
+        for who in ("viewer@acme.test", unknown)
+    ]
+    ids = {answer.headers["x-invocation-id"] for answer in wrong}
+    lines = [
+        line
+        for line in await _logged(system, offset, ids)
+        if line.get("event") == "invocation" and line.get("invocation_id") in ids
+    ]
+
+    assert (2, {acme.tenant_id}, {"127.0.0.1"}, True, True, False) == (
+        len(lines),
+        {line["tenant_id"] for line in lines},
+        {line["client_ip"] for line in lines},
+        all(line["actor_id"] for line in lines),
+        any(str(line["actor_id"]).startswith("email:") for line in lines),
+        unknown in json.dumps(lines),
+    )

@@ -242,6 +242,7 @@ class Pipeline:
             message_key=key,
             duration_ms=round(elapsed * 1000, 2),
             repeat_of=result.repeat_of,
+            **_named(ctx, tenant_id, named),
         )
 
 
@@ -266,6 +267,15 @@ async def _ended(ctx: Context, transaction: InvocationTransaction) -> AsyncItera
         if getattr(error, "sqlstate", None) == CREDENTIAL_ENDED:
             raise ended(ctx.access) from None
         raise
+
+
+def _named(ctx: Context, tenant_id: str | None, named: str | None) -> dict[str, str | None]:
+    """What a public invocation's line adds, having no actor: the tenant and the subject it
+    named (log-in's account, or the keyed hash of an unknown email) and the client's address,
+    so that a refused log-in is attributable from the log as from the audit."""
+    if ctx.access is not None:
+        return {}
+    return {"tenant_id": tenant_id, "actor_id": named, "client_ip": ctx.provenance.client_ip}
 
 
 def _nothing() -> None:
