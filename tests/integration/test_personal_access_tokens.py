@@ -33,6 +33,7 @@ async def _account(tenant: Tenant, role: str, folder: str) -> Actor:
         {
             "email": f"{new_id().lower()}@example.com",
             "displayName": "P",
+            # pragma: allowlist nextline secret: a throwaway test account's password
             "password": "a-long-password-1",
         },
     )
