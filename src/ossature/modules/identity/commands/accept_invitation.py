@@ -14,13 +14,11 @@ from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
 from ossature.kernel.messages import Payload
 from ossature.modules.access.commands.assign_role import RoleAssigned
-from ossature.modules.identity._one_time import OneTimeTokens, check_use, issued
-from ossature.modules.identity._request import tenant_of_request
+from ossature.modules.identity._request import take_token
 from ossature.modules.identity.commands.invite_account import AccountInvited
-from ossature.modules.identity.events import EmailVerified, PasswordSet, TokenUsed
+from ossature.modules.identity.events import EmailVerified, PasswordSet
 from ossature.modules.identity.fields import NewPassword, OneTimeToken
 from ossature.modules.identity.service import IdentityService
-from ossature.modules.tenancy.perimeter import admit_public
 
 __all__ = ["AcceptInvitation", "AcceptInvitationAnswer", "accept_invitation"]
 
@@ -39,33 +37,18 @@ class AcceptInvitationAnswer(TypedDict):
 async def accept_invitation(
     ctx: Context, cmd: AcceptInvitation, deps: Deps
 ) -> AcceptInvitationAnswer:
-    parts = deps.get(OneTimeTokens).check("invitation", cmd.token, tenant_of_request(ctx))
-    deps.uow.use_tenant(parts.tenant_id)
-    await admit_public(ctx, deps, parts.tenant_id)  # its ranges (decision 54)
-    stream = await deps.uow.load(parts.token_id)
-    token = issued(stream, "invitation")
-    deps.uow.use_tenant(parts.tenant_id, token.account_id)
-    check_use("invitation", token.issued_at, token.used, deps.now)
-    invited = stream.events[0]
+    account_id, invited = await take_token(ctx, deps, "invitation", cmd.token)
     assert isinstance(invited, AccountInvited)
-    account = await deps.uow.load(token.account_id)
+    account = await deps.uow.load(account_id)
     password_hash = await deps.get(IdentityService).hash_password(cmd.password)
     deps.uow.append(
-        "invitation",
-        parts.token_id,
-        token.version,
-        [TokenUsed(token_id=parts.token_id, account_id=token.account_id)],
-    )
-    deps.uow.append(
         "account",
-        token.account_id,
+        account_id,
         account.version,
         [
-            PasswordSet(account_id=token.account_id, password_hash=password_hash),
-            EmailVerified(account_id=token.account_id, email=invited.email),
-            RoleAssigned(
-                account_id=token.account_id, role=invited.role, folder_id=invited.folder_id
-            ),
+            PasswordSet(account_id=account_id, password_hash=password_hash),
+            EmailVerified(account_id=account_id, email=invited.email),
+            RoleAssigned(account_id=account_id, role=invited.role, folder_id=invited.folder_id),
         ],
     )
-    return {"accountId": token.account_id}
+    return {"accountId": account_id}

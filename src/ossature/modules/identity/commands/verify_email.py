@@ -7,14 +7,12 @@ from typing import TypedDict
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
 from ossature.kernel.messages import Payload
-from ossature.modules.identity._one_time import OneTimeTokens, check_use, issued
-from ossature.modules.identity._request import tenant_of_request
+from ossature.modules.identity._request import take_token
 from ossature.modules.identity.commands.request_email_verification import (
     EmailVerificationRequested,
 )
-from ossature.modules.identity.events import EmailVerified, TokenUsed
+from ossature.modules.identity.events import EmailVerified
 from ossature.modules.identity.fields import OneTimeToken
-from ossature.modules.tenancy.perimeter import admit_public
 
 __all__ = ["VerifyEmail", "VerifyEmailAnswer", "verify_email"]
 
@@ -31,18 +29,9 @@ class VerifyEmailAnswer(TypedDict):
 
 
 async def verify_email(ctx: Context, cmd: VerifyEmail, deps: Deps) -> VerifyEmailAnswer:
-    parts = deps.get(OneTimeTokens).check("email-verification", cmd.token, tenant_of_request(ctx))
-    deps.uow.use_tenant(parts.tenant_id)
-    await admit_public(ctx, deps, parts.tenant_id)  # its ranges (decision 54)
-    stream = await deps.uow.load(parts.token_id)
-    token = issued(stream, "email-verification")
-    deps.uow.use_tenant(parts.tenant_id, token.account_id)
-    check_use("email-verification", token.issued_at, token.used, deps.now)
-    requested = stream.events[0]
+    account_id, requested = await take_token(ctx, deps, "email-verification", cmd.token)
     assert isinstance(requested, EmailVerificationRequested)
-    account = await deps.uow.load(token.account_id)
-    used = TokenUsed(token_id=parts.token_id, account_id=token.account_id)
-    verified = EmailVerified(account_id=token.account_id, email=requested.email)
-    deps.uow.append("email-verification", parts.token_id, token.version, [used])
-    deps.uow.append("account", token.account_id, account.version, [verified])
-    return {"accountId": token.account_id, "email": requested.email}
+    account = await deps.uow.load(account_id)
+    verified = EmailVerified(account_id=account_id, email=requested.email)
+    deps.uow.append("account", account_id, account.version, [verified])
+    return {"accountId": account_id, "email": requested.email}
