@@ -6,13 +6,13 @@ import asyncio
 import copy
 import time
 from collections.abc import Sequence
-from datetime import date
 from types import TracebackType
 from typing import Unpack
 from urllib.parse import quote
 
 import httpx
 
+from ossature.sdk._admin import AdminCalls
 from ossature.sdk._backends import Backend, Http
 from ossature.sdk._errors import (
     MfaRequired,
@@ -38,7 +38,7 @@ from ossature.sdk._wire import call_headers, decoded, json_object
 __all__ = ["Client"]
 
 
-class Client:
+class Client(AdminCalls):
     """One identity talking to Ossature; `with_token` adds others on the same connection.
 
     `backend` says where calls go: a URL (or `Http(url)`) for a server over the network,
@@ -261,13 +261,6 @@ class Client:
     async def get_project_history(self, project_id: str) -> list[Json]:
         answer = await self.query("get-project-history", {"projectId": project_id})
         return list(answer["entries"])
-
-    async def list_audit_entries(self) -> list[Json]:
-        return list((await self.query("list-audit-entries"))["entries"])
-
-    async def count_logins_per_day(self, first: date, last: date) -> list[Json]:
-        payload = {"from": first.isoformat(), "to": last.isoformat()}
-        return list((await self.query("count-logins-per-day", payload))["series"])
 
     async def get_my_permissions(self, folder_id: str) -> list[str]:
         return list((await self.query("get-my-permissions", {"folderId": folder_id}))["actions"])
