@@ -244,6 +244,11 @@ class Client(AdminCalls):
         answer = await self.command("archive-project", {"projectId": project_id}, **options)
         return int(answer["version"])
 
+    async def unarchive_project(self, project_id: str, **options: Unpack[CallOptions]) -> int:
+        """Bring back from the archive; the project's new version."""
+        answer = await self.command("unarchive-project", {"projectId": project_id}, **options)
+        return int(answer["version"])
+
     async def list_folders(self) -> list[Json]:
         return list((await self.query("list-folders"))["folders"])
 
@@ -259,8 +264,30 @@ class Client(AdminCalls):
         return await self.query("get-project", {"projectId": project_id})
 
     async def get_project_history(self, project_id: str) -> list[Json]:
-        answer = await self.query("get-project-history", {"projectId": project_id})
-        return list(answer["entries"])
+        """Every entry of the project's history, oldest first, its pages followed."""
+        entries: list[Json] = []
+        after: int | None = None
+        while True:
+            page = await self.search_project_history(project_id, after=after, limit=500)
+            entries += page["entries"]
+            after = page["next"]
+            if after is None:
+                return entries
+
+    async def search_project_history(
+        self,
+        project_id: str,
+        text: str | None = None,
+        *,
+        newest_first: bool = False,
+        after: int | None = None,
+        limit: int = 100,
+    ) -> Json:
+        """One page of a project's history ({entries, next}): `next` goes in `after`."""
+        payload: Json = {"projectId": project_id, "newestFirst": newest_first, "limit": limit}
+        payload |= {"text": text} if text else {}
+        payload |= {"after": after} if after is not None else {}
+        return await self.query("get-project-history", payload)
 
     async def get_my_permissions(self, folder_id: str) -> list[str]:
         return list((await self.query("get-my-permissions", {"folderId": folder_id}))["actions"])

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypedDict
+from collections.abc import Sequence
+from typing import Annotated, TypedDict
 
 import msgspec
 
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
-from ossature.kernel.messages import Payload
+from ossature.kernel.messages import Envelope, Payload
+from ossature.modules.projects.errors import ProjectNotFound
+from ossature.modules.projects.history import Page, entries_of, matching, page_of
 from ossature.modules.projects.repository import load_project
 from ossature.modules.projects.state import ProjectView
 
 __all__ = [
     "GetProject",
-    "HistoryEntry",
     "ListProjects",
     "ListProjectsAnswer",
     "ProjectHistory",
-    "ProjectHistoryAnswer",
     "get_project",
     "list_projects",
     "project_history",
@@ -37,26 +38,19 @@ class GetProject(Payload, frozen=True):
 
 
 class ProjectHistory(Payload, frozen=True):
+    """A project's history: all of it by default, oldest first; `text` keeps the entries
+    whose actor's name, event type or a changed value holds it; `after` (a version, the
+    `next` of the previous page) and `limit` page it."""
+
     project_id: Id
+    text: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    newest_first: bool = False
+    after: Annotated[int, msgspec.Meta(ge=0, le=2**31 - 1)] | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=500)] = 100
 
 
 class ListProjectsAnswer(TypedDict):
     projects: list[ProjectView]
-
-
-class HistoryEntry(TypedDict):
-    eventId: str
-    eventType: str
-    version: int
-    occurredAt: str
-    actorId: str | None
-    invocationId: str
-    traceId: str
-    data: dict[str, Any]
-
-
-class ProjectHistoryAnswer(TypedDict):
-    entries: list[HistoryEntry]
 
 
 async def list_projects(ctx: Context, query: ListProjects, deps: Deps) -> ListProjectsAnswer:
@@ -85,21 +79,23 @@ async def get_project(ctx: Context, query: GetProject, deps: Deps) -> ProjectVie
     return (await load_project(deps, query.project_id)).as_json()
 
 
-async def project_history(ctx: Context, query: ProjectHistory, deps: Deps) -> ProjectHistoryAnswer:
-    """Every change of a project: what, when, who, through which invocation."""
-    await load_project(deps, query.project_id)
+async def project_history(ctx: Context, query: ProjectHistory, deps: Deps) -> Page:
+    """Every change of a project: what (before and after), when, who (id and name), through
+    which invocation; searched and paged (decision 60)."""
     stream = await deps.uow.load(query.project_id)
-    entries: list[HistoryEntry] = [
-        {
-            "eventId": e.event_id,
-            "eventType": e.event_type,
-            "version": e.stream_version,
-            "occurredAt": e.occurred_at.isoformat(),
-            "actorId": e.context.access.account_id if e.context.access else None,
-            "invocationId": e.context.trace.invocation_id,
-            "traceId": e.context.trace.originating_trace_id,
-            "data": e.payload,
-        }
-        for e in stream.envelopes
-    ]
-    return {"entries": entries}
+    if not stream.envelopes:
+        raise ProjectNotFound({"projectId": query.project_id})
+    names = await _actor_names(ctx, deps, stream.envelopes)
+    entries = matching(entries_of(stream.envelopes, stream.events, names), query.text)
+    return page_of(entries, query.newest_first, query.after, query.limit)
+
+
+async def _actor_names(ctx: Context, deps: Deps, envelopes: Sequence[Envelope]) -> dict[str, str]:
+    """The display names of the accounts that acted on the stream (a service has none)."""
+    actors = sorted({e.context.access.account_id for e in envelopes if e.context.access})
+    async with deps.db.transaction(ctx.tenant_id, readonly=True) as conn:
+        rows = await conn.fetch(
+            "select account_id, display_name from accounts where account_id = any($1::text[])",
+            actors,
+        )
+    return {row["account_id"]: row["display_name"] for row in rows}

@@ -131,6 +131,17 @@ async def history(demo: Demo) -> str:
     return ", ".join(str(entry.get("eventType")) for entry in entries)
 
 
+async def history_search(demo: Demo) -> str:
+    """The history searched for the new name finds the rename alone, with before and after."""
+    editor = await demo.user("editor")
+    page = await editor.search_project_history(demo.project_id, "(renamed)", newest_first=True)
+    found = [(e["eventType"], e["actorName"], e["changes"]) for e in page["entries"]]
+    name = {"field": "name", "before": demo.project_name.removesuffix(" (renamed)")}
+    expected = [("project-renamed", "Editor", [name | {"after": demo.project_name}])]
+    check(found == expected, f"found {found}")
+    return f"{found[0][0]} by {found[0][1]}"
+
+
 async def notified(demo: Demo) -> str:
     """The editor, subscribed over MQTT, hears of the admin's rename: a key and its parameters."""
     editor, admin = await demo.user("editor"), await demo.user("admin")

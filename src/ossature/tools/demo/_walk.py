@@ -42,6 +42,7 @@ STEPS = [
     Step(5, "editor renames it: version 2", steps.rename),
     Step(5, "get-project shows the new name and version 2", steps.renamed),
     Step(5, "get-project-history has 2 entries with the invocation ids", steps.history),
+    Step(5, "its history searched for the new name finds the rename", steps.history_search),
     Step(5, "editor, subscribed over MQTT, is notified when admin renames it", steps.notified),
     Step(6, "a rename with a stale expectedVersion gets 409", steps.stale_rename),
     Step(6, "archived, it refuses a rename (409); unarchived, it is back", steps.archived_and_back),
