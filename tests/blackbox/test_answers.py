@@ -86,6 +86,7 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
         },
     ),
     ("queries/list-role-assignments", lambda made: {}),
+    ("queries/list-roles", lambda made: {}),
     ("queries/list-accounts", lambda made: {}),
     (
         "commands/set-tenant-security-policy",

@@ -69,6 +69,10 @@ class AdminCalls:
         answer = await self.query("list-role-assignments", _present({"folderId": folder_id}))
         return list(answer["assignments"])
 
+    async def list_roles(self: _Invoker) -> list[str]:
+        """The roles a tenant may hand out."""
+        return list((await self.query("list-roles"))["roles"])
+
     async def list_accounts(self: _Invoker) -> list[Json]:
         """Every account of the tenant (with `accounts.read`)."""
         return list((await self.query("list-accounts"))["accounts"])

@@ -13,8 +13,10 @@ from ossature.modules.access.commands import assign_role, revoke_role
 from ossature.modules.access.projections import ASSIGNMENTS
 from ossature.modules.access.queries import (
     ListRoleAssignments,
+    ListRoles,
     MyPermissions,
     list_role_assignments,
+    list_roles,
     my_permissions,
 )
 
@@ -41,6 +43,7 @@ MODULE = Module(
     queries=[
         QuerySpec("get-my-permissions", MyPermissions, my_permissions, Anyone()),
         QuerySpec("list-role-assignments", ListRoleAssignments, list_role_assignments, Anyone()),
+        QuerySpec("list-roles", ListRoles, list_roles, Anyone()),
     ],
     events=EVENTS,
     projections=[ASSIGNMENTS],

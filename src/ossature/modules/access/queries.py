@@ -10,6 +10,7 @@ import msgspec
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
 from ossature.kernel.messages import Payload
+from ossature.modules.access.commands.assign_role import ROLES
 from ossature.modules.access.projections import all_assignments
 from ossature.modules.tenancy.errors import FolderNotFound
 from ossature.modules.tenancy.projections import folder_chains
@@ -18,9 +19,12 @@ __all__ = [
     "AssignmentView",
     "ListRoleAssignments",
     "ListRoleAssignmentsAnswer",
+    "ListRoles",
+    "ListRolesAnswer",
     "MyPermissions",
     "MyPermissionsAnswer",
     "list_role_assignments",
+    "list_roles",
     "my_permissions",
     "visible_assignments",
 ]
@@ -49,6 +53,20 @@ class AssignmentView(TypedDict):
 
 class ListRoleAssignmentsAnswer(TypedDict):
     assignments: list[AssignmentView]
+
+
+class ListRoles(Payload, frozen=True):
+    pass
+
+
+class ListRolesAnswer(TypedDict):
+    roles: list[str]
+
+
+async def list_roles(ctx: Context, query: ListRoles, deps: Deps) -> ListRolesAnswer:
+    """The roles a tenant may hand out (assign-role, invite-account), by name: what a form
+    offers, so that no client keeps its own list."""
+    return {"roles": sorted(ROLES)}
 
 
 async def my_permissions(ctx: Context, query: MyPermissions, deps: Deps) -> MyPermissionsAnswer:
