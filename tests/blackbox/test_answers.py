@@ -43,6 +43,7 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
     ("queries/list-projects", lambda made: {}),
     ("queries/get-my-permissions", lambda made: {"folderId": made["folderId"]}),
     ("queries/list-audit-entries", lambda made: {"limit": 5}),
+    ("queries/get-audit-entry", lambda made: {"invocationId": made["entries"][0]["invocationId"]}),
     ("queries/count-logins-per-day", lambda made: {"from": "2026-01-01", "to": "2026-01-03"}),
     (
         "queries/count-source-logins-per-day",

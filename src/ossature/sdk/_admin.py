@@ -10,7 +10,7 @@ from typing import Protocol, Unpack
 
 from ossature.sdk._types import CallOptions, Json
 
-__all__ = ["AdminCalls", "AuditFilters"]
+__all__ = ["AdminCalls"]
 
 
 class _Invoker(Protocol):
@@ -21,16 +21,6 @@ class _Invoker(Protocol):
     async def query(
         self, name: str, payload: Json | None = None, **options: Unpack[CallOptions]
     ) -> Json: ...
-
-
-class AuditFilters(Protocol):
-    """What `audit_page` reads from a filter form: each None when not filtered on."""
-
-    actor_id: str | None
-    name: str | None
-    outcome: str | None
-    first: date | None
-    last: date | None
 
 
 def _present(payload: Json) -> Json:
@@ -45,15 +35,24 @@ class AdminCalls:
         return list(answer["entries"])
 
     async def audit_page(
-        self: _Invoker, filters: AuditFilters, cursor: str | None = None, limit: int = 50
+        self: _Invoker,
+        *,
+        actor_id: str | None = None,
+        name: str | None = None,
+        outcome: str | None = None,
+        first: date | str | None = None,
+        last: date | str | None = None,
+        cursor: str | None = None,
+        limit: int = 50,
     ) -> tuple[list[Json], str | None]:
-        """One page of the audit log and the cursor of the next (None: the last)."""
+        """One page of the audit log, newest first, and the cursor of the next (None: the
+        last); `first` and `last` are days, included (a string is sent as it is)."""
         payload = {
-            "actorId": filters.actor_id,
-            "name": filters.name,
-            "outcome": filters.outcome,
-            "from": filters.first.isoformat() if filters.first else None,
-            "to": filters.last.isoformat() if filters.last else None,
+            "actorId": actor_id,
+            "name": name,
+            "outcome": outcome,
+            "from": first.isoformat() if isinstance(first, date) else first,
+            "to": last.isoformat() if isinstance(last, date) else last,
             "cursor": cursor,
             "limit": limit,
         }

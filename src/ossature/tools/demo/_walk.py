@@ -12,6 +12,7 @@ from rich.text import Text
 
 from ossature.sdk import Backend, Client, OssatureError
 from ossature.tools.demo import _admin as admin
+from ossature.tools.demo import _audit_log as audit_log
 from ossature.tools.demo import _credentials as credentials
 from ossature.tools.demo import _identity_flows as identity_flows
 from ossature.tools.demo import _identity_mfa as mfa
@@ -96,6 +97,11 @@ STEPS = [
         "a service account's API key creates a project in EU; revoked, it gets 401",
         credentials.api_key,
     ),
+    Step(
+        22, "admin filters the audit log to denials and opens the editor's", audit_log.denial_opened
+    ),
+    Step(22, "the viewer opening someone else's entry gets 404", audit_log.entry_hidden),
+    Step(22, "the audit log's pages follow each other by cursor", audit_log.pages_follow),
 ]
 
 
