@@ -62,7 +62,7 @@ HEADERS = {
     ),
     "Traceparent": _header("traceparent", "W3C trace context; a malformed one is ignored"),
     "Toggles": _header("X-Toggles", "Per-invocation toggles, e.g. log.level=debug"),
-    "AcceptLanguage": _header("Accept-Language", "The locale of problem titles (en, fr)"),
+    "AcceptLanguage": _header("Accept-Language", "The locale of problem titles (en, fr, ar)"),
 }
 
 

@@ -5,10 +5,21 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Literal, get_args
 
-__all__ = ["FALLBACK_LOCALE", "Catalogs", "negotiate"]
+__all__ = ["FALLBACK_LOCALE", "LOCALES", "Catalogs", "Locale", "direction", "negotiate"]
 
-FALLBACK_LOCALE = "en"
+Locale = Literal["en", "fr", "ar"]
+"""A locale an account may have: every catalog is complete in each (a test checks it)."""
+
+LOCALES: tuple[Locale, ...] = get_args(Locale)
+FALLBACK_LOCALE: Locale = "en"
+_RIGHT_TO_LEFT = frozenset({"ar"})
+
+
+def direction(locale: str) -> Literal["ltr", "rtl"]:
+    """The direction a locale's text runs in: `rtl` for Arabic, `ltr` for the others."""
+    return "rtl" if locale in _RIGHT_TO_LEFT else "ltr"
 
 
 class Catalogs:

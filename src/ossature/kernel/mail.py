@@ -23,7 +23,7 @@ __all__ = ["Compose", "Mail", "OutgoingMail", "subject_key", "template_files"]
 class OutgoingMail:
     """One mail to send: the recipient's address and locale, and the template's parameters.
 
-    `locale` is "en" or "fr" (another falls back to "en"). `params` are the template's
+    `locale` is one of `i18n.LOCALES` (another falls back to "en"). `params` are the template's
     variables (e.g. `link`, `displayName`), also the subject's {placeholders}.
     """
 

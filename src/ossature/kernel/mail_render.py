@@ -2,8 +2,9 @@
 
 The templates are the module's `mails/<template>.txt.jinja` and `.html.jinja` (Jinja2,
 autoescaped for HTML, an undefined variable an error). They see the mail's parameters,
-`locale`, and `t(key, **more)`: a text of the module's messages.toml in the recipient's
-locale, its {placeholders} filled from the parameters and `more`. The subject is the key
+`locale`, `t(key, **more)`: a text of the module's messages.toml in the recipient's
+locale, its {placeholders} filled from the parameters and `more`, and `dir` (`rtl` for
+Arabic, else `ltr`) for the HTML part's root element. The subject is the key
 `mail.<template>.subject`. Headers tie the message to its event: a Message-ID made from the
 event id (the same on every try, decision 46), the event's time as Date, and the causing
 invocation's trace ids.
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import jinja2
 
-from ossature.kernel.i18n import FALLBACK_LOCALE, Catalogs
+from ossature.kernel.i18n import FALLBACK_LOCALE, Catalogs, direction
 from ossature.kernel.mail import Mail, OutgoingMail, subject_key
 from ossature.kernel.messages import Envelope
 
@@ -66,7 +67,7 @@ class MailRenderer:
             return self.catalogs.render(locale, key, {**params, **more})
 
         page = self._environment(root).get_template(f"{template}.{kind}.jinja")
-        return page.render({**params, "locale": locale, "t": t})
+        return page.render({**params, "locale": locale, "dir": direction(locale), "t": t})
 
     def _environment(self, root: Path) -> jinja2.Environment:
         if root not in self._environments:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Collection, Iterable, Sequence
 
+from ossature.kernel.i18n import LOCALES
 from ossature.kernel.mail import subject_key, template_files
 from ossature.kernel.module import AnyScope, AtFolder, Module
 
@@ -87,9 +88,6 @@ def _undeclared(modules: Sequence[Module]) -> list[str]:
     return problems
 
 
-MAIL_LOCALES = ("en", "fr")
-
-
 def _unmailable(modules: Sequence[Module]) -> list[str]:
     """A mail of an undeclared event, or whose template misses a file or a subject."""
     declared = {e.name for m in modules for e in m.events}
@@ -112,7 +110,7 @@ def _template_problems(module: Module, template: str, where: str) -> list[str]:
     key = subject_key(template)
     return problems + [
         f"{where} has no subject {key!r} in {locale} (its messages.toml)"
-        for locale in MAIL_LOCALES
+        for locale in LOCALES
         if locale not in texts.get(key, {})
     ]
 

@@ -66,13 +66,15 @@ def test_a_mail_carries_a_link_whose_token_is_the_events(purpose: Purpose) -> No
 def test_a_template_renders_with_the_parameters_locale_and_texts(
     purpose: Purpose, kind: int
 ) -> None:
-    """What the mail renderer hands a template (parameters, `locale`, `t`) is enough."""
+    """What the mail renderer hands a template (parameters, `locale`, `dir`, `t`) is enough."""
     assert MODULE.root is not None
     file = template_files(MODULE.root, purpose)[kind]
     environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
     page = environment.from_string(file.read_text("utf-8"))
     params: dict[str, Any] = {"displayName": "Ada", "email": "a@b.c", "link": "https://x/?token=T"}
 
-    text = page.render({**params, "locale": "fr", "t": lambda key, **more: f"[{key}]"})
+    text = page.render(
+        {**params, "locale": "fr", "dir": "ltr", "t": lambda key, **more: f"[{key}]"}
+    )
 
     assert "https://x/?token=T" in text and f"[mail.{purpose}.body]" in text

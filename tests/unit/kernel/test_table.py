@@ -104,8 +104,8 @@ def _mailing_module(root: Path, *mails: Mail, files: bool = True, subjects: str 
 
 
 def test_a_mail_with_its_templates_and_subjects_is_accepted(tmp_path: Path) -> None:
-    """A declared event, both template files and the subject in en and fr: it starts."""
-    subjects = '["mail.thing.subject"]\nen = "A thing"\nfr = "Une chose"\n'
+    """A declared event, both template files and the subject in en, fr and ar: it starts."""
+    subjects = '["mail.thing.subject"]\nen = "A thing"\nfr = "Une chose"\nar = "شيء"\n'
     check_table(
         [_mailing_module(tmp_path, Mail("thing-made", "thing", _no_mail), subjects=subjects)], set()
     )
@@ -121,12 +121,13 @@ def test_a_mail_of_an_undeclared_event_without_files_or_subject_is_refused(tmp_p
         f"the mail 'thing' of module a misses its file {tmp_path}/mails/thing.html.jinja",
         "the mail 'thing' of module a has no subject 'mail.thing.subject' in en (its messages.toml)",
         "the mail 'thing' of module a has no subject 'mail.thing.subject' in fr (its messages.toml)",
+        "the mail 'thing' of module a has no subject 'mail.thing.subject' in ar (its messages.toml)",
     ] == problems
 
 
 def test_a_mail_template_declared_twice_is_refused(tmp_path: Path) -> None:
     """Two mails cannot share a template name: their subjects would share one key."""
-    subjects = '["mail.thing.subject"]\nen = "A thing"\nfr = "Une chose"\n'
+    subjects = '["mail.thing.subject"]\nen = "A thing"\nfr = "Une chose"\nar = "شيء"\n'
     mail = Mail("thing-made", "thing", _no_mail)
     problems = _problems(_mailing_module(tmp_path, mail, mail, subjects=subjects))
     assert ["mail template 'thing' is declared by module a and by a"] == problems

@@ -15,7 +15,9 @@ def _mailing(root: Path) -> Application:
     (root / "mails").mkdir()
     for kind in ("txt", "html"):
         (root / "mails" / f"made.{kind}.jinja").write_text("{{ name }}")
-    (root / "messages.toml").write_text('["mail.made.subject"]\nen = "Made"\nfr = "Fait"\n')
+    (root / "messages.toml").write_text(
+        '["mail.made.subject"]\nen = "Made"\nfr = "Fait"\nar = "تم"\n'
+    )
     mail = Mail("project-created", "made", lambda envelope, services: None)
     return Application.of([*MODULES, Module("mailing", mails=[mail], root=root)])
 

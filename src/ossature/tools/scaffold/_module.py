@@ -1,7 +1,7 @@
 """`ossature new module NAME`: a module folder with the anatomy of `modules/projects`.
 
 One aggregate, one command, two queries (from the stream and from the read model), one
-projection, a migration with forced row-level security, messages in en and fr, unit and
+projection, a migration with forced row-level security, messages in en, fr and ar, unit and
 integration tests; registered in `runtime/application.py` and granted in `roles.json`.
 """
 

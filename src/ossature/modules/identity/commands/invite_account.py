@@ -8,13 +8,14 @@ with a role is handing it out: the inviter needs `access.assign` at the folder a
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypedDict
+from typing import Annotated, TypedDict
 
 import msgspec
 
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
 from ossature.kernel.errors import Denied
+from ossature.kernel.i18n import Locale
 from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Event, Payload
 from ossature.modules.access.commands.assign_role import ROLES
@@ -41,7 +42,7 @@ class InviteAccount(Payload, frozen=True):
     display_name: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
     role: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
     folder_id: Id
-    locale: Literal["en", "fr"] = "en"
+    locale: Locale = "en"
 
 
 class AccountInvited(Event, frozen=True):

@@ -5,12 +5,13 @@ Credentials never travel in events: only their hash does.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypedDict
+from typing import Annotated, TypedDict
 
 import msgspec
 
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
+from ossature.kernel.i18n import Locale
 from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Payload
 from ossature.modules.identity.errors import EmailTaken
@@ -34,7 +35,7 @@ class RegisterAccount(Payload, frozen=True):
     email: Email
     display_name: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
     password: NewPassword
-    locale: Literal["en", "fr"] = "en"
+    locale: Locale = "en"
 
 
 class RegisterAccountAnswer(TypedDict):
