@@ -271,6 +271,15 @@ async def french_catalog(demo: Demo) -> str:
     return f"{len(messages)} messages"
 
 
+async def arabic_catalog(demo: Demo) -> str:
+    viewer = await demo.user("viewer")
+    english, arabic = [await viewer.get_message_catalog(locale) for locale in ("en", "ar")]
+    check(set(english) == set(arabic), f"{len(arabic)} keys in ar, {len(english)} in en")
+    same = sorted(key for key, text in arabic.items() if text == english[key])
+    check(not same, f"the same in ar as in en: {', '.join(same[:3])}")
+    return f"{len(arabic)} messages in Arabic"
+
+
 async def logged_out(demo: Demo) -> str:
     editor = await demo.user("editor")
     old = demo.client.with_token(editor.token)

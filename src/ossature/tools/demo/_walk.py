@@ -58,6 +58,7 @@ STEPS = [
     Step(12, "count-logins-per-day for today counts the demo's logins", steps.logins_today),
     Step(13, "admin@acme's audit entries show the editor's denial", steps.audited_denial),
     Step(14, "get-message-catalog fr is not empty", steps.french_catalog),
+    Step(14, "get-message-catalog ar has en's keys, each in Arabic", steps.arabic_catalog),
     Step(14, "after log-out, the old token gets 401", steps.logged_out),
     Step(
         15, "an invited user gets the mail, accepts it and logs in", identity_flows.invited_by_mail
