@@ -56,7 +56,8 @@ async def test_a_batch_item_with_a_key_that_is_no_ulid_is_refused(
 async def test_a_log_in_repeated_answers_a_fresh_token_for_the_same_session(
     client: Client, people: PushTenant
 ) -> None:
-    """Two log-ins with one key: one session, two tokens that both work, none recorded."""
+    """Two log-ins with one key: one session, two tokens that both work, the same refresh
+    token; no token recorded."""
     key = new_ulid()
     body = {"tenant": people.slug, "email": email_of(people, "viewer"), "password": PASSWORD}
 
@@ -70,7 +71,8 @@ async def test_a_log_in_repeated_answers_a_fresh_token_for_the_same_session(
     sessions = {_session(first["accessToken"]), _session(again["accessToken"])}
     assert first["accessToken"] != again["accessToken"]
     assert {first["sessionId"]} == {again["sessionId"]} == sessions
-    assert {"expiresAt", "sessionId"} == set(recorded)
+    assert first["refreshToken"] == again["refreshToken"]
+    assert {"expiresAt", "sessionId", "refreshableUntil"} == set(recorded)
     for token in (first["accessToken"], again["accessToken"]):
         client.token = token
         assert "projects" in await client.query("list-projects", {})

@@ -36,6 +36,7 @@ class Settings:
     smtp_url: str | None = field(default=None, repr=False)  # smtp://{user}:{password}@{host}:{port}
     mail_from: str = "Ossature <no-reply@ossature.localhost>"
     login_lock_seconds: int = 60  # the first log-in lock's length; each next one doubles
+    session_idle_hours: float = 12.0  # a session unrefreshed this long ends (decision 58)
     trusted_proxies: str = ""  # CIDRs whose X-Forwarded-For names the client
     root_domain: str | None = None  # <slug>.<root domain> is the tenant's entry point
 
@@ -69,6 +70,7 @@ class Settings:
             smtp_url=env.get("OSSATURE_SMTP_URL") or None,
             mail_from=env.get("OSSATURE_MAIL_FROM") or "Ossature <no-reply@ossature.localhost>",
             login_lock_seconds=int(env.get("OSSATURE_LOGIN_LOCK_SECONDS") or 60),
+            session_idle_hours=float(env.get("OSSATURE_SESSION_IDLE_HOURS") or 12),
             trusted_proxies=env.get("OSSATURE_TRUSTED_PROXIES", ""),
             root_domain=env.get("OSSATURE_ROOT_DOMAIN") or None,
             nats_system_user=env.get("OSSATURE_NATS_SYSTEM_USER") or None,

@@ -147,6 +147,7 @@ class System:
             subject_key=hashlib.sha256(b"ossature log-in subjects\n" + secrets.pepper).digest(),
             throttle=Rules(base=timedelta(seconds=self.settings.login_lock_seconds)),
             credential_key=secrets.credential_key,
+            session_idle=round(self.settings.session_idle_hours * 3600),
         )
         self.audit = AuditWriter(db)
         access = AccessService(AccessPolicy.builtin(), db)

@@ -23,7 +23,7 @@ from ossature.sdk._errors import (
     error_from_problem,
     should_retry,
 )
-from ossature.sdk._push import Notification, Subscription, TokenProvider
+from ossature.sdk._push import Notification, Subscription, TokenProvider, token_claims
 from ossature.sdk._types import (
     CallOptions,
     Invocation,
@@ -61,4 +61,5 @@ __all__ = [
     "error_from_problem",
     "new_ulid",
     "should_retry",
+    "token_claims",
 ]

@@ -46,10 +46,16 @@ class Client(AdminCalls):
     """
 
     def __init__(
-        self, backend: Backend | str, *, token: str | None = None, locale: str | None = None
+        self,
+        backend: Backend | str,
+        *,
+        token: str | None = None,
+        locale: str | None = None,
+        refresh_token: str | None = None,
     ) -> None:
         self.token = token
         self.locale = locale
+        self.refresh_token = refresh_token  # kept by log_in: access_token() renews with it
         self.last_invocation_id: str | None = None
         self.last_trace_id: str | None = None
         self._http = (Http(backend) if isinstance(backend, str) else backend).connect()
@@ -74,6 +80,7 @@ class Client(AdminCalls):
         """Another identity sharing this client's connection; closing it leaves that open."""
         clone = copy.copy(self)
         clone.token, clone._owns_http, clone._credentials = token, False, None
+        clone.refresh_token = None
         clone.last_invocation_id = clone.last_trace_id = None
         return clone
 
@@ -162,13 +169,22 @@ class Client(AdminCalls):
         return self._discovery
 
     async def access_token(self, margin: float = 30.0) -> str:
-        """A token valid for `margin` seconds more: the current one, or a fresh log-in's.
+        """A token valid for `margin` seconds more: the current one, or a renewed one.
 
-        Logging in again needs the credentials of this client's `log_in`; without them an
-        expiring token is returned as it is (the server will refuse it once expired).
+        It is renewed by refresh-session when this client holds a refresh token (from its
+        log-in, or given), else (or once the session has ended) by logging in again with the
+        credentials of this client's `log_in`; without either an expiring token is returned
+        as it is (the server will refuse it once expired).
         """
         if self.token and token_claims(self.token).get("exp", 0) - time.time() > margin:
             return self.token
+        if self.refresh_token is not None:
+            try:
+                await self.refresh_session()
+                return str(self.token)
+            except Unauthenticated:
+                if self._credentials is None:
+                    raise
         if self._credentials is not None:
             await self.log_in(*self._credentials)
         if not self.token:
@@ -195,8 +211,8 @@ class Client(AdminCalls):
         answer = await self.command("log-in", body)
         if answer.get("mfaRequired"):
             raise MfaRequired(str(answer["mfaToken"]))
-        self.token, self._credentials = answer["accessToken"], (tenant, email, password)
-        return Session(answer["accessToken"], answer["expiresAt"], answer["sessionId"])
+        self._credentials = (tenant, email, password)
+        return self._keep(Session.from_answer(answer))
 
     async def complete_log_in(
         self, mfa_token: str, *, code: str | None = None, recovery_code: str | None = None
@@ -206,13 +222,37 @@ class Client(AdminCalls):
         self.token = None
         proof = {"code": code} if recovery_code is None else {"recoveryCode": recovery_code}
         answer = await self.command("complete-log-in", {"mfaToken": mfa_token, **proof})
-        self.token, self._credentials = answer["accessToken"], None
-        return Session(answer["accessToken"], answer["expiresAt"], answer["sessionId"])
+        self._credentials = None
+        return self._keep(Session.from_answer(answer))
+
+    async def refresh_session(self) -> Session:
+        """Renew the access token with this client's refresh token and keep it; Unauthenticated
+        (`identity.session-ended`) once the session has ended or gone idle too long. Retried on
+        a concurrent renewal of the same session."""
+        if self.refresh_token is None:
+            raise Unauthenticated(401, "errors.unauthenticated", {"reason": "no refresh token"})
+        body = {"refreshToken": self.refresh_token}
+        anonymous = self.with_token(None)  # public: a stale token must not get in its way
+        try:
+            answer = await anonymous.command("refresh-session", body, retries=3)
+        finally:
+            self.last_invocation_id = anonymous.last_invocation_id
+            self.last_trace_id = anonymous.last_trace_id
+        return self._keep(Session.from_answer(answer))
+
+    def _keep(self, session: Session) -> Session:
+        self.token, self.refresh_token = session.access_token, session.refresh_token
+        return session
 
     async def log_out(self) -> None:
         """End the session on the server and forget the token."""
         await self.command("log-out", {})
-        self.token, self._credentials = None, None
+        self.token, self._credentials, self.refresh_token = None, None, None
+
+    async def set_my_locale(self, locale: str) -> None:
+        """The account's language (en, fr, ar): the next log-in or refresh_session's token
+        carries it."""
+        await self.command("set-my-locale", {"locale": locale})
 
     async def create_folder(self, parent_id: str, name: str, **options: Unpack[CallOptions]) -> str:
         answer = await self.command(

@@ -33,11 +33,25 @@ def new_ulid() -> str:
 
 @dataclass(frozen=True)
 class Session:
-    """A logged-in session; `expires_at` as the server sent it."""
+    """A logged-in session; `expires_at` as the server sent it. `refresh_token` renews the
+    access token (refresh-session) until `refreshable_until`, which each renewal moves on."""
 
     access_token: str
     expires_at: str | int
     session_id: str
+    refresh_token: str | None = None
+    refreshable_until: int | None = None
+
+    @classmethod
+    def from_answer(cls, answer: Json) -> Session:
+        """The session a log-in, complete-log-in or refresh-session answers."""
+        return cls(
+            answer["accessToken"],
+            answer["expiresAt"],
+            answer["sessionId"],
+            answer.get("refreshToken"),
+            answer.get("refreshableUntil"),
+        )
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,10 @@ constant time (a microsecond: no slow hash is needed for 256 bits nobody can gue
 repeat of the command that made it (same Idempotency-Key, so the same id) answers the same
 token. The id follows from the key as a session's does (decision 35).
 
+A session's refresh token (`oss_rt_`, decision 58) is made the same way from the session's
+id: it is never a bearer, only what refresh-session takes, and its session's row (ended,
+idle too long) decides whether it still works.
+
 Pure: the clock comes in as an argument.
 """
 
@@ -30,18 +34,23 @@ __all__ = [
     "KEY_PREFIX",
     "LONGEST_LIFETIME",
     "PAT_PREFIX",
+    "REFRESH_PREFIX",
     "Mechanism",
     "Parsed",
     "credential_of",
     "expiry_problem",
     "is_genuine",
+    "make_refresh_token",
     "make_token",
+    "parse_refresh_token",
     "parse_token",
 ]
 
 Mechanism = Literal["personal-access-token", "api-key"]
 PAT_PREFIX = "oss_pat_"
 KEY_PREFIX = "oss_key_"
+REFRESH_PREFIX = "oss_rt_"
+_REFRESH = "refresh-token"
 _PREFIXES: dict[str, Mechanism] = {PAT_PREFIX: "personal-access-token", KEY_PREFIX: "api-key"}
 _PREFIX_OF: dict[Mechanism, str] = {mechanism: prefix for prefix, mechanism in _PREFIXES.items()}
 LONGEST_LIFETIME = 366 * 24 * 3600  # a year, a leap day included: renewed, not kept forever
@@ -73,6 +82,24 @@ def parse_token(token: str) -> Parsed | None:
     return Parsed(mechanism, found.group(1), found.group(2), token)
 
 
+def make_refresh_token(key: bytes, tenant_id: str, session_id: str) -> str:
+    """The refresh token of a session: its prefix, tenant, session id and derived secret."""
+    return f"{REFRESH_PREFIX}{tenant_id}{session_id}{_secret(key, _REFRESH, tenant_id, session_id)}"
+
+
+def parse_refresh_token(key: bytes, token: str) -> tuple[str, str] | None:
+    """The (tenant id, session id) a genuine refresh token names; None for anything else,
+    malformed or forged alike (its secret compared in constant time)."""
+    found = _BODY.fullmatch(token, len(REFRESH_PREFIX))
+    if not token.startswith(REFRESH_PREFIX) or found is None:
+        return None
+    tenant_id, session_id = found.group(1), found.group(2)
+    expected = make_refresh_token(key, tenant_id, session_id)
+    if not hmac.compare_digest(expected.encode("ascii"), token.encode("ascii")):
+        return None
+    return tenant_id, session_id
+
+
 def is_genuine(key: bytes, parsed: Parsed) -> bool:
     """True when the token's secret is the one its kind, tenant and id derive (constant time)."""
     expected = make_token(key, parsed.mechanism, parsed.tenant_id, parsed.credential_id)
@@ -97,7 +124,7 @@ def expiry_problem(expires_at: int, now: int) -> str | None:
     return None
 
 
-def _secret(key: bytes, mechanism: Mechanism, tenant_id: str, credential_id: str) -> str:
+def _secret(key: bytes, mechanism: str, tenant_id: str, credential_id: str) -> str:
     if len(key) < 32:
         raise ValueError("the credential key must hold at least 32 bytes")
     message = f"{mechanism}\n{tenant_id}\n{credential_id}".encode("ascii")

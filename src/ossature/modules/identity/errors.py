@@ -21,6 +21,7 @@ __all__ = [
     "EmailTaken",
     "InvalidCredentials",
     "InvalidExpiry",
+    "LocaleUnsupported",
     "MfaEnrollmentRequired",
     "MfaTokenInvalid",
     "MfaTokenUsed",
@@ -65,6 +66,10 @@ class EmailTaken(InvalidPayload):
 
 class InvalidExpiry(InvalidPayload):
     key = "identity.invalid-expiry"
+
+
+class LocaleUnsupported(InvalidPayload):
+    key = "identity.locale-unsupported"
 
 
 class SessionRequired(Denied):

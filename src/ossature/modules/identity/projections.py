@@ -20,6 +20,7 @@ __all__ = [
     "active_account_by_email",
     "guard_of",
     "list_accounts_rows",
+    "refreshable_session",
     "session_is_active",
 ]
 
@@ -67,14 +68,31 @@ async def _sessions_ended(conn: Any, envelope: Envelope) -> None:
 async def _logged_in(conn: Any, envelope: Envelope) -> None:
     p = envelope.payload
     await conn.execute(
-        "insert into credentials (tenant_id, credential_id, account_id, expires_at, kind)"
-        " values ($1, $2, $3, $4, 'session')",
+        "insert into credentials (tenant_id, credential_id, account_id, expires_at, kind,"
+        " refreshable_until) values ($1, $2, $3, $4, 'session', $5)",
         envelope.tenant_id,
         p["sessionId"],
         p["accountId"],
         datetime.fromtimestamp(p["expiresAt"], UTC),
+        _instant(p.get("refreshableUntil")),
     )
     await _first_logged_in(conn, envelope)
+
+
+async def _refreshed(conn: Any, envelope: Envelope) -> None:
+    """The session's access token renewed: the guard reads its new expiry, and its idle
+    window starts again (decision 58)."""
+    p = envelope.payload
+    await conn.execute(
+        "update credentials set expires_at = $2, refreshable_until = $3 where credential_id = $1",
+        p["sessionId"],
+        datetime.fromtimestamp(p["expiresAt"], UTC),
+        datetime.fromtimestamp(p["refreshableUntil"], UTC),
+    )
+
+
+def _instant(seconds: int | None) -> datetime | None:
+    return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
 
 
 async def _first_logged_in(conn: Any, envelope: Envelope) -> None:
@@ -84,6 +102,13 @@ async def _first_logged_in(conn: Any, envelope: Envelope) -> None:
         "update accounts set logged_in_at = $2 where account_id = $1 and logged_in_at is null",
         envelope.payload["accountId"],
         envelope.occurred_at,
+    )
+
+
+async def _locale_set(conn: Any, envelope: Envelope) -> None:
+    p = envelope.payload
+    await conn.execute(
+        "update accounts set locale = $2 where account_id = $1", p["accountId"], p["locale"]
     )
 
 
@@ -177,6 +202,8 @@ ACCOUNTS = Projection(
         "sessions-ended": _sessions_ended,
         "user-logged-in": _logged_in,
         "user-logged-out": _logged_out,
+        "session-refreshed": _refreshed,
+        "locale-set": _locale_set,
         "totp-confirmed": _mfa,
         "totp-disabled": _mfa,
         "account-deactivated": _deactivated,
@@ -245,3 +272,15 @@ async def session_is_active(conn: Any, session_id: str, now: datetime) -> bool:
             now,
         )
     )
+
+
+async def refreshable_session(conn: Any, session_id: str) -> dict[str, Any] | None:
+    """The session of the current tenant with this id, with its account's row (locale,
+    MFA, deactivation) and its `credential_id`, `ended_at` and `refreshable_until`."""
+    row = await conn.fetchrow(
+        "select a.*, c.credential_id, c.ended_at, c.refreshable_until from credentials c"
+        " join accounts a on a.account_id = c.account_id"
+        " where c.credential_id = $1 and c.kind = 'session'",
+        session_id,
+    )
+    return None if row is None else dict(row)

@@ -21,6 +21,7 @@ class IdentityService:
     # derives tokens' and keys' secrets (decision 48); empty, making one raises ValueError
     credential_key: bytes = field(default=b"", repr=False)
     token_lifetime: int = 15 * 60
+    session_idle: int = 12 * 3600  # seconds a session may go unrefreshed (decision 58)
     subject_key: bytes = field(default=b"", repr=False)  # keys the hash naming an email
     throttle: Rules = field(default_factory=Rules)
 

@@ -17,6 +17,7 @@ from ossature.tools.demo import _credentials as credentials
 from ossature.tools.demo import _identity_flows as identity_flows
 from ossature.tools.demo import _identity_mfa as mfa
 from ossature.tools.demo import _perimeter as perimeter
+from ossature.tools.demo import _sessions as sessions
 from ossature.tools.demo import _steps as steps
 from ossature.tools.demo._support import Demo, StepFailed, describe
 
@@ -103,6 +104,11 @@ STEPS = [
     ),
     Step(22, "the viewer opening someone else's entry gets 404", audit_log.entry_hidden),
     Step(22, "the audit log's pages follow each other by cursor", audit_log.pages_follow),
+    Step(
+        23,
+        "a session renews its token in the language chosen; logged out, it cannot",
+        sessions.refreshed_session,
+    ),
 ]
 
 

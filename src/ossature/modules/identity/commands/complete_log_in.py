@@ -26,8 +26,8 @@ from ossature.modules.identity._tokens import InvalidToken
 from ossature.modules.identity._totp import MfaKeys, accepted_step
 from ossature.modules.identity.commands.log_in import (
     SessionAnswer,
-    UserLoggedIn,
     access_claims,
+    opened_session,
     session_of,
 )
 from ossature.modules.identity.errors import (
@@ -142,18 +142,8 @@ async def complete_log_in(ctx: Context, cmd: CompleteLogIn, deps: Deps) -> Sessi
     await gate.succeeded()
     deps.uow.append("account", account_id, stream.version, events)
     access = access_claims(account, tenant_id, grants, session_id, now, identity.token_lifetime)
-    logged_in = UserLoggedIn(
-        account_id=account_id,
-        session_id=session_id,
-        expires_at=access.expires_at,
-        first_log_in=account["logged_in_at"] is None,
-    )
-    deps.uow.append("session", session_id, session.version, [logged_in])
-    return {
-        "accessToken": identity.issue(access),
-        "expiresAt": access.expires_at,
-        "sessionId": session_id,
-    }
+    first_log_in = account["logged_in_at"] is None
+    return opened_session(deps, access, session.version, first_log_in)
 
 
 def _verified(identity: IdentityService, token: str, now: int) -> MfaClaims:

@@ -4,7 +4,8 @@ Each session is a stream of its own, so concurrent log-ins never conflict. The t
 never recorded under the idempotency key (the spec's `unrecorded`): a repeat verifies the
 password again and is answered with a fresh token for the same session, whose id the key
 decides (decision 35). With MFA on, the password opens no session: the answer is an MFA
-token for complete-log-in (decision 52).
+token for complete-log-in (decision 52). The answer's refresh token keeps the session going
+by refresh-session while it is used within the idle window (decision 58).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ossature.kernel.deps import Deps
 from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Event, Payload
 from ossature.modules.access.projections import grants_of
+from ossature.modules.identity._credentials import make_refresh_token
 from ossature.modules.identity._log_in_gate import LogInGate
 from ossature.modules.identity._mfa_tokens import MfaChallenge, challenge
 from ossature.modules.identity._tokens import AccessClaims, RoleGrant
@@ -38,6 +40,7 @@ __all__ = [
     "UserLoggedIn",
     "access_claims",
     "log_in",
+    "opened_session",
     "session_of",
 ]
 
@@ -58,12 +61,15 @@ class UserLoggedIn(Event, frozen=True):
     session_id: str
     expires_at: int
     first_log_in: bool = False  # no log-in of the account before, as the accounts table says
+    refreshable_until: int | None = None  # refresh-session works until then (decision 58)
 
 
 class SessionAnswer(TypedDict):
     accessToken: str
     expiresAt: int
     sessionId: str
+    refreshToken: str
+    refreshableUntil: int
 
 
 LogInAnswer = SessionAnswer | MfaChallenge
@@ -92,17 +98,32 @@ async def log_in(ctx: Context, cmd: LogIn, deps: Deps) -> LogInAnswer:
     session_id = session_of(tenant_id, account["account_id"], ctx.trace.external_invocation_id)
     now, lifetime = int(deps.now.timestamp()), identity.token_lifetime
     claims = access_claims(account, tenant_id, grants, session_id, now, lifetime, scope)
+    return opened_session(deps, claims, 0, first_log_in=account["logged_in_at"] is None)
+
+
+def opened_session(
+    deps: Deps, claims: AccessClaims, version: int, first_log_in: bool
+) -> SessionAnswer:
+    """Append `user-logged-in` for the session `claims` name (its stream at `version`), its
+    idle window starting now, and answer its access and refresh tokens."""
+    identity = deps.get(IdentityService)
+    refreshable_until = claims.issued_at + identity.session_idle
     event = UserLoggedIn(
         account_id=claims.account_id,
         session_id=claims.session_id,
         expires_at=claims.expires_at,
-        first_log_in=account["logged_in_at"] is None,
+        first_log_in=first_log_in,
+        refreshable_until=refreshable_until,
     )
-    deps.uow.append("session", claims.session_id, 0, [event])
+    deps.uow.append("session", claims.session_id, version, [event])
     return {
         "accessToken": identity.issue(claims),
         "expiresAt": claims.expires_at,
         "sessionId": claims.session_id,
+        "refreshToken": make_refresh_token(
+            identity.credential_key, claims.tenant_id, claims.session_id
+        ),
+        "refreshableUntil": refreshable_until,
     }
 
 
