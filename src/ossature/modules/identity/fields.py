@@ -14,7 +14,6 @@ from ossature.modules.identity._credentials import LONGEST_LIFETIME, expiry_prob
 from ossature.modules.identity.errors import EmailInvalid, InvalidExpiry
 
 __all__ = [
-    "ACCOUNT_LOCALES",
     "Code",
     "CredentialId",
     "CredentialName",
@@ -25,9 +24,6 @@ __all__ = [
     "checked_expiry",
     "normalize_email",
 ]
-
-ACCOUNT_LOCALES = ("en", "fr", "ar")
-"""The languages an account may choose (set-my-locale): those of every catalog."""
 
 _ADDRESS = r"^[^@\s]+@[^@\s]+$"
 Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, pattern=_ADDRESS)]

@@ -12,9 +12,9 @@ import msgspec
 
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
+from ossature.kernel.i18n import LOCALES
 from ossature.kernel.messages import Event, Payload
 from ossature.modules.identity.errors import AccountNotFound, LocaleUnsupported
-from ossature.modules.identity.fields import ACCOUNT_LOCALES
 from ossature.modules.identity.projections import account_by_id
 
 __all__ = ["LocaleSet", "SetMyLocale", "SetMyLocaleAnswer", "decide_locale", "set_my_locale"]
@@ -38,8 +38,8 @@ class SetMyLocaleAnswer(TypedDict):
 def decide_locale(account_id: str, current: str, wanted: str) -> list[Event]:
     """`locale-set` unless the account has it already; LocaleUnsupported for another locale
     than the accounts'."""
-    if wanted not in ACCOUNT_LOCALES:
-        raise LocaleUnsupported({"locale": wanted[:35], "supported": ", ".join(ACCOUNT_LOCALES)})
+    if wanted not in LOCALES:
+        raise LocaleUnsupported({"locale": wanted[:35], "supported": ", ".join(LOCALES)})
     return [] if wanted == current else [LocaleSet(account_id=account_id, locale=wanted)]
 
 
