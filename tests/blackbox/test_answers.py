@@ -33,6 +33,9 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
         },
     ),
     ("queries/list-folders", lambda made: {}),
+    ("commands/refresh-session", lambda made: {"refreshToken": made["refreshToken"]}),
+    ("commands/set-my-locale", lambda made: {"locale": "en"}),  # globex's admin's, unchanged
+    ("queries/get-my-account", lambda made: {}),
     ("commands/create-folder", lambda made: {"parentId": made["root"], "name": made["unique"]}),
     ("commands/create-project", lambda made: {"folderId": made["folderId"], "name": "Answers"}),
     ("commands/rename-project", lambda made: {"projectId": made["projectId"], "name": "Renamed"}),

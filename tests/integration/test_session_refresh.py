@@ -211,3 +211,21 @@ async def test_the_locale_set_is_in_the_next_token_and_a_foreign_one_is_refused(
     assert (422, "identity.locale-unsupported") == _key(german)
     assert "ar" == _claims(acme, refreshed.body["accessToken"]).locale
     assert "ar" == _claims(acme, (await _log_in(acme, "viewer"))["accessToken"]).locale
+
+
+async def test_get_my_account_answers_the_callers_own_account(acme: PushTenant) -> None:
+    """The viewer, who may not list accounts, reads their own: language and second factor."""
+    opened = await _log_in(acme, "viewer")
+
+    mine = await _as(acme, opened["accessToken"], "query", "get-my-account", {})
+
+    assert 200 == mine.status, mine.error and mine.error.key
+    expected = (acme.account("viewer"), f"viewer@{acme.slug}.test", "en", False, "active")
+    body = mine.body
+    assert expected == (
+        body["accountId"],
+        body["email"],
+        body["locale"],
+        body["mfaEnabled"],
+        body["status"],
+    )

@@ -47,8 +47,10 @@ from ossature.modules.identity.commands import (
 from ossature.modules.identity.mails import MAILS
 from ossature.modules.identity.projections import ACCOUNTS
 from ossature.modules.identity.queries import (
+    GetMyAccount,
     ListAccounts,
     ListPersonalAccessTokens,
+    get_my_account,
     list_accounts,
     list_personal_access_tokens,
 )
@@ -220,6 +222,7 @@ MODULE = Module(
     ],
     queries=[
         QuerySpec("list-accounts", ListAccounts, list_accounts, AnyScope("accounts.read")),
+        QuerySpec("get-my-account", GetMyAccount, get_my_account, Anyone()),
         QuerySpec(
             "list-personal-access-tokens",
             ListPersonalAccessTokens,

@@ -7,16 +7,19 @@ from typing import Any, Literal, TypedDict
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
 from ossature.kernel.messages import Payload
-from ossature.modules.identity.projections import list_accounts_rows
+from ossature.modules.identity.errors import AccountNotFound
+from ossature.modules.identity.projections import account_by_id, list_accounts_rows
 
 __all__ = [
     "AccountView",
+    "GetMyAccount",
     "ListAccounts",
     "ListAccountsAnswer",
     "ListPersonalAccessTokens",
     "PersonalAccessTokenItem",
     "PersonalAccessTokens",
     "account_status",
+    "get_my_account",
     "list_accounts",
     "list_personal_access_tokens",
 ]
@@ -58,6 +61,21 @@ async def list_accounts(ctx: Context, query: ListAccounts, deps: Deps) -> ListAc
     async with deps.db.transaction(ctx.tenant_id, readonly=True) as conn:
         rows = await list_accounts_rows(conn)
     return {"accounts": [_view(row) for row in rows]}
+
+
+class GetMyAccount(Payload, frozen=True):
+    pass
+
+
+async def get_my_account(ctx: Context, query: GetMyAccount, deps: Deps) -> AccountView:
+    """The caller's own account, as list-accounts shows it: what an account page needs
+    (language, second factor) without the right to read the others."""
+    assert ctx.access is not None
+    async with deps.db.transaction(ctx.tenant_id, readonly=True) as conn:
+        row = await account_by_id(conn, ctx.access.account_id)
+    if row is None:  # an internal actor's made-up account
+        raise AccountNotFound()
+    return _view(row)
 
 
 def _view(row: dict[str, Any]) -> AccountView:
