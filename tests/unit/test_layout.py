@@ -23,6 +23,7 @@ FLOORS: Mapping[str, int] = {
     "engines": 2,  # beside the runtime: it connects as the accounts engines/nats_auth.py names
     "runtime": 2,
     "gateway": 3,  # HTTP on top of the runtime: runtime/ never imports it
+    "web": 3,  # the pages: a client of the API, beside the gateway (see the test below)
     "tools": 4,
     "cli": 4,
     "__main__": 4,
@@ -159,3 +160,15 @@ def test_packages_import_each_other_one_way_only() -> None:
     for module, targets in _graph().items():
         packages.setdefault(package(module), set()).update(map(package, targets))
     assert [] == cycles(packages)
+
+
+def test_the_web_app_is_a_client_of_the_api() -> None:
+    """The web app imports nothing of the server: only the SDK, as any client would
+    (docs/decisions/0055-the-web-app-is-a-client.md)."""
+    reached = {
+        package(target)
+        for module, targets in _graph().items()
+        if package(module) == "web"
+        for target in targets
+    }
+    assert reached <= {"web", "sdk"}

@@ -25,6 +25,8 @@ from ossature.runtime.endpoints import Endpoints, engines
 from ossature.runtime.library_logs import route_library_logs
 from ossature.runtime.seed import demo_accounts, seed_demo
 from ossature.runtime.system import ROLES, Role, System
+from ossature.sdk import Http, InProcess
+from ossature.web import WebSettings, build_web, one_site
 
 __all__ = ["register", "serve", "up"]
 
@@ -67,9 +69,20 @@ async def _up(settings: Settings, endpoints: Endpoints, sock: socket.socket | No
         url = _url(settings)
         with published(settings.var_dir, url):
             _banner(system, url, seeded)
-            await serving.serve_http(gateway_of(system), settings.host, settings.port, sock)
+            await serving.serve_http(_site(system), settings.host, settings.port, sock)
     finally:
         await system.stop()
+
+
+def _site(system: System) -> Any:
+    """The API and the web app on one port, the web app calling the API in this process."""
+    gateway = gateway_of(system)
+    web_settings = WebSettings.load(system.settings.var_dir / "secrets")
+
+    def in_process(request: Any) -> InProcess:
+        return InProcess(gateway, client_ip=request.client.host if request.client else "")
+
+    return one_site(gateway, build_web(in_process, web_settings))
 
 
 def _url(settings: Settings) -> str:
@@ -134,7 +147,7 @@ async def _serve(
         where = f" at {_url(settings)}" if "gateway" in roles else ""
         console.print(f"[bold green]Ossature {', '.join(roles)}[/] running{where}")
         if "gateway" in roles:
-            await serving.serve_http(gateway_of(system), settings.host, settings.port, sock)
+            await serving.serve_http(_site(system), settings.host, settings.port, sock)
         else:
             serving.quiet_collector()  # as serve_http does
             await _until_signalled()
@@ -151,23 +164,49 @@ async def _until_signalled() -> None:
 
 
 def serve(
-    roles: Annotated[list[str], typer.Argument(help="gateway, worker and/or scheduler")],
+    roles: Annotated[list[str], typer.Argument(help="gateway, worker, scheduler, or web")],
     port: int = typer.Option(
-        None, help="HTTP port of the gateway (default 8000, or OSSATURE_PORT)"
+        None, help="HTTP port of the gateway or web app (default 8000, or OSSATURE_PORT)"
     ),
     host: str = typer.Option(None),
+    gateway: str = typer.Option(
+        None,
+        help="web: the gateway's URL (default OSSATURE_GATEWAY_URL)",
+        envvar="OSSATURE_GATEWAY_URL",
+    ),
 ) -> None:
     """Run some of Ossature's roles in this process, so that each can scale out on its own.
 
     Meant for external engines (OSSATURE_DATABASE_URL and OSSATURE_NATS_URL); without them it
-    uses the engines of an `ossature up` running on the var directory, or starts them.
+    uses the engines of an `ossature up` running on the var directory, or starts them. The
+    gateway serves the web app too; `serve web --gateway URL` runs the web app alone, a
+    client of the gateway at URL (which must trust its address: OSSATURE_TRUSTED_PROXIES).
     """
+    if roles == ["web"]:
+        _serve_web(port, host, gateway)
+        return
     unknown = sorted(set(roles) - set(ROLES))
     if unknown:
         raise typer.BadParameter(f"unknown roles {unknown}; known: {list(ROLES)}")
     chosen = tuple(role for role in ROLES if role in roles)
     main = functools.partial(_serve, roles=chosen)
     _run_until_stopped(port, host, main, attach=True, serves_http="gateway" in chosen)
+
+
+def _serve_web(port: int | None, host: str | None, gateway: str | None) -> None:
+    """The web app alone, calling the gateway at `gateway` over HTTP."""
+    if not gateway:
+        _refuse("serve web needs the gateway's URL: --gateway URL or OSSATURE_GATEWAY_URL")
+    settings = Settings.from_env()
+    settings = replace(settings, port=port or settings.port, host=host or settings.host)
+    configure_logging(settings.log_format, settings.log_level)
+    exit_on_termination()
+    sock = _listening(settings)
+    web = build_web(lambda request: Http(gateway), WebSettings.load(settings.var_dir / "secrets"))
+    console.print(f"[bold green]Ossature web[/] running at {_url(settings)}, calling {gateway}")
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
+        serving.run(serving.serve_http(web, settings.host, settings.port, sock))
+    console.print("Ossature stopped.")
 
 
 def register(cli: typer.Typer) -> None:

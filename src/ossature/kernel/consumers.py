@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from itertools import groupby
 from typing import Any
 
-from nats.errors import TimeoutError as NatsTimeout
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import APIError
 
@@ -178,7 +177,7 @@ class ProjectionRunner:
             while not stop.is_set():
                 try:
                     messages = await pull.fetch(self.batch, wait=0.5)
-                except NatsTimeout:
+                except TimeoutError:  # nats-py raises its TimeoutError, or asyncio's from a fetch
                     continue
                 try:
                     await self.handle(messages)

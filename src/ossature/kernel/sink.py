@@ -23,7 +23,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from nats.errors import TimeoutError as NatsTimeout
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import APIError
 
@@ -110,7 +109,7 @@ class SinkRunner:
             while not stop.is_set():
                 try:
                     messages = await pull.fetch(self.batch, wait=0.5)
-                except NatsTimeout:
+                except TimeoutError:  # nats-py raises its TimeoutError, or asyncio's from a fetch
                     continue
                 await self.catch_up(stop)
                 await messages[-1].ack()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Unpack
 from urllib.parse import quote
@@ -43,6 +43,8 @@ class Client(AdminCalls):
 
     `backend` says where calls go: a URL (or `Http(url)`) for a server over the network,
     `InProcess(gateway_of(system))` for a gateway in this process. The surface is the same.
+    `headers` go with every request (a web app names its browser: X-Forwarded-For,
+    User-Agent).
     """
 
     def __init__(
@@ -52,10 +54,12 @@ class Client(AdminCalls):
         token: str | None = None,
         locale: str | None = None,
         refresh_token: str | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         self.token = token
         self.locale = locale
         self.refresh_token = refresh_token  # kept by log_in: access_token() renews with it
+        self.headers = dict(headers or {})
         self.last_invocation_id: str | None = None
         self.last_trace_id: str | None = None
         self._http = (Http(backend) if isinstance(backend, str) else backend).connect()
@@ -151,7 +155,7 @@ class Client(AdminCalls):
         return error_from_problem(response.status_code, decoded(response), self.last_invocation_id)
 
     def _headers(self, options: CallOptions) -> dict[str, str]:
-        return call_headers(self.token, self.locale, options)
+        return {**self.headers, **call_headers(self.token, self.locale, options)}
 
     def _remember(self, response: httpx.Response) -> None:
         self.last_invocation_id = response.headers.get("X-Invocation-Id")

@@ -19,7 +19,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import nats
-from nats.errors import TimeoutError as NatsTimeout
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from ossature.kernel.logging import get_logger
@@ -96,7 +95,7 @@ class Kicker:
         while not stop.is_set():
             try:
                 messages = await subscription.fetch(16, timeout=0.5)
-            except NatsTimeout:
+            except TimeoutError:  # nats-py raises its TimeoutError, or asyncio's from a fetch
                 continue
             for message in messages:
                 account_id = json.loads(message.data)["payload"]["accountId"]

@@ -26,7 +26,6 @@ from itertools import groupby
 from typing import Any
 
 import msgspec
-from nats.errors import TimeoutError as NatsTimeout
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from ossature.kernel.context import Actor
@@ -119,7 +118,7 @@ class Notifier:
             while not stop.is_set():
                 try:
                     messages = await pull.fetch(self.batch, wait=0.5)
-                except NatsTimeout:
+                except TimeoutError:  # nats-py raises its TimeoutError, or asyncio's from a fetch
                     continue
                 await self.handle(messages)
         finally:
