@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 
 import ossature
+from ossature.web._i18n import Catalog
+from ossature.web.app import templates
 
 WEB = Path(ossature.__file__).parent / "web"
 HOSTILE = '<script>alert("x")</script>'
@@ -51,12 +53,11 @@ def _catalog() -> dict[str, dict[str, str]]:
 
 
 def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(WEB / "templates"), autoescape=True, undefined=StrictUndefined
-    )
-    catalog = _catalog()
+    """The web app's own template environment, with the globals a page gets, in English."""
+    env = templates()
+    catalog = Catalog.load()
     env.globals.update(
-        t=lambda key, **params: catalog[key]["en"].format(**params),
+        t=lambda key, **params: catalog.text("en", key, params),
         message=lambda key, params: f"message {key} {sorted(params.items())}",
         number=lambda value: f"n{value}",
         csrf="csrf-token",

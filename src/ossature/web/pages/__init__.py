@@ -1,8 +1,8 @@
 """The page areas: each a file with its `ROUTES`, listed once here."""
 
-from ossature.web.pages import session
+from ossature.web.pages import gallery, session
 
-AREAS = [session]
+AREAS = [session, gallery]
 
 # The header's links: (path, catalog key), in the order shown.
 NAV = [
