@@ -127,12 +127,20 @@ def test_a_button_has_its_variant_and_submits() -> None:
 
 def test_a_disabled_button_says_why_and_submits_nothing() -> None:
     """A disabled button is aria-disabled, of type button, and described by its visible reason."""
-    call = "{{ button('Archive', id='archive-p1', disabled=reason, name='x', attrs={'hx-post': '/a'}) }}"
+    call = (
+        "{{ button('Archive', id='archive-p1', disabled=reason, name='x',"
+        " attrs={'hx-post': '/a', 'formaction': '/b', 'aria-label': 'Archive Apollo'}) }}"
+    )
     root = tree(render("button", call, reason="Only editors may archive"))
     button = one(root, ".//button")
     assert ("button", "true") == (button.get("type"), button.get("aria-disabled"))
     assert ["Only editors may archive"] == described_by(root, button)
-    assert (None, None) == (button.get("name"), button.get("hx-post"))
+    assert (None, None, None) == (
+        button.get("name"),
+        button.get("hx-post"),
+        button.get("formaction"),
+    )
+    assert "Archive Apollo" == button.get("aria-label")
 
 
 def test_a_button_escapes_its_label() -> None:
@@ -409,6 +417,19 @@ def test_a_problem_panel_offers_try_again_and_report() -> None:
     )
     assert "inv-1" == one(report_form, "input[@name='invocationId']").get("value")
     assert "Report this problem" == text(one(report_form, "button"))
+
+
+def test_a_problem_whose_key_is_not_in_the_catalog_shows_its_own_title() -> None:
+    """The server's catalog lacks the key: the problem's title, not the key, is shown."""
+
+    class Problem:
+        message_key, message_params, invocation_id, title = "x.new", {}, None, "Gone wrong"
+
+    env = _environment()
+    env.globals["message"] = lambda key, params: key
+    source = '{% from "components/problem.html" import problem_panel %}{{ problem_panel(e) }}'
+    root = tree(env.from_string(source).render(e=Problem()))
+    assert "Gone wrong" == text(one(root, ".//h2"))
 
 
 def test_a_problem_without_invocation_shows_none() -> None:
