@@ -1,0 +1,90 @@
+"""Live updates in two browsers: one user changes a project, the other's pages follow without
+a reload and a notification appears in that user's language."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.blackbox._api import System
+from tests.browser._browse import Api, unique
+from tests.browser._browser import sign_in
+from tests.browser.conftest import ContextIn
+
+
+@pytest.fixture
+def api(system: System) -> Iterator[Api]:
+    made = Api(system)
+    yield made
+    made.close()
+
+
+def connected(page: Page) -> None:
+    """Wait until live.js has connected and subscribed (it says so on #live)."""
+    expect(page.locator("#live")).to_have_attribute("data-live-state", "connected")
+    page.evaluate("window.sameDocument = true")
+
+
+def test_a_rename_by_one_user_changes_the_other_s_list_and_project_page(
+    context_in: ContextIn, api: Api
+) -> None:
+    """B (French) watches France and the project; A (English) renames it in their browser."""
+    name, renamed = unique("Live"), unique("Renamed")
+    project_id = api.project("France", name)
+    france = api.folders()["France"]
+    reader = api.account("fr", "project-viewer", "Global")
+    watcher = context_in("fr")
+    listing, project = watcher.new_page(), watcher.new_page()
+    sign_in(listing, reader)
+    listing.goto(f"/folders/{france}")
+    project.goto(f"/projects/{project_id}")
+    connected(listing)
+    connected(project)
+    author = context_in("en").new_page()
+    sign_in(author, "editor@acme")
+    author.goto(f"/folders/{france}")
+
+    row = author.locator("#projects tbody tr").filter(has_text=name)
+    row.get_by_label(f"New name of {name}").fill(renamed)
+    row.get_by_role("button", name=f"Rename {name}").click()
+
+    expect(listing.locator("#projects").get_by_role("link", name=renamed)).to_be_visible()
+    expect(project.get_by_role("heading", level=1)).to_have_text(renamed)
+    expect(project.locator("#history tbody tr")).to_have_count(2)
+    toast = listing.locator("#toasts .toast").filter(has_text=renamed)
+    expect(toast).to_contain_text(re.compile("s'appelle désormais"))
+    assert [True, True] == [p.evaluate("window.sameDocument === true") for p in (listing, project)]
+
+
+def test_a_project_created_elsewhere_appears_in_the_list(context_in: ContextIn, api: Api) -> None:
+    """A creation through the API reaches an open folder page, with its toast."""
+    france = api.folders()["France"]
+    page = context_in("en").new_page()
+    sign_in(page, "editor@acme")
+    page.goto(f"/folders/{france}")
+    connected(page)
+    name = unique("Arrived")
+    api.project("France", name)
+    expect(page.locator("#projects").get_by_role("link", name=name)).to_be_visible()
+    expect(page.locator("#toasts .toast").filter(has_text=name)).to_contain_text("created")
+    assert page.evaluate("window.sameDocument === true")
+
+
+def test_the_push_token_is_the_user_s_own_never_stored_and_refused_signed_out(
+    context_in: ContextIn,
+) -> None:
+    """Same origin, Cache-Control no-store; without a session, 401 and no token."""
+    page = context_in("en").new_page()
+    signed_out = page.request.get("/session/push-token")
+    sign_in(page, "editor@acme")
+    answer = page.request.get("/session/push-token")
+    body = answer.json()
+    assert (401, "token" in signed_out.json()) == (signed_out.status, False)
+    assert ("no-store", True) == (
+        answer.headers["cache-control"],
+        body["topic"] == f"tenants/{body['tenantId']}/users/{body['accountId']}/notifications",
+    )
+    assert body["websocketUrl"].startswith("ws")
