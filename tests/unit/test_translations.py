@@ -3,8 +3,6 @@ lost or gained a {placeholder}, fails here and names the file, the key and the l
 
 from __future__ import annotations
 
-import re
-import string
 import tomllib
 from pathlib import Path
 
@@ -12,35 +10,11 @@ import pytest
 
 from ossature.kernel.i18n import LOCALES
 from ossature.runtime.application import Application
-
-_SCRIPTS = {"ar": re.compile(r"[\u0600-\u06ff]")}
-"""A locale whose script differs from Latin: each of its texts holds at least one letter of it."""
+from tests.unit.translations import gaps
 
 
 def _message_files() -> list[Path]:
     return [m.messages for m in Application.of().modules if m.messages is not None]
-
-
-def placeholders(text: str) -> set[str]:
-    """The {names} a text fills in."""
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-
-
-def gaps(file: Path, texts: dict[str, str], key: str) -> list[str]:
-    """What is wrong with `key`'s texts: a locale missing or unknown, placeholders differing
-    from en's, an empty text, a text not in its locale's script."""
-    where = f"{file.parent.name}/{file.name} [{key}]"
-    problems = [f"{where} has no {locale}" for locale in LOCALES if locale not in texts]
-    problems += [f"{where} has {locale}, not a locale" for locale in texts if locale not in LOCALES]
-    wanted = placeholders(texts.get("en", ""))
-    for locale, text in texts.items():
-        if placeholders(text) != wanted:
-            problems.append(f"{where} {locale} fills {placeholders(text)}, en fills {wanted}")
-        if not text.strip():
-            problems.append(f"{where} {locale} is empty")
-        if locale in _SCRIPTS and not _SCRIPTS[locale].search(text):
-            problems.append(f"{where} {locale} holds no letter of its script: {text!r}")
-    return problems
 
 
 @pytest.mark.parametrize("file", _message_files(), ids=lambda f: f.parent.name)
@@ -79,3 +53,9 @@ def test_an_arabic_text_in_latin_letters_is_reported() -> None:
     assert ["m/messages.toml [k] ar holds no letter of its script: 'Hi'"] == gaps(
         Path("m/messages.toml"), texts, "k"
     )
+
+
+def test_a_name_the_same_in_every_locale_is_not_reported() -> None:
+    """A language's own name, written alike in en, fr and ar, is a name, not a gap."""
+    texts = {"en": "Français", "fr": "Français", "ar": "Français"}
+    assert [] == gaps(Path("web/base.toml"), texts, "base.language-fr")
