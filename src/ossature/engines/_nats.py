@@ -34,7 +34,7 @@ from ossature.engines.nats_auth import (
     NatsCredentials,
     public_key,
 )
-from ossature.modules.notifications.topics import USER_TOPICS
+from ossature.modules.notifications.topics import BROADCAST_TOPICS, USER_TOPICS
 
 HOST = "127.0.0.1"
 _BINARY = "nats-server"
@@ -75,7 +75,7 @@ accounts {{
   {SERVICE_ACCOUNT} {{
     jetstream: enabled
     users: [ {{ nkey: {service} }} ]
-    exports: [ {{ stream: "{USER_TOPICS}" }} ]
+    exports: [ {{ stream: "{USER_TOPICS}" }}{_exports(BROADCAST_TOPICS)} ]
   }}
   {AUTH_ACCOUNT} {{
     users: [ {{
@@ -89,7 +89,7 @@ accounts {{
   }}
   {USERS_ACCOUNT} {{
     jetstream: {{ max_mem: 256MB, max_file: 1GB }}
-    imports: [ {{ stream: {{ account: {SERVICE_ACCOUNT}, subject: "{USER_TOPICS}" }} }} ]
+    imports: [ {{ stream: {{ account: {SERVICE_ACCOUNT}, subject: "{USER_TOPICS}" }} }}{_imports(BROADCAST_TOPICS)} ]
   }}
   {SYSTEM_ACCOUNT} {{
     users: [ {{ nkey: {system} }} ]
@@ -219,3 +219,15 @@ def _accepts(port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+def _exports(topics: tuple[str, ...]) -> str:
+    """The broadcast topics the service account exports besides the users' own."""
+    return "".join(f', {{ stream: "{topic}" }}' for topic in topics)
+
+
+def _imports(topics: tuple[str, ...]) -> str:
+    """The broadcast topics the users' account imports besides their own."""
+    return "".join(
+        f', {{ stream: {{ account: {SERVICE_ACCOUNT}, subject: "{topic}" }} }}' for topic in topics
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +27,10 @@ class Notice:
     payload, which accounts may see the entity. `params` reads the message key's
     parameters from the event (and, through the handler deps, the entity's stream).
     The entity is the event's stream: its type and id.
+
+    `to`, when set, names the accounts the event is about (a report's reporter): only those
+    of them the audience query admits are told. `broadcast`, when set, is a topic every
+    connected user reads (`announcements`): one message for everyone, no audience at all.
     """
 
     event_type: str
@@ -34,3 +38,5 @@ class Notice:
     audience: str
     audience_payload: Callable[[Envelope], Mapping[str, Any]]
     params: Params = payload_params
+    to: Callable[[Envelope], Collection[str]] | None = None
+    broadcast: str | None = None

@@ -73,8 +73,9 @@ async def answered(gate: AuthCallout, message: bytes) -> dict[str, Any]:
     return dict(claims["nats"])
 
 
-async def test_a_valid_token_is_admitted_to_its_own_topics_only() -> None:
-    """The user JWT: account USERS, subscribe to its own subtree, publish nothing, token's expiry."""
+async def test_a_valid_token_is_admitted_to_its_own_topics_and_the_broadcasts_only() -> None:
+    """The user JWT: account USERS, subscribe to its own subtree and the broadcast topics
+    (announcements), publish nothing, token's expiry."""
     gate = callout()
     response = await answered(gate, request(token()))
     user = _nats_jwt.verify(response["jwt"], gate.issuer_key)
@@ -85,7 +86,7 @@ async def test_a_valid_token_is_admitted_to_its_own_topics_only() -> None:
         "iss": gate.issuer_key,
         "exp": NOW + 600,
         "pub": {"deny": [">"]},
-        "sub_allow": [own, f"{own}.>"],
+        "sub_allow": [own, f"{own}.>", "announcements"],
     } == {
         "aud": user["aud"],
         "sub": user["sub"],

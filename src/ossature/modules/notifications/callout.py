@@ -34,7 +34,7 @@ from ossature.kernel.reconnect import nats_reconnecting
 from ossature.modules.identity._tokens import AccessClaims, InvalidToken, KeyRing
 from ossature.modules.identity.projections import session_is_active
 from ossature.modules.notifications import _nats_jwt
-from ossature.modules.notifications.topics import is_subject_token
+from ossature.modules.notifications.topics import BROADCAST_TOPICS, is_subject_token
 
 __all__ = [
     "CALLOUT_SUBJECT",
@@ -75,11 +75,12 @@ def owns_client_id(account_id: str, client_id: str) -> bool:
 
 
 def user_permissions(tenant_id: str, account_id: str) -> dict[str, Any]:
-    """The `nats` claims of an admitted user: subscribe to its own topics, publish nothing."""
+    """The `nats` claims of an admitted user: subscribe to its own topics and the broadcast
+    topics, publish nothing."""
     own = f"tenants.{tenant_id}.users.{account_id}"
     return {
         "pub": {"deny": [">"]},
-        "sub": {"allow": [own, f"{own}.>"]},
+        "sub": {"allow": [own, f"{own}.>", *BROADCAST_TOPICS]},
         "subs": -1,
         "data": -1,
         "payload": -1,

@@ -9,7 +9,12 @@ from typing import Any
 import msgspec
 
 from ossature.kernel.context import Trace
-from ossature.modules.notifications.topics import stream_subject
+from ossature.modules.notifications.topics import (
+    BROADCAST_STREAM,
+    NOTIFICATION_STREAM,
+    broadcast_subject,
+    stream_subject,
+)
 
 __all__ = ["Delivery", "Entity", "Notification"]
 
@@ -40,18 +45,28 @@ class Notification(msgspec.Struct, frozen=True, rename="camel", kw_only=True):
 
 @dataclass(frozen=True)
 class Delivery:
-    """One notification for one account."""
+    """One notification for one account, or for everyone reading the `broadcast` topic."""
 
     tenant_id: str
     account_id: str
     notification: Notification
+    broadcast: str | None = None
+
+    @property
+    def stream(self) -> str:
+        """The stream that stores it once and republishes it."""
+        return NOTIFICATION_STREAM if self.broadcast is None else BROADCAST_STREAM
 
     @property
     def subject(self) -> str:
-        """Where it is stored in the notification stream."""
+        """Where it is stored in its stream."""
+        if self.broadcast is not None:
+            return broadcast_subject(self.broadcast)
         return stream_subject(self.tenant_id, self.account_id)
 
     @property
     def message_id(self) -> str:
-        """The deduplication id: one message per event and recipient."""
+        """The deduplication id: one message per event and recipient (one for a broadcast)."""
+        if self.broadcast is not None:
+            return self.notification.event_id
         return f"{self.notification.event_id}:{self.account_id}"

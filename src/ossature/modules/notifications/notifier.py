@@ -47,7 +47,11 @@ from ossature.modules.access.service import AccessService
 from ossature.modules.notifications._audience import Directory
 from ossature.modules.notifications._cursor import advance_cursor, read_cursor
 from ossature.modules.notifications.message import Delivery, Entity, Notification
-from ossature.modules.notifications.topics import DUPLICATE_WINDOW, NOTIFICATION_STREAM
+from ossature.modules.notifications.topics import (
+    BROADCAST_STREAM,
+    DUPLICATE_WINDOW,
+    NOTIFICATION_STREAM,
+)
 
 __all__ = ["STALE_AFTER", "Notifier", "is_stale"]
 
@@ -203,18 +207,26 @@ class Notifier:
             return []
         actor = await directory.actor_name(envelope)
         notification = _notification(notice, envelope, {"actorName": actor, **params})
+        if notice.broadcast is not None:
+            return [Delivery(envelope.tenant_id, "", notification, notice.broadcast)]
         return [Delivery(envelope.tenant_id, account, notification) for account in audience]
 
     async def _audience(
         self, deps: Deps, directory: Directory, notice: Notice, envelope: Envelope
     ) -> list[str]:
-        """The accounts that the audience query's own authorization rule admits."""
+        """The accounts that the audience query's own authorization rule admits (of those
+        the notice is addressed `to`, when it says); none to count for a broadcast."""
+        if notice.broadcast is not None:
+            return []
         spec: QuerySpec[Any] = self.queries[notice.audience]
         payload = msgspec.convert(dict(notice.audience_payload(envelope)), spec.payload)
         principals = await directory.principals(envelope.tenant_id)
+        if notice.to is not None:
+            named = set(notice.to(envelope))
+            principals = {a: grants for a, grants in principals.items() if a in named}
         access = self.access.on(deps.db)
         ctx = deps.uow.ctx
-        answers = directory.answers(envelope.tenant_id)
+        answers = None if notice.to is not None else directory.answers(envelope.tenant_id)
         admitted = await access.audience(
             ctx, spec.authorization, payload, deps, principals, answers
         )
@@ -233,13 +245,18 @@ class Notifier:
         return Deps(db, self.store, uow, now, _log, self.access.on(db), self.services)
 
     async def _publish(self, deliveries: Sequence[Delivery]) -> None:
-        messages = [
-            (d.subject, _encoder.encode(d.notification), {"Nats-Msg-Id": d.message_id})
-            for d in deliveries
-        ]
-        stored = await self.publisher.publish_all(messages, stream=NOTIFICATION_STREAM)
-        for delivery, ack in zip(deliveries, stored, strict=True):
-            await self.on_published(delivery, bool(ack.duplicate))
+        """The users' deliveries to the notification stream, the broadcasts to theirs."""
+        for stream in (NOTIFICATION_STREAM, BROADCAST_STREAM):
+            batch = [d for d in deliveries if d.stream == stream]
+            if not batch:
+                continue
+            messages = [
+                (d.subject, _encoder.encode(d.notification), {"Nats-Msg-Id": d.message_id})
+                for d in batch
+            ]
+            stored = await self.publisher.publish_all(messages, stream=stream)
+            for delivery, ack in zip(batch, stored, strict=True):
+                await self.on_published(delivery, bool(ack.duplicate))
 
 
 def _runs_by_tenant(envelopes: Sequence[Envelope]) -> list[tuple[str, list[Envelope]]]:

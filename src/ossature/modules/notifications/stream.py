@@ -7,12 +7,14 @@ from typing import Any
 from nats.js.api import RePublish, StorageType, StreamConfig
 
 from ossature.modules.notifications.topics import (
+    BROADCAST_STREAM,
+    BROADCAST_SUBJECTS,
     DUPLICATE_WINDOW,
     NOTIFICATION_STREAM,
     STREAM_SUBJECTS,
 )
 
-__all__ = ["ensure_notification_stream", "notification_stream_config"]
+__all__ = ["broadcast_stream_config", "ensure_notification_stream", "notification_stream_config"]
 
 
 def notification_stream_config() -> StreamConfig:
@@ -35,10 +37,23 @@ def notification_stream_config() -> StreamConfig:
     )
 
 
+def broadcast_stream_config() -> StreamConfig:
+    """`broadcasts.<topic>`, deduplicated by Nats-Msg-Id (the event id), republished to
+    `<topic>`, which every admitted user may read (`announcements`)."""
+    return StreamConfig(
+        name=BROADCAST_STREAM,
+        subjects=[BROADCAST_SUBJECTS],
+        storage=StorageType.FILE,
+        duplicate_window=float(DUPLICATE_WINDOW),
+        max_age=float(DUPLICATE_WINDOW),
+        republish=RePublish(src=BROADCAST_SUBJECTS, dest="{{wildcard(1)}}"),
+    )
+
+
 async def ensure_notification_stream(js: Any) -> None:
-    """Create (or update) the notification stream."""
-    config = notification_stream_config()
-    try:
-        await js.add_stream(config)
-    except Exception:
-        await js.update_stream(config)
+    """Create (or update) the notification stream and the broadcast stream."""
+    for config in (notification_stream_config(), broadcast_stream_config()):
+        try:
+            await js.add_stream(config)
+        except Exception:
+            await js.update_stream(config)

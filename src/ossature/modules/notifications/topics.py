@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 
 __all__ = [
+    "BROADCAST_STREAM",
+    "BROADCAST_SUBJECTS",
+    "BROADCAST_TOPICS",
     "DUPLICATE_WINDOW",
     "NOTIFICATION_STREAM",
     "STREAM_SUBJECTS",
     "USER_TOPICS",
+    "broadcast_subject",
     "is_subject_token",
     "mqtt_topic",
     "stream_subject",
@@ -18,6 +22,11 @@ __all__ = [
 NOTIFICATION_STREAM = "OSSATURE_NOTIFICATIONS"
 STREAM_SUBJECTS = "notifications.>"
 USER_TOPICS = "tenants.*.users.*.notifications"
+# Topics every admitted user reads, one message for all (not one per account): the stream
+# OSSATURE_BROADCASTS stores `broadcasts.<topic>` once and republishes it to `<topic>`.
+BROADCAST_STREAM = "OSSATURE_BROADCASTS"
+BROADCAST_SUBJECTS = "broadcasts.*"
+BROADCAST_TOPICS = ("announcements",)
 DUPLICATE_WINDOW = 20 * 60  # seconds; the notifier never publishes what is older (see notifier.py)
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -25,6 +34,11 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 def stream_subject(tenant_id: str, account_id: str) -> str:
     """The subject a notification is stored under; the stream republishes it to `user_subject`."""
     return f"notifications.{tenant_id}.{account_id}"
+
+
+def broadcast_subject(topic: str) -> str:
+    """The subject a broadcast is stored under; the stream republishes it to `topic`."""
+    return f"broadcasts.{topic}"
 
 
 def user_subject(tenant_id: str, account_id: str) -> str:
