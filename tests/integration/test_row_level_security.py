@@ -23,6 +23,7 @@ from tests.integration.support import Tenant, make_tenant
 # Row-level security still confines what the application writes to them (decision 42).
 CROSS_TENANT = {
     "tenants": "the directory a log-in looks a tenant up in by slug: ids, slugs and names only",
+    "announcements": "the platform's changelog, which every tenant's users read (decision 66)",
 }
 
 _OWNED = """

@@ -15,11 +15,13 @@ from ossature.kernel.table import check_table
 from ossature.modules import (
     access,
     analytics,
+    announcements,
     audit,
     identity,
     localization,
     notifications,
     projects,
+    support,
     tenancy,
 )
 from ossature.modules.access import granted_actions
@@ -35,6 +37,8 @@ MODULES: tuple[Module, ...] = (
     analytics.MODULE,
     localization.MODULE,
     notifications.MODULE,
+    support.MODULE,
+    announcements.MODULE,
 )
 
 

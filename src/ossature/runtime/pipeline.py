@@ -32,6 +32,7 @@ from ossature.modules.audit.writer import AuditEntry, AuditWriter
 from ossature.modules.identity.enforcement import refuse_restricted
 from ossature.modules.identity.errors import ended
 from ossature.modules.identity.projections import CREDENTIAL_ENDED, guard_of
+from ossature.modules.support.kept import KeptInvocations, Retries
 from ossature.modules.tenancy.perimeter import Perimeter
 from ossature.runtime.application import Application
 
@@ -70,7 +71,8 @@ class Pipeline:
     ) -> None:
         self.app, self.db, self.access, self.audit = app, db, access, audit
         self.perimeter = Perimeter(db)  # each tenant's allowed ranges (decision 54)
-        self.services = {**services, Perimeter: self.perimeter}
+        # report-problem runs an invocation again through this door (decision 64)
+        self.services = {**services, Perimeter: self.perimeter, Retries: Retries(self._retry)}
         self.store = EventStore(app.event_types)
         self.group = GroupCommit(db.pool, self.store)  # one-event commits, gathered
         self.on_appended: Callable[[], None] = _nothing  # after a commit that appended events
@@ -89,8 +91,31 @@ class Pipeline:
         except Exception:
             deps.log.exception("invocation.failed", kind=kind, name=name[:100])
             result = Result(500, {}, Internal())
+        if result.status >= 500:
+            await self._keep(kind, name, raw, ctx, result.status)
         await self._record(kind, name, ctx, deps, result, started)
         return result
+
+    async def _keep(self, kind: Kind, name: str, raw: Any, ctx: Context, status: int) -> None:
+        """Keep an actor's invocation answered 5xx, so that a report may retry it: its payload
+        sealed, or none when its command marks secret fields (decision 64). Best effort: a
+        failure to keep it (the database away) is logged, and the answer stands."""
+        kept = self.services.get(KeptInvocations)
+        table = self.app.commands if kind == "command" else self.app.queries
+        spec = table.get(name)
+        if not isinstance(kept, KeptInvocations) or spec is None or ctx.access is None:
+            return
+        payload = None if spec.payload.secret_fields else raw
+        try:
+            await kept.keep(self.db, ctx, kind, name, status, payload)
+        except Exception:
+            for_context(ctx).exception("invocation.not-kept", kind=kind, name=name)
+
+    async def _retry(self, kind: str, name: str, raw: Any, ctx: Context) -> tuple[int, str | None]:
+        """An invocation run again (report-problem's retry): its status and message key."""
+        assert kind in ("command", "query")
+        result = await self.invoke("command" if kind == "command" else "query", name, raw, ctx)
+        return result.status, result.error.key if result.error else None
 
     async def _run(
         self,

@@ -29,6 +29,7 @@ class Secrets:
     mfa_key: bytes = b""  # seals TOTP secrets, keys recovery codes' hashes (decision 52)
     one_time_token_key: bytes = b""  # derives one-time tokens' secrets (decision 47)
     credential_key: bytes = b""  # derives personal access tokens' and API keys' secrets
+    support_key: bytes = b""  # seals the payloads of failed invocations kept (decision 64)
 
     @property
     def database_roles(self) -> dict[str, str]:
@@ -99,4 +100,5 @@ def load_secrets(folder: Path, demo_password: str | None = None) -> Secrets:
         credential_key=bytes.fromhex(
             _read_or_make(folder / "credential-key", secrets.token_hex(32))
         ),
+        support_key=bytes.fromhex(_read_or_make(folder / "support-key", secrets.token_hex(32))),
     )

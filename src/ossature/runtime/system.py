@@ -24,6 +24,7 @@ from ossature.kernel.i18n import Catalogs
 from ossature.kernel.logging import get_logger
 from ossature.kernel.reconnect import nats_reconnecting
 from ossature.kernel.relay import Relay, RelayWaker, ensure_event_stream
+from ossature.kernel.sealing import Sealer
 from ossature.modules.access._decide import AccessPolicy
 from ossature.modules.access.service import AccessService
 from ossature.modules.analytics.service import LoginSources
@@ -34,6 +35,7 @@ from ossature.modules.identity._throttle import Rules
 from ossature.modules.identity._totp import MfaKeys
 from ossature.modules.identity.service import IdentityService
 from ossature.modules.notifications.stream import ensure_notification_stream
+from ossature.modules.support.kept import KeptInvocations
 from ossature.runtime.application import Application
 from ossature.runtime.endpoints import Endpoints
 from ossature.runtime.mail import mail_runner
@@ -153,6 +155,7 @@ class System:
         access = AccessService(AccessPolicy.builtin(), db)
         services: dict[type, object] = {IdentityService: identity, Catalogs: self.app.catalogs()}
         services[MfaKeys] = MfaKeys(secrets.mfa_key)
+        services[KeptInvocations] = KeptInvocations(Sealer(secrets.support_key))
         services[OneTimeTokens] = OneTimeTokens(secrets.one_time_token_key, self.settings.links_url)
         services[LoginSources] = LoginSources.of(
             self.settings.analytics_allowed_locations,
