@@ -333,6 +333,49 @@ class Client(AdminCalls):
         payload |= {"after": after} if after is not None else {}
         return await self.query("get-project-history", payload)
 
+    async def report_problem(
+        self, invocation_id: str, description: str = "", **options: Unpack[CallOptions]
+    ) -> Json:
+        """Report an invocation of this identity's that failed unexpectedly: an investigation
+        is opened and the invocation retried once; the answer says how the retry went."""
+        payload = {"invocationId": invocation_id, "description": description}
+        return await self.command("report-problem", payload, **options)
+
+    async def list_my_reports(self) -> list[Json]:
+        return list((await self.query("list-my-reports"))["reports"])
+
+    async def list_investigations(self, status: str | None = None) -> list[Json]:
+        """Every tenant's investigations (the platform's operator)."""
+        payload: Json = {} if status is None else {"status": status}
+        return list((await self.query("list-investigations", payload))["investigations"])
+
+    async def resolve_investigation(
+        self, investigation_id: str, answer: str, **options: Unpack[CallOptions]
+    ) -> int:
+        """Answer and close an investigation (the platform's operator); its new version."""
+        payload = {"id": investigation_id, "answer": answer}
+        return int((await self.command("resolve-investigation", payload, **options))["version"])
+
+    async def publish_announcement(
+        self,
+        title: dict[str, str],
+        body: dict[str, str],
+        link: str | None = None,
+        **options: Unpack[CallOptions],
+    ) -> str:
+        """A new entry of the changelog, title and body by locale (`en` required)."""
+        payload: Json = {"title": title, "body": body}
+        if link is not None:
+            payload["link"] = link
+        answer = await self.command("publish-announcement", payload, **options)
+        return str(answer["announcementId"])
+
+    async def list_announcements(self, **filters: object) -> Json:
+        """The changelog, newest first: `text`, `since`, `until` (ISO days), `limit`, `offset`;
+        the answer's `announcements` and `total`."""
+        payload = {k: v for k, v in filters.items() if v is not None}
+        return await self.query("list-announcements", payload)
+
     async def get_my_permissions(self, folder_id: str) -> list[str]:
         return list((await self.query("get-my-permissions", {"folderId": folder_id}))["actions"])
 

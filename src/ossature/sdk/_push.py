@@ -77,8 +77,12 @@ def token_claims(token: str) -> Json:
     return claims
 
 
+BROADCAST_TOPICS = ("announcements",)
+
+
 class Subscription:
-    """One user's notification topic; connects on `async with` or on the first iteration."""
+    """One user's notification topic and the broadcast topics (new entries of the changelog);
+    connects on `async with` or on the first iteration."""
 
     def __init__(self, discovery: Discovery, token: TokenProvider, *, websocket: bool = False):
         self._discovery, self._token, self._websocket = discovery, token, websocket
@@ -145,8 +149,8 @@ class Subscription:
         topic = f"tenants/{tenant_id}/users/{account_id}/notifications"
         mqtt = self._client(await self._mqtt_url(), tenant_id, account_id, token)
         await mqtt.__aenter__()
-        try:
-            granted = await mqtt.subscribe(topic, qos=0)
+        try:  # the user's own topic, and what is told to everyone (the changelog's entries)
+            granted = await mqtt.subscribe([(topic, 0), *((t, 0) for t in BROADCAST_TOPICS)])
         except BaseException:
             await mqtt.__aexit__(None, None, None)
             raise

@@ -55,6 +55,7 @@ class Demo:
     maildir: Path | None = None  # where the embedded SMTP server keeps mails, if it does
     invited: tuple[str, str, Client] | None = None  # an invited account: email, password, session
     admin: dict[str, str] = field(default_factory=dict)  # the administration steps' account
+    report: dict[str, str] = field(default_factory=dict)  # the support steps' investigation
 
     async def user(self, role: str, tenant: str = TENANT) -> Client:
         """The client logged in as `role@tenant.test`, logging in on first use."""

@@ -17,6 +17,7 @@ from ossature.tools.demo import _credentials as credentials
 from ossature.tools.demo import _identity_flows as identity_flows
 from ossature.tools.demo import _identity_mfa as mfa
 from ossature.tools.demo import _perimeter as perimeter
+from ossature.tools.demo import _problems as problems
 from ossature.tools.demo import _sessions as sessions
 from ossature.tools.demo import _steps as steps
 from ossature.tools.demo._support import Demo, StepFailed, describe
@@ -108,6 +109,19 @@ STEPS = [
         23,
         "a session renews its token in the language chosen; logged out, it cannot",
         sessions.refreshed_session,
+    ),
+    Step(
+        24,
+        "admin@acme reports a failed extract (503): retried once, an investigation opened",
+        problems.problem_reported,
+    ),
+    Step(
+        24, "the operator resolves it; admin's reports show the answer", problems.problem_resolved
+    ),
+    Step(
+        25,
+        "the operator publishes an announcement; acme and globex list it",
+        problems.announcement_listed,
     ),
 ]
 
