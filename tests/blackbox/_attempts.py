@@ -32,6 +32,7 @@ ENTITY_OF = {
     "token": "personal-access-token",
     "key": "api-key",
     "serviceAccount": "service-account",
+    "invocation": "invocation",  # an audit entry's (get-audit-entry, report-problem)
 }
 # Values a handler checks beyond their type, so that the attempt reaches the tenant check.
 _HINTS = {"role": "tenant-admin"}

@@ -90,11 +90,12 @@ async def _credentials(http: httpx.AsyncClient, token_for: TokenFor, tenant: Ten
 @pytest.fixture(scope="module")
 async def theirs(http: httpx.AsyncClient, token_for: TokenFor, acme: Tenant) -> Entities:
     """Acme's entities an attempt names: a fresh project, its root folder, its editor, a token,
-    a service account and a key."""
+    a service account, a key, and the invocation that made the project."""
     payload = {"folderId": acme.folders["France"], "name": f"Isolated {new_ulid()}"}
     created = await call(http, "commands/create-project", payload, await token_for("admin@acme"))
     return {
         "project": created.json()["projectId"],
+        "invocation": created.headers["X-Invocation-Id"],
         "folder": acme.folders["Global"],
         "account": claims_of(await token_for("editor@acme"))["sub"],
         **await _credentials(http, token_for, acme),

@@ -9,11 +9,11 @@ import subprocess
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.blackbox._up import PASSWORD
 
-__all__ = ["CHROMIUM", "assert_accessible", "chromium", "sign_in", "sign_out"]
+__all__ = ["CHROMIUM", "assert_accessible", "chromium", "sign_in", "sign_out", "tab_to"]
 
 # The system's Chromium (Debian's package; .ci/run installs it): no browser is downloaded.
 CHROMIUM = Path(os.environ.get("OSSATURE_CHROMIUM", "/usr/bin/chromium"))
@@ -67,3 +67,13 @@ def assert_accessible(page: Page) -> None:
     """axe-core finds no violation on the page as it stands."""
     results = _axe.run(page)
     assert 0 == results.violations_count, results.generate_report()
+
+
+def tab_to(page: Page, target: Locator, limit: int = 200) -> None:
+    """Press Tab until `target` has the focus, as a keyboard user would reach it; fails when
+    `limit` presses do not reach it (it is not in the tab order)."""
+    for _ in range(limit):
+        if target.evaluate("element => element === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{target} is not reached with Tab")
