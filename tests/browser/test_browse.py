@@ -106,8 +106,8 @@ def test_a_viewer_sees_the_buttons_greyed_and_explained(page: Page, api: Api) ->
     sign_in(page, "viewer@acme")
     open_folder(page, "US")
     create = page.get_by_role("button", name="Create", exact=True)
-    rename = row(page, name).get_by_role("button", name="Rename", exact=True)
-    archive = row(page, name).get_by_role("button", name="Archive", exact=True)
+    rename = row(page, name).get_by_role("button", name=f"Rename {name}")
+    archive = row(page, name).get_by_role("button", name=f"Archive {name}")
     for button, action in ((create, "create"), (rename, "rename"), (archive, "archive")):
         expect(button).to_be_disabled()
         expect(button).to_have_accessible_description(
