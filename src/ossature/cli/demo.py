@@ -7,7 +7,7 @@ import asyncio
 import typer
 from rich.console import Console
 
-from ossature.gateway.app import gateway_of
+from ossature.cli._site import site_of
 from ossature.kernel.config import Settings
 from ossature.kernel.logging import configure_logging
 from ossature.runtime import serving
@@ -56,7 +56,7 @@ async def _in_process(settings: Settings, endpoints: Endpoints, console: Console
         assert system.pipeline and system.secrets
         password = system.secrets.demo_password
         await seed_demo(system.pipeline, password)
-        backend = InProcess(gateway_of(system))
+        backend = InProcess(site_of(system))
         return await run_demo(backend, password, console, endpoints.maildir)
     finally:
         await system.stop()

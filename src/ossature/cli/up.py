@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 import typer
 from rich.console import Console
 
+from ossature.cli._site import site_of
 from ossature.engines import EngineError, exit_on_termination
-from ossature.gateway.app import gateway_of
 from ossature.kernel.config import Settings
 from ossature.kernel.logging import configure_logging
 from ossature.runtime import serving
@@ -25,8 +25,8 @@ from ossature.runtime.endpoints import Endpoints, engines
 from ossature.runtime.library_logs import route_library_logs
 from ossature.runtime.seed import demo_accounts, seed_demo
 from ossature.runtime.system import ROLES, Role, System
-from ossature.sdk import Http, InProcess
-from ossature.web import WebSettings, build_web, one_site
+from ossature.sdk import Http
+from ossature.web import WebSettings, build_web
 
 __all__ = ["register", "serve", "up"]
 
@@ -69,20 +69,9 @@ async def _up(settings: Settings, endpoints: Endpoints, sock: socket.socket | No
         url = _url(settings)
         with published(settings.var_dir, url):
             _banner(system, url, seeded)
-            await serving.serve_http(_site(system), settings.host, settings.port, sock)
+            await serving.serve_http(site_of(system), settings.host, settings.port, sock)
     finally:
         await system.stop()
-
-
-def _site(system: System) -> Any:
-    """The API and the web app on one port, the web app calling the API in this process."""
-    gateway = gateway_of(system)
-    web_settings = WebSettings.load(system.settings.var_dir / "secrets")
-
-    def in_process(request: Any) -> InProcess:
-        return InProcess(gateway, client_ip=request.client.host if request.client else "")
-
-    return one_site(gateway, build_web(in_process, web_settings))
 
 
 def _url(settings: Settings) -> str:
@@ -147,7 +136,7 @@ async def _serve(
         where = f" at {_url(settings)}" if "gateway" in roles else ""
         console.print(f"[bold green]Ossature {', '.join(roles)}[/] running{where}")
         if "gateway" in roles:
-            await serving.serve_http(_site(system), settings.host, settings.port, sock)
+            await serving.serve_http(site_of(system), settings.host, settings.port, sock)
         else:
             serving.quiet_collector()  # as serve_http does
             await _until_signalled()
