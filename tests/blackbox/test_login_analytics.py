@@ -16,7 +16,8 @@ from tests.integration._django import SqliteApp
 from tests.integration.analytics_support import at
 
 SPAN = {"from": "2026-03-01", "to": "2026-03-04"}
-_POINT = re.compile(r'data-source="([^"]+)" data-day="([^"]+)" data-count="(\d+)"')
+_POINT = re.compile(r'data-series="([^"]+)" data-key="([^"]+)" data-value="(\d+)"')  # the web's
+_SVG_POINT = re.compile(r'data-source="([^"]+)" data-day="([^"]+)" data-count="(\d+)"')  # the CLI's
 
 
 @pytest.fixture(scope="module")
@@ -55,26 +56,37 @@ async def test_an_extract_over_http_answers_the_daily_series(
     assert [2, 0, 0, 0] == [p["count"] for p in answer.json()["series"]]
 
 
-async def test_the_page_holds_the_data_points(
-    http: httpx.AsyncClient, token: str, configured: int
-) -> None:
-    """The chart page, fetched with a token, draws each point with its source, day and count."""
-    page = await http.get(
-        "/analytics/logins", params=SPAN, headers={"Authorization": f"Bearer {token}"}
-    )
+async def _signed_in(system: System, web: httpx.AsyncClient) -> None:
+    """Sign `web` in to the web app as acme's admin, with the sign-in form and its secret."""
+    form = await web.get("/sign-in")
+    secret = re.search(r'name="csrf" value="([^"]+)"', form.text)
+    assert secret is not None, form.text[:500]
+    fields = {"tenant": "acme", "email": "admin@acme.test", "password": system.password}
+    answer = await web.post("/sign-in", data={"csrf": secret.group(1), **fields})
+    assert 303 == answer.status_code, answer.text[:500]
+
+
+async def test_the_web_page_holds_the_data_points(system: System, configured: int) -> None:
+    """The web app's chart page draws each point with its series, day and count: the source
+    crm, and Ossature's own logins."""
+    async with httpx.AsyncClient(base_url=system.base_url, timeout=30) as web:
+        await _signed_in(system, web)
+        page = await web.get("/analytics/logins", params=SPAN)
     points = {(s, d): int(c) for s, d, c in _POINT.findall(page.text)}
     assert (200, "text/html") == (page.status_code, page.headers["content-type"].split(";")[0])
     assert {("crm", "2026-03-01"): 2, ("crm", "2026-03-04"): 0} == {
         k: v for k, v in points.items() if k[0] == "crm" and k[1] in ("2026-03-01", "2026-03-04")
     }
-    assert {"crm", "ossature"} == {source for source, _ in points}
+    assert {"crm", "Ossature"} == {source for source, _ in points}
 
 
-async def test_the_page_without_a_token_offers_to_sign_in(http: httpx.AsyncClient) -> None:
-    """A browser's first load gets the sign-in form, which logs in with the public API."""
-    page = await http.get("/analytics/logins")
-    assert 200 == page.status_code
-    assert 'id="sign-in"' in page.text and "/commands/log-in" in page.text
+async def test_the_page_is_the_web_app_s_not_the_gateway_s(http: httpx.AsyncClient) -> None:
+    """Signed out, the page sends the browser to sign in; a bearer token opens nothing."""
+    page = await http.get("/analytics/logins", headers={"Authorization": "Bearer x"})
+    assert (303, "/sign-in?next=/analytics/logins") == (
+        page.status_code,
+        page.headers.get("location"),
+    )
 
 
 def _chart(system: System, out: Path, *options: str) -> subprocess.CompletedProcess[str]:
@@ -99,11 +111,11 @@ def test_the_cli_draws_a_png_that_is_not_blank(
 def test_the_cli_draws_an_svg_with_the_points(
     system: System, configured: int, tmp_path: Path
 ) -> None:
-    """`ossature analytics chart --out FILE.svg` writes the same points as the page."""
+    """`ossature analytics chart --out FILE.svg` writes the same points as the web's page."""
     out = tmp_path / "logins.svg"
     drawn = _chart(system, out, "--source", "crm")
     assert 0 == drawn.returncode, drawn.stdout + drawn.stderr
-    assert ("crm", "2026-03-01", "2") in _POINT.findall(out.read_text())
+    assert ("crm", "2026-03-01", "2") in _SVG_POINT.findall(out.read_text())
 
 
 def test_the_cli_runs_an_extract_once(system: System, app: SqliteApp, configured: int) -> None:

@@ -88,18 +88,6 @@ def _get(summary: str, responses: dict[str, Any], **extra: Any) -> dict[str, Any
     return {"get": {"summary": summary, "security": [], "responses": responses, **extra}}
 
 
-_CHART_PARAMETERS = [
-    {"name": "from", "in": "query", "required": False, "schema": _DATE},
-    {"name": "to", "in": "query", "required": False, "schema": _DATE},
-    {
-        "name": "source",
-        "in": "query",
-        "required": False,
-        "schema": {"type": "array", "items": {"type": "string"}},
-        "explode": True,
-    },
-]
-
 OTHER_PATHS: dict[str, Any] = {
     "/health/live": _get(
         "The process answers", {"200": _json(_object(status={"const": "live"}), "Live")}
@@ -129,15 +117,4 @@ OTHER_PATHS: dict[str, Any] = {
         {"200": {"description": "Text exposition", "content": {"text/plain": {"schema": _STRING}}}},
     ),
     "/openapi.json": _get("This document", {"200": _json({"type": "object"}, "OpenAPI 3.1")}),
-    "/analytics/logins": {
-        "get": {
-            "summary": "Logins per day: a sign-in page without a token, the chart with one",
-            "security": [{}, {"bearer": []}],
-            "parameters": _CHART_PARAMETERS,
-            "responses": {
-                "200": {"description": "A page", "content": {"text/html": {"schema": _STRING}}},
-                **problem_responses(401, 403, 404, 422),
-            },
-        }
-    },
 }

@@ -16,7 +16,6 @@ from starlette.routing import Route
 
 from ossature.gateway.auth import Authenticator
 from ossature.gateway.body import read_json
-from ossature.gateway.charts import login_chart_page
 from ossature.gateway.context import InvalidHeader, Network, proxies
 from ossature.gateway.discovery import configuration_endpoint, mqtt_discovery
 from ossature.gateway.openapi import openapi
@@ -157,7 +156,6 @@ def build_gateway(
         Route("/commands", gateway.batch, methods=["POST"]),
         Route("/queries", gateway.batch, methods=["POST"]),
         Route("/.well-known/jwks.json", gateway.jwks, methods=["GET"]),
-        Route("/analytics/logins", login_chart_page(responder), methods=["GET"]),
         Route("/.well-known/ossature-configuration", configuration_endpoint(mqtt), methods=["GET"]),
         Route("/health/live", gateway.live, methods=["GET"]),
         Route("/health/ready", gateway.health_ready, methods=["GET"]),

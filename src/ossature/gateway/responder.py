@@ -1,7 +1,7 @@
 """How the gateway answers: a request's context, then JSON or problem+json with the trace.
 
-The routes of `app.py` and the page of `charts.py` answer through one `Responder`, so an
-answer carries the same headers and the same problem, whichever route gives it.
+The routes of `app.py` answer through one `Responder`, so an answer carries the same
+headers and the same problem, whichever route gives it.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The logins-per-day chart: its series gathered through the module's queries, then drawn.
 
-The gateway's page and `ossature analytics chart` both use it; the queries they
-ask run through the pipeline, so the chart shows exactly what the caller may read.
+`ossature analytics chart` uses it; the queries it asks run through the pipeline, so the
+chart shows exactly what the caller may read. (The web app's page asks the same queries
+through the SDK and draws with its chart component.)
 """
 
 from __future__ import annotations
