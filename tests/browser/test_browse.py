@@ -182,3 +182,26 @@ def test_the_browse_pages_are_accessible(context_in: ContextIn, api: Api, locale
         page.goto(path)
         expect(page.locator("html")).to_have_attribute("lang", locale)
         assert_accessible(page)
+
+
+def tab_to(page: Page, selector: str, presses: int = 80) -> None:
+    """Press Tab until the element `selector` has the focus (a test fails past `presses`)."""
+    for _ in range(presses):
+        if page.evaluate("s => document.activeElement?.matches(s) ?? false", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} never had the focus")
+
+
+def test_a_project_is_created_and_archived_with_the_keyboard_alone(page: Page) -> None:
+    """Tab to the name, type it, Enter; Tab to its Archive button, Enter."""
+    sign_in(page, "editor@acme")
+    open_folder(page, "France")
+    name = unique("Keys")
+    tab_to(page, "#new-name")
+    page.keyboard.type(name)
+    page.keyboard.press("Enter")
+    expect(row(page, name)).to_be_visible()
+    tab_to(page, f"button[aria-label='Archive {name}']")
+    page.keyboard.press("Enter")
+    expect(row(page, name)).to_contain_text("Archived")

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from tests.blackbox._api import System
 from tests.browser._browse import Api, unique
-from tests.browser._browser import sign_in
+from tests.browser._browser import assert_accessible, sign_in
 from tests.browser.conftest import ContextIn
 
 
@@ -56,6 +56,7 @@ def test_a_rename_by_one_user_changes_the_other_s_list_and_project_page(
     expect(project.locator("#history tbody tr")).to_have_count(2)
     toast = listing.locator("#toasts .toast").filter(has_text=renamed)
     expect(toast).to_contain_text(re.compile("s'appelle désormais"))
+    assert_accessible(listing)  # the toast and the refreshed list included
     assert [True, True] == [p.evaluate("window.sameDocument === true") for p in (listing, project)]
 
 
