@@ -18,9 +18,11 @@ async def refreshed_session(demo: Demo) -> str:
     await viewer.set_my_locale(other)
     renewed = await viewer.refresh_session()
     locale = token_claims(renewed.access_token)["locale"]
+    mine = await viewer.query("get-my-account")
     await viewer.set_my_locale(before)
     check(renewed.session_id == opened.session_id, "the refresh opened another session")
     check(locale == other, f"the renewed token's locale is {locale}, not {other}")
+    check(mine["locale"] == other, f"get-my-account says {mine['locale']}, not {other}")
     await viewer.log_out()
     viewer.refresh_token = opened.refresh_token
     refused = await expect_problem(viewer.refresh_session(), 401)

@@ -1,8 +1,8 @@
 """The page areas: each a file with its `ROUTES`, listed once here."""
 
-from ossature.web.pages import admin, browse, gallery, session
+from ossature.web.pages import account, admin, browse, gallery, session
 
-AREAS = [session, gallery, browse, admin]
+AREAS = [session, gallery, browse, admin, account]
 
 # The header's links: (path, catalog key), in the order shown.
 NAV = [

@@ -1,0 +1,153 @@
+"""The account page: the language, two-step verification (enroll, confirm, disable), the
+password, and personal access tokens (create, shown once; revoke).
+
+Each section is a form posted to its own path; a success goes back to the page, which says
+what was saved; a refusal shows the page again with the message of its key.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ossature.sdk import OssatureError
+from ossature.web._i18n import LOCALES
+from ossature.web._page import LOCALE_COOKIE, View, page
+from ossature.web.pages.account._forms import text, value
+from ossature.web.pages.account.sign_in import A_YEAR, set_locale
+
+__all__ = ["ROUTES"]
+
+_SAVED = frozenset({"language", "totp-off", "password", "token-revoked"})
+_DAYS = (30, 90, 365)
+
+
+async def account_page(
+    view: View, error: OssatureError | None = None, status: int = 200
+) -> Response:
+    me = await view.client.query("get-my-account")
+    tokens = (await view.client.query("list-personal-access-tokens"))["tokens"]
+    saved = view.request.query_params.get("saved", "")
+    return view.render(
+        "pages/account/account.html",
+        status,
+        me=me,
+        tokens=[_token_row(token) for token in tokens],
+        notice=view.t(f"account.saved-{saved}") if saved in _SAVED else None,
+        error=error,
+        languages=[(code, view.t(f"account.language-{code}")) for code in LOCALES],
+        durations=[(str(days), view.t("account.token-days-n", days=days)) for days in _DAYS],
+    )
+
+
+def _token_row(token: dict[str, Any]) -> dict[str, Any]:
+    if token["revokedAt"] is not None:
+        state = "revoked"
+    elif token["expiresAt"] <= time.time():
+        state = "expired"
+    else:
+        state = "active"
+    return {
+        "id": token["tokenId"],
+        "name": token["name"],
+        "expires": token["expiresAt"],
+        "state": state,
+    }
+
+
+def _account_action(command: str, fields: tuple[str, ...], saved: str) -> Any:
+    """A form of the account page that runs `command` with `fields`; back to the page, which
+    says it is saved, or shows the refusal."""
+
+    async def post(view: View) -> Response:
+        form = await view.form()
+        payload = {name: value(form, name) for name in fields}
+        try:
+            await view.client.command(command, payload)
+        except OssatureError as error:
+            if error.status == 401:
+                raise
+            return await account_page(view, error, error.status)
+        return view.redirect(f"/account?saved={saved}")
+
+    return post
+
+
+async def account_language(view: View) -> Response:
+    form = await view.form()
+    try:
+        await set_locale(view, text(form, "locale"))
+    except OssatureError as error:
+        if error.status == 401:
+            raise
+        return await account_page(view, error, error.status)
+    response = view.redirect("/account?saved=language")
+    response.set_cookie(
+        LOCALE_COOKIE, text(form, "locale"), max_age=A_YEAR, samesite="lax", path="/"
+    )
+    return response
+
+
+async def totp_enroll(view: View) -> Response:
+    await view.form()
+    answer = await view.client.command("enroll-totp", {})
+    return _totp_page(view, answer["secret"], answer["otpauthUri"])
+
+
+def _totp_page(
+    view: View, secret: str, uri: str, error: OssatureError | None = None, status: int = 200
+) -> Response:
+    return view.render("pages/account/totp_setup.html", status, secret=secret, uri=uri, error=error)
+
+
+async def totp_confirm(view: View) -> Response:
+    """confirm-totp: the recovery codes, shown once; a wrong code, the setup page again."""
+    form = await view.form()
+    code = text(form, "code").replace(" ", "")
+    try:
+        answer = await view.client.command("confirm-totp", {"code": code})
+    except OssatureError as error:
+        if error.status == 401:
+            raise
+        return _totp_page(view, text(form, "secret"), text(form, "uri"), error, error.status)
+    return view.render("pages/account/recovery_codes.html", codes=answer["recoveryCodes"])
+
+
+async def token_create(view: View) -> Response:
+    form = await view.form()
+    days = int(text(form, "days")) if text(form, "days") in {str(d) for d in _DAYS} else _DAYS[0]
+    payload = {"name": text(form, "name"), "expiresAt": int(time.time()) + days * 24 * 3600}
+    try:
+        answer = await view.client.command("create-personal-access-token", payload)
+    except OssatureError as error:
+        if error.status == 401:
+            raise
+        return await account_page(view, error, error.status)
+    return view.render("pages/account/token_made.html", token=answer["token"])
+
+
+ROUTES = [
+    Route("/account", page(account_page), methods=["GET"]),
+    Route("/account/language", page(account_language), methods=["POST"]),
+    Route("/account/totp", page(totp_enroll), methods=["POST"]),
+    Route("/account/totp/confirm", page(totp_confirm), methods=["POST"]),
+    Route(
+        "/account/totp/disable",
+        page(_account_action("disable-totp", ("code",), "totp-off")),
+        methods=["POST"],
+    ),
+    Route(
+        "/account/password",
+        page(_account_action("change-password", ("currentPassword", "newPassword"), "password")),
+        methods=["POST"],
+    ),
+    Route("/account/tokens", page(token_create), methods=["POST"]),
+    Route(
+        "/account/tokens/revoke",
+        page(_account_action("revoke-personal-access-token", ("tokenId",), "token-revoked")),
+        methods=["POST"],
+    ),
+]
