@@ -21,7 +21,13 @@ from ossature.web.pages.account.sign_in import A_YEAR, set_locale
 
 __all__ = ["ROUTES"]
 
-_SAVED = frozenset({"language", "totp-off", "password", "token-revoked"})
+_SAVED = {
+    "language": "account.saved-language",
+    "totp-off": "account.saved-totp-off",
+    "password": "account.saved-password",
+    "token-revoked": "account.saved-token-revoked",
+}
+_LANGUAGES = {"en": "account.language-en", "fr": "account.language-fr", "ar": "account.language-ar"}
 _DAYS = (30, 90, 365)
 
 
@@ -36,9 +42,9 @@ async def account_page(
         status,
         me=me,
         tokens=[_token_row(token) for token in tokens],
-        notice=view.t(f"account.saved-{saved}") if saved in _SAVED else None,
+        notice=view.t(_SAVED[saved]) if saved in _SAVED else None,
         error=error,
-        languages=[(code, view.t(f"account.language-{code}")) for code in LOCALES],
+        languages=[(code, view.t(_LANGUAGES[code])) for code in LOCALES],
         durations=[(str(days), view.t("account.token-days-n", days=days)) for days in _DAYS],
     )
 
