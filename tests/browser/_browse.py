@@ -71,3 +71,7 @@ class Api:
             "commands", "create-project", {"folderId": self.folders()[folder], "name": name}
         )
         return str(made["projectId"])
+
+    def folder(self, parent: str, name: str) -> str:
+        body = {"parentId": self.folders()[parent], "name": name}
+        return str(self.call("commands", "create-folder", body)["folderId"])

@@ -205,3 +205,21 @@ def test_a_project_is_created_and_archived_with_the_keyboard_alone(page: Page) -
     tab_to(page, f"button[aria-label='Archive {name}']")
     page.keyboard.press("Enter")
     expect(row(page, name)).to_contain_text("Archived")
+
+
+def test_a_long_list_is_drawn_a_page_at_a_time(page: Page, api: Api) -> None:
+    """Fifty projects a page; the next page's link swaps the table; a change made on the
+    second page comes back to it."""
+    folder = unique("Many")
+    api.folder("EU", folder)
+    for n in range(53):
+        api.project(folder, f"Item {n:02}")
+    sign_in(page, "editor@acme")
+    open_folder(page, folder)
+    rows = page.locator("#projects-table tbody tr")
+    expect(rows).to_have_count(50)
+    page.get_by_role("link", name="Next page").click()
+    expect(rows).to_have_count(3)
+    row(page, "Item 52").get_by_role("button", name="Archive Item 52").click()
+    expect(row(page, "Item 52")).to_contain_text("Archived")
+    expect(rows).to_have_count(3)

@@ -3,7 +3,7 @@ what a pushed notification may put in a toast."""
 
 from __future__ import annotations
 
-from ossature.web.pages.browse import _params, _shows, _trail, _version
+from ossature.web.pages.browse import _params, _shows, _start, _trail, _version
 
 FOLDERS = [
     {"folderId": "g", "name": "Global", "parentId": None},
@@ -44,3 +44,15 @@ def test_a_toast_takes_only_a_json_object_of_parameters_as_text() -> None:
 
 def test_a_page_cursor_is_a_small_non_negative_number_or_none() -> None:
     assert [3, None, None, None] == [_version("3"), _version("-1"), _version("x"), _version(None)]
+
+
+def test_a_list_page_starts_where_asked_else_at_the_changed_project_else_first() -> None:
+    """Pages of 50: an asked start is rounded down to a page; a fresh project's page is shown."""
+    projects = [{"projectId": f"p{n}"} for n in range(120)]
+    assert [50, 0, 100, 0, 0] == [
+        _start(projects, 73, "p110"),
+        _start(projects, 0, "p110"),
+        _start(projects, None, "p110"),
+        _start(projects, None, "gone"),
+        _start(projects, None, None),
+    ]
