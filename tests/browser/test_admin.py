@@ -18,6 +18,7 @@ from tests.browser._browser import assert_accessible, sign_in
 from tests.browser.conftest import ContextIn
 
 TODAY = datetime.now(UTC).date()
+WAIT = 20_000  # ms: generous, for a busy machine (expect's own default is 5 s)
 # pragma: allowlist nextline secret: the throwaway password of the accounts these tests make
 PASSWORD = "a long enough password"
 
@@ -77,14 +78,16 @@ def test_the_audit_log_filters_by_command_without_reloading_the_page(page: Page)
     """Filtering swaps the entries only (htmx), each then naming the command asked for."""
     sign_in(page, "admin@acme")
     page.goto("/audit")
-    expect(page.get_by_text("Everyone's actions")).to_be_visible()
+    expect(page.get_by_text("Everyone's actions")).to_be_visible(timeout=WAIT)
     page.evaluate("window.notReloaded = true")
 
     page.get_by_label("Command or query").fill("get-my-permissions")
     page.locator("#audit-apply").click()
 
-    expect(page.locator("#audit-results tbody tr").first).to_be_visible()
-    expect(page.locator("#audit-results tbody th").first).to_contain_text("get-my-permissions")
+    expect(page.locator("#audit-results tbody tr").first).to_be_visible(timeout=WAIT)
+    expect(page.locator("#audit-results tbody th").first).to_contain_text(
+        "get-my-permissions", timeout=WAIT
+    )
     assert {"get-my-permissions"} == set(_whats(page))
     assert page.evaluate("window.notReloaded === true")
 
@@ -93,9 +96,9 @@ def test_one_who_may_not_read_all_sees_only_their_own_entries(page: Page) -> Non
     """The viewer's log says it is theirs, offers no choice of actor, and shows only them."""
     sign_in(page, "viewer@acme")
     page.goto("/audit")
-    expect(page.get_by_text("Your own actions")).to_be_visible()
-    expect(page.locator("#field-actor")).to_have_count(0)
-    expect(page.locator("#audit-results tbody tr").first).to_be_visible()
+    expect(page.get_by_text("Your own actions")).to_be_visible(timeout=WAIT)
+    expect(page.locator("#field-actor")).to_have_count(0, timeout=WAIT)
+    expect(page.locator("#audit-results tbody tr").first).to_be_visible(timeout=WAIT)
 
 
 def test_the_outcome_and_the_days_filter_and_a_bad_range_is_said(
@@ -112,11 +115,11 @@ def test_the_outcome_and_the_days_filter_and_a_bad_range_is_said(
 
     yesterday = (TODAY - timedelta(days=1)).isoformat()
     page.goto(f"/audit?from={yesterday}&to={yesterday}")
-    expect(page.locator("#audit-results .empty-state")).to_be_visible()
+    expect(page.locator("#audit-results .empty-state")).to_be_visible(timeout=WAIT)
 
     answer = page.goto(f"/audit?from={TODAY.isoformat()}&to={yesterday}")
     assert answer is not None and 422 == answer.status
-    expect(page.locator("#audit-results [role=alert]")).to_contain_text("postérieure")
+    expect(page.locator("#audit-results [role=alert]")).to_contain_text("postérieure", timeout=WAIT)
 
 
 def test_pages_go_to_older_entries_and_back_to_the_newest(page: Page) -> None:
@@ -130,7 +133,7 @@ def test_pages_go_to_older_entries_and_back_to_the_newest(page: Page) -> None:
 
     page.locator("a[rel=next]").click()
 
-    expect(page.get_by_role("link", name="Newest entries")).to_be_visible()
+    expect(page.get_by_role("link", name="Newest entries")).to_be_visible(timeout=WAIT)
     older = page.locator("#audit-results tbody a").all()
     assert first not in [link.get_attribute("href") for link in older]
 
@@ -144,10 +147,10 @@ def test_an_entry_opens_with_its_invocation_context(page: Page) -> None:
 
     link.click()
 
-    expect(page.locator("h1")).to_contain_text("get-my-permissions")
-    expect(page.locator("dl").first).to_contain_text(invocation)
-    expect(page.get_by_text("a session", exact=True)).to_be_visible()
-    expect(page.get_by_text("Trace id")).to_be_visible()
+    expect(page.locator("h1")).to_contain_text("get-my-permissions", timeout=WAIT)
+    expect(page.locator("dl").first).to_contain_text(invocation, timeout=WAIT)
+    expect(page.get_by_text("a session", exact=True)).to_be_visible(timeout=WAIT)
+    expect(page.get_by_text("Trace id")).to_be_visible(timeout=WAIT)
 
 
 def test_someone_elses_entry_is_not_found_for_one_who_may_not_read_all(
@@ -165,7 +168,7 @@ def test_someone_elses_entry_is_not_found_for_one_who_may_not_read_all(
     answer = viewer.goto(href)
 
     assert answer is not None and 404 == answer.status
-    expect(viewer.get_by_role("alert")).to_contain_text("Aucune entrée d'audit")
+    expect(viewer.get_by_role("alert")).to_contain_text("Aucune entrée d'audit", timeout=WAIT)
 
 
 def test_the_admin_invites_someone_to_a_folder(page: Page, admin_api: Api) -> None:
@@ -180,7 +183,7 @@ def test_the_admin_invites_someone_to_a_folder(page: Page, admin_api: Api) -> No
     page.locator("#field-role").select_option("project-editor")
     page.locator("#invite").click()
 
-    expect(page.locator("p[role=status]")).to_have_text("The invitation is sent.")
+    expect(page.locator("p[role=status]")).to_have_text("The invitation is sent.", timeout=WAIT)
     accounts = admin_api("queries/list-accounts")["accounts"]
     assert "invited" == next(a["status"] for a in accounts if a["email"] == email)
 
@@ -195,8 +198,8 @@ def test_a_refused_invitation_is_said_and_its_values_kept(page: Page, admin_api:
     page.locator("#field-displayName").fill("Twice")
     page.locator("#invite").click()
 
-    expect(page.locator("[role=alert]")).to_be_visible()
-    expect(page.locator("#field-displayName")).to_have_value("Twice")
+    expect(page.locator("[role=alert]")).to_be_visible(timeout=WAIT)
+    expect(page.locator("#field-displayName")).to_have_value("Twice", timeout=WAIT)
 
 
 def test_the_admin_revokes_a_role_and_deactivates_an_account(page: Page, admin_api: Api) -> None:
@@ -208,12 +211,14 @@ def test_the_admin_revokes_a_role_and_deactivates_an_account(page: Page, admin_a
     page.goto(f"/folders/{france}/members")
 
     page.get_by_role("button", name=f"Revoke the role Project viewer of {revoked}").click()
-    expect(page.locator("p[role=status]")).to_have_text("The role is revoked.")
-    expect(page.get_by_role("row", name=re.compile(revoked))).to_have_count(0)
+    expect(page.locator("p[role=status]")).to_have_text("The role is revoked.", timeout=WAIT)
+    expect(page.get_by_role("row", name=re.compile(revoked))).to_have_count(0, timeout=WAIT)
 
     page.get_by_role("button", name=f"Deactivate the account of {deactivated}").click()
-    expect(page.locator("p[role=status]")).to_have_text("The account is deactivated.")
-    expect(page.get_by_role("row", name=re.compile(deactivated))).to_contain_text("Deactivated")
+    expect(page.locator("p[role=status]")).to_have_text("The account is deactivated.", timeout=WAIT)
+    expect(page.get_by_role("row", name=re.compile(deactivated))).to_contain_text(
+        "Deactivated", timeout=WAIT
+    )
 
 
 def test_what_the_editor_may_not_do_is_disabled_and_explained(page: Page, admin_api: Api) -> None:
@@ -224,11 +229,11 @@ def test_what_the_editor_may_not_do_is_disabled_and_explained(page: Page, admin_
 
     button = page.locator("#invite")
 
-    expect(button).to_have_attribute("aria-disabled", "true")
+    expect(button).to_have_attribute("aria-disabled", "true", timeout=WAIT)
     expect(page.locator("#invite-reason")).to_have_text(
-        "You may not invite people with a role at this folder."
+        "You may not invite people with a role at this folder.", timeout=WAIT
     )
-    expect(page.locator(".empty-state")).to_be_visible()
+    expect(page.locator(".empty-state")).to_be_visible(timeout=WAIT)
 
 
 def test_the_logins_chart_draws_ossature_s_own_logins_for_the_days_asked(page: Page) -> None:
@@ -239,17 +244,17 @@ def test_the_logins_chart_draws_ossature_s_own_logins_for_the_days_asked(page: P
     page.goto(f"/analytics/logins?from={first}&to={TODAY.isoformat()}")
 
     points = page.locator('circle[data-series="Ossature"]')
-    expect(points).to_have_count(7)
+    expect(points).to_have_count(7, timeout=WAIT)
     today = page.locator(f'circle[data-series="Ossature"][data-key="{TODAY.isoformat()}"]')
     assert int(today.get_attribute("data-value") or 0) >= 1
-    expect(page.get_by_label("From")).to_have_value(first)
+    expect(page.get_by_label("From")).to_have_value(first, timeout=WAIT)
 
 
 def test_a_day_that_is_not_a_date_is_said(page: Page) -> None:
     sign_in(page, "admin@acme")
     answer = page.goto("/analytics/logins?from=someday")
     assert answer is not None and 422 == answer.status
-    expect(page.get_by_role("alert")).to_contain_text("Give each day as a date")
+    expect(page.get_by_role("alert")).to_contain_text("Give each day as a date", timeout=WAIT)
 
 
 @pytest.mark.parametrize("locale", ["en", "fr", "ar"])
@@ -261,12 +266,48 @@ def test_the_administration_pages_are_accessible(
     admin = admin_api.member("tenant-admin", admin_api.folder("Global"), locale=locale)
     page = context_in(locale).new_page()
     sign_in(page, admin.who, admin.password)
-    expect(page.locator("html")).to_have_attribute("lang", locale)
+    expect(page.locator("html")).to_have_attribute("lang", locale, timeout=WAIT)
     page.goto("/audit")
     assert_accessible(page)
     page.locator("#audit-results tbody a").first.click()
-    expect(page.locator("dl").first).to_be_visible()
+    expect(page.locator("dl").first).to_be_visible(timeout=WAIT)
     assert_accessible(page)
     for path in (f"/folders/{eu}/members", "/analytics/logins"):
         page.goto(path)
         assert_accessible(page)
+
+
+def _tab_to(page: Page, selector: str, presses: int = 60) -> None:
+    """Press Tab until `selector` has the focus (as a keyboard user moves)."""
+    for _ in range(presses):
+        if page.evaluate(f"document.activeElement.matches({selector!r})"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} never got the focus")
+
+
+def test_the_audit_log_and_an_invitation_with_the_keyboard_alone(
+    page: Page, admin_api: Api
+) -> None:
+    """Filter the log, open an entry, and invite someone: Tab, typing and Enter only."""
+    eu = admin_api.folder("EU")
+    sign_in(page, "admin@acme")
+    page.goto("/audit")
+    _tab_to(page, "#field-name")
+    page.keyboard.type("get-my-permissions")
+    page.keyboard.press("Enter")
+    expect(page.locator("#audit-results tbody th").first).to_contain_text(
+        "get-my-permissions", timeout=WAIT
+    )
+    _tab_to(page, "#audit-results tbody a")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_contain_text("get-my-permissions", timeout=WAIT)
+
+    page.goto(f"/folders/{eu}/members")
+    _tab_to(page, "#field-email")
+    page.keyboard.type(f"{new_ulid().lower()}@acme.test")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Keyboard User")
+    _tab_to(page, "#invite")
+    page.keyboard.press("Enter")
+    expect(page.locator("p[role=status]")).to_have_text("The invitation is sent.", timeout=WAIT)

@@ -16,6 +16,7 @@ from ossature.tools.demo import _audit_log as audit_log
 from ossature.tools.demo import _credentials as credentials
 from ossature.tools.demo import _identity_flows as identity_flows
 from ossature.tools.demo import _identity_mfa as mfa
+from ossature.tools.demo import _members as members
 from ossature.tools.demo import _perimeter as perimeter
 from ossature.tools.demo import _problems as problems
 from ossature.tools.demo import _sessions as sessions
@@ -105,6 +106,7 @@ STEPS = [
     ),
     Step(22, "the viewer opening someone else's entry gets 404", audit_log.entry_hidden),
     Step(22, "the audit log's pages follow each other by cursor", audit_log.pages_follow),
+    Step(22, "list-roles offers the tenant's roles, not the platform's", members.roles_offered),
     Step(
         23,
         "a session renews its token in the language chosen; logged out, it cannot",
