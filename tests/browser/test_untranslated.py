@@ -1,0 +1,186 @@
+"""No English and no raw key on a French or Arabic page: every page a signed-in tenant admin
+and a signed-out visitor reach (found by following the links, so pages added later are
+covered) is opened in en, fr and ar, and each text of the fr or ar page that is also a text
+of the en page must be a name, an id, an address or a number (decision 69)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Page
+
+from ossature.web._i18n import Catalog
+from ossature.web.pages import gallery
+from tests.blackbox._api import System
+from tests.browser._browse import Api
+from tests.browser._browser import sign_in
+from tests.browser.conftest import ContextIn
+
+LIMIT = 40  # pages per walk: enough for every area, bounded if links multiply
+PER_SHAPE = 4  # /folders/<id>: four folders say what every folder page says
+
+# Every text node and every attribute a person or a screen reader meets.
+TEXTS_JS = """() => {
+  const out = [document.title];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest('script, style, noscript')) continue;
+    out.push(node.textContent);
+  }
+  const named = '[aria-label], [title], [placeholder], [alt], input[type=submit], input[type=button]';
+  for (const el of document.querySelectorAll(named)) {
+    for (const name of ['aria-label', 'title', 'placeholder', 'alt']) out.push(el.getAttribute(name) || '');
+    if (el.matches('input[type=submit], input[type=button]')) out.push(el.value);
+  }
+  return out.map(t => t.replace(/\\s+/g, ' ').trim()).filter(t => t);
+}"""
+LINKS_JS = "els => els.map(e => e.getAttribute('href'))"
+# ULIDs and other ids of capitals and digits; hexadecimal ids (trace ids, hashes).
+ID = re.compile(r"\b(?=[0-9A-Z]*\d)[0-9A-Z]{16,}\b|\b[0-9a-f]{8,}(?:-[0-9a-f]{4,})*\b")
+CODE = re.compile(r"[a-z0-9]+([-_.][a-z0-9]+)*")  # crm, tenant-admin, create-project, acme.test
+LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """What may read the same in every language: data the server holds, and names."""
+
+    names: frozenset[str]  # folders, projects, accounts, the catalog's own names
+    english: frozenset[str]  # every en text of the catalogs: never right on a fr or ar page
+    same_by_design: dict[str, frozenset[str]]  # per locale: texts its catalog keeps as en's
+    areas: frozenset[str]  # the first part of every catalog key: raw keys look like area.name
+    agent: frozenset[str]  # the words of the browser's User-Agent: the audit log shows them
+
+    def untranslated(self, text: str, locale: str) -> bool:
+        """`text`, found on the en page too, is a word left in English."""
+        if text in self.names or text in self.same_by_design[locale]:
+            return False
+        if text in self.english:
+            return True
+        rest = ID.sub("", text)
+        for name in sorted(self.names, key=len, reverse=True):
+            rest = rest.replace(name, "")
+        words = [w for w in re.split(r"[\s/;()]+", rest) if w not in self.agent]
+        rest = "".join(w for w in words if "@" not in w and not CODE.fullmatch(w))
+        return bool(LETTER.search(rest))
+
+    def raw_key(self, text: str) -> bool:
+        area, dot, name = text.partition(".")
+        return bool(dot and name) and area in self.areas and CODE.fullmatch(text) is not None
+
+
+def _allowed(api: Api, agent: str) -> Allowed:
+    catalog = Catalog.load().entries
+    server: Any = api.call("queries", "get-message-catalog", {"locale": "en"})["messages"]
+    listed: dict[str, Any] = {
+        name: api.call("queries", f"list-{name}", {})[name]
+        for name in ("folders", "projects", "accounts")
+    }
+    names = {str(f["name"]) for f in listed["folders"]} | {
+        str(p["name"]) for p in listed["projects"]
+    }
+    names |= {str(a[k]) for a in listed["accounts"] for k in ("displayName", "email") if a.get(k)}
+    names |= {texts["en"] for texts in catalog.values() if len(set(texts.values())) == 1}
+    names |= {"Ossature", api.tenant}
+    names |= {p["name"] for p in gallery.PROJECTS} | set(gallery.LOGINS)  # its sample data
+    english = {t["en"] for t in catalog.values()} | {t for t in server.values() if "{" not in t}
+    same = {
+        locale: frozenset(t["en"] for t in catalog.values() if t.get(locale) == t["en"])
+        for locale in ("fr", "ar")
+    }
+    areas = {key.split(".")[0] for key in [*catalog, *server]}
+    words = frozenset(re.split(r"[\s/;()]+", agent))
+    return Allowed(frozenset(names), frozenset(english), same, frozenset(areas), words)
+
+
+def _shape(path: str) -> str:
+    return "/".join("*" if ID.fullmatch(part) else part for part in path.split("/"))
+
+
+def _walk(page: Page, *starts: str) -> list[str]:
+    """The paths reached from `starts` by following same-site links (not sign-out, not
+    static files), at most PER_SHAPE per shape of path and LIMIT in all."""
+    seen, shapes, queue = [], {}, list(starts)
+    while queue and len(seen) < LIMIT:
+        path = queue.pop(0)
+        if path in seen or shapes.get(_shape(path), 0) >= PER_SHAPE:
+            continue
+        page.goto(path)
+        seen.append(path)
+        shapes[_shape(path)] = shapes.get(_shape(path), 0) + 1
+        for href in page.eval_on_selector_all("a[href]", LINKS_JS):
+            link = urlsplit(href or "")
+            if link.scheme or link.netloc or not link.path.startswith("/"):
+                continue
+            if (
+                link.path.startswith(("/static/", "/sign-out"))
+                or "." in link.path.rsplit("/", 1)[-1]
+            ):
+                continue
+            queue.append(link.path)
+    return seen
+
+
+def _texts(page: Page, path: str) -> list[str]:
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    return list(page.evaluate(TEXTS_JS))
+
+
+def _problems(pages: dict[str, Page], paths: list[str], allowed: Allowed) -> list[str]:
+    problems = []
+    for path in paths:
+        english = set(_texts(pages["en"], path))
+        problems += [f"{path} en: raw key {t!r}" for t in english if allowed.raw_key(t)]
+        for locale in ("fr", "ar"):
+            for text in dict.fromkeys(_texts(pages[locale], path)):
+                if allowed.raw_key(text):
+                    problems.append(f"{path} {locale}: raw key {text!r}")
+                elif text in english and allowed.untranslated(text, locale):
+                    problems.append(f"{path} {locale}: in English {text!r}")
+    return problems
+
+
+@pytest.fixture
+def api(system: System) -> Iterator[Api]:
+    made = Api(system)
+    yield made
+    made.close()
+
+
+def _pages(context_in: ContextIn) -> dict[str, Page]:
+    return {locale: context_in(locale).new_page() for locale in ("en", "fr", "ar")}
+
+
+def test_no_page_a_signed_out_visitor_reaches_shows_english_in_fr_or_ar(
+    context_in: ContextIn, api: Api
+) -> None:
+    """The browser's language alone chooses: the sign-in page, the component gallery and
+    all they link to."""
+    pages = _pages(context_in)
+    paths = _walk(pages["en"], "/sign-in", "/ui/components")
+
+    assert {"/sign-in", "/ui/components"} <= set(paths)
+    problems = _problems(pages, paths, _allowed(api, pages["en"].evaluate("navigator.userAgent")))
+    assert not problems, "\n".join([f"walked: {paths}", *problems])
+
+
+def test_no_page_a_tenant_admin_reaches_shows_english_in_fr_or_ar(
+    context_in: ContextIn, api: Api
+) -> None:
+    """Three tenant admins of acme at Global, speaking en, fr and ar, open every page the
+    header and the pages link to."""
+    pages = _pages(context_in)
+    for locale, page in pages.items():
+        sign_in(page, api.account(locale, "tenant-admin", "Global"))
+    members = f"/folders/{api.folders()['Global']}/members"  # no page links to it yet
+    paths = _walk(pages["en"], "/folders", members)
+
+    assert {"/folders", "/audit", "/account", members} <= set(paths), paths
+    problems = _problems(pages, paths, _allowed(api, pages["en"].evaluate("navigator.userAgent")))
+    assert not problems, "\n".join([f"walked: {paths}", *problems])
