@@ -306,3 +306,33 @@ def _signed_in_pages_are_accessible(page: Page, email: str) -> None:
     page.locator("#token-create").click()
     expect(page.locator("#token-value")).to_be_visible()
     assert_accessible(page)
+
+
+def _tab_to(page: Page, selector: str, presses: int = 40) -> None:
+    """Press Tab until the element `selector` matches has the focus (failing after `presses`)."""
+    focused = "selector => document.activeElement && document.activeElement.matches(selector)"
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate(focused, selector):
+            return
+    raise AssertionError(f"{selector} is not reached with the Tab key")
+
+
+def test_signing_in_and_out_with_the_keyboard_alone(page: Page, system: System) -> None:
+    """Tab reaches each field and the button in order; Enter submits; sign-out too."""
+    email = _new_account(system)
+    page.goto("/sign-in")
+    _tab_to(page, "#tenant")
+    page.keyboard.type("acme")
+    page.keyboard.press("Tab")
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(ACCOUNT_PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page).not_to_have_url(re.compile(r"/sign-in"))
+
+    page.goto("/account")
+    _tab_to(page, "form[action='/sign-out'] button")
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/sign-in"))
