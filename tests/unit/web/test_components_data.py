@@ -4,6 +4,7 @@ its pages, the folder tree, the chart."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -183,6 +184,19 @@ def test_a_chart_has_the_same_data_as_a_table() -> None:
     assert ["Day", "crm", HOSTILE] == [text(th) for th in table.findall("thead/tr/th")]
     rows = [[text(c) for c in tr] for tr in table.findall("tbody/tr")]
     assert [["1 Mar", "n3", "n1"], ["2 Mar", "n0", "n1"], ["3 Mar", "n7", "n0"]] == rows
+
+
+def test_a_charts_position_labels_leave_room_for_each_other() -> None:
+    """Thirty dates along the axis: every so many is labelled, each clear of the next."""
+    labels = [f"Nov {day}, 2026" for day in range(1, 31)]
+    series = [{"name": "s", "values": list(range(30))}]
+    root = tree(
+        render("chart", "{{ chart('c', 'C', labels, series) }}", labels=labels, series=series)
+    )
+    ticks = [t for t in root.iter("text") if t.get("text-anchor") == "middle"]
+    xs = [float(t.get("x", "")) for t in ticks]
+    assert 3 <= len(ticks) < 10
+    assert all(b - a >= 7 * len(labels[-1]) for a, b in pairwise(xs))
 
 
 def test_a_chart_of_nothing_draws_an_empty_axis() -> None:
