@@ -108,10 +108,14 @@ def test_textareas_and_selects_are_labelled_fields(kind: str, tag: str) -> None:
 def test_a_dialog_is_named_and_closes_without_script() -> None:
     """A native dialog named by its heading, closed by a form of method dialog, opened by an
     invoker button, with a link to the same content as a page."""
-    call = "{% call dialog('rename', 'Rename') %}<p>Body</p>{% endcall %}{{ dialog_opener('Rename', 'rename', href='/p/1/rename') }}"
-    root = tree(render("dialog", call))
+    call = (
+        "{% call dialog('rename', title) %}<p>Body</p>{% endcall %}"
+        "{{ dialog_opener(title, 'rename', href='/p/1/rename') }}"
+    )
+    root = tree(render("dialog", call, title=HOSTILE))
     dialog = one(root, "dialog")
-    assert "Rename" == text(one(root, f".//*[@id='{dialog.get('aria-labelledby')}']"))
+    assert HOSTILE == text(one(root, f".//*[@id='{dialog.get('aria-labelledby')}']"))
+    assert f"{HOSTILE} (open as a page)" == text(one(root, "a"))
     assert ("dialog", "Close") == (
         one(dialog, ".//form").get("method"),
         text(one(dialog, ".//form/button")),
