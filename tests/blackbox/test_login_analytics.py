@@ -68,7 +68,7 @@ async def _signed_in(system: System, web: httpx.AsyncClient) -> None:
 
 async def test_the_web_page_holds_the_data_points(system: System, configured: int) -> None:
     """The web app's chart page draws each point with its series, day and count: the source
-    crm, and Ossature's own logins."""
+    crm, and Ossature's own logins (among others the demo may have configured)."""
     async with httpx.AsyncClient(base_url=system.base_url, timeout=30) as web:
         await _signed_in(system, web)
         page = await web.get("/analytics/logins", params=SPAN)
@@ -77,7 +77,7 @@ async def test_the_web_page_holds_the_data_points(system: System, configured: in
     assert {("crm", "2026-03-01"): 2, ("crm", "2026-03-04"): 0} == {
         k: v for k, v in points.items() if k[0] == "crm" and k[1] in ("2026-03-01", "2026-03-04")
     }
-    assert {"crm", "Ossature"} == {source for source, _ in points}
+    assert {"crm", "Ossature"} <= {source for source, _ in points}  # the demo adds sources
 
 
 async def test_the_page_is_the_web_app_s_not_the_gateway_s(http: httpx.AsyncClient) -> None:
