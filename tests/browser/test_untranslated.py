@@ -42,7 +42,7 @@ TEXTS_JS = """() => {
 LINKS_JS = "els => els.map(e => e.getAttribute('href'))"
 # ULIDs and other ids of capitals and digits; hexadecimal ids (trace ids, hashes).
 ID = re.compile(r"\b(?=[0-9A-Z]*\d)[0-9A-Z]{16,}\b|\b[0-9a-f]{8,}(?:-[0-9a-f]{4,})*\b")
-CODE = re.compile(r"[a-z0-9]+([-_.][a-z0-9]+)*")  # crm, tenant-admin, create-project, acme.test
+CODE = re.compile(r"[a-z0-9]+([-_.][a-z0-9]+)+")  # tenant-admin, create-project, acme.test
 LETTER = re.compile(r"[^\W\d_]")
 
 
