@@ -10,7 +10,7 @@ import time
 import httpx
 import pyotp
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.blackbox._api import System, new_ulid
 from tests.blackbox._mail import mailed_token_sync
@@ -336,3 +336,22 @@ def test_signing_in_and_out_with_the_keyboard_alone(page: Page, system: System) 
     page.keyboard.press("Enter")
 
     expect(page).to_have_url(re.compile(r"/sign-in"))
+
+
+def test_the_account_pages_work_without_javascript(browser: Browser, system: System) -> None:
+    """Sign-in, the account page's language form and sign-out are plain forms: a browser with
+    JavaScript off goes through them all."""
+    context = browser.new_context(base_url=system.base_url, java_script_enabled=False)
+    context.set_default_timeout(20_000)
+    try:
+        page = context.new_page()
+        _signed_in(page, _new_account(system))
+        page.goto("/account")
+        page.locator("#account-locale").select_option("fr")
+        page.locator("#language-submit").click()
+        expect(page.locator("html")).to_have_attribute("lang", "fr")
+        expect(page.locator("#account-notice")).to_have_text("Votre langue est enregistrée.")
+        page.locator("form[action='/sign-out'] button").click()
+        expect(page).to_have_url(re.compile(r"/sign-in"))
+    finally:
+        context.close()
