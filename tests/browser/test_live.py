@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, WebSocketRoute, expect
 
 from tests.blackbox._api import System
 from tests.browser._browse import Api, unique
@@ -89,3 +89,35 @@ def test_the_push_token_is_the_user_s_own_never_stored_and_refused_signed_out(
         body["topic"] == f"tenants/{body['tenantId']}/users/{body['accountId']}/notifications",
     )
     assert body["websocketUrl"].startswith("ws")
+
+
+def test_a_dropped_connection_is_made_again_with_a_fresh_token(
+    context_in: ContextIn, api: Api
+) -> None:
+    """The broker drops a connection whose token expired: live.js asks the page's endpoint
+    for a token again, connects again, and the list keeps following changes. The drop is
+    made by closing the page's WebSocket (Playwright stands between page and broker)."""
+    sockets: list[WebSocketRoute] = []
+
+    def through(socket: WebSocketRoute) -> None:
+        socket.connect_to_server()
+        sockets.append(socket)
+
+    page = context_in("en").new_page()
+    page.route_web_socket(re.compile(r"^wss?://"), through)
+    sign_in(page, "editor@acme")
+    page.goto(f"/folders/{api.folders()['France']}")
+    connected(page)
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/session/push-token" in r.url else None)
+
+    sockets[-1].close()
+
+    live = page.locator("#live")
+    expect(live).to_have_attribute("data-live-state", "waiting")
+    expect(live).to_have_attribute("data-live-state", "connected")
+    name = unique("After")
+    api.project("France", name)
+    expect(page.locator("#projects").get_by_role("link", name=name)).to_be_visible()
+    assert (2, 1) == (len(sockets), len(asked))
+    assert page.evaluate("window.sameDocument === true")
