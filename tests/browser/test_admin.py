@@ -122,20 +122,50 @@ def test_the_outcome_and_the_days_filter_and_a_bad_range_is_said(
     expect(page.locator("#audit-results [role=alert]")).to_contain_text("postérieure", timeout=WAIT)
 
 
-def test_pages_go_to_older_entries_and_back_to_the_newest(page: Page) -> None:
-    """Older entries are other entries; the first page is one link away."""
+def test_pages_go_to_older_entries_keeping_the_filters_and_back_to_the_newest(
+    page: Page,
+) -> None:
+    """Older entries are other entries, under the same filter; the first page is one link
+    away."""
     sign_in(page, "admin@acme")
     for _ in range(30):  # each visit adds entries: enough for a second page soon
-        page.goto("/audit")
+        page.goto("/audit?outcome=allowed")
         if page.locator("a[rel=next]").count():
             break
     first = page.locator("#audit-results tbody a").first.get_attribute("href")
+    assert "outcome=allowed" in (page.locator("a[rel=next]").get_attribute("href") or "")
 
     page.locator("a[rel=next]").click()
 
     expect(page.get_by_role("link", name="Newest entries")).to_be_visible(timeout=WAIT)
     older = page.locator("#audit-results tbody a").all()
     assert first not in [link.get_attribute("href") for link in older]
+    outcomes = page.locator("#audit-results tbody td:nth-child(4)").all_inner_texts()
+    assert all(text.startswith("Allowed") for text in outcomes)
+
+
+def test_the_admin_chooses_whose_entries_to_see_by_name(page: Page) -> None:
+    """The actor filter offers the accounts by name; chosen, only theirs are listed."""
+    sign_in(page, "viewer@acme")
+    page.goto("/audit")  # the viewer has entries of their own
+    page.context.clear_cookies()
+    sign_in(page, "admin@acme")
+    page.goto("/audit")
+
+    page.locator("#field-actor").select_option(label="Viewer (viewer@acme.test)")
+    page.locator("#audit-apply").click()
+
+    expect(page.locator("#audit-results tbody tr").first).to_contain_text("Viewer", timeout=WAIT)
+    who = page.locator("#audit-results tbody td:nth-child(3)").all_inner_texts()
+    assert {"Viewer"} == set(who)
+
+
+def test_the_members_of_a_folder_one_cannot_see_are_not_found(page: Page) -> None:
+    """An unknown folder: the server's not-found problem, not a page of no members."""
+    sign_in(page, "admin@acme")
+    answer = page.goto(f"/folders/{new_ulid()}/members")
+    assert answer is not None and 404 == answer.status
+    expect(page.get_by_role("alert")).to_be_visible(timeout=WAIT)
 
 
 def test_an_entry_opens_with_its_invocation_context(page: Page) -> None:
