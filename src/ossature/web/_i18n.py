@@ -75,8 +75,22 @@ def locale_of(account_locale: str | None, chosen: str | None, accept_language: s
     for candidate in (account_locale, chosen):
         if candidate in LOCALES:
             return candidate
-    wanted = [part.split(";")[0].strip() for part in accept_language.split(",") if part.strip()]
-    return negotiate_locale(wanted, LOCALES, sep="-") or DEFAULT_LOCALE
+    return negotiate_locale(_by_weight(accept_language), LOCALES, sep="-") or DEFAULT_LOCALE
+
+
+def _by_weight(accept_language: str) -> list[str]:
+    """The header's language tags, the most wanted first (q=1 when not given; q=0 means
+    "not this one"), in the header's order among equals."""
+    weighted: list[tuple[float, int, str]] = []
+    for index, part in enumerate(accept_language.split(",")):
+        tag, _, params = (piece.strip() for piece in part.partition(";"))
+        try:
+            weight = float(params[2:]) if params.startswith("q=") else 1.0
+        except ValueError:
+            continue
+        if tag and weight > 0:
+            weighted.append((-weight, index, tag))
+    return [tag for _, _, tag in sorted(weighted)]
 
 
 def direction(locale: str) -> str:

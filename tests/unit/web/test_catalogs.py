@@ -14,7 +14,7 @@ import pytest
 
 from ossature.kernel.i18n import LOCALES
 from ossature.web import _i18n
-from ossature.web._i18n import Catalog, format_day, format_moment, format_number
+from ossature.web._i18n import Catalog, format_day, format_moment, format_number, locale_of
 from ossature.web.pages import NAV
 from ossature.web.paths import HERE, MESSAGES
 from tests.unit.translations import gaps
@@ -136,3 +136,11 @@ def test_a_day_given_as_text_is_formatted_as_the_same_day() -> None:
         format_day("2026-12-03", "ar"),
         format_moment("2026-12-03T21:05:00+00:00", "fr"),
     )
+
+
+def test_the_browser_language_of_highest_weight_wins() -> None:
+    """Accept-Language is read by q-value, not by position; q=0 refuses a language."""
+    assert ["fr", "ar", "en", "en"] == [
+        locale_of(None, None, header)
+        for header in ("ar-SA;q=0.2, fr;q=0.9", "ar-EG, fr;q=0.5", "ar;q=0, de", "fr;q=x")
+    ]
