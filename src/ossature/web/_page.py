@@ -10,6 +10,7 @@ shown as the problem panel, its message the one of its `messageKey` in the user'
 from __future__ import annotations
 
 import hmac
+import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -22,7 +23,15 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from ossature.sdk import Backend, Client, Json, OssatureError, Unauthenticated, token_claims
+from ossature.sdk import (
+    Backend,
+    Client,
+    Json,
+    OssatureError,
+    Unauthenticated,
+    new_ulid,
+    token_claims,
+)
 from ossature.web._i18n import (
     Catalog,
     direction,
@@ -37,6 +46,8 @@ from ossature.web._session import CSRF_COOKIE, BrowserSession, SessionCookie, ne
 __all__ = ["BackendFor", "CsrfRefused", "Site", "View", "page"]
 
 LOCALE_COOKIE = "ossature_locale"
+_SECRET_FIELDS = ("password", "token", "code", "secret")
+_ULID = re.compile(r"[0-9A-HJKMNP-TV-Z]{26}")  # what the gateway takes as an Idempotency-Key
 RENEW_MARGIN = 60  # seconds: an access token with less left is renewed before the request
 BackendFor = Callable[[Request], Backend]  # where this browser's calls go
 
@@ -139,6 +150,8 @@ class View:
         self.session, self.claims, self.locale = session, claims, locale
         self._pre_session_csrf = request.cookies.get(CSRF_COOKIE) or new_secret()
         self._ended = False
+        self._posted: dict[str, str] = {}
+        self._key: str | None = None
 
     @property
     def signed_in(self) -> bool:
@@ -169,7 +182,18 @@ class View:
         sent = form.get("csrf") or self.request.headers.get("x-csrf-token") or ""
         if not isinstance(sent, str) or not hmac.compare_digest(sent, self.csrf):
             raise CsrfRefused()
+        self._posted = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf"}
         return form
+
+    @property
+    def idempotency_key(self) -> str:
+        """The key of the posted form's command: the form's `idempotencyKey` when it has one
+        (a "Try again" resends the key it was first sent with), else one made for this
+        request. A handler passes it to its command (`idempotency_key=`)."""
+        if self._key is None:
+            sent = self._posted.get("idempotencyKey", "")
+            self._key = sent if _ULID.fullmatch(sent) else new_ulid()
+        return self._key
 
     # Answers.
 
@@ -191,15 +215,39 @@ class View:
             return Response(status_code=204, headers={"HX-Redirect": url})
         return RedirectResponse(url, status_code=303)
 
-    def problem(self, error: OssatureError, retry: Mapping[str, str] | None = None) -> Response:
-        """The problem panel: what went wrong in the user's language, and what to do next."""
+    def problem(self, error: OssatureError, retry: Mapping[str, Any] | None = None) -> Response:
+        """The problem panel: what went wrong in the user's language, and what to do next:
+        "Try again" for a retryable failure of a posted form (the same fields and the same
+        idempotency key, unless `retry` says otherwise), "Report this problem" for an
+        unexpected one (a 5xx naming its invocation: `report-problem`, decision 64)."""
         text = self.message(error.message_key, error.message_params)
         if text == error.message_key:
             text = error.title
         status = error.status if 400 <= error.status < 600 else 502
         return self.render(
-            "pages/problem.html", status, partial="content", error=error, text=text, retry=retry
+            "pages/problem.html",
+            status,
+            partial="content",
+            error=error,
+            text=text,
+            retry=retry if retry is not None else self._retry(error),
+            report=self._report(error),
         )
+
+    def _retry(self, error: OssatureError) -> dict[str, Any] | None:
+        """The posted form again, unless it held a secret (a password is never written
+        into a page: such a form is filled in again)."""
+        if not error.retryable or self.request.method != "POST" or not self._posted:
+            return None
+        if any(part in name.lower() for name in self._posted for part in _SECRET_FIELDS):
+            return None
+        fields = {**self._posted, "idempotencyKey": self.idempotency_key}
+        return {"action": self.request.url.path, "fields": fields}
+
+    def _report(self, error: OssatureError) -> dict[str, Any] | None:
+        if error.status < 500 or not error.invocation_id or not self.signed_in:
+            return None
+        return {"action": "/reports", "fields": {"invocationId": error.invocation_id}}
 
     def refusal(self, status: int, key: str) -> Response:
         """A refusal of the web app's own (not the server's), e.g. a missing CSRF secret."""

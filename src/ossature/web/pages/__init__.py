@@ -1,8 +1,8 @@
 """The page areas: each a file with its `ROUTES`, listed once here."""
 
-from ossature.web.pages import account, admin, browse, gallery, session
+from ossature.web.pages import account, admin, browse, gallery, session, support
 
-AREAS = [session, gallery, browse, admin, account]
+AREAS = [session, gallery, browse, admin, account, support]
 
 # The header's links: (path, catalog key), in the order shown.
 NAV = [
