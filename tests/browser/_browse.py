@@ -8,7 +8,9 @@ import httpx
 
 from tests.blackbox._api import System
 
-__all__ = ["Api", "unique"]
+__all__ = ["WAIT", "Api", "unique"]
+
+WAIT = 20_000  # ms an expectation waits: generous, for a busy machine
 
 
 def unique(prefix: str) -> str:

@@ -10,9 +10,17 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.blackbox._api import System
-from tests.browser._browse import Api, unique
+from tests.browser._browse import WAIT, Api, unique
 from tests.browser._browser import assert_accessible, sign_in
 from tests.browser.conftest import ContextIn
+
+
+@pytest.fixture(autouse=True)
+def patient() -> Iterator[None]:
+    """Expectations wait 20 s, not 5: the machine runs several suites side by side."""
+    expect.set_options(timeout=WAIT)
+    yield
+    expect.set_options(timeout=5_000)
 
 
 @pytest.fixture
