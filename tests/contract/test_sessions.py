@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from ossature.sdk import Client, Unauthenticated, token_claims
 from tests.contract.support import email_of, refusal
 from tests.integration._push import PASSWORD, PushTenant
@@ -61,3 +63,18 @@ async def test_set_my_locale_reaches_the_renewed_token(client: Client, people: P
     renewed = await client.refresh_session()
 
     assert "fr" == token_claims(renewed.access_token)["locale"]
+
+
+async def test_concurrent_refreshes_of_one_session_all_succeed(
+    client: Client, people: PushTenant
+) -> None:
+    """Tabs renewing at once meet on the session's stream; the loser's retryable conflict is
+    retried by the SDK, so each gets a token of the same session."""
+    session = await client.log_in(people.slug, email_of(people, "viewer"), PASSWORD)
+    holders = [client.with_token(session.access_token) for _ in range(4)]
+    for holder in holders:
+        holder.refresh_token = session.refresh_token
+
+    renewed = await asyncio.gather(*(holder.refresh_session() for holder in holders))
+
+    assert {session.session_id} == {one.session_id for one in renewed}

@@ -229,3 +229,18 @@ async def test_get_my_account_answers_the_callers_own_account(acme: PushTenant) 
         body["mfaEnabled"],
         body["status"],
     )
+
+
+async def test_concurrent_refreshes_of_one_session_conflict_retryably_never_fail(
+    acme: PushTenant,
+) -> None:
+    """Refreshes of one session at once meet on its stream: each is answered 200 or the
+    retryable 409 `errors.concurrency-conflict`, never a 500 (the public command's commit is in
+    the session's tenant, not the invocation's)."""
+    opened = await _log_in(acme, "viewer")
+
+    answers = await asyncio.gather(*(_refresh(acme, opened["refreshToken"]) for _ in range(6)))
+
+    keys = {_key(answer) for answer in answers}
+    assert (200, None) in keys
+    assert set() == keys - {(200, None), (409, "errors.concurrency-conflict")}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -216,8 +217,13 @@ class InvocationDatabase(Database):
         await set_tenant(conn, tenant_id)
         try:
             yield conn
-        finally:
-            await set_tenant(conn, self.tenant_id)
+        except BaseException:
+            # A failed statement aborted the transaction, which will roll back: switching the
+            # tenant back would fail too and hide the first error (a conflict, say).
+            with contextlib.suppress(asyncpg.InFailedSQLTransactionError):
+                await set_tenant(conn, self.tenant_id)
+            raise
+        await set_tenant(conn, self.tenant_id)
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[Any]:
