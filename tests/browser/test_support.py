@@ -194,3 +194,44 @@ def test_the_changelog_answers_over_plain_http(system: System) -> None:
     """Signed out, /changelog sends the visitor to sign in first."""
     answer = httpx.get(f"{system.base_url}/changelog", follow_redirects=False)
     assert (303, "/sign-in?next=/changelog") == (answer.status_code, answer.headers["location"])
+
+
+def test_a_new_announcement_appears_as_a_toast_in_the_readers_language(
+    context_in: ContextIn, api: Api, operator: Api
+) -> None:
+    """A French reader on a live page is told of the entry by its French title, with a link
+    to What's new, without a reload."""
+    reader = api.account("fr", "project-viewer", "Global")
+    page = context_in("fr").new_page()
+    sign_in(page, reader)
+    page.goto(f"/folders/{api.folders()['France']}")
+    expect(page.locator("#live")).to_have_attribute("data-live-state", "connected")
+    marker = secrets.token_hex(4)
+    entry = {
+        "title": {"en": f"Dark mode {marker}", "fr": f"Mode sombre {marker}"},
+        "body": {"en": "Pages follow the system's theme."},
+    }
+    operator.call("commands", "publish-announcement", entry)
+    toast = page.locator("#toasts .toast").filter(has_text=marker)
+    expect(toast).to_contain_text(f"Nouveauté : Mode sombre {marker}")
+    expect(toast.get_by_role("link")).to_have_attribute("href", "/changelog")
+    assert_accessible(page)
+
+
+def test_the_operators_answer_appears_as_a_toast_to_its_reporter(
+    context_in: ContextIn, api: Api, operator: Api
+) -> None:
+    """admin@acme, on a live page, is told of the answer to their report, with a link to My
+    reports."""
+    invocation = failed_extract(api)
+    opened = api.call("commands", "report-problem", {"invocationId": invocation})
+    page = context_in("en").new_page()
+    sign_in(page, "admin@acme")
+    page.goto(f"/folders/{api.folders()['France']}")
+    expect(page.locator("#live")).to_have_attribute("data-live-state", "connected")
+    answer = unique("Add the file")
+    resolution = {"id": opened["investigationId"], "answer": answer}
+    operator.call("commands", "resolve-investigation", resolution)
+    toast = page.locator("#toasts .toast").filter(has_text=answer)
+    expect(toast).to_contain_text("Your report about run-login-extract has an answer")
+    expect(toast.get_by_role("link")).to_have_attribute("href", "/reports")

@@ -175,6 +175,7 @@ async def push_token(view: View) -> Response:
         "accountId": account,
         "websocketUrl": mqtt.get("websocketUrl"),
         "topic": f"tenants/{tenant}/users/{account}/notifications",
+        "broadcasts": ["announcements"],  # read by every user: the changelog (decision 66)
     }
     return JSONResponse(answer, headers={"Cache-Control": "no-store"})
 
@@ -182,10 +183,27 @@ async def push_token(view: View) -> Response:
 async def toast(view: View) -> Response:
     """One pushed notification as a toast, in the user's language (server messages only)."""
     key = view.request.query_params.get("key", "")
-    params = _params(view.request.query_params.get("params", "{}"))
+    raw = view.request.query_params.get("params", "{}")
+    params = {**_params(raw), **_title_in(view.locale, raw)}
     text = view.message(key, params) if key.startswith("notifications.") else ""
     link = f"/projects/{quote(params['projectId'])}" if "projectId" in params else None
+    if "announcementId" in params:
+        link = "/changelog"
+    elif "investigationId" in params:
+        link = "/reports"
     return view.render("pages/browse/toast.html", text=text, link=link, stamp=time.time_ns())
+
+
+def _title_in(locale: str, raw: str) -> dict[str, str]:
+    """A changelog entry's title in the user's language, when the entry has one (its
+    notification carries every locale's in `titles`, `title` being the English one)."""
+    try:
+        titles = json.loads(raw).get("titles")
+    except (ValueError, AttributeError):
+        return {}
+    if isinstance(titles, dict) and isinstance(titles.get(locale), str):
+        return {"title": titles[locale]}
+    return {}
 
 
 def _params(raw: str) -> dict[str, str]:

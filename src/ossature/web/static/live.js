@@ -125,7 +125,9 @@
       timerVariant: "native", // no Worker from a blob: the CSP allows only our own scripts
     });
     client.on("connect", function () {
-      client.subscribe(found.topic, { qos: 0 }, function (error) {
+      // The user's own topic, and what is told to everyone (the changelog's new entries).
+      var topics = [found.topic].concat(found.broadcasts || []);
+      client.subscribe(topics, { qos: 0 }, function (error) {
         if (error) {
           client.end(true);
           return;
