@@ -124,3 +124,18 @@ async def test_identities_on_one_connection_send_their_own_tokens() -> None:
         await first.query("list-folders")
 
     assert ["Bearer b", "Bearer a"] == [gateway.header(i, "Authorization") for i in (0, 1)]
+
+
+async def test_a_project_s_history_is_read_whole_by_following_its_pages() -> None:
+    """get_project_history asks again from each page's `next` until there is none."""
+    first = {"entries": [{"version": 1}, {"version": 2}], "next": 2}
+    last = {"entries": [{"version": 3}], "next": None}
+    gateway = Gateway((200, first), (200, last))
+
+    async with Client(InProcess(gateway.app), token="t") as client:
+        entries = await client.get_project_history("p")
+
+    sent = [body for _, _, body in gateway.requests]
+    assert [1, 2, 3] == [entry["version"] for entry in entries]
+    assert [None, 2] == [body.get("after") for body in sent]
+    assert {"p"} == {body["projectId"] for body in sent}
