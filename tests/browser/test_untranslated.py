@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from playwright.sync_api import Page
 
@@ -21,6 +22,7 @@ from tests.browser._browse import Api
 from tests.browser._browser import sign_in
 from tests.browser.conftest import ContextIn
 
+OPERATOR = "operator@platform.test"  # the one platform operator the demo data has
 LIMIT = 40  # pages per walk: enough for every area, bounded if links multiply
 PER_SHAPE = 4  # /folders/<id>: four folders say what every folder page says
 
@@ -132,18 +134,27 @@ def _texts(page: Page, path: str) -> list[str]:
     return list(page.evaluate(TEXTS_JS))
 
 
-def _problems(pages: dict[str, Page], paths: list[str], allowed: Allowed) -> list[str]:
+def _collected(page: Page, paths: list[str]) -> dict[str, list[str]]:
+    return {path: _texts(page, path) for path in paths}
+
+
+def _problems(texts: dict[str, dict[str, list[str]]], allowed: Allowed) -> list[str]:
+    """What the fr and ar walks show that the en walk shows too, path by path, and raw keys."""
     problems = []
-    for path in paths:
-        english = set(_texts(pages["en"], path))
+    for path, english_texts in texts["en"].items():
+        english = set(english_texts)
         problems += [f"{path} en: raw key {t!r}" for t in english if allowed.raw_key(t)]
         for locale in ("fr", "ar"):
-            for text in dict.fromkeys(_texts(pages[locale], path)):
+            for text in dict.fromkeys(texts[locale][path]):
                 if allowed.raw_key(text):
                     problems.append(f"{path} {locale}: raw key {text!r}")
                 elif text in english and allowed.untranslated(text, locale):
                     problems.append(f"{path} {locale}: in English {text!r}")
     return problems
+
+
+def _compared(pages: dict[str, Page], paths: list[str], allowed: Allowed) -> list[str]:
+    return _problems({locale: _collected(page, paths) for locale, page in pages.items()}, allowed)
 
 
 @pytest.fixture
@@ -166,7 +177,7 @@ def test_no_page_a_signed_out_visitor_reaches_shows_english_in_fr_or_ar(
     paths = _walk(pages["en"], "/sign-in", "/ui/components")
 
     assert {"/sign-in", "/ui/components"} <= set(paths)
-    problems = _problems(pages, paths, _allowed(api, pages["en"].evaluate("navigator.userAgent")))
+    problems = _compared(pages, paths, _allowed(api, pages["en"].evaluate("navigator.userAgent")))
     assert not problems, "\n".join([f"walked: {paths}", *problems])
 
 
@@ -182,5 +193,51 @@ def test_no_page_a_tenant_admin_reaches_shows_english_in_fr_or_ar(
     paths = _walk(pages["en"], "/folders", members)
 
     assert {"/folders", "/audit", "/account", members} <= set(paths), paths
-    problems = _problems(pages, paths, _allowed(api, pages["en"].evaluate("navigator.userAgent")))
+    problems = _compared(pages, paths, _allowed(api, pages["en"].evaluate("navigator.userAgent")))
+    assert not problems, "\n".join([f"walked: {paths}", *problems])
+
+
+def _operator_data(operator: httpx.Client) -> set[str]:
+    """What people wrote that the operator's pages show: reports and announcements."""
+    investigations = operator.post("/queries/list-investigations", json={}).json()
+    announcements = operator.post("/queries/list-announcements", json={"limit": 100}).json()
+    names = {
+        str(i[k])
+        for i in investigations["investigations"]
+        for k in ("description", "answer", "tenantName", "reporterName", "invocationName")
+        if i.get(k)
+    }
+    for a in announcements["announcements"]:
+        names |= {*a["title"].values(), *a["body"].values()}
+    return names
+
+
+def test_no_page_the_platform_operator_reaches_shows_english_in_fr_or_ar(
+    context_in: ContextIn, api: Api, system: System
+) -> None:
+    """The operator's pages (investigations, announcements), read in each language in turn:
+    there is one operator, whose language is set for each walk and set back to en after."""
+    operator = httpx.Client(base_url=system.base_url, timeout=30)
+    signed = {"tenant": "platform", "email": OPERATOR, "password": system.password}
+    token = operator.post("/commands/log-in", json=signed).json()["accessToken"]
+    operator.headers["Authorization"] = f"Bearer {token}"
+    texts: dict[str, dict[str, list[str]]] = {}
+    paths: list[str] = []
+    try:
+        for locale in ("en", "fr", "ar"):
+            answer = operator.post("/commands/set-my-locale", json={"locale": locale})
+            assert 200 == answer.status_code, answer.text
+            page = context_in(locale).new_page()
+            sign_in(page, "operator@platform")
+            paths = paths or _walk(page, "/operator/investigations", "/operator/announcements")
+            texts[locale] = _collected(page, paths)
+        agent = page.evaluate("navigator.userAgent")
+        allowed = _allowed(api, agent)
+        allowed = replace(allowed, names=allowed.names | _operator_data(operator))
+    finally:
+        operator.post("/commands/set-my-locale", json={"locale": "en"})
+        operator.close()
+
+    assert {"/operator/investigations", "/operator/announcements"} <= set(paths), paths
+    problems = _problems(texts, allowed)
     assert not problems, "\n".join([f"walked: {paths}", *problems])
