@@ -6,7 +6,7 @@ from typing import Any
 
 from ossature.web._page import View, safe_next
 
-__all__ = ["next_of", "text", "value"]
+__all__ = ["isolated", "next_of", "text", "value"]
 
 
 def text(form: Any, name: str) -> str:
@@ -23,3 +23,9 @@ def value(form: Any, name: str) -> str:
 def next_of(view: View) -> str:
     """The page to go to after signing in: the request's `next`, when it is one of ours."""
     return safe_next(view.request.query_params.get("next"))
+
+
+def isolated(name: str) -> str:
+    """`name` set apart from the sentence around it (Unicode's first-strong isolate): an
+    address keeps its order inside an Arabic sentence, as <bdi> does for an element."""
+    return f"\u2068{name}\u2069"

@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from ossature.sdk import OssatureError
 from ossature.web._page import View, page
-from ossature.web.pages.account._forms import text, value
+from ossature.web.pages.account._forms import isolated, text, value
 
 __all__ = ["ROUTES"]
 
@@ -123,7 +123,10 @@ async def verify(view: View) -> Response:
             "pages/account/verify_email.html", error.status, token=token, verified=None, error=error
         )
     return view.render(
-        "pages/account/verify_email.html", token=token, verified=answer["email"], error=None
+        "pages/account/verify_email.html",
+        token=token,
+        verified=isolated(answer["email"]),
+        error=None,
     )
 
 

@@ -16,7 +16,7 @@ from starlette.routing import Route
 from ossature.sdk import OssatureError
 from ossature.web._i18n import LOCALES
 from ossature.web._page import LOCALE_COOKIE, View, page
-from ossature.web.pages.account._forms import text, value
+from ossature.web.pages.account._forms import isolated, text, value
 from ossature.web.pages.account.sign_in import A_YEAR, set_locale
 
 __all__ = ["ROUTES"]
@@ -41,6 +41,7 @@ async def account_page(
         "pages/account/account.html",
         status,
         me=me,
+        me_name=isolated(me["email"] or me["displayName"]),
         tokens=[_token_row(token) for token in tokens],
         notice=view.t(_SAVED[saved]) if saved in _SAVED else None,
         error=error,
