@@ -208,8 +208,16 @@ def test_a_new_announcement_appears_as_a_toast_in_the_readers_language(
     expect(page.locator("#live")).to_have_attribute("data-live-state", "connected")
     marker = secrets.token_hex(4)
     entry = {
-        "title": {"en": f"Dark mode {marker}", "fr": f"Mode sombre {marker}"},
-        "body": {"en": "Pages follow the system's theme."},
+        "title": {
+            "en": f"Dark mode {marker}",
+            "fr": f"Mode sombre {marker}",
+            "ar": f"الوضع الداكن {marker}",
+        },
+        "body": {
+            "en": "Pages follow the system's theme.",
+            "fr": "Les pages suivent le thème du système.",
+            "ar": "تتبع الصفحات سمة النظام.",
+        },
     }
     operator.call("commands", "publish-announcement", entry)
     toast = page.locator("#toasts .toast").filter(has_text=marker)
