@@ -231,3 +231,29 @@ def test_a_long_list_is_drawn_a_page_at_a_time(page: Page, api: Api) -> None:
     row(page, "Item 52").get_by_role("button", name="Archive Item 52").click()
     expect(row(page, "Item 52")).to_contain_text("Archived")
     expect(rows).to_have_count(3)
+
+
+def test_a_project_is_renamed_and_archived_from_its_own_page(page: Page, api: Api) -> None:
+    """The project's page has the folder's controls: the change shows in its history."""
+    name, renamed = unique("Own"), unique("Owned")
+    project_id = api.project("France", name)
+    sign_in(page, "editor@acme")
+    page.goto(f"/projects/{project_id}")
+    page.get_by_label("New name").fill(renamed)
+    page.get_by_role("button", name="Rename", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(renamed)
+    page.get_by_role("button", name="Archive", exact=True).click()
+    expect(page.locator(".facts")).to_contain_text("Archived")
+    expect(page.locator("#history-table tbody tr")).to_have_count(3)
+    expect(page.get_by_role("button", name="Unarchive", exact=True)).to_be_enabled()
+
+
+def test_a_viewer_s_project_page_greys_its_controls(page: Page, api: Api) -> None:
+    """The viewer of US reads the project, may change nothing, and is told why."""
+    project_id = api.project("US", unique("Read only"))
+    sign_in(page, "viewer@acme")
+    page.goto(f"/projects/{project_id}")
+    rename = page.get_by_role("button", name="Rename", exact=True)
+    expect(rename).to_be_disabled()
+    expect(rename).to_have_accessible_description(re.compile("projects.rename permission"))
+    expect(page.get_by_label("New name")).to_be_disabled()

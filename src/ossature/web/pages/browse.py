@@ -159,6 +159,7 @@ async def project_page(view: View) -> Response:
         next_page=history["next"],
         text=text,
         after=after,
+        may=await _permissions(view, project["folderId"]),
     )
 
 
