@@ -64,11 +64,11 @@ class Allowed:
             return False
         if text in self.english:
             return True
-        rest = ID.sub("", text)
-        for name in sorted(self.names, key=len, reverse=True):
-            rest = rest.replace(name, "")
-        words = [w for w in re.split(r"[\s/;()]+", rest) if w not in self.agent]
-        rest = "".join(w for w in words if "@" not in w and not CODE.fullmatch(w))
+        words = [w for w in re.split(r"[\s/;()]+", text) if w not in self.agent]
+        rest = ID.sub("", " ".join(words))
+        for name in sorted(self.names, key=len, reverse=True):  # whole words only
+            rest = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", "", rest)
+        rest = "".join(w for w in rest.split() if "@" not in w and not CODE.fullmatch(w))
         return bool(LETTER.search(rest))
 
     def raw_key(self, text: str) -> bool:
@@ -76,7 +76,27 @@ class Allowed:
         return bool(dot and name) and area in self.areas and CODE.fullmatch(text) is not None
 
 
-def _allowed(api: Api, agent: str) -> Allowed:
+def _leaves(value: object) -> set[str]:
+    """Every string inside a JSON answer."""
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        value = list(value.values())
+    return {leaf for item in value for leaf in _leaves(item)} if isinstance(value, list) else set()
+
+
+def _written(api: Api, paths: list[str]) -> set[str]:
+    """What people wrote that the walked pages may show as they wrote it: announcements, and
+    the histories (former names) of the projects walked."""
+    written = _leaves(api.call("queries", "list-announcements", {"limit": 100}))
+    for path in paths:
+        if _shape(path) == "/projects/*":
+            project = {"projectId": path.rsplit("/", 1)[1]}
+            written |= _leaves(api.call("queries", "get-project-history", project))
+    return written
+
+
+def _allowed(api: Api, agent: str, paths: list[str]) -> Allowed:
     catalog = Catalog.load().entries
     server: Any = api.call("queries", "get-message-catalog", {"locale": "en"})["messages"]
     listed: dict[str, Any] = {
@@ -88,7 +108,7 @@ def _allowed(api: Api, agent: str) -> Allowed:
     }
     names |= {str(a[k]) for a in listed["accounts"] for k in ("displayName", "email") if a.get(k)}
     names |= {texts["en"] for texts in catalog.values() if len(set(texts.values())) == 1}
-    names |= {"Ossature", api.tenant}
+    names |= {"Ossature", api.tenant} | _written(api, paths)
     names |= {p["name"] for p in gallery.PROJECTS} | set(gallery.LOGINS)  # its sample data
     english = {t["en"] for t in catalog.values()} | {t for t in server.values() if "{" not in t}
     same = {
@@ -177,7 +197,9 @@ def test_no_page_a_signed_out_visitor_reaches_shows_english_in_fr_or_ar(
     paths = _walk(pages["en"], "/sign-in", "/ui/components")
 
     assert {"/sign-in", "/ui/components"} <= set(paths)
-    problems = _compared(pages, paths, _allowed(api, pages["en"].evaluate("navigator.userAgent")))
+    problems = _compared(
+        pages, paths, _allowed(api, pages["en"].evaluate("navigator.userAgent"), paths)
+    )
     assert not problems, "\n".join([f"walked: {paths}", *problems])
 
 
@@ -193,23 +215,15 @@ def test_no_page_a_tenant_admin_reaches_shows_english_in_fr_or_ar(
     paths = _walk(pages["en"], "/folders", members)
 
     assert {"/folders", "/audit", "/account", members} <= set(paths), paths
-    problems = _compared(pages, paths, _allowed(api, pages["en"].evaluate("navigator.userAgent")))
+    problems = _compared(
+        pages, paths, _allowed(api, pages["en"].evaluate("navigator.userAgent"), paths)
+    )
     assert not problems, "\n".join([f"walked: {paths}", *problems])
 
 
 def _operator_data(operator: httpx.Client) -> set[str]:
-    """What people wrote that the operator's pages show: reports and announcements."""
-    investigations = operator.post("/queries/list-investigations", json={}).json()
-    announcements = operator.post("/queries/list-announcements", json={"limit": 100}).json()
-    names = {
-        str(i[k])
-        for i in investigations["investigations"]
-        for k in ("description", "answer", "tenantName", "reporterName", "invocationName")
-        if i.get(k)
-    }
-    for a in announcements["announcements"]:
-        names |= {*a["title"].values(), *a["body"].values()}
-    return names
+    """What people reported that the operator's pages show."""
+    return _leaves(operator.post("/queries/list-investigations", json={}).json())
 
 
 def test_no_page_the_platform_operator_reaches_shows_english_in_fr_or_ar(
@@ -232,7 +246,7 @@ def test_no_page_the_platform_operator_reaches_shows_english_in_fr_or_ar(
             paths = paths or _walk(page, "/operator/investigations", "/operator/announcements")
             texts[locale] = _collected(page, paths)
         agent = page.evaluate("navigator.userAgent")
-        allowed = _allowed(api, agent)
+        allowed = _allowed(api, agent, paths)
         allowed = replace(allowed, names=allowed.names | _operator_data(operator))
     finally:
         operator.post("/commands/set-my-locale", json={"locale": "en"})
