@@ -30,8 +30,11 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     assert 0 == code, log_path.read_text()[-1500:]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
+    """Chromium for this package's tests, closed after them: Playwright's synchronous API
+    keeps an event loop running while it is open, which the async tests of the other
+    packages, run after these in the same session, could not start under."""
     executable = chromium()
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)

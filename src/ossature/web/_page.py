@@ -94,10 +94,9 @@ class Site:
             return session
         if session.refresh_token is None:
             return None if session.expires_at <= time.time() else session
-        try:
-            answer = await client.command(
-                "refresh-session", {"refreshToken": session.refresh_token}
-            )
+        try:  # two requests of one browser renewing at once: the second may meet a 409
+            payload = {"refreshToken": session.refresh_token}
+            answer = await client.command("refresh-session", payload, retries=3)
         except Unauthenticated:
             return None
         return opened(answer, session.csrf, session.refresh_token)
