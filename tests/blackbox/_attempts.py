@@ -135,6 +135,12 @@ def _sample(name: str, kind: inspect.Type, unique: str) -> Any:
         return date.today().isoformat()
     if isinstance(kind, inspect.IntType):
         return kind.ge if kind.ge is not None else 1
+    if isinstance(kind, inspect.StructType):  # a nested object: its required fields sampled
+        return {
+            f.encode_name: _sample(f.encode_name, _plain(f.type), unique)
+            for f in kind.fields
+            if f.required
+        }
     assert isinstance(kind, inspect.StrType), f"{name}: no sample for {kind}"
     candidates = [_HINTS.get(name, f"planted-{unique}"), f"planted-{unique}@globex.test"]
     accepted = [c for c in candidates if _accepts(kind, c)]

@@ -63,6 +63,12 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
     ),
     ("commands/run-login-extract", lambda made: {"source": "answers"}),
     ("queries/list-login-sources", lambda made: {}),
+    (  # an honest 503 of the admin's (a source whose file is missing), then its report
+        "commands/report-problem",
+        lambda made: {"invocationId": _failed_extract(made), "description": "answers"},
+    ),
+    ("queries/list-my-reports", lambda made: {}),
+    ("queries/list-announcements", lambda made: {"text": "answers", "limit": 5}),
     ("queries/get-message-catalog", lambda made: {"locale": "fr"}),
     (
         "commands/register-account",
@@ -198,6 +204,15 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
             "password": made["password"],
         },
     ),
+    ("queries/list-investigations", lambda made: {"status": "open"}),
+    (
+        "commands/resolve-investigation",
+        lambda made: {"id": made["investigationId"], "answer": "Answered by the answers test"},
+    ),
+    (
+        "commands/publish-announcement",
+        lambda made: {"title": {"en": "Answers"}, "body": {"en": "The answers test"}},
+    ),
     (
         "commands/start-impersonation",
         lambda made: {
@@ -209,6 +224,22 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
     ),
     ("commands/log-out", lambda made: {}),
 ]
+
+
+def _failed_extract(made: Made) -> str:
+    """The invocation id of an extract that answered 503: its source's file does not exist."""
+    headers = {"Authorization": f"Bearer {made['accessToken']}"}
+    source = {
+        "name": "answers-missing",
+        "kind": "sqlite",
+        "location": "sources/answers-missing-never-there.sqlite3",
+        "schedule": "0 3 1 1 *",
+    }
+    with httpx.Client(base_url=made["system"].base_url, headers=headers, timeout=30) as http:
+        assert 200 == http.post("/commands/configure-login-source", json=source).status_code
+        failed = http.post("/commands/run-login-extract", json={"source": "answers-missing"})
+    assert 503 == failed.status_code, failed.text
+    return str(failed.json()["invocationId"])
 
 
 def _validator(document: dict[str, Any], path: str) -> Any:

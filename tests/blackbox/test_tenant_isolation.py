@@ -41,7 +41,7 @@ class Answer:
     def verdict(self, acme_ids: frozenset[str]) -> str:
         """ "refused" (a 403 or 404 problem), "nothing of theirs" (an answer revealing no acme id
         it was not sent), or what happened instead."""
-        response, sent = self.response, set(self.sent.values())
+        response, sent = self.response, {v for v in self.sent.values() if isinstance(v, str)}
         leaked = sorted(i for i in acme_ids - sent if i in response.text)
         refused = response.status_code in (403, 404)
         if refused and response.headers["content-type"] == PROBLEM and not leaked:
