@@ -21,6 +21,7 @@ from tests.browser._browser import assert_accessible, sign_in
 from tests.browser.conftest import ContextIn
 
 LOCALES = ("en", "fr", "ar")
+WAIT = 20_000  # ms: generous, the machine runs the suites side by side
 
 
 @pytest.fixture
@@ -80,30 +81,30 @@ def test_a_reported_failure_is_retried_answered_by_the_operator_and_shown_to_its
     reporter = context_in("en").new_page()
     sign_in(reporter, "admin@acme")
     reporter.goto(f"/reports?invocation={invocation}")
-    expect(reporter.locator("#report-reference")).to_have_value(invocation)
+    expect(reporter.locator("#report-reference")).to_have_value(invocation, timeout=WAIT)
     description = unique("The extract failed")
     reporter.locator("#report-description").fill(description)
     reporter.locator("#report-submit").click()
-    expect(reporter).to_have_url(re.compile(r"/reports\?opened=\w+"))
+    expect(reporter).to_have_url(re.compile(r"/reports\?opened=\w+"), timeout=WAIT)
     mine = reporter.locator("#reports tbody tr").filter(has_text=description)
-    expect(mine).to_contain_text("It failed again (503)")
-    expect(mine).to_contain_text("Open")
+    expect(mine).to_contain_text("It failed again (503)", timeout=WAIT)
+    expect(mine).to_contain_text("Open", timeout=WAIT)
     assert_accessible(reporter)
 
     desk = context_in("en").new_page()
     sign_in(desk, "operator@platform")
     desk.goto("/operator/investigations")
     case = desk.locator("article").filter(has_text=invocation)
-    expect(case).to_contain_text(description)
+    expect(case).to_contain_text(description, timeout=WAIT)
     assert_accessible(desk)
     answer = unique("The file is missing")
     case.get_by_label("Answer").fill(answer)
     case.get_by_role("button", name="Answer and close").click()
-    expect(desk).to_have_url(re.compile(r"resolved="))
+    expect(desk).to_have_url(re.compile(r"resolved="), timeout=WAIT)
 
     reporter.goto("/reports")
-    expect(mine).to_contain_text(answer)
-    expect(mine).to_contain_text("Resolved")
+    expect(mine).to_contain_text(answer, timeout=WAIT)
+    expect(mine).to_contain_text("Resolved", timeout=WAIT)
 
 
 def test_reporting_someone_elses_request_is_refused_in_the_users_language(
@@ -116,8 +117,10 @@ def test_reporting_someone_elses_request_is_refused_in_the_users_language(
     sign_in(page, who)
     page.goto(f"/reports?invocation={invocation}")
     page.locator("#report-submit").click()
-    expect(page.locator("#report-problem")).to_contain_text("Aucune de vos requêtes")
-    expect(page.locator("#reports tbody")).to_contain_text("Vous n'avez signalé aucun problème")
+    expect(page.locator("#report-problem")).to_contain_text("Aucune de vos requêtes", timeout=WAIT)
+    expect(page.locator("#reports tbody")).to_contain_text(
+        "Vous n'avez signalé aucun problème", timeout=WAIT
+    )
 
 
 def test_an_announcement_published_is_read_in_another_tenant_in_its_users_language(
@@ -138,7 +141,7 @@ def test_an_announcement_published_is_read_in_another_tenant_in_its_users_langua
     desk.locator("#body-ar").fill("تتبع الصفحات سمة النظام.")
     desk.locator("#link").fill("/changelog")
     desk.locator("#publish").click()
-    expect(desk).to_have_url(re.compile(r"/changelog\?published=\w+"))
+    expect(desk).to_have_url(re.compile(r"/changelog\?published=\w+"), timeout=WAIT)
 
     globex = Api(system, "globex")
     try:
@@ -151,12 +154,12 @@ def test_an_announcement_published_is_read_in_another_tenant_in_its_users_langua
     reader.locator("#filter-text").fill(f"sombre {marker}")
     reader.locator("#filter-apply").click()
     entries = reader.locator("#changelog article")
-    expect(entries).to_have_count(1)
-    expect(entries.get_by_role("heading")).to_have_text(f"Mode sombre {marker}")
-    expect(entries).to_contain_text("Les pages suivent le thème du système.")
+    expect(entries).to_have_count(1, timeout=WAIT)
+    expect(entries.get_by_role("heading")).to_have_text(f"Mode sombre {marker}", timeout=WAIT)
+    expect(entries).to_contain_text("Les pages suivent le thème du système.", timeout=WAIT)
     reader.locator("#filter-since").fill("2999-01-01")
     reader.locator("#filter-apply").click()
-    expect(entries).to_have_count(0)
+    expect(entries).to_have_count(0, timeout=WAIT)
 
 
 def test_a_user_who_is_not_an_operator_is_refused_the_operator_pages(page: Page) -> None:
@@ -164,7 +167,7 @@ def test_a_user_who_is_not_an_operator_is_refused_the_operator_pages(page: Page)
     sign_in(page, "admin@acme")
     answer = page.goto("/operator/investigations")
     assert answer is not None and 403 == answer.status
-    expect(page.locator(".problem")).to_be_visible()
+    expect(page.locator(".problem")).to_be_visible(timeout=WAIT)
 
 
 def test_the_support_pages_are_accessible_in_every_language(
@@ -176,7 +179,7 @@ def test_the_support_pages_are_accessible_in_every_language(
         sign_in(page, api.account(locale, "project-viewer", "US"))
         for path in ("/reports", "/changelog"):
             page.goto(path)
-            expect(page.locator("html")).to_have_attribute("lang", locale)
+            expect(page.locator("html")).to_have_attribute("lang", locale, timeout=WAIT)
             assert_accessible(page)
         operator_speaks(operator, locale)
         try:
@@ -184,7 +187,7 @@ def test_the_support_pages_are_accessible_in_every_language(
             sign_in(desk, "operator@platform")
             for path in ("/operator/investigations?status=all", "/operator/announcements"):
                 desk.goto(path)
-                expect(desk.locator("html")).to_have_attribute("lang", locale)
+                expect(desk.locator("html")).to_have_attribute("lang", locale, timeout=WAIT)
                 assert_accessible(desk)
         finally:
             operator_speaks(operator, "en")
@@ -205,7 +208,7 @@ def test_a_new_announcement_appears_as_a_toast_in_the_readers_language(
     page = context_in("fr").new_page()
     sign_in(page, reader)
     page.goto(f"/folders/{api.folders()['France']}")
-    expect(page.locator("#live")).to_have_attribute("data-live-state", "connected")
+    expect(page.locator("#live")).to_have_attribute("data-live-state", "connected", timeout=WAIT)
     marker = secrets.token_hex(4)
     entry = {
         "title": {
@@ -221,8 +224,8 @@ def test_a_new_announcement_appears_as_a_toast_in_the_readers_language(
     }
     operator.call("commands", "publish-announcement", entry)
     toast = page.locator("#toasts .toast").filter(has_text=marker)
-    expect(toast).to_contain_text(f"Nouveauté : Mode sombre {marker}")
-    expect(toast.get_by_role("link")).to_have_attribute("href", "/changelog")
+    expect(toast).to_contain_text(f"Nouveauté : Mode sombre {marker}", timeout=WAIT)
+    expect(toast.get_by_role("link")).to_have_attribute("href", "/changelog", timeout=WAIT)
     assert_accessible(page)
 
 
@@ -236,10 +239,10 @@ def test_the_operators_answer_appears_as_a_toast_to_its_reporter(
     page = context_in("en").new_page()
     sign_in(page, "admin@acme")
     page.goto(f"/folders/{api.folders()['France']}")
-    expect(page.locator("#live")).to_have_attribute("data-live-state", "connected")
+    expect(page.locator("#live")).to_have_attribute("data-live-state", "connected", timeout=WAIT)
     answer = unique("Add the file")
     resolution = {"id": opened["investigationId"], "answer": answer}
     operator.call("commands", "resolve-investigation", resolution)
     toast = page.locator("#toasts .toast").filter(has_text=answer)
-    expect(toast).to_contain_text("Your report about run-login-extract has an answer")
-    expect(toast.get_by_role("link")).to_have_attribute("href", "/reports")
+    expect(toast).to_contain_text("Your report about run-login-extract has an answer", timeout=WAIT)
+    expect(toast.get_by_role("link")).to_have_attribute("href", "/reports", timeout=WAIT)
