@@ -14,8 +14,10 @@ WAIT = 20_000  # ms an expectation waits: generous, for a busy machine
 
 
 def unique(prefix: str) -> str:
-    """A name no other test uses (the system is shared by the session's tests)."""
-    return f"{prefix} {secrets.token_hex(3)}"
+    """A name no other test uses (the system is shared by the session's tests), shaped like
+    a code ("plain-1a2b3c"): a former name shown in a project's history is data, and the
+    untranslated-page test passes codes, not words, that are no current name."""
+    return f"{prefix.lower().replace(' ', '-')}-{secrets.token_hex(3)}"
 
 
 class Api:
