@@ -26,12 +26,13 @@ OPERATOR = "operator@platform.test"  # the one platform operator the demo data h
 LIMIT = 40  # pages per walk: enough for every area, bounded if links multiply
 PER_SHAPE = 4  # /folders/<id>: four folders say what every folder page says
 
-# Every text node and every attribute a person or a screen reader meets.
+# Every text node and every attribute a person or a screen reader meets; not code (ids,
+# command names, message keys shown as such), which is in no language.
 TEXTS_JS = """() => {
   const out = [document.title];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (node.parentElement.closest('script, style, noscript')) continue;
+    if (node.parentElement.closest('script, style, noscript, code, kbd, samp')) continue;
     out.push(node.textContent);
   }
   const named = '[aria-label], [title], [placeholder], [alt], input[type=submit], input[type=button]';
