@@ -116,6 +116,7 @@ def test_a_dropped_connection_is_made_again_with_a_fresh_token(
     sign_in(page, "editor@acme")
     page.goto(f"/folders/{api.folders()['France']}")
     connected(page)
+    opened = len(sockets)  # every signed-in page connects: the one before this one too
     asked: list[str] = []
     page.on("request", lambda r: asked.append(r.url) if "/session/push-token" in r.url else None)
 
@@ -127,5 +128,20 @@ def test_a_dropped_connection_is_made_again_with_a_fresh_token(
     name = unique("After")
     api.project("France", name)
     expect(page.locator("#projects").get_by_role("link", name=name)).to_be_visible()
-    assert (2, 1) == (len(sockets), len(asked))
+    assert (opened + 1, 1) == (len(sockets), len(asked))
     assert page.evaluate("window.sameDocument === true")
+
+
+def test_a_notification_reaches_a_page_that_shows_no_project(
+    context_in: ContextIn, api: Api
+) -> None:
+    """Every page of a signed-in user listens: the audit log shows a project's creation as a
+    toast, and nothing on it changes otherwise."""
+    page = context_in("en").new_page()
+    sign_in(page, "editor@acme")
+    page.goto("/audit")
+    connected(page)
+    expect(page.locator("#live")).to_be_hidden()  # it follows nothing: it does not say so
+    name = unique("Anywhere")
+    api.project("France", name)
+    expect(page.locator("#toasts .toast").filter(has_text=name)).to_contain_text("created")

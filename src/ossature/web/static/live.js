@@ -133,7 +133,7 @@
           return;
         }
         attempt = 0;
-        live.hidden = false;
+        live.hidden = !document.querySelector("[data-live-refresh]"); // a page that follows changes says so
         state("connected");
         if (reconnected) {
           refresh(null); // QoS 0: what came while away was lost; show the current state
