@@ -229,11 +229,11 @@ class View:
             partial="content",
             error=error,
             text=text,
-            retry=retry if retry is not None else self._retry(error),
-            report=self._report(error),
+            retry=retry if retry is not None else self.retry_of(error),
+            report=self.report_of(error),
         )
 
-    def _retry(self, error: OssatureError) -> dict[str, Any] | None:
+    def retry_of(self, error: OssatureError) -> dict[str, Any] | None:
         """The posted form again, unless it held a secret (a password is never written
         into a page: such a form is filled in again)."""
         if not error.retryable or self.request.method != "POST" or not self._posted:
@@ -243,7 +243,7 @@ class View:
         fields = {**self._posted, "idempotencyKey": self.idempotency_key}
         return {"action": self.request.url.path, "fields": fields}
 
-    def _report(self, error: OssatureError) -> dict[str, Any] | None:
+    def report_of(self, error: OssatureError) -> dict[str, Any] | None:
         if error.status < 500 or not error.invocation_id or not self.signed_in:
             return None
         return {"action": "/reports", "fields": {"invocationId": error.invocation_id}}
@@ -286,6 +286,8 @@ class View:
             "moment": lambda value: format_moment(value, locale),
             "number": lambda value: format_number(value, locale),
             "csrf": self.csrf,
+            "retry_of": self.retry_of,  # a problem panel's actions, wherever a page shows one
+            "report_of": self.report_of,
             "locale": locale,
             "dir": direction(locale),
             "account": self.claims or None,

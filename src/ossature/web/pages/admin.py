@@ -138,7 +138,11 @@ async def invite(view: View) -> Response:
     values = {name: str(form.get(name) or "") for name in ("email", "displayName", "role")}
     try:
         await view.client.invite_account(
-            values["email"], values["displayName"], values["role"], folder_id
+            values["email"],
+            values["displayName"],
+            values["role"],
+            folder_id,
+            idempotency_key=view.idempotency_key,  # a "Try again" resends it
         )
     except OssatureError as error:
         return await _members_page(view, folder_id, _problem(view, error), error.status, values)
@@ -150,7 +154,7 @@ async def revoke(view: View) -> Response:
     form = await view.form()
     fields = [str(form.get(name) or "") for name in ("accountId", "role", "folderId")]
     try:
-        await view.client.revoke_role(*fields)
+        await view.client.revoke_role(*fields, idempotency_key=view.idempotency_key)
     except OssatureError as error:
         return await _members_page(view, folder_id, _problem(view, error), error.status)
     return view.redirect(f"/folders/{folder_id}/members?done=revoked")
@@ -160,7 +164,8 @@ async def deactivate(view: View) -> Response:
     folder_id = view.request.path_params["folder_id"]
     form = await view.form()
     try:
-        await view.client.deactivate_account(str(form.get("accountId") or ""))
+        account = str(form.get("accountId") or "")
+        await view.client.deactivate_account(account, idempotency_key=view.idempotency_key)
     except OssatureError as error:
         return await _members_page(view, folder_id, _problem(view, error), error.status)
     return view.redirect(f"/folders/{folder_id}/members?done=deactivated")

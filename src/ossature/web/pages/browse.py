@@ -91,7 +91,8 @@ async def create_project(view: View) -> Response:
     form = await view.form()
     folder_id = view.request.path_params["folder_id"]
     try:
-        made = await view.client.create_project(folder_id, str(form.get("name") or ""))
+        name, key = str(form.get("name") or ""), view.idempotency_key  # Try again: the same key
+        made = await view.client.create_project(folder_id, name, idempotency_key=key)
     except OssatureError as error:
         return await _refused(view, folder_id, error)
     if view.is_htmx:  # the list swapped in place, as a redirect would have shown it
@@ -121,7 +122,7 @@ async def _change(view: View, command: str, *fields: str) -> Response:
     folder_id = str(form.get("folder") or "")
     in_folder = back.startswith("/folders/") and bool(folder_id)
     try:
-        await view.client.command(command, payload)
+        await view.client.command(command, payload, idempotency_key=view.idempotency_key)
     except OssatureError as error:
         if in_folder:
             return await _refused(view, folder_id, error)
