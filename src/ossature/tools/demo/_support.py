@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ossature.sdk import Client, Json, OssatureError
+from ossature.sdk import Backend, Client, Json, OssatureError
 
 __all__ = [
     "FOLDERS",
@@ -41,6 +41,7 @@ class Demo:
 
     client: Client
     password: str
+    backend: Backend | None = None  # where the client's calls go: the web steps' pages too
     users: dict[str, Client] = field(default_factory=dict)
     logins: int = 0
     folders: dict[str, str] = field(default_factory=dict)

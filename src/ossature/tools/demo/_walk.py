@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ossature.sdk import Backend, Client, OssatureError
+from ossature.sdk import Backend, Client, Http, OssatureError
 from ossature.tools.demo import _admin as admin
 from ossature.tools.demo import _audit_log as audit_log
 from ossature.tools.demo import _credentials as credentials
@@ -21,6 +21,7 @@ from ossature.tools.demo import _perimeter as perimeter
 from ossature.tools.demo import _problems as problems
 from ossature.tools.demo import _sessions as sessions
 from ossature.tools.demo import _steps as steps
+from ossature.tools.demo import _web as web
 from ossature.tools.demo._support import Demo, StepFailed, describe
 
 __all__ = ["STEPS", "Step", "run_demo"]
@@ -125,6 +126,12 @@ STEPS = [
         "the operator publishes an announcement; acme and globex list it",
         problems.announcement_listed,
     ),
+    Step(
+        26,
+        "the web app signs admin in with its form and shows France's projects",
+        web.signed_in_page,
+    ),
+    Step(26, "a form posted without its CSRF secret changes nothing: 403", web.csrf_refused),
 ]
 
 
@@ -162,8 +169,9 @@ async def run_demo(
 ) -> bool:
     """Walk the demo flows through `backend` (a running system's URL, or `InProcess(app)`),
     reading mails from `maildir`; True when every step behaved as stated."""
-    async with Client(backend) as client:
-        results = await walk(Demo(client, password, maildir=maildir), console)
+    where = Http(backend) if isinstance(backend, str) else backend
+    async with Client(where) as client:
+        results = await walk(Demo(client, password, where, maildir=maildir), console)
     passed = sum(results)
     colour = "green" if passed == len(results) else "red"
     console.print(f"[{colour}]{passed}/{len(results)} steps behaved as stated[/{colour}]")
