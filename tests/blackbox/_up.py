@@ -8,14 +8,25 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.blackbox._api import System
 from tests.external.environment import external_environment
 
-__all__ = ["PASSWORD", "environment", "free_port", "start_up", "stop_up", "wait_ready"]
+__all__ = [
+    "PASSWORD",
+    "environment",
+    "free_port",
+    "running",
+    "start_up",
+    "stop_up",
+    "wait_ready",
+]
 
 # pragma: allowlist nextline secret: the test system's throwaway demo password
 PASSWORD = "black-box-demo-password"
@@ -81,3 +92,18 @@ def stop_up(process: subprocess.Popen[bytes]) -> int:
         process.kill()
         process.wait()
         pytest.fail("ossature up did not stop within 30 s of SIGTERM")
+
+
+@contextmanager
+def running(var_dir: Path) -> Iterator[System]:
+    """`ossature up` on a free port and `var_dir`, ready; stopped by SIGTERM afterwards,
+    when it must exit with 0."""
+    port, log_path = free_port(), var_dir / "server.log"
+    process = start_up(var_dir, port, log_path)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(process, base_url, log_path)
+        yield System(base_url, PASSWORD, var_dir, log_path)
+    finally:
+        code = stop_up(process)
+    assert 0 == code, log_path.read_text()[-1500:]

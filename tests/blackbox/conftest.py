@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from tests.blackbox._api import System, Tenant, TokenFor, call, claims_of, eventually, log_in
-from tests.blackbox._up import PASSWORD, free_port, start_up, stop_up, wait_ready
+from tests.blackbox._up import running
 
 SEEDED_PROJECTS = {"Paris office move", "Website relaunch", "Customer portal", "Q3 hiring plan"}
 
@@ -16,16 +16,8 @@ SEEDED_PROJECTS = {"Paris office move", "Website relaunch", "Customer portal", "
 @pytest.fixture(scope="session")
 def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     """A running Ossature on a free port, stopped by SIGTERM at the end; it must exit with 0."""
-    var_dir = tmp_path_factory.mktemp("ossature")
-    port, log_path = free_port(), var_dir / "server.log"
-    process = start_up(var_dir, port, log_path)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(process, base_url, log_path)
-        yield System(base_url, PASSWORD, var_dir, log_path)
-    finally:
-        code = stop_up(process)
-    assert 0 == code, log_path.read_text()[-1500:]
+    with running(tmp_path_factory.mktemp("ossature")) as started:
+        yield started
 
 
 @pytest.fixture(scope="session")

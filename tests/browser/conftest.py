@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from tests.blackbox._api import System
-from tests.blackbox._up import PASSWORD, free_port, start_up, stop_up, wait_ready
+from tests.blackbox._up import running
+from tests.browser._browse import Api
 from tests.browser._browser import CHROMIUM_ARGS, chromium
 
 ContextIn = Callable[[str], BrowserContext]
@@ -18,16 +19,8 @@ ContextIn = Callable[[str], BrowserContext]
 @pytest.fixture(scope="session")
 def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     """A running Ossature on a free port, stopped by SIGTERM at the end; it must exit with 0."""
-    var_dir = tmp_path_factory.mktemp("ossature-web")
-    port, log_path = free_port(), var_dir / "server.log"
-    process = start_up(var_dir, port, log_path)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(process, base_url, log_path)
-        yield System(base_url, PASSWORD, var_dir, log_path)
-    finally:
-        code = stop_up(process)
-    assert 0 == code, log_path.read_text()[-1500:]
+    with running(tmp_path_factory.mktemp("ossature-web")) as started:
+        yield started
 
 
 @pytest.fixture(scope="package")
@@ -62,3 +55,19 @@ def context_in(browser: Browser, system: System) -> Iterator[ContextIn]:
 def page(context_in: ContextIn) -> Page:
     """A page of a new English-speaking browser profile."""
     return context_in("en").new_page()
+
+
+@pytest.fixture(autouse=True)
+def patient() -> Iterator[None]:
+    """Expectations wait 20 s, not 5: the machine may run other work beside the tests."""
+    expect.set_options(timeout=20_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
+@pytest.fixture
+def api(system: System) -> Iterator[Api]:
+    """The demo tenant acme over HTTP, as its admin: what a test sets up without a page."""
+    made = Api(system)
+    yield made
+    made.close()

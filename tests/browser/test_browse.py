@@ -4,30 +4,14 @@ without JavaScript), the buttons a user may not use, a project's history and its
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.blackbox._api import System
-from tests.browser._browse import WAIT, Api, unique
-from tests.browser._browser import assert_accessible, sign_in
+from tests.browser._browse import Api, unique
+from tests.browser._browser import assert_accessible, sign_in, tab_to
 from tests.browser.conftest import ContextIn
-
-
-@pytest.fixture(autouse=True)
-def patient() -> Iterator[None]:
-    """Expectations wait 20 s, not 5: the machine runs several suites side by side."""
-    expect.set_options(timeout=WAIT)
-    yield
-    expect.set_options(timeout=5_000)
-
-
-@pytest.fixture
-def api(system: System) -> Iterator[Api]:
-    made = Api(system)
-    yield made
-    made.close()
 
 
 def open_folder(page: Page, name: str) -> None:
@@ -192,25 +176,16 @@ def test_the_browse_pages_are_accessible(context_in: ContextIn, api: Api, locale
         assert_accessible(page)
 
 
-def tab_to(page: Page, selector: str, presses: int = 80) -> None:
-    """Press Tab until the element `selector` has the focus (a test fails past `presses`)."""
-    for _ in range(presses):
-        if page.evaluate("s => document.activeElement?.matches(s) ?? false", selector):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"{selector} never had the focus")
-
-
 def test_a_project_is_created_and_archived_with_the_keyboard_alone(page: Page) -> None:
     """Tab to the name, type it, Enter; Tab to its Archive button, Enter."""
     sign_in(page, "editor@acme")
     open_folder(page, "France")
     name = unique("Keys")
-    tab_to(page, "#new-name")
+    tab_to(page, page.locator("#new-name"))
     page.keyboard.type(name)
     page.keyboard.press("Enter")
     expect(row(page, name)).to_be_visible()
-    tab_to(page, f"button[aria-label='Archive {name}']")
+    tab_to(page, page.locator(f"button[aria-label='Archive {name}']"))
     page.keyboard.press("Enter")
     expect(row(page, name)).to_contain_text("Archived")
 

@@ -5,9 +5,7 @@ no address typed after the first page."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.blackbox._api import System
@@ -18,13 +16,6 @@ from tests.browser.conftest import ContextIn
 from tests.browser.test_support import failed_extract
 
 WAIT = 20_000  # ms: generous, the machine runs the suites side by side
-
-
-@pytest.fixture
-def api(system: System) -> Iterator[Api]:
-    made = Api(system)
-    yield made
-    made.close()
 
 
 def press(page: Page, target: Locator, key: str = "Enter") -> None:

@@ -4,30 +4,12 @@ a reload and a notification appears in that user's language."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
 from playwright.sync_api import Page, WebSocketRoute, expect
 
-from tests.blackbox._api import System
-from tests.browser._browse import WAIT, Api, unique
+from tests.browser._browse import Api, unique
 from tests.browser._browser import assert_accessible, sign_in
 from tests.browser.conftest import ContextIn
-
-
-@pytest.fixture(autouse=True)
-def patient() -> Iterator[None]:
-    """Expectations wait 20 s, not 5: the machine runs several suites side by side."""
-    expect.set_options(timeout=WAIT)
-    yield
-    expect.set_options(timeout=5_000)
-
-
-@pytest.fixture
-def api(system: System) -> Iterator[Api]:
-    made = Api(system)
-    yield made
-    made.close()
 
 
 def connected(page: Page) -> None:

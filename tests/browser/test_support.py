@@ -24,13 +24,6 @@ LOCALES = ("en", "fr", "ar")
 WAIT = 20_000  # ms: generous, the machine runs the suites side by side
 
 
-@pytest.fixture
-def api(system: System) -> Iterator[Api]:
-    made = Api(system)
-    yield made
-    made.close()
-
-
 class Operator(Api):
     """The platform's tenant over HTTP, as its seeded operator."""
 

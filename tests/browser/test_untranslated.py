@@ -6,13 +6,11 @@ of the en page must be a name, an id, an address or a number (decision 69)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-import pytest
 from playwright.sync_api import Page
 
 from ossature.web._i18n import Catalog
@@ -176,13 +174,6 @@ def _problems(texts: dict[str, dict[str, list[str]]], allowed: Allowed) -> list[
 
 def _compared(pages: dict[str, Page], paths: list[str], allowed: Allowed) -> list[str]:
     return _problems({locale: _collected(page, paths) for locale, page in pages.items()}, allowed)
-
-
-@pytest.fixture
-def api(system: System) -> Iterator[Api]:
-    made = Api(system)
-    yield made
-    made.close()
 
 
 def _pages(context_in: ContextIn) -> dict[str, Page]:
