@@ -31,7 +31,8 @@ class WebSettings:
         public_url = env.get("OSSATURE_PUBLIC_URL", "")
         return cls(
             session_key=bytes.fromhex(key),
-            session_hours=int(env.get("OSSATURE_WEB_SESSION_HOURS", SESSION_HOURS)),
+            # the server's idle window (refresh-session), which the cookie follows
+            session_hours=int(env.get("OSSATURE_SESSION_IDLE_HOURS", SESSION_HOURS)),
             secure_cookies=public_url.startswith("https://"),
         )
 
