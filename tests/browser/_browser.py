@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -64,8 +65,18 @@ def sign_out(page: Page) -> None:
 
 
 def assert_accessible(page: Page) -> None:
-    """axe-core finds no violation on the page as it stands."""
+    """axe-core finds no violation on the page as it stands. With OSSATURE_AXE_LOG set, each
+    check is also written there as a line of JSON (.ci/run summarizes them)."""
     results = _axe.run(page)
+    if log := os.environ.get("OSSATURE_AXE_LOG"):
+        check = {
+            "path": re.sub(r"[0-9A-Z]{26}", "{id}", page.url.split("?")[0].split("/", 3)[-1]),
+            "lang": page.locator("html").get_attribute("lang"),
+            "signedIn": page.locator("form[action='/sign-out']").count() > 0,
+            "violations": results.violations_count,
+        }
+        with open(log, "a") as lines:
+            lines.write(json.dumps(check) + "\n")
     assert 0 == results.violations_count, results.generate_report()
 
 
