@@ -28,6 +28,8 @@ __all__ = [
 
 
 class ConfirmTotp(Payload, frozen=True):
+    secret_fields = ("code",)  # a code (a recovery code too) is never kept (decision 64)
+
     code: Code
 
 

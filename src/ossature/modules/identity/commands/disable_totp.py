@@ -18,6 +18,8 @@ __all__ = ["DisableTotp", "DisableTotpAnswer", "TotpDisabled", "decide_disable",
 
 
 class DisableTotp(Payload, frozen=True):
+    secret_fields = ("code",)  # a code (a recovery code too) is never kept (decision 64)
+
     code: Code
 
 
