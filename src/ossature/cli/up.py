@@ -37,6 +37,9 @@ Main = Callable[[Settings, Endpoints, socket.socket | None], Coroutine[Any, Any,
 def _banner(system: System, url: str, seeded: bool) -> None:
     assert system.secrets is not None
     console.print(f"[bold green]Ossature is up[/] at [bold]{url}[/]  (Ctrl-C stops it)")
+    console.print(
+        f"  web app: {url}/ (sign in as one of the accounts below)   API: {url}/openapi.json"
+    )
     if system.endpoints.mqtt_url:
         console.print(
             f"  MQTT: {system.endpoints.mqtt_url}   MQTT over WebSocket: {system.endpoints.websocket_url}"
