@@ -126,9 +126,8 @@ async def test_a_command_with_secret_fields_is_kept_without_its_payload_and_neve
     flaky = Flaky(failures=5)
     pipeline = pipeline_with(system, flaky)
     # pragma: allowlist nextline secret: a throwaway value the test looks for
-    await pipeline.invoke(
-        "command", "secret-thing", {"password": "hunter2-x"}, tenant.ctx("editor")
-    )
+    payload = {"password": "hunter2-x"}
+    await pipeline.invoke("command", "secret-thing", payload, tenant.ctx("editor"))
     invocation = flaky.runs[0].trace.invocation_id
     answer = await pipeline.invoke(
         "command", "report-problem", {"invocationId": invocation}, tenant.ctx("editor")
