@@ -108,3 +108,18 @@ async def test_a_session_the_server_ended_is_not_renewed(
     _running_out(system, browser)
     page = await browser.get("/folders")
     assert (303, "/sign-in?next=/folders") == (page.status_code, page.headers["location"])
+
+
+async def test_only_a_drawn_page_gives_a_browser_its_pre_session_secret(
+    browser: httpx.AsyncClient,
+) -> None:
+    """A page left open may ask for its push token after the browser's cookies are gone: the
+    401 must not replace the secret the sign-in form, drawn meanwhile, carries."""
+    form = await browser.get("/sign-in")
+    drawn = browser.cookies["ossature_csrf"]
+    assert f'value="{drawn}"' in form.text
+    browser.cookies.delete("ossature_csrf")
+    refused = await browser.get("/session/push-token")
+    assert 401 == refused.status_code and "ossature_csrf" not in refused.headers.get(
+        "set-cookie", ""
+    )

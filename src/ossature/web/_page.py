@@ -149,6 +149,7 @@ class View:
         self.session, self.claims, self.locale = session, claims, locale
         self._pre_session_csrf = request.cookies.get(CSRF_COOKIE) or new_secret()
         self._ended = False
+        self._rendered = False  # a page was drawn: its forms carry the pre-session secret
         self._posted: dict[str, str] = {}
         self._key: str | None = None
 
@@ -202,6 +203,7 @@ class View:
         """The page `template`; only its block `partial` when htmx asked for a part."""
         compiled = self.site.templates.get_template(template)
         context = compiled.new_context({**self._globals(), **values})
+        self._rendered = True
         if partial is not None and self.is_htmx:
             body = "".join(compiled.blocks[partial](context))
         else:
@@ -273,7 +275,9 @@ class View:
         else:
             if self._ended or self.request.cookies.get("ossature_session"):
                 self.site.cookie.clear(response)
-            if self.request.cookies.get(CSRF_COOKIE) != self._pre_session_csrf:
+            # Only with a page whose forms carry it: an answer without forms (a redirect, the
+            # push token's 401 to a page left open) must not replace the secret a form holds.
+            if self._rendered and self.request.cookies.get(CSRF_COOKIE) != self._pre_session_csrf:
                 self.site.cookie.csrf_cookie(response, self._pre_session_csrf)
         return response
 
