@@ -25,6 +25,8 @@ __all__ = [
     "AtFolder",
     "Authorization",
     "CommandSpec",
+    "Feature",
+    "FeatureValue",
     "Handler",
     "Module",
     "Public",
@@ -68,6 +70,19 @@ class AtFolder(Generic[P_contra]):
 
 Authorization = Public | Anyone | AnyScope | AtFolder[P]
 
+FeatureValue = bool | int | str
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A feature a product module declares: a named value per tenant (`analytics.external-sources`,
+    on or off). Its plan may set it, a platform operator may set it for one tenant
+    (`set-tenant-feature`); otherwise it is `default`. A command or query that names a feature
+    of type bool runs only where the feature is on."""
+
+    name: str  # "<module>.<feature>"
+    default: FeatureValue
+
 
 @dataclass(frozen=True)
 class CommandSpec(Generic[P]):
@@ -84,6 +99,8 @@ class CommandSpec(Generic[P]):
     # Fields of the outcome answered but never recorded under the key (a secret such as an
     # access token): a repeat answers them from its own run of the handler (decision 35).
     unrecorded: tuple[str, ...] = ()
+    # The module's feature (a bool) that must be on for the tenant, if any.
+    feature: str | None = None
 
     def typed(self, raw: object) -> P:
         """The payload as its type (None is `{}`); InvalidPayload with the reason otherwise."""
@@ -111,6 +128,8 @@ class QuerySpec(Generic[P]):
     payload: type[P]
     handler: Handler[P]
     authorization: Authorization[P]
+    # The module's feature (a bool) that must be on for the tenant, if any.
+    feature: str | None = None
 
     def typed(self, raw: object) -> P:
         """The payload as its type (None is `{}`); InvalidPayload with the reason otherwise."""
@@ -137,6 +156,12 @@ class Module:
     # Events another module declares (and owns) that this module's commands append too:
     # identity's accept-invitation appends access's role-assigned, as assign-role does.
     appends: Sequence[type[Event]] = ()
+    # A product module is sold: a tenant has it when its plan includes it (or an operator
+    # enabled it), its commands are metered and count toward the plan's quota, and
+    # requirements may apply to them. The platform's own modules (tenancy, identity, access,
+    # audit, billing, ...) are `product=False`: always on, never metered.
+    product: bool = True
+    features: Sequence[Feature] = ()
 
     @property
     def appendable(self) -> frozenset[type[Event]]:

@@ -48,4 +48,5 @@ MODULE = Module(
     events=EVENTS,
     projections=[ASSIGNMENTS],
     root=Path(__file__).parent,
+    product=False,  # the platform's own: always on, never metered
 )

@@ -7,7 +7,7 @@ types and projections. The application refuses to start when it contradicts itse
 
 from pathlib import Path
 
-from ossature.kernel.module import AnyScope, AtFolder, CommandSpec, Module, QuerySpec
+from ossature.kernel.module import AnyScope, AtFolder, CommandSpec, Feature, Module, QuerySpec
 from ossature.modules.analytics.commands import configure_login_source, run_login_extract
 from ossature.modules.analytics.projections import LOGIN_SOURCES, LOGINS_PER_DAY
 from ossature.modules.analytics.queries import (
@@ -24,6 +24,8 @@ from ossature.modules.analytics.state import LoginSourceEvent
 __all__ = ["MODULE"]
 
 EVENTS: list[type[LoginSourceEvent]] = [configure_login_source.LoginSourceConfigured]
+# Logins from other applications' databases: sold apart from the counts of Ossature's own.
+EXTERNAL_SOURCES = Feature("analytics.external-sources", default=False)
 
 MODULE = Module(
     name="analytics",
@@ -33,12 +35,14 @@ MODULE = Module(
             configure_login_source.ConfigureLoginSource,
             configure_login_source.configure_login_source,
             AtFolder("analytics.configure", tenant_root),
+            feature=EXTERNAL_SOURCES.name,
         ),
         CommandSpec(
             "run-login-extract",
             run_login_extract.RunLoginExtract,
             run_login_extract.run_login_extract,
             AtFolder("analytics.extract", tenant_root),
+            feature=EXTERNAL_SOURCES.name,
         ),
     ],
     queries=[
@@ -53,12 +57,18 @@ MODULE = Module(
             CountSourceLoginsPerDay,
             count_source_logins_per_day,
             AnyScope("analytics.read"),
+            feature=EXTERNAL_SOURCES.name,
         ),
         QuerySpec(
-            "list-login-sources", ListLoginSources, list_login_sources, AnyScope("analytics.read")
+            "list-login-sources",
+            ListLoginSources,
+            list_login_sources,
+            AnyScope("analytics.read"),
+            feature=EXTERNAL_SOURCES.name,
         ),
     ],
     events=EVENTS,
     projections=[LOGINS_PER_DAY, LOGIN_SOURCES],
+    features=[EXTERNAL_SOURCES],
     root=Path(__file__).parent,
 )

@@ -33,4 +33,5 @@ MODULE = Module(
     projections=[changelog(EVENTS)],
     notices=[publish_announcement.NOTICE],
     root=Path(__file__).parent,
+    product=False,  # the platform's own: always on, never metered
 )

@@ -19,4 +19,5 @@ MODULE = Module(
         QuerySpec("get-audit-entry", GetAuditEntry, get_audit_entry, Anyone()),
     ],
     root=Path(__file__).parent,
+    product=False,  # the platform's own: always on, never metered
 )

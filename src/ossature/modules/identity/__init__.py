@@ -235,4 +235,5 @@ MODULE = Module(
     projections=[ACCOUNTS],
     mails=MAILS,
     root=Path(__file__).parent,
+    product=False,  # the platform's own: always on, never metered
 )

@@ -11,4 +11,5 @@ MODULE = Module(
     name="localization",
     queries=[QuerySpec("get-message-catalog", MessageCatalog, message_catalog, Public())],
     root=Path(__file__).parent,
+    product=False,  # the platform's own: always on, never metered
 )

@@ -28,4 +28,4 @@ __all__ = [
     "user_subject",
 ]
 
-MODULE = Module(name="notifications", root=Path(__file__).parent)
+MODULE = Module(name="notifications", root=Path(__file__).parent, product=False)

@@ -53,4 +53,5 @@ MODULE = Module(
     projections=[investigations(EVENTS)],
     notices=[resolve_investigation.NOTICE],
     root=Path(__file__).parent,
+    product=False,  # the platform's own: always on, never metered
 )

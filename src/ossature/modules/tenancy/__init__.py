@@ -12,6 +12,7 @@ from ossature.modules.tenancy import queries
 from ossature.modules.tenancy.commands import (
     create_folder,
     create_tenant,
+    set_tenant_plan,
     set_tenant_security_policy,
 )
 from ossature.modules.tenancy.events import FolderCreated
@@ -23,6 +24,7 @@ EVENTS: list[type[Event]] = [
     create_tenant.TenantCreated,
     FolderCreated,
     set_tenant_security_policy.TenantSecurityPolicySet,
+    set_tenant_plan.TenantPlanSet,
 ]
 
 MODULE = Module(
@@ -46,6 +48,12 @@ MODULE = Module(
             set_tenant_security_policy.set_tenant_security_policy,
             AtFolder("tenants.configure-security", set_tenant_security_policy.root_of_tenant),
         ),
+        CommandSpec(
+            "set-tenant-plan",
+            set_tenant_plan.SetTenantPlan,
+            set_tenant_plan.set_tenant_plan,
+            AnyScope("platform.tenants.manage"),
+        ),
     ],
     queries=[
         QuerySpec("list-folders", queries.ListFolders, queries.list_folders, Anyone()),
@@ -59,4 +67,5 @@ MODULE = Module(
     events=EVENTS,
     projections=[DIRECTORY, SECURITY],
     root=Path(__file__).parent,
+    product=False,  # the platform's own: always on, never metered
 )

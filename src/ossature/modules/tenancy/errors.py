@@ -8,9 +8,11 @@ __all__ = [
     "InvalidIpRange",
     "IpNotAllowed",
     "PolicyExcludesCaller",
+    "TenantNotFound",
     "TenantRequired",
     "TenantSlugTaken",
     "UnknownEntryPoint",
+    "UnknownPlan",
     "WrongEntryPoint",
 ]
 
@@ -58,3 +60,15 @@ class TenantRequired(InvalidPayload):
     """A public command that names no tenant, outside any tenant's entry point."""
 
     key = "tenancy.tenant-required"
+
+
+class TenantNotFound(NotFound):
+    """A platform operator's command names a tenant that does not exist."""
+
+    key = "tenancy.tenant-not-found"
+
+
+class UnknownPlan(InvalidPayload):
+    """A plan the catalog (plans.toml) does not hold."""
+
+    key = "tenancy.unknown-plan"

@@ -23,11 +23,13 @@ __all__ = [
 async def _tenant_created(conn: Any, envelope: Envelope) -> None:
     p = envelope.payload
     await conn.execute(
-        "insert into tenants (tenant_id, slug, display_name, root_folder_id) values ($1, $2, $3, $4)",
+        "insert into tenants (tenant_id, slug, display_name, root_folder_id, country)"
+        " values ($1, $2, $3, $4, $5)",
         p["tenantId"],
         p["slug"],
         p["displayName"],
         p["rootFolderId"],
+        p.get("country"),
     )
 
 

@@ -22,6 +22,8 @@ class CreateTenant(Payload, frozen=True):
     slug: Annotated[str, msgspec.Meta(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")]
     display_name: Name
     root_folder_name: Name = "Global"
+    # ISO 3166-1 alpha-2: where requirements vary by country, the tenant's decides
+    country: Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{2}$")] | None = None
 
 
 class TenantCreated(Event, frozen=True):
@@ -31,6 +33,7 @@ class TenantCreated(Event, frozen=True):
     slug: str
     display_name: str
     root_folder_id: str
+    country: str | None = None
 
 
 class CreateTenantAnswer(TypedDict):
@@ -45,7 +48,11 @@ async def create_tenant(ctx: Context, cmd: CreateTenant, deps: Deps) -> CreateTe
     tenant_id, root_id = new_id(), new_id()
     deps.uow.use_tenant(tenant_id)
     created = TenantCreated(
-        tenant_id=tenant_id, slug=cmd.slug, display_name=cmd.display_name, root_folder_id=root_id
+        tenant_id=tenant_id,
+        slug=cmd.slug,
+        display_name=cmd.display_name,
+        root_folder_id=root_id,
+        country=cmd.country,
     )
     deps.uow.append("tenant", tenant_id, 0, [created])
     root = FolderCreated(folder_id=root_id, parent_id=None, folder_name=cmd.root_folder_name)
