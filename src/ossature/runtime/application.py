@@ -17,6 +17,7 @@ from ossature.modules import (
     analytics,
     announcements,
     audit,
+    billing,
     identity,
     localization,
     notifications,
@@ -39,6 +40,7 @@ MODULES: tuple[Module, ...] = (
     notifications.MODULE,
     support.MODULE,
     announcements.MODULE,
+    billing.MODULE,
 )
 
 
@@ -51,6 +53,9 @@ class Application:
     queries: dict[str, QuerySpec[Any]]
     event_types: EventTypes
     declared_by: dict[str, frozenset[type[Event]]]  # a command's name: its module's events
+    # each command's and each query's module, by name (a product module's are gated and metered)
+    module_of_command: dict[str, Module]
+    module_of_query: dict[str, Module]
 
     @classmethod
     def of(
@@ -65,7 +70,9 @@ class Application:
         declared_by = {
             spec.name: module.appendable for module in modules for spec in module.commands
         }
-        return cls(tuple(modules), commands, queries, types, declared_by)
+        of_command = {spec.name: module for module in modules for spec in module.commands}
+        of_query = {spec.name: module for module in modules for spec in module.queries}
+        return cls(tuple(modules), commands, queries, types, declared_by, of_command, of_query)
 
     @property
     def projections(self) -> list[Projection]:

@@ -1,0 +1,1 @@
+"""The billing module's commands, one file each."""
