@@ -10,9 +10,10 @@ import contextlib
 import hashlib
 from collections.abc import Awaitable, Collection
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
+import asyncpg
 import nats
 
 from ossature.engines.nats_auth import service_options
@@ -29,6 +30,7 @@ from ossature.modules.access._decide import AccessPolicy
 from ossature.modules.access.service import AccessService
 from ossature.modules.analytics.service import LoginSources
 from ossature.modules.audit.writer import AuditWriter
+from ossature.modules.billing.projections import open_missing_cycles
 from ossature.modules.identity._one_time import OneTimeTokens
 from ossature.modules.identity._passwords import PasswordHasher
 from ossature.modules.identity._throttle import Rules
@@ -98,6 +100,7 @@ class System:
         self.secrets = load_secrets(self.settings.var_dir / "secrets", self.settings.demo_password)
         owner_url = await self._database()
         await migrate(owner_url, self.app.migration_folders(), self.secrets.database_roles)
+        await _open_missing_cycles(owner_url)
         self.owner_url = owner_url
         self.db = await app_pool(self._url_of("ossature_app"), wakes_relay=True)  # see _start_roles
         if "worker" in roles:
@@ -247,3 +250,15 @@ async def _quietly(event: str, work: Awaitable[object]) -> None:
         await work
     except Exception as error:  # a timeout included; a cancellation goes through
         _log.warning(event, error=repr(error)[:300])
+
+
+async def _open_missing_cycles(owner_url: str) -> None:
+    """Open this month's cycle for each tenant without one (created before billing existed),
+    as the owner, one process at a time (decision 74)."""
+    conn = await asyncpg.connect(owner_url)
+    try:
+        async with conn.transaction():
+            await conn.execute("select pg_advisory_xact_lock(hashtext('billing.open-missing'))")
+            await open_missing_cycles(conn, datetime.now(UTC))
+    finally:
+        await conn.close()

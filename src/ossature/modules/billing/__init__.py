@@ -9,6 +9,7 @@ types and projections. The application refuses to start when it contradicts itse
 from pathlib import Path
 
 from ossature.kernel.module import Module
+from ossature.modules.billing.projections import CYCLES
 
 __all__ = ["MODULE"]
 
@@ -16,4 +17,5 @@ MODULE = Module(
     name="billing",
     root=Path(__file__).parent,
     product=False,  # the platform's own: always on, never metered
+    projections=[CYCLES],
 )
