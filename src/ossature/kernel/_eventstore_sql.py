@@ -10,6 +10,7 @@ import msgspec
 from ossature.kernel.context import Context
 from ossature.kernel.idempotency import IdempotencyRecord
 from ossature.kernel.messages import Envelope
+from ossature.kernel.meter import Meter
 
 # An envelope's fields, read from the columns of the same name but for two: the context is
 # read as text and decoded straight into a Context (a third of the cost of decoding it into
@@ -54,14 +55,16 @@ _INSERT = """insert into events (event_id, event_type, schema_version, stream_ty
 # answer says which happened. The statement confines itself to the tenant and checks the
 # guard (`ossature_guard`) first, so it may also be a transaction of its own.
 # The same statement writes the command's audit entry (decision 33).
+# And it meters the command (decision 75): `ossature_meter_commit` counts the operation
+# against the tenant's quota, or raises and nothing is kept.
 # Its arguments: the tenant and the guard, the events' columns, the idempotency record's five
 # columns, its outcome and its fingerprint; for many events (or none), the audit entry's
-# context and time.
+# context and time; last the meter's module and folder (nulls: not metered).
 _APPEND_ARGUMENTS = 2 + _WRITTEN + 7
-_APPEND_ONCE = f"select ossature_append_once({_placeholders(_APPEND_ARGUMENTS + 2)})"
+_APPEND_ONCE = f"select ossature_append_once({_placeholders(_APPEND_ARGUMENTS + 2 + 2)})"
 # The same for a single event, its columns as plain values (kernel migrations 0005, 0007); the
 # audit entry takes the event's context and time.
-_APPEND_ONE = f"select ossature_append_one({_placeholders(_APPEND_ARGUMENTS)})"
+_APPEND_ONE = f"select ossature_append_one({_placeholders(_APPEND_ARGUMENTS + 2)})"
 
 # Several one-event commits as one JSON array (kernel migration 0009, decision 20).
 _APPEND_GROUP = "select ossature_append_group($1::jsonb)"
@@ -126,12 +129,15 @@ def _recorded(record: IdempotencyRecord) -> list[Any]:
     ]
 
 
-def _group_item(envelope: Envelope, record: IdempotencyRecord, guard: str) -> dict[str, Any]:
+def _group_item(
+    envelope: Envelope, record: IdempotencyRecord, guard: str, meter: Meter | None
+) -> dict[str, Any]:
     """One commit as `ossature_append_group` reads it, keyed by the columns' names."""
     key = record.key
     return {
         "tenant": key.tenant_id,
         "guard": guard,
+        "meter": None if meter is None else {"module": meter.module, "folder": meter.folder_id},
         "record": {
             "tenant_id": key.tenant_id,
             "actor_id": key.actor_id,

@@ -12,6 +12,7 @@ from ossature.kernel.database import Database
 from ossature.kernel.eventstore import EventStore, PendingAppend, Stream
 from ossature.kernel.idempotency import IdempotencyRecord
 from ossature.kernel.messages import Envelope, Event
+from ossature.kernel.meter import Meter
 from ossature.kernel.projection import Projection
 
 __all__ = ["AccessControl", "Deps", "UnitOfWorkPort"]
@@ -51,6 +52,7 @@ class UnitOfWorkPort(Protocol):
     tenant_id: str | None
     pending: list[PendingAppend]
     committed: list[Envelope]
+    meter: Meter | None  # what the commit meters (the runtime sets it, decision 75)
 
     def use_tenant(self, tenant_id: str, actor_id: str | None = None) -> None:
         """Name the tenant (and the actor) of a public command such as log-in, once known."""

@@ -36,6 +36,7 @@ from ossature.kernel.errors import ConcurrencyConflict
 from ossature.kernel.idempotency import IdempotencyRecord
 from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Envelope, Event, EventTypes, Position
+from ossature.kernel.meter import Meter, meter_columns
 
 __all__ = ["EventStore", "Page", "PendingAppend", "Stream"]
 
@@ -124,9 +125,11 @@ class EventStore:
         pending: Sequence[PendingAppend],
         record: IdempotencyRecord,
         guard: str = "",
+        meter: Meter | None = None,
     ) -> list[Envelope] | None:
         """Record the outcome and append, in one round trip; None when the key was recorded
-        before (by a committed transaction: nothing is then appended).
+        before (by a committed transaction: nothing is then appended). A `meter` is counted
+        in the same statement (decision 75), which raises when it would pass the quota.
 
         Runs in the caller's transaction, or outside any as a transaction of its own: the
         statement confines itself to the key's tenant and checks `guard` (the invocation's
@@ -135,8 +138,9 @@ class EventStore:
         """
         envelopes = self.stamped(ctx, record.key.tenant_id, now, pending)
         if len(envelopes) == 1:
-            return await self.append_stamped(conn, envelopes, pending, record, guard)
+            return await self.append_stamped(conn, envelopes, pending, record, guard, meter)
         columns = [*_columns(envelopes), *_recorded(record), msgspec.to_builtins(ctx), now]
+        columns += meter_columns(meter)
         recorded = await _insert(conn, pending, _APPEND_ONCE, record.key.tenant_id, guard, *columns)
         return envelopes if recorded else None
 
@@ -153,22 +157,23 @@ class EventStore:
         pending: Sequence[PendingAppend],
         record: IdempotencyRecord,
         guard: str = "",
+        meter: Meter | None = None,
     ) -> list[Envelope] | None:
         """`append_once` for one envelope already stamped (`stamped`) from `pending`."""
         if len(envelopes) != 1:
             raise ValueError("append_stamped appends exactly one event")
-        columns = [*_values(envelopes[0]), *_recorded(record)]
+        columns = [*_values(envelopes[0]), *_recorded(record), *meter_columns(meter)]
         recorded = await _insert(conn, pending, _APPEND_ONE, record.key.tenant_id, guard, *columns)
         return envelopes if recorded else None
 
     async def append_group(
-        self, conn: Any, commits: Sequence[tuple[Envelope, IdempotencyRecord, str]]
+        self, conn: Any, commits: Sequence[tuple[Envelope, IdempotencyRecord, str, Meter | None]]
     ) -> list[bool]:
-        """Several one-event commits (each its stamped envelope, its record and its guard)
-        in one statement and one transaction (kernel migration 0009): whether each event
-        went in (not when its key was recorded before). Raises when any commit is refused
-        (its guard, a stream version taken), and then nothing is kept."""
-        items = [_group_item(envelope, record, guard) for envelope, record, guard in commits]
+        """Several one-event commits (each its stamped envelope, its record, its guard and
+        its meter) in one statement and one transaction (kernel migration 0009): whether each
+        event went in (not when its key was recorded before). Raises when any commit is
+        refused (its guard, a stream version taken, its quota), and then nothing is kept."""
+        items = [_group_item(*commit) for commit in commits]
         return list(await conn.fetchval(_APPEND_GROUP, items))
 
     async def read_all(self, conn: Any, after: Position, limit: int = 500) -> list[Envelope]:

@@ -8,8 +8,9 @@ at once, as before, and a busy process writes a few at a time. Each invocation i
 answered with its own outcome, once its group has committed.
 
 `ossature_append_group` (kernel migration 0009) confines each item to its tenant, checks
-its guard, records its key and appends its event unless the key was recorded before. When
-it refuses any item (a guard, a stream version taken), nothing of the group is kept, and
+its guard, records its key and appends its event unless the key was recorded before, and
+meters it (decision 75). When it refuses any item (a guard, a stream version taken, a quota
+reached), nothing of the group is kept, and
 each item is committed alone, as it would have been: its own refusal reaches it, the others
 go in. Decision 20 says why, and what it measured.
 """
@@ -28,6 +29,7 @@ from ossature.kernel.context import Context
 from ossature.kernel.eventstore import EventStore, PendingAppend
 from ossature.kernel.idempotency import IdempotencyRecord
 from ossature.kernel.messages import Envelope
+from ossature.kernel.meter import Meter
 
 __all__ = ["GIVEN_UP", "GROUP_SIZES", "LIMIT", "GroupCommit"]
 
@@ -49,6 +51,7 @@ class _Commit:
     pending: Sequence[PendingAppend]
     record: IdempotencyRecord
     guard: str
+    meter: Meter | None
     answer: asyncio.Future[list[Envelope] | None] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
@@ -70,13 +73,14 @@ class GroupCommit:
         pending: Sequence[PendingAppend],
         record: IdempotencyRecord,
         guard: str,
+        meter: Meter | None = None,
     ) -> list[Envelope] | None:
         """What `EventStore.append_once` does for a statement run alone (one event), in the
         next group: the events, or None when the key was recorded before."""
         envelopes = self.store.stamped(ctx, record.key.tenant_id, now, pending)
         if len(envelopes) != 1:
             raise ValueError("a group commit appends exactly one event")
-        commit = _Commit(envelopes, pending, record, guard)
+        commit = _Commit(envelopes, pending, record, guard, meter)
         self._queue.append(commit)
         if self._writer is None:
             self._writer = asyncio.ensure_future(self._write())
@@ -98,7 +102,7 @@ class GroupCommit:
         try:
             async with self.pool.acquire() as conn:
                 appended = await self.store.append_group(
-                    conn, [(c.envelopes[0], c.record, c.guard) for c in group]
+                    conn, [(c.envelopes[0], c.record, c.guard, c.meter) for c in group]
                 )
         except Exception:  # an item refused (nothing was kept), or the connection failed
             GIVEN_UP.inc()
@@ -113,7 +117,12 @@ class GroupCommit:
         try:
             async with self.pool.acquire() as conn:
                 envelopes = await self.store.append_stamped(
-                    conn, commit.envelopes, commit.pending, commit.record, commit.guard
+                    conn,
+                    commit.envelopes,
+                    commit.pending,
+                    commit.record,
+                    commit.guard,
+                    commit.meter,
                 )
         except Exception as error:
             if not commit.answer.done():

@@ -13,6 +13,7 @@ from ossature.kernel.eventstore import EventStore, PendingAppend, Stream
 from ossature.kernel.group_commit import GroupCommit
 from ossature.kernel.idempotency import IdempotencyKey, IdempotencyRecord, Repeated, lookup
 from ossature.kernel.messages import Envelope, Event
+from ossature.kernel.meter import Meter
 from ossature.kernel.projection import Projection
 
 __all__ = ["Staging", "UnitOfWork"]
@@ -20,7 +21,8 @@ __all__ = ["Staging", "UnitOfWork"]
 
 class Staging:
     """What every unit of work shares: the invocation's tenant and actor, the events it
-    stages, those it committed, and its idempotency key."""
+    stages, those it committed, its idempotency key, and what its commit meters (set by the
+    runtime for a command of a product module, decision 75)."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -28,6 +30,7 @@ class Staging:
         self.actor_id: str = ctx.access.account_id if ctx.access else "anonymous"
         self.pending: list[PendingAppend] = []
         self.committed: list[Envelope] = []
+        self.meter: Meter | None = None
 
     def use_tenant(self, tenant_id: str, actor_id: str | None = None) -> None:
         """Name the tenant (and the actor) of a public command such as log-in, once known."""
@@ -87,8 +90,8 @@ class UnitOfWork(Staging):
         inline: Sequence[Projection],
         fingerprint: str = "",
     ) -> dict[str, Any]:
-        """Append, project inline, record the outcome (with the payload's `fingerprint`) and
-        the command's audit entry in one transaction; return the outcome.
+        """Append, project inline, record the outcome (with the payload's `fingerprint`),
+        the command's audit entry and its meter in one transaction; return the outcome.
 
         When another invocation with the same key committed first, nothing is appended and
         Repeated carries that invocation's record (the transaction must then roll back);
@@ -103,7 +106,9 @@ class UnitOfWork(Staging):
                 self.committed = appended
                 return outcome
         async with self.db.transaction(key.tenant_id) as conn:
-            appended = await self.store.append_once(conn, self.ctx, now, self.pending, record)
+            appended = await self.store.append_once(
+                conn, self.ctx, now, self.pending, record, meter=self.meter
+            )
             if appended is None:
                 raise Repeated(await lookup(conn, key, command, fingerprint) or record)
             self.committed = appended
@@ -120,12 +125,16 @@ class UnitOfWork(Staging):
             guard = self.db._claim_alone()
             if guard is None:
                 return None
-            return await self.group.append_once(self.ctx, now, self.pending, record, guard)
+            return await self.group.append_once(
+                self.ctx, now, self.pending, record, guard, self.meter
+            )
         async with self.db._alone() as alone:
             if alone is None:
                 return None
             conn, guard = alone
-            return await self.store.append_once(conn, self.ctx, now, self.pending, record, guard)
+            return await self.store.append_once(
+                conn, self.ctx, now, self.pending, record, guard, self.meter
+            )
 
     def _projected_inline(self, inline: Sequence[Projection]) -> bool:
         """True when an inline projection handles one of the pending events."""

@@ -1,6 +1,6 @@
 """The invocation pipeline: validate, authorize once, run, record; the same for every handler.
 
-Cross-cutting work (authorization, idempotency, audit, logging, metrics)
+Cross-cutting work (authorization, idempotency, audit, metering, logging, metrics)
 wraps handlers here; handlers never call it. An invocation is answered once its audit entry
 is committed: a command's with its effects, any other's by the audit writer (decision 33).
 """
@@ -29,6 +29,7 @@ from ossature.kernel.module import CommandSpec, QuerySpec, refuse_undeclared
 from ossature.kernel.unit_of_work import UnitOfWork
 from ossature.modules.access.service import AccessService
 from ossature.modules.audit.writer import AuditEntry, AuditWriter
+from ossature.modules.billing.metering import meter_of, quota_refusal
 from ossature.modules.identity.enforcement import refuse_restricted
 from ossature.modules.identity.errors import ended
 from ossature.modules.identity.projections import CREDENTIAL_ENDED, guard_of
@@ -138,9 +139,12 @@ class Pipeline:
             refuse_restricted(ctx.access.restricted_to, name, spec.authorization)
         try:
             async with _ended(ctx, transaction):
-                await self.access.on(deps.db).authorize(ctx, spec.authorization, payload, deps)
+                folder = await self.access.on(deps.db).authorize(
+                    ctx, spec.authorization, payload, deps
+                )
                 if kind == "query":
                     return Result(200, await spec.handler(ctx, payload, deps))
+                deps.uow.meter = meter_of(self.app.module_of_command[name], folder)
                 return Result(200, await self._command(spec, name, payload, ctx, deps))
         except Repeated as repeat:  # rolled back: the first outcome is the answer
             return Result(200, repeat.outcome, repeat_of=repeat.record.invocation_id)
@@ -291,6 +295,9 @@ async def _ended(ctx: Context, transaction: InvocationTransaction) -> AsyncItera
     except asyncpg.PostgresError as error:
         if getattr(error, "sqlstate", None) == CREDENTIAL_ENDED:
             raise ended(ctx.access) from None
+        refused = quota_refusal(error)  # the commit's meter: the tenant used its quota
+        if refused is not None:
+            raise refused from None
         raise
 
 

@@ -35,23 +35,27 @@ class AccessService:
 
     async def authorize(
         self, ctx: Context, rule: Authorization[Any], payload: Any, deps: Any
-    ) -> None:
-        """Raise Unauthenticated or Denied unless `rule` admits the invocation."""
+    ) -> str | None:
+        """Raise Unauthenticated or Denied unless `rule` admits the invocation; the folder
+        it decided at (AtFolder's), None for a rule of no folder (the meter then counts the
+        operation at the tenant's root, decision 75)."""
         if isinstance(rule, Public):
-            return
+            return None
         if ctx.access is None:
             raise Unauthenticated()
         if isinstance(rule, Anyone):
-            return
+            return None
         if isinstance(rule, AnyScope):
             scopes = [grant.folder_id for grant in ctx.access.grants]
             if not self.policy.allows(ctx.access.grants, rule.action, scopes):
                 raise Denied({"action": rule.action})
-            return
+            return None
         assert isinstance(rule, AtFolder)
-        chain = await self.chain(ctx, await rule.folder_of(ctx, payload, deps))
+        folder_id = await rule.folder_of(ctx, payload, deps)
+        chain = await self.chain(ctx, folder_id)
         if not self.policy.allows(ctx.access.grants, rule.action, chain):
             raise Denied({"action": rule.action})
+        return folder_id
 
     async def chain(self, ctx: Context, folder_id: str) -> list[str]:
         """The folder's chain up to the root; FolderNotFound when not in the actor's tenant."""

@@ -8,7 +8,8 @@ types and projections. The application refuses to start when it contradicts itse
 
 from pathlib import Path
 
-from ossature.kernel.module import Module
+from ossature.kernel.module import AtFolder, Module, QuerySpec
+from ossature.modules.billing import queries
 from ossature.modules.billing.projections import CYCLES
 
 __all__ = ["MODULE"]
@@ -17,5 +18,13 @@ MODULE = Module(
     name="billing",
     root=Path(__file__).parent,
     product=False,  # the platform's own: always on, never metered
+    queries=[
+        QuerySpec(
+            "get-usage",
+            queries.GetUsage,
+            queries.get_usage,
+            AtFolder("billing.read", queries.tenant_root),
+        ),
+    ],
     projections=[CYCLES],
 )

@@ -2,7 +2,7 @@
 
 from ossature.kernel.errors import Denied, InvalidPayload
 
-__all__ = ["QUOTA_EXCEEDED", "QuotaExceeded", "UsageSpanInvalid"]
+__all__ = ["QUOTA_EXCEEDED", "QuotaExceeded", "UsageDateInvalid", "UsageSpanInvalid"]
 
 QUOTA_EXCEEDED = "OS402"  # the SQLSTATE the meter raises when a command would pass the quota
 
@@ -17,3 +17,10 @@ class UsageSpanInvalid(InvalidPayload):
     """get-usage's span is reversed or longer than it may be (messageParams: from, to, days)."""
 
     key = "billing.usage-span-invalid"
+
+
+class UsageDateInvalid(InvalidPayload):
+    """get-usage's `from` or `to` is neither an ISO date nor an ISO datetime (messageParams:
+    value)."""
+
+    key = "billing.usage-date-invalid"

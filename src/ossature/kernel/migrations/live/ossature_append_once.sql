@@ -1,8 +1,10 @@
 -- A command's whole transaction in one statement, when appending is all it does (decision
 -- 16): confine the statement to the tenant, check the invocation's guard (ossature_guard,
 -- decision 19), record the idempotency key, and append the events unless the key was
--- recorded before, then write the command's audit entry (ossature_audit_commit, decision 33):
--- with the events or not at all. Returns whether the events went in. Security invoker: RLS
+-- recorded before, then write the command's audit entry (ossature_audit_commit, decision 33)
+-- and meter it when it belongs to a product module (p_module not null: ossature_meter_commit,
+-- decision 75, which raises when it would pass the tenant's quota): with the events or not at
+-- all. Returns whether the events went in. Security invoker: RLS
 -- applies as for any statement of the caller. Inside a transaction it is one statement of it, the guard
 -- already checked (p_guard empty).
 create or replace function ossature_append_once(
@@ -11,7 +13,8 @@ create or replace function ossature_append_once(
     p_stream_ids text[], p_stream_versions int[], p_tenants text[], p_occurred timestamptz[],
     p_payloads jsonb[], p_contexts jsonb[], p_originating text[], p_causing text[],
     p_key_tenant text, p_actor text, p_key text, p_command text, p_invocation text,
-    p_outcome jsonb, p_fingerprint text, p_context jsonb, p_at timestamptz
+    p_outcome jsonb, p_fingerprint text, p_context jsonb, p_at timestamptz,
+    p_module text, p_folder text
 ) returns boolean language plpgsql as $$
 begin
     perform set_config('app.tenant_id', p_tenant, true);
@@ -32,5 +35,9 @@ begin
             p_stream_ids, p_stream_versions, p_tenants, p_occurred, p_payloads, p_contexts,
             p_originating, p_causing);
     perform ossature_audit_commit(p_key_tenant, p_invocation, p_command, p_actor, p_context, p_at);
+    if p_module is not null then
+        perform ossature_meter_commit(p_key_tenant, p_invocation, p_command, p_module, p_folder,
+            p_at);
+    end if;
     return true;
 end $$;

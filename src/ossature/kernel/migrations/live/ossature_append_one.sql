@@ -2,13 +2,15 @@
 -- entry's context and time are the event's), the event inserted from plain values. Twelve one-element arrays cost the client about 80 isinstance
 -- checks to encode and the backend their unnesting: measured on one connection, a one-event
 -- commit 230 -> 167 us of backend CPU with this and the guard called (decision 19).
+-- A command of a product module is metered last (p_module not null: ossature_meter_commit,
+-- decision 75), which raises when it would pass the tenant's quota: nothing is then kept.
 create or replace function ossature_append_one(
     p_tenant text, p_guard text,
     p_event_id text, p_event_type text, p_schema_version int, p_stream_type text,
     p_stream_id text, p_stream_version int, p_event_tenant text, p_occurred timestamptz,
     p_payload jsonb, p_context jsonb, p_originating text, p_causing text,
     p_key_tenant text, p_actor text, p_key text, p_command text, p_invocation text,
-    p_outcome jsonb, p_fingerprint text
+    p_outcome jsonb, p_fingerprint text, p_module text, p_folder text
 ) returns boolean language plpgsql as $$
 begin
     perform set_config('app.tenant_id', p_tenant, true);
@@ -30,5 +32,9 @@ begin
             p_causing);
     perform ossature_audit_commit(p_key_tenant, p_invocation, p_command, p_actor, p_context,
         p_occurred);
+    if p_module is not null then
+        perform ossature_meter_commit(p_key_tenant, p_invocation, p_command, p_module, p_folder,
+            p_occurred);
+    end if;
     return true;
 end $$;
