@@ -44,6 +44,10 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
     ("queries/get-project", lambda made: {"projectId": made["projectId"]}),
     ("queries/get-project-history", lambda made: {"projectId": made["projectId"]}),
     ("queries/list-projects", lambda made: {}),
+    (
+        "queries/get-usage",
+        lambda made: {"from": "2026-01-01", "to": "2027-01-01", "groupBy": "folder"},
+    ),
     ("queries/get-my-permissions", lambda made: {"folderId": made["folderId"]}),
     ("queries/list-audit-entries", lambda made: {"limit": 5}),
     ("queries/get-audit-entry", lambda made: {"invocationId": made["entries"][0]["invocationId"]}),
