@@ -33,6 +33,7 @@ ENTITY_OF = {
     "key": "api-key",
     "serviceAccount": "service-account",
     "invocation": "invocation",  # an audit entry's (get-audit-entry, report-problem)
+    "tenant": "tenant",  # a platform operator's commands and queries name one
 }
 # Values a handler checks beyond their type, so that the attempt reaches the tenant check.
 _HINTS = {"role": "tenant-admin"}

@@ -19,8 +19,11 @@ from tests.integration._django import SqliteApp
 
 Made = dict[str, Any]
 # Every command and query, in an order where each finds what it needs; `made` holds the
-# earlier answers. They run in globex, whose login sources no other test reads; the
-# platform's operator impersonates globex's viewer, and log-out ends that session. Only
+# earlier answers. They run in globex, but for analytics, which globex's plan (starter) does
+# not include: those run as acme's admin (team), in login sources no other test reads; the
+# platform's operator changes nothing globex has (enables its plan's own module, disables one
+# it lacks, sets a feature to its default), impersonates globex's viewer, and log-out ends
+# that session. Only
 # create-tenant is left out (its schema is checked like every other by the unit test of
 # the document).
 CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
@@ -51,6 +54,10 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
     ("queries/get-my-permissions", lambda made: {"folderId": made["folderId"]}),
     ("queries/list-audit-entries", lambda made: {"limit": 5}),
     ("queries/get-audit-entry", lambda made: {"invocationId": made["entries"][0]["invocationId"]}),
+    (  # acme's admin for analytics, which globex's plan does not include
+        "commands/log-in",
+        lambda made: {"tenant": "acme", "email": "admin@acme.test", "password": made["password"]},
+    ),
     ("queries/count-logins-per-day", lambda made: {"from": "2026-01-01", "to": "2026-01-03"}),
     (
         "queries/count-source-logins-per-day",
@@ -72,6 +79,14 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
         lambda made: {"invocationId": _failed_extract(made), "description": "answers"},
     ),
     ("queries/list-my-reports", lambda made: {}),
+    (  # globex's admin again
+        "commands/log-in",
+        lambda made: {
+            "tenant": "globex",
+            "email": "admin@globex.test",
+            "password": made["password"],
+        },
+    ),
     ("queries/list-announcements", lambda made: {"text": "answers", "limit": 5}),
     ("queries/get-message-catalog", lambda made: {"locale": "fr"}),
     (
@@ -208,6 +223,26 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
             "password": made["password"],
         },
     ),
+    (  # globex's own plan again: nothing changes
+        "commands/set-tenant-plan",
+        lambda made: {"tenantId": made["tenantIdOfGlobex"], "plan": "starter"},
+    ),
+    (
+        "commands/enable-module",
+        lambda made: {"tenantId": made["tenantIdOfGlobex"], "module": "projects"},
+    ),
+    (
+        "commands/disable-module",
+        lambda made: {"tenantId": made["tenantIdOfGlobex"], "module": "analytics"},
+    ),
+    (
+        "commands/set-tenant-feature",
+        lambda made: {
+            "tenantId": made["tenantIdOfGlobex"],
+            "feature": "analytics.external-sources",
+            "value": False,
+        },
+    ),
     ("queries/list-investigations", lambda made: {"status": "open"}),
     (
         "commands/resolve-investigation",
@@ -275,6 +310,7 @@ async def test_every_answer_validates_against_its_schema_in_the_document(
     document = (await http.get("/openapi.json")).json()
     made: Made = {
         "root": globex.folders["Global"],
+        "tenantIdOfGlobex": globex.tenant_id,
         "unique": f"A{new_ulid()}",
         "location": location,
         "password": system.password,

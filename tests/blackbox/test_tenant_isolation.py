@@ -97,6 +97,7 @@ async def theirs(http: httpx.AsyncClient, token_for: TokenFor, acme: Tenant) -> 
         "project": created.json()["projectId"],
         "invocation": created.headers["X-Invocation-Id"],
         "folder": acme.folders["Global"],
+        "tenant": acme.tenant_id,
         "account": claims_of(await token_for("editor@acme"))["sub"],
         **await _credentials(http, token_for, acme),
     }
@@ -108,6 +109,7 @@ async def own(http: httpx.AsyncClient, token_for: TokenFor, globex: Tenant) -> E
     return {
         "project": globex.projects["Customer portal"],
         "folder": globex.folders["Global"],
+        "tenant": globex.tenant_id,
         "account": claims_of(await token_for("editor@globex"))["sub"],
         **await _credentials(http, token_for, globex),
     }

@@ -53,14 +53,17 @@ def user(tenant_id: str, role: str, folder_id: str) -> Actor:
     )
 
 
-async def make_tenant(system: System) -> Tenant:
-    """A tenant with Global → EU → France, Global → US, and an admin, an editor and a viewer."""
+async def make_tenant(system: System, plan: str | None = "enterprise") -> Tenant:
+    """A tenant with Global → EU → France, Global → US, and an admin, an editor and a viewer,
+    on `plan` (by default enterprise: every product module, no quota; None: no plan set)."""
     assert system.pipeline is not None
     slug = f"t-{new_id().lower()[-12:]}"
     made = await system.pipeline.invoke(
         "command", "create-tenant", {"slug": slug, "displayName": slug}, internal_context(OPERATOR)
     )
     tenant_id, root = made.body["tenantId"], made.body["rootFolderId"]
+    if plan is not None:
+        await operate(system, "set-tenant-plan", {"tenantId": tenant_id, "plan": plan})
     tenant = Tenant(
         system, tenant_id, {"Global": root}, {"seeder": tenant_service(tenant_id, root)}
     )
@@ -73,6 +76,14 @@ async def make_tenant(system: System) -> Tenant:
     tenant.actors["editor"] = user(tenant_id, "project-editor", tenant.folders["EU"])
     tenant.actors["viewer"] = user(tenant_id, "project-viewer", tenant.folders["US"])
     return tenant
+
+
+async def operate(system: System, name: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """A platform operator's command (set-tenant-plan, enable-module, ...), which must succeed."""
+    assert system.pipeline is not None
+    result = await system.pipeline.invoke("command", name, payload, internal_context(OPERATOR))
+    assert result.status == 200, (name, result.status, result.error and result.error.key)
+    return dict(result.body)
 
 
 async def eventually(

@@ -36,7 +36,8 @@ async def _log_in(system: System, body: dict[str, str], entry: str | None) -> Re
 async def test_at_its_entry_point_a_log_in_may_omit_the_tenant(
     system: System, tenant: Tenant
 ) -> None:
-    """Omitted: the entry point's tenant; omitted elsewhere: 422; another tenant named: 403."""
+    """Omitted: the entry point's tenant; omitted elsewhere: the platform's, which holds no such
+    account (401); another tenant named: 403."""
     email = f"{new_id().lower()}@example.test"
     account = {"email": email, "displayName": "Entry", "password": PASSWORD}
     await tenant.command("seeder", "register-account", account)
@@ -47,7 +48,7 @@ async def test_at_its_entry_point_a_log_in_may_omit_the_tenant(
     nowhere = await _log_in(system, body, None)
     elsewhere = await _log_in(system, {**body, "tenant": "another-one"}, slug)
 
-    assert (200, 422, "tenancy.tenant-required", 403, "tenancy.wrong-entry-point") == (
+    assert (200, 401, "identity.invalid-credentials", 403, "tenancy.wrong-entry-point") == (
         at_entry.status,
         nowhere.status,
         nowhere.error and nowhere.error.key,

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import typer
 
-from ossature.cli import analytics, bench, demo, keys, mail, new, projections, up
+from ossature.cli import analytics, bench, demo, keys, mail, new, operator, projections, up
 
 __all__ = ["GROUPS", "main", "root"]
 
-GROUPS = (up, demo, bench, projections, keys, analytics, mail, new)
+GROUPS = (up, demo, bench, projections, keys, analytics, mail, operator, new)
 
 
 def root() -> typer.Typer:

@@ -4,7 +4,9 @@ Names are unique (commands, queries, events, projections, notices, mail template
 event type a projection, a notice or a mail follows, or a module appends for another, is
 declared by a module, every notice's audience query exists, every mail's template has its
 two files and its subject in every locale, and every action a command or query needs is
-granted by some policy.
+granted by some policy. A feature is declared once, by a product module, named after it
+(`<module>.<feature>`); a command or query that needs a feature names a bool feature of its
+own module.
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ def check_table(modules: Sequence[Module], granted: Collection[str]) -> None:
         *_undeclared(modules),
         *_unmailable(modules),
         *_ungranted(modules, granted),
+        *_twice("feature", ((f.name, m.name) for m in modules for f in m.features)),
+        *_misdeclared_features(modules),
+        *_unknown_features(modules),
     ]
     if problems:
         raise TableError(problems)
@@ -125,5 +130,45 @@ def _ungranted(modules: Sequence[Module], granted: Collection[str]) -> list[str]
                     problems.append(
                         f"{kind} {spec.name!r} of module {m.name} needs the action"
                         f" {rule.action!r}, which no policy grants (modules/access/roles.json)"
+                    )
+    return problems
+
+
+def _misdeclared_features(modules: Sequence[Module]) -> list[str]:
+    """A feature not named `<module>.<...>`, or declared by a platform module (always on)."""
+    problems = []
+    for m in modules:
+        for feature in m.features:
+            if not feature.name.startswith(f"{m.name}.") or feature.name == f"{m.name}.":
+                problems.append(
+                    f"feature {feature.name!r} of module {m.name} must be named {m.name}.<name>"
+                )
+            if not m.product:
+                problems.append(
+                    f"feature {feature.name!r} is declared by module {m.name}, which is no"
+                    " product module (the platform's modules are always on)"
+                )
+    return problems
+
+
+def _unknown_features(modules: Sequence[Module]) -> list[str]:
+    """A command or query naming a feature its module does not declare, or one not a bool."""
+    problems = []
+    for m in modules:
+        own = {f.name: f for f in m.features}
+        for kind, specs in (("command", m.commands), ("query", m.queries)):
+            for spec in specs:
+                if spec.feature is None:
+                    continue
+                feature = own.get(spec.feature)
+                if feature is None:
+                    problems.append(
+                        f"{kind} {spec.name!r} of module {m.name} needs the feature"
+                        f" {spec.feature!r}, which module {m.name} does not declare"
+                    )
+                elif not isinstance(feature.default, bool):
+                    problems.append(
+                        f"{kind} {spec.name!r} of module {m.name} needs the feature"
+                        f" {spec.feature!r}, which is not on or off (its default is not a bool)"
                     )
     return problems

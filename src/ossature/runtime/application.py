@@ -11,12 +11,13 @@ from ossature.kernel.i18n import Catalogs
 from ossature.kernel.messages import Event, EventTypes
 from ossature.kernel.module import CommandSpec, Module, QuerySpec
 from ossature.kernel.projection import Projection
-from ossature.kernel.table import check_table
+from ossature.kernel.table import TableError, check_table
 from ossature.modules import (
     access,
     analytics,
     announcements,
     audit,
+    backoffice,
     billing,
     identity,
     localization,
@@ -26,6 +27,7 @@ from ossature.modules import (
     tenancy,
 )
 from ossature.modules.access import granted_actions
+from ossature.modules.tenancy.catalog import catalog
 
 __all__ = ["MODULES", "Application"]
 
@@ -41,6 +43,7 @@ MODULES: tuple[Module, ...] = (
     support.MODULE,
     announcements.MODULE,
     billing.MODULE,
+    backoffice.MODULE,  # reads the others' tables: its functions are applied after theirs
 )
 
 
@@ -62,8 +65,13 @@ class Application:
         cls, modules: Sequence[Module] = MODULES, granted: Collection[str] | None = None
     ) -> Application:
         """The application of `modules`; TableError when their table contradicts itself
-        (`granted`: the actions some policy grants, by default the access module's roles)."""
+        (`granted`: the actions some policy grants, by default the access module's roles), or when
+        the catalog of plans names a module or feature they do not declare."""
         check_table(modules, granted_actions() if granted is None else granted)
+        if tenancy.MODULE in modules:  # tenancy sells the plans: they must fit the table
+            problems = catalog().problems(modules)
+            if problems:
+                raise TableError([f"plans.toml: {problem}" for problem in problems])
         commands = {spec.name: spec for module in modules for spec in module.commands}
         queries = {spec.name: spec for module in modules for spec in module.queries}
         types = EventTypes(event for module in modules for event in module.events)

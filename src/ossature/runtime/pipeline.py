@@ -25,7 +25,7 @@ from ossature.kernel.eventstore import EventStore
 from ossature.kernel.group_commit import GroupCommit
 from ossature.kernel.idempotency import Repeated, fingerprint
 from ossature.kernel.logging import for_context
-from ossature.kernel.module import CommandSpec, QuerySpec, refuse_undeclared
+from ossature.kernel.module import CommandSpec, Module, QuerySpec, refuse_undeclared
 from ossature.kernel.unit_of_work import UnitOfWork
 from ossature.modules.access.service import AccessService
 from ossature.modules.audit.writer import AuditEntry, AuditWriter
@@ -35,6 +35,7 @@ from ossature.modules.identity.errors import ended
 from ossature.modules.identity.projections import CREDENTIAL_ENDED, guard_of
 from ossature.modules.support.kept import KeptInvocations, Retries
 from ossature.modules.tenancy.perimeter import Perimeter
+from ossature.modules.tenancy.subscription import Subscriptions
 from ossature.runtime.application import Application
 
 __all__ = ["Kind", "Pipeline", "Result"]
@@ -72,8 +73,14 @@ class Pipeline:
     ) -> None:
         self.app, self.db, self.access, self.audit = app, db, access, audit
         self.perimeter = Perimeter(db)  # each tenant's allowed ranges (decision 54)
+        self.subscriptions = Subscriptions(db, app.modules)  # modules, features (decision 71)
         # report-problem runs an invocation again through this door (decision 64)
-        self.services = {**services, Perimeter: self.perimeter, Retries: Retries(self._retry)}
+        self.services = {
+            **services,
+            Perimeter: self.perimeter,
+            Subscriptions: self.subscriptions,
+            Retries: Retries(self._retry),
+        }
         self.store = EventStore(app.event_types)
         self.group = GroupCommit(db.pool, self.store)  # one-event commits, gathered
         self.on_appended: Callable[[], None] = _nothing  # after a commit that appended events
@@ -137,6 +144,8 @@ class Pipeline:
         payload = spec.typed(raw)
         if ctx.access is not None and ctx.access.restricted_to is not None:
             refuse_restricted(ctx.access.restricted_to, name, spec.authorization)
+        if ctx.tenant_id is not None:  # a product module the tenant lacks, a feature off: 403
+            await self.subscriptions.admit(ctx.tenant_id, self._module(kind, name), spec.feature)
         try:
             async with _ended(ctx, transaction):
                 folder = await self.access.on(deps.db).authorize(
@@ -189,6 +198,10 @@ class Pipeline:
         )
         if name not in table:
             raise NotFound({"name": name[:100]}, key=f"errors.unknown-{kind}")
+        return table[name]
+
+    def _module(self, kind: Kind, name: str) -> Module:
+        table = self.app.module_of_command if kind == "command" else self.app.module_of_query
         return table[name]
 
     def _deps(self, ctx: Context, db: Database) -> Deps:

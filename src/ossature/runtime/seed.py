@@ -1,5 +1,6 @@
 """The demo data: two tenants, each with a folder tree, three accounts and a few projects,
-and the platform's tenant with one human operator (who may impersonate: decision 51).
+on different plans in different countries (acme: team, in France; globex: starter, in the
+US), and the platform's tenant with one human operator (who may impersonate: decision 51).
 
 Seeded through the same pipeline as any client's commands, so the demo data
 has events, history and audit entries like real data.
@@ -9,15 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from ossature.kernel.context import Actor, Grant
+from ossature.kernel.context import Actor
+from ossature.kernel.errors import DomainError
+from ossature.modules.tenancy.perimeter import PLATFORM_TENANT
 from ossature.modules.tenancy.projections import tenant_by_slug
 from ossature.runtime.contexts import OPERATOR, internal_context, tenant_service
+from ossature.runtime.operators import create_operator
 from ossature.runtime.pipeline import Kind, Pipeline
 
 __all__ = ["DEMO_TENANTS", "PLATFORM_OPERATOR", "PLATFORM_TENANT", "demo_accounts", "seed_demo"]
 
 DEMO_TENANTS = ("acme", "globex")
-PLATFORM_TENANT = "platform"
+# each demo tenant's country and plan (decision 70)
+_SUBSCRIPTIONS = {"acme": ("FR", "team"), "globex": ("US", "starter")}
 PLATFORM_OPERATOR = "operator@platform.test"
 _ROLES = (
     ("admin", "tenant-admin", "Global"),
@@ -56,10 +61,13 @@ async def seed_demo(pipeline: Pipeline, password: str) -> bool:
     seeded = False
     for slug in DEMO_TENANTS:
         async with pipeline.db.transaction(None, readonly=True) as conn:
-            if await tenant_by_slug(conn, slug):
-                continue
-        await _seed_tenant(pipeline, slug, password)
-        seeded = True
+            tenant = await tenant_by_slug(conn, slug)
+        if tenant is None:
+            await _seed_tenant(pipeline, slug, password)
+            seeded = True
+        elif await _without_plan(pipeline, tenant["tenant_id"]):  # seeded before plans
+            await _set_plan(pipeline, tenant["tenant_id"], slug)
+            seeded = True
     async with pipeline.db.transaction(None, readonly=True) as conn:
         if await tenant_by_slug(conn, PLATFORM_TENANT):
             return seeded
@@ -67,33 +75,29 @@ async def seed_demo(pipeline: Pipeline, password: str) -> bool:
     return True
 
 
+async def _without_plan(pipeline: Pipeline, tenant_id: str) -> bool:
+    async with pipeline.db.transaction(tenant_id, readonly=True) as conn:
+        return await conn.fetchval("select plan from tenant_subscriptions") is None
+
+
+async def _set_plan(pipeline: Pipeline, tenant_id: str, slug: str) -> None:
+    plan = {"tenantId": tenant_id, "plan": _SUBSCRIPTIONS[slug][1]}
+    await _call(pipeline, OPERATOR, "command", "set-tenant-plan", plan)
+
+
 async def _seed_platform(pipeline: Pipeline, password: str) -> None:
     """The platform's own tenant and its operator, a person who logs in like anyone."""
-    tenant = await _call(
-        pipeline,
-        OPERATOR,
-        "command",
-        "create-tenant",
-        {"slug": PLATFORM_TENANT, "displayName": "Platform"},
-    )
-    root = tenant["rootFolderId"]
-    seeder = Actor(
-        account_id="platform-seeder",
-        kind="service",
-        tenant_id=tenant["tenantId"],
-        mechanism="internal",
-        grants=(Grant(role="tenant-admin", folder_id=root), Grant("platform-operator", root)),
-    )
-    account = {"email": PLATFORM_OPERATOR, "displayName": "Operator", "password": password}
-    made = await _call(pipeline, seeder, "command", "register-account", account)
-    assignment = {"accountId": made["accountId"], "role": "platform-operator", "folderId": root}
-    await _call(pipeline, seeder, "command", "assign-role", assignment)
+    try:
+        await create_operator(pipeline, PLATFORM_OPERATOR, "Operator", password)
+    except DomainError as error:
+        raise SeedFailed(f"the platform's operator: {error.status} {error.key}") from None
 
 
 async def _seed_tenant(pipeline: Pipeline, slug: str, password: str) -> None:
-    tenant = await _call(
-        pipeline, OPERATOR, "command", "create-tenant", {"slug": slug, "displayName": slug.title()}
-    )
+    country = _SUBSCRIPTIONS[slug][0]
+    created = {"slug": slug, "displayName": slug.title(), "country": country}
+    tenant = await _call(pipeline, OPERATOR, "command", "create-tenant", created)
+    await _set_plan(pipeline, tenant["tenantId"], slug)
     actor = tenant_service(tenant["tenantId"], tenant["rootFolderId"])
     folders = {"Global": tenant["rootFolderId"]}
     for name, parent in (("EU", "Global"), ("France", "EU"), ("US", "Global")):

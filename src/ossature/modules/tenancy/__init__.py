@@ -12,11 +12,14 @@ from ossature.modules.tenancy import queries
 from ossature.modules.tenancy.commands import (
     create_folder,
     create_tenant,
+    disable_module,
+    enable_module,
+    set_tenant_feature,
     set_tenant_plan,
     set_tenant_security_policy,
 )
 from ossature.modules.tenancy.events import FolderCreated
-from ossature.modules.tenancy.projections import DIRECTORY, SECURITY
+from ossature.modules.tenancy.projections import DIRECTORY, SECURITY, SUBSCRIPTIONS
 
 __all__ = ["MODULE"]
 
@@ -25,6 +28,9 @@ EVENTS: list[type[Event]] = [
     FolderCreated,
     set_tenant_security_policy.TenantSecurityPolicySet,
     set_tenant_plan.TenantPlanSet,
+    enable_module.ModuleEnabled,
+    disable_module.ModuleDisabled,
+    set_tenant_feature.TenantFeatureSet,
 ]
 
 MODULE = Module(
@@ -54,6 +60,24 @@ MODULE = Module(
             set_tenant_plan.set_tenant_plan,
             AnyScope("platform.tenants.manage"),
         ),
+        CommandSpec(
+            "enable-module",
+            enable_module.EnableModule,
+            enable_module.enable_module,
+            AnyScope("platform.tenants.manage"),
+        ),
+        CommandSpec(
+            "disable-module",
+            disable_module.DisableModule,
+            disable_module.disable_module,
+            AnyScope("platform.tenants.manage"),
+        ),
+        CommandSpec(
+            "set-tenant-feature",
+            set_tenant_feature.SetTenantFeature,
+            set_tenant_feature.set_tenant_feature,
+            AnyScope("platform.tenants.manage"),
+        ),
     ],
     queries=[
         QuerySpec("list-folders", queries.ListFolders, queries.list_folders, Anyone()),
@@ -65,7 +89,7 @@ MODULE = Module(
         ),
     ],
     events=EVENTS,
-    projections=[DIRECTORY, SECURITY],
+    projections=[DIRECTORY, SECURITY, SUBSCRIPTIONS],
     root=Path(__file__).parent,
     product=False,  # the platform's own: always on, never metered
 )

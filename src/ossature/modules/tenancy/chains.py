@@ -17,7 +17,15 @@ __all__ = ["CHAIN_EVENTS", "FOLDERLESS_EVENTS", "FolderChains"]
 
 CHAIN_EVENTS = frozenset({"tenant-created", "folder-created"})
 # Tenancy events that touch no folder: listed so that a new event is a choice made here.
-FOLDERLESS_EVENTS = frozenset({"tenant-security-policy-set", "tenant-plan-set"})
+FOLDERLESS_EVENTS = frozenset(
+    {
+        "tenant-security-policy-set",
+        "tenant-plan-set",
+        "module-enabled",
+        "module-disabled",
+        "tenant-feature-set",
+    }
+)
 _SIZE = 50_000  # about 15 MB of chains at most
 
 

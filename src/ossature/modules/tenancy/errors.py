@@ -3,15 +3,20 @@
 from ossature.kernel.errors import ConcurrencyConflict, Denied, InvalidPayload, NotFound
 
 __all__ = [
+    "FeatureDisabled",
     "FolderNameTaken",
     "FolderNotFound",
+    "InvalidFeatureValue",
     "InvalidIpRange",
     "IpNotAllowed",
+    "ModuleDisabled",
     "PolicyExcludesCaller",
     "TenantNotFound",
     "TenantRequired",
     "TenantSlugTaken",
     "UnknownEntryPoint",
+    "UnknownFeature",
+    "UnknownModule",
     "UnknownPlan",
     "WrongEntryPoint",
 ]
@@ -72,3 +77,33 @@ class UnknownPlan(InvalidPayload):
     """A plan the catalog (plans.toml) does not hold."""
 
     key = "tenancy.unknown-plan"
+
+
+class UnknownModule(InvalidPayload):
+    """A module that is not a product module (the platform's own are always on)."""
+
+    key = "tenancy.unknown-module"
+
+
+class UnknownFeature(InvalidPayload):
+    """A feature no module declares."""
+
+    key = "tenancy.unknown-feature"
+
+
+class InvalidFeatureValue(InvalidPayload):
+    """A feature's value of another type than the one its module declares."""
+
+    key = "tenancy.invalid-feature-value"
+
+
+class ModuleDisabled(Denied):
+    """A command or query of a product module the tenant does not have."""
+
+    key = "tenancy.module-disabled"
+
+
+class FeatureDisabled(Denied):
+    """A command or query that needs a feature which is off for the tenant."""
+
+    key = "tenancy.feature-disabled"

@@ -26,9 +26,18 @@ from ossature.modules.tenancy.errors import (
 )
 from ossature.modules.tenancy.projections import tenant_by_slug
 
-__all__ = ["FRESH_FOR", "Perimeter", "admit_public", "confined", "inside", "tenant_of_request"]
+__all__ = [
+    "FRESH_FOR",
+    "PLATFORM_TENANT",
+    "Perimeter",
+    "admit_public",
+    "confined",
+    "inside",
+    "tenant_of_request",
+]
 
 FRESH_FOR = 2.0  # seconds a process trusts the ranges it read
+PLATFORM_TENANT = "platform"  # the slug of the platform's own tenant: its operators' home
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -102,14 +111,17 @@ class Perimeter:
         self._known.pop(tenant_id, None)
 
 
-async def tenant_of_request(ctx: Context, deps: Deps, named: str | None) -> dict[str, Any] | None:
+async def tenant_of_request(
+    ctx: Context, deps: Deps, named: str | None, otherwise: str | None = None
+) -> dict[str, Any] | None:
     """The tenant a public command acts in (log-in, password reset): the one it names, or
-    else the entry point's (`<slug>.<root domain>`); None when the named one does not exist.
-    TenantRequired when neither says; WrongEntryPoint when they disagree."""
+    else the entry point's (`<slug>.<root domain>`), or else the tenant of slug `otherwise`
+    (log-in's: the platform's); None when the named one does not exist. TenantRequired when
+    none says; WrongEntryPoint when the name and the entry point disagree."""
     entry = ctx.provenance.entry_point
     if named is not None and entry is not None and named != entry:
         raise WrongEntryPoint({"entryPoint": entry})
-    slug = named or entry
+    slug = named or entry or otherwise
     if slug is None:
         raise TenantRequired()
     async with deps.db.transaction(None, readonly=True) as conn:

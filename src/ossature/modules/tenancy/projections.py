@@ -12,6 +12,7 @@ from ossature.kernel.projection import Projection
 __all__ = [
     "DIRECTORY",
     "SECURITY",
+    "SUBSCRIPTIONS",
     "chain_of",
     "folder_chains",
     "root_folder_of",
@@ -100,6 +101,62 @@ SECURITY = Projection(
     handlers={"tenant-security-policy-set": _security_policy_set},
     tables=("tenant_security",),
     inline=True,  # enforced from the next invocation on: log-in and the perimeter read it
+)
+
+
+async def _subscription_changed(conn: Any, envelope: Envelope, update: str, *args: Any) -> None:
+    """The tenant's row, made at its first change, then `update` (whose parameters are the
+    tenant, the stream's version, then `args`)."""
+    await conn.execute(
+        "insert into tenant_subscriptions (tenant_id, version) values ($1, 0)"
+        " on conflict (tenant_id) do nothing",
+        envelope.tenant_id,
+    )
+    await conn.execute(update, envelope.tenant_id, envelope.stream_version, *args)
+
+
+async def _plan_set(conn: Any, envelope: Envelope) -> None:
+    update = "update tenant_subscriptions set plan = $3, version = $2 where tenant_id = $1"
+    await _subscription_changed(conn, envelope, update, envelope.payload["plan"])
+
+
+async def _module_enabled(conn: Any, envelope: Envelope) -> None:
+    update = (
+        "update tenant_subscriptions set version = $2,"
+        " enabled = array_append(array_remove(enabled, $3::text), $3::text),"
+        " disabled = array_remove(disabled, $3::text) where tenant_id = $1"
+    )
+    await _subscription_changed(conn, envelope, update, envelope.payload["module"])
+
+
+async def _module_disabled(conn: Any, envelope: Envelope) -> None:
+    update = (
+        "update tenant_subscriptions set version = $2,"
+        " disabled = array_append(array_remove(disabled, $3::text), $3::text),"
+        " enabled = array_remove(enabled, $3::text) where tenant_id = $1"
+    )
+    await _subscription_changed(conn, envelope, update, envelope.payload["module"])
+
+
+async def _feature_set(conn: Any, envelope: Envelope) -> None:
+    p = envelope.payload
+    update = (
+        "update tenant_subscriptions set version = $2,"
+        " features = features || jsonb_build_object($3::text, $4::jsonb) where tenant_id = $1"
+    )
+    await _subscription_changed(conn, envelope, update, p["feature"], p["value"])
+
+
+SUBSCRIPTIONS = Projection(
+    name="tenancy-subscriptions",
+    handlers={
+        "tenant-plan-set": _plan_set,
+        "module-enabled": _module_enabled,
+        "module-disabled": _module_disabled,
+        "tenant-feature-set": _feature_set,
+    },
+    tables=("tenant_subscriptions",),
+    inline=True,  # the gate reads it: a change holds from the next invocation on
 )
 
 

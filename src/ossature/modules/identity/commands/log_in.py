@@ -31,7 +31,7 @@ from ossature.modules.identity.errors import InvalidCredentials
 from ossature.modules.identity.fields import Email
 from ossature.modules.identity.projections import active_account_by_email
 from ossature.modules.identity.service import IdentityService
-from ossature.modules.tenancy.perimeter import tenant_of_request
+from ossature.modules.tenancy.perimeter import PLATFORM_TENANT, tenant_of_request
 
 __all__ = [
     "LogIn",
@@ -77,7 +77,8 @@ LogInAnswer = SessionAnswer | MfaChallenge
 
 async def log_in(ctx: Context, cmd: LogIn, deps: Deps) -> LogInAnswer:
     identity = deps.get(IdentityService)
-    tenant = await tenant_of_request(ctx, deps, cmd.tenant)
+    # naming no tenant, outside any entry point: the platform's, where operators log in
+    tenant = await tenant_of_request(ctx, deps, cmd.tenant, PLATFORM_TENANT)
     if tenant is None:  # tenants are public (their entry points are names): no Argon2
         raise InvalidCredentials()
     tenant_id = tenant["tenant_id"]

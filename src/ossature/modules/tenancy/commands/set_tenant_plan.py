@@ -16,11 +16,14 @@ from ossature.kernel.deps import Deps
 from ossature.kernel.messages import Event, Payload
 from ossature.modules.tenancy.catalog import catalog
 from ossature.modules.tenancy.errors import TenantNotFound, UnknownPlan
+from ossature.modules.tenancy.subscription import Subscriptions
 
 __all__ = [
     "SetTenantPlan",
+    "TenantId",
     "TenantPlanAnswer",
     "TenantPlanSet",
+    "append_to_plan",
     "existing_tenant",
     "plan_stream",
     "set_tenant_plan",
@@ -64,8 +67,18 @@ async def set_tenant_plan(ctx: Context, cmd: SetTenantPlan, deps: Deps) -> Tenan
     plans = catalog()
     if plans.plan(cmd.plan) is None:
         raise UnknownPlan({"plan": cmd.plan, "plans": ", ".join(plans.plans)})
-    await existing_tenant(deps, cmd.tenant_id)
-    deps.uow.use_tenant(cmd.tenant_id)
-    stream = await deps.uow.load(plan_stream(cmd.tenant_id))
-    deps.uow.append("tenant-plan", stream.stream_id, stream.version, [TenantPlanSet(plan=cmd.plan)])
-    return {"tenantId": cmd.tenant_id, "plan": cmd.plan, "version": stream.version + 1}
+    version = await append_to_plan(deps, cmd.tenant_id, TenantPlanSet(plan=cmd.plan))
+    return {"tenantId": cmd.tenant_id, "plan": cmd.plan, "version": version}
+
+
+async def append_to_plan(deps: Deps, tenant_id: str, event: Event) -> int:
+    """Stage `event` on the tenant's plan stream, in the tenant (TenantNotFound when there is
+    none), and forget the tenant's subscription here; the stream's version after it."""
+    await existing_tenant(deps, tenant_id)
+    deps.uow.use_tenant(tenant_id)
+    stream = await deps.uow.load(plan_stream(tenant_id))
+    deps.uow.append("tenant-plan", stream.stream_id, stream.version, [event])
+    subscriptions = deps.services.get(Subscriptions)
+    if isinstance(subscriptions, Subscriptions):  # here at once; elsewhere within FRESH_FOR
+        subscriptions.forget(tenant_id)
+    return stream.version + 1
