@@ -243,6 +243,8 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
             "value": False,
         },
     ),
+    ("queries/list-tenants", lambda made: {"text": "globex"}),
+    ("queries/get-tenant", lambda made: {"tenantId": made["tenantIdOfGlobex"]}),
     ("queries/list-investigations", lambda made: {"status": "open"}),
     (
         "commands/resolve-investigation",

@@ -11,7 +11,7 @@ from ossature.modules.billing.cycles import Cycle, month_end, month_start, open_
 from ossature.modules.billing.projections import open_missing_cycles
 from ossature.runtime.contexts import OPERATOR, internal_context
 from ossature.runtime.system import System
-from tests.integration.support import Tenant
+from tests.integration.support import Tenant, make_tenant
 
 
 async def _open(system: System, tenant_id: str) -> Cycle | None:
@@ -29,8 +29,9 @@ async def _set_plan(system: System, tenant_id: str, plan: str) -> int:
     return result.status
 
 
-async def test_a_new_tenant_opens_this_month_on_the_default_plan(tenant: Tenant) -> None:
+async def test_a_new_tenant_opens_this_month_on_the_default_plan(system: System) -> None:
     """The first cycle is the calendar month of the tenant's creation, on starter, at 0."""
+    tenant = await make_tenant(system, plan=None)
     now = datetime.now(UTC)
 
     cycle = await _open(tenant.system, tenant.tenant_id)
@@ -40,8 +41,9 @@ async def test_a_new_tenant_opens_this_month_on_the_default_plan(tenant: Tenant)
     assert ("starter", 2000) == (cycle.plan, cycle.quota)
 
 
-async def test_setting_a_plan_moves_the_open_cycle_at_once(tenant: Tenant) -> None:
+async def test_setting_a_plan_moves_the_open_cycle_at_once(system: System) -> None:
     """set-tenant-plan changes the open cycle's plan and quota in its own transaction."""
+    tenant = await make_tenant(system, plan=None)
     before = await _open(tenant.system, tenant.tenant_id)
 
     assert 200 == await _set_plan(tenant.system, tenant.tenant_id, "enterprise")
