@@ -104,7 +104,7 @@ async def test_a_repeat_keeps_nothing_its_handler_wrote(system: System, tenant: 
         return {"written": True}
 
     spec = CommandSpec("write-directly", Payload, write_directly, Anyone())
-    module = Module(name="direct-writes", commands=[spec])
+    module = Module(name="direct-writes", commands=[spec], product=False)  # in no plan
     assert system.pipeline is not None
     base = system.pipeline
     pipeline = Pipeline(
@@ -136,7 +136,7 @@ async def test_an_event_its_module_does_not_declare_is_refused_and_not_stored(
         return {}
 
     spec = CommandSpec("append-undeclared", Payload, append_undeclared, Anyone())
-    module = Module(name="careless", commands=[spec])
+    module = Module(name="careless", commands=[spec], product=False)  # in no plan
     assert system.pipeline is not None
     base = system.pipeline
     pipeline = Pipeline(

@@ -55,6 +55,7 @@ def pipeline_with(system: System, flaky: Flaky) -> Pipeline:
             CommandSpec("flaky-thing", Thing, flaky.handle, Anyone()),
             CommandSpec("secret-thing", Secretive, flaky.handle, Anyone()),
         ],
+        product=False,  # sold in no plan: the gate would refuse it
     )
     base = system.pipeline
     return Pipeline(
