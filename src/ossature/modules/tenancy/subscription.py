@@ -70,6 +70,7 @@ class Subscriptions:
     modules: Sequence[Module] = ()
     fresh_for: float = FRESH_FOR
     _known: dict[str, tuple[float, Subscription]] = field(default_factory=dict)
+    _changed: dict[str, float] = field(default_factory=dict)  # forgotten when
 
     @property
     def products(self) -> frozenset[str]:
@@ -89,7 +90,8 @@ class Subscriptions:
         subscription = await self._read(tenant_id)
         if len(self._known) > 100_000:  # bounded: forget all rather than grow without end
             self._known.clear()
-        self._known[tenant_id] = (time.monotonic(), subscription)
+        if not self._changing(tenant_id):
+            self._known[tenant_id] = (time.monotonic(), subscription)
         return subscription
 
     async def admit(self, tenant_id: str, module: Module, feature: str | None) -> None:
@@ -105,8 +107,22 @@ class Subscriptions:
             raise FeatureDisabled({"feature": feature})
 
     def forget(self, tenant_id: str) -> None:
-        """Read the tenant's subscription again at its next use (it changed here)."""
+        """Read the tenant's subscription again at its next use (it changed here). Forgotten
+        before the change commits, so reads within FRESH_FOR after it are not remembered: one
+        made before the commit would keep the old subscription."""
         self._known.pop(tenant_id, None)
+        if len(self._changed) > 10_000:
+            self._changed.clear()
+        self._changed[tenant_id] = time.monotonic()
+
+    def _changing(self, tenant_id: str) -> bool:
+        changed = self._changed.get(tenant_id)
+        if changed is None:
+            return False
+        if time.monotonic() - changed < self.fresh_for:
+            return True
+        del self._changed[tenant_id]
+        return False
 
     def resolve(
         self,
