@@ -39,15 +39,15 @@ async def _made(settings: Settings, endpoints: Endpoints, slug: str, password: s
         assert running.pipeline is not None
         pipeline = running.pipeline
 
-        async def ok(ctx: Any, name: str, payload: dict[str, Any]) -> dict[str, Any]:
-            result = await pipeline.invoke("command", name, payload, ctx)
+        async def ok(actor: Any, name: str, payload: dict[str, Any]) -> dict[str, Any]:
+            result = await pipeline.invoke("command", name, payload, internal_context(actor))
             assert 200 == result.status, (name, result.error and result.error.key)
             return dict(result.body)
 
         made = await ok(
             internal_context(OPERATOR), "create-tenant", {"slug": slug, "displayName": slug}
         )
-        seeder = internal_context(tenant_service(made["tenantId"], made["rootFolderId"]))
+        seeder = tenant_service(made["tenantId"], made["rootFolderId"])
         account = {"email": f"admin@{slug}.test", "displayName": "Admin", "password": password}
         admin = await ok(seeder, "register-account", account)
         role = {
