@@ -44,9 +44,7 @@ async def _made(settings: Settings, endpoints: Endpoints, slug: str, password: s
             assert 200 == result.status, (name, result.error and result.error.key)
             return dict(result.body)
 
-        made = await ok(
-            internal_context(OPERATOR), "create-tenant", {"slug": slug, "displayName": slug}
-        )
+        made = await ok(OPERATOR, "create-tenant", {"slug": slug, "displayName": slug})
         seeder = tenant_service(made["tenantId"], made["rootFolderId"])
         account = {"email": f"admin@{slug}.test", "displayName": "Admin", "password": password}
         admin = await ok(seeder, "register-account", account)
