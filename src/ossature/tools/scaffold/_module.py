@@ -2,12 +2,15 @@
 
 One aggregate, one command, two queries (from the stream and from the read model), one
 projection, a migration with forced row-level security, messages in en, fr and ar, unit and
-integration tests; registered in `runtime/application.py` and granted in `roles.json`.
+integration tests; registered in `runtime/application.py`, granted in `roles.json`, and
+included in every plan of `modules/tenancy/plans.toml` (a product module is sold: a tenant
+has it through its plan, decision 70; take it out of the plans that should not sell it).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from ossature.tools.scaffold._names import ModuleNames
@@ -56,7 +59,11 @@ def new_module(root: Path, module: str, entity: str | None = None) -> list[Path]
         template("tests/integration_test_module.py.tmpl"), tokens
     )
     written = write_new(files)
-    written += [_register(root, names.package), _grant(root, tokens["__modkebab__"])]
+    written += [
+        _register(root, names.package),
+        _grant(root, tokens["__modkebab__"]),
+        _sell(root, names.package),
+    ]
     format_python(root, written)
     return written
 
@@ -83,4 +90,16 @@ def _grant(root: Path, module: str) -> Path:
     data["policies"][f"{module}-write"] = {"actions": [f"{module}.create"]}
     data["roles"]["tenant-admin"]["policies"] += [f"{module}-read", f"{module}-write"]
     path.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
+    return path
+
+
+def _sell(root: Path, package: str) -> Path:
+    """Include the module in every plan of the catalog (its `modules = [...]` lines)."""
+    path = root / "src" / "ossature" / "modules" / "tenancy" / "plans.toml"
+    text, count = re.subn(
+        r"(?m)^modules = \[", f'modules = ["{package}", ', path.read_text("utf-8")
+    )
+    if count == 0:
+        raise ScaffoldRefused(f"{path}: no plan lists its modules where it is expected")
+    path.write_text(text, "utf-8")
     return path
