@@ -55,7 +55,7 @@ async def main(var_dir: Path, size: int, count: int, rounds: int) -> None:
 
     async def grouped() -> None:
         commits = [staged() for _ in range(size)]
-        await store.append_group(conn, [(e[0], record, guard) for e, _, record in commits])
+        await store.append_group(conn, [(e[0], record, guard, None) for e, _, record in commits])
 
     ways = {f"{size} one by one": (one_by_one, conn), f"{size} in one statement": (grouped, conn)}
     await compare(ways, max(count // size, 10), rounds, f"group of {size}")

@@ -193,3 +193,15 @@ async def test_usage_is_read_by_the_tenant_admin_only(tenant: Tenant) -> None:
     result = await tenant.invoke("editor", "query", "get-usage", span)
     # then
     assert 403 == result.status
+
+
+async def test_a_group_of_metered_commits_counts_each_once(system: System, tenant: Tenant) -> None:
+    """Ten metered commits made at once go in one group: ten entries, and the count is ten."""
+    meters = _Meters(system, tenant, await open_session(system, tenant.tenant_id))
+    # when
+    answers = await asyncio.gather(*(meters.append() for _ in range(10)))
+    # then
+    invocations = sorted(a[0].context.trace.invocation_id for a in answers)
+    entries = await meter_entries(system, tenant.tenant_id)
+    assert (10, invocations) == (meters.group.grouped, sorted(e["invocation_id"] for e in entries))
+    assert 10 == (await cycle_of(system, tenant.tenant_id)).used
