@@ -3,17 +3,22 @@
 No float ever holds an amount. A decimal text ("29.00", "0.5") is read exactly, and refused
 when it has more decimals than the currency's minor unit (Babel's precision: 2 for EUR, 0 for
 JPY, 3 for KWD). Amounts of two currencies never mix: adding them raises CurrencyMismatch.
+
+Two operations divide an amount, and each says where its minor units go (decision 79):
+`allocate` shares a total by weights with the largest-remainder method, so the shares sum to
+the total exactly; `prorate` takes a fraction of an amount rounded half to even.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TypedDict
 
 from babel.numbers import get_currency_precision, is_currency
 
-__all__ = ["CurrencyMismatch", "Money", "MoneyJson", "minor_digits"]
+__all__ = ["CurrencyMismatch", "Money", "MoneyJson", "allocate", "minor_digits", "prorate"]
 
 
 class CurrencyMismatch(ValueError):
@@ -94,3 +99,33 @@ class Money:
 
     def __str__(self) -> str:
         return f"{self.decimal():f} {self.currency}"
+
+
+def allocate(total: Money, weights: Sequence[int]) -> list[Money]:
+    """`total` shared in proportion to `weights` (whole numbers, not all zero): each share is
+    the exact share rounded down, then the minor units left over go one each to the shares
+    with the largest remainders (ties: the earlier). The shares sum to `total` exactly and
+    each is within one minor unit of its exact value; a zero weight gets nothing."""
+    whole = sum(weights)
+    if any(weight < 0 for weight in weights) or whole == 0:
+        raise ValueError("weights are whole numbers, not all zero")
+    sign, units = (-1, -total.amount) if total.amount < 0 else (1, total.amount)
+    shares = [divmod(units * weight, whole) for weight in weights]
+    left = units - sum(share for share, _ in shares)
+    ranked = sorted(range(len(shares)), key=lambda index: (-shares[index][1], index))
+    extra = set(ranked[:left])
+    return [
+        Money(sign * (share + (index in extra)), total.currency)
+        for index, (share, _) in enumerate(shares)
+    ]
+
+
+def prorate(amount: Money, numerator: int, denominator: int) -> Money:
+    """`amount` * `numerator` / `denominator` (denominator > 0), rounded to the minor unit,
+    half to even: the rounding that favours neither side over many amounts."""
+    if denominator <= 0:
+        raise ValueError("the denominator is positive")
+    quotient, remainder = divmod(amount.amount * numerator, denominator)
+    if 2 * remainder > denominator or (2 * remainder == denominator and quotient % 2 == 1):
+        quotient += 1
+    return Money(quotient, amount.currency)
