@@ -184,8 +184,11 @@ async def test_what_the_application_may_write_is_confined_to_a_tenant(system: Sy
     assert "events" in writable  # the query finds the application's tables at all
 
 
-async def test_the_scheduler_moves_next_runs_and_writes_nothing_else(system: System) -> None:
-    """The scheduler's role may change one table, and of it only the next run."""
+async def test_the_scheduler_moves_next_runs_and_claims_and_writes_nothing_else(
+    system: System,
+) -> None:
+    """The scheduler's role may change two columns: an extract's next run and a billing
+    cycle's claim for closing."""
     assert system.scheduler_db is not None
     async with system.scheduler_db.connection() as conn:
         writable = [row["name"] for row in await conn.fetch(_WRITABLE, "ossature_scheduler")]
@@ -195,4 +198,4 @@ async def test_the_scheduler_moves_next_runs_and_writes_nothing_else(system: Sys
             " where grantee = 'ossature_scheduler' and privilege_type = 'UPDATE'"
         )
 
-    assert ([], ["next_run_at"]) == (writable, columns)
+    assert ([], ["close_claimed_until", "next_run_at"]) == (writable, columns)

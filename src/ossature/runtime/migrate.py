@@ -12,7 +12,8 @@ Each role connects with a login of its own and may write only what it owns (deci
 `ossature_app` (the gateway) and `ossature_worker` (projections, the notifier) write tenants'
 rows, confined by row-level security; the workers also their checkpoints and cursors;
 `ossature_relay` reads every tenant's events and moves its cursor; `ossature_scheduler` reads
-every tenant's due login extracts and moves their next run. Migrations are the owner's.
+every tenant's due login extracts and moves their next run, and claims their due billing
+cycles. Migrations are the owner's.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ grant select on events to ossature_relay;
 grant select, update on relay_cursor to ossature_relay;
 grant select on tenants to ossature_scheduler;
 grant select, update (next_run_at) on login_extract_schedule to ossature_scheduler;
+grant select, update (close_claimed_until) on billing_cycles to ossature_scheduler;
 """
 
 

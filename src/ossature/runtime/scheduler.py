@@ -1,11 +1,13 @@
-"""The scheduler role: every `interval`, run the login extracts that are due.
+"""The scheduler role: every `interval`, run the login extracts that are due and close the
+billing cycles that have ended.
 
-Each run is an invocation of `run-login-extract` through the pipeline, by a
-service actor of the source's tenant, so it is authorized, audited, logged and
-measured like any other. Several schedulers (processes) may run: each due run
-is claimed by one of them only (see `modules/analytics/schedule.py`). A
-scheduler that was stopped for a while runs each overdue source once, then
-follows the schedule.
+Each run is an invocation through the pipeline (`run-login-extract`, `close-billing-cycle`),
+by a service actor of the tenant holding only the action it needs, so it is authorized,
+audited, logged and measured like any other. Several schedulers (processes) may run: each
+due run or cycle is claimed by one of them only (`modules/analytics/schedule.py`,
+`modules/billing/closing.py`). A scheduler that was stopped for a while runs each overdue
+source once, then follows the schedule, and closes each overdue cycle in turn: the next one,
+opened where it ended, is due at once until the present month's.
 """
 
 from __future__ import annotations
@@ -18,10 +20,14 @@ from typing import Any
 from ossature.kernel.context import Actor, Grant
 from ossature.kernel.logging import get_logger
 from ossature.modules.analytics.schedule import DueExtract, claim_due
+from ossature.modules.billing.closing import DueCycle, claim_due_cycles
 from ossature.runtime.contexts import internal_context
 from ossature.runtime.pipeline import Pipeline, Result
 
-__all__ = ["Scheduler", "analytics_actor"]
+__all__ = ["Scheduler", "analytics_actor", "billing_actor"]
+
+# Closings per tick at most: a scheduler stopped for years catches up over a few ticks.
+_CATCH_UP = 24
 
 _log = get_logger("ossature.scheduler")
 
@@ -34,6 +40,17 @@ def analytics_actor(tenant_id: str, root_folder_id: str, account_id: str) -> Act
         tenant_id=tenant_id,
         mechanism="internal",
         grants=(Grant(role="analytics-service", folder_id=root_folder_id),),
+    )
+
+
+def billing_actor(tenant_id: str, root_folder_id: str) -> Actor:
+    """A service actor that may close its tenant's billing cycles, nothing else."""
+    return Actor(
+        account_id="billing-scheduler",
+        kind="service",
+        tenant_id=tenant_id,
+        mechanism="internal",
+        grants=(Grant(role="billing-service", folder_id=root_folder_id),),
     )
 
 
@@ -63,11 +80,32 @@ class Scheduler:
             "command", "run-login-extract", {"source": due.source}, ctx
         )
 
+    async def close_due_cycles(self, now: datetime) -> list[tuple[DueCycle, Result]]:
+        """Close every cycle due at `now`, oldest first, and the cycles that follow them
+        while they are due too (a stopped scheduler catching up); each with its result."""
+        closed: list[tuple[DueCycle, Result]] = []
+        for _ in range(_CATCH_UP):
+            due = await claim_due_cycles(self.db, now)
+            if not due:
+                break
+            closed += [(cycle, await self._close(cycle)) for cycle in due]
+        return closed
+
+    async def _close(self, due: DueCycle) -> Result:
+        """One closing, keyed by its cycle: a repeat, by any scheduler, answers the first."""
+        ctx = internal_context(
+            billing_actor(due.tenant_id, due.root_folder_id), f"close-cycle:{due.cycle_id}"
+        )
+        payload = {"tenantId": due.tenant_id, "cycleId": due.cycle_id}
+        return await self.pipeline.invoke("command", "close-billing-cycle", payload, ctx)
+
     async def run(self, stop: asyncio.Event) -> None:
         """Tick every `interval` seconds until `stop` is set."""
         while not stop.is_set():
             try:
-                await self.tick(datetime.now(UTC))
+                now = datetime.now(UTC)
+                await self.tick(now)
+                await self.close_due_cycles(now)
             except Exception:
                 _log.exception("scheduler.tick-failed")
             with contextlib.suppress(TimeoutError):
