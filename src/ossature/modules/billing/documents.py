@@ -11,6 +11,7 @@ from ossature.kernel.deps import Deps
 from ossature.kernel.money import Money, MoneyJson
 from ossature.modules.billing.invoicing import Line
 from ossature.modules.tenancy.catalog import Plan, catalog
+from ossature.modules.tenancy.commands.set_tenant_plan import plan_stream
 
 __all__ = ["InvoiceLine", "current_plan", "money_of", "next_number"]
 
@@ -58,7 +59,7 @@ async def next_number(conn: Any, year: int) -> str:
 async def current_plan(deps: Deps, tenant_id: str) -> Plan:
     """The plan the tenant is on now: the last one set on its plan stream, else the
     catalog's default."""
-    stream = await deps.uow.load(f"{tenant_id}.plan")
+    stream = await deps.uow.load(plan_stream(tenant_id))
     names = [e.payload["plan"] for e in stream.envelopes if e.event_type == "tenant-plan-set"]
     plans = catalog()
     return plans.plan(names[-1] if names else plans.default) or plans.plans[plans.default]
