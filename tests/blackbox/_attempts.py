@@ -34,9 +34,12 @@ ENTITY_OF = {
     "serviceAccount": "service-account",
     "invocation": "invocation",  # an audit entry's (get-audit-entry, report-problem)
     "tenant": "tenant",  # a platform operator's commands and queries name one
+    "invoice": "invoice",
+    "cycle": "billing-cycle",
+    "line": "invoice-line",  # a line of the invoice named beside it: "1" is the base line
 }
 # Values a handler checks beyond their type, so that the attempt reaches the tenant check.
-_HINTS = {"role": "tenant-admin"}
+_HINTS = {"role": "tenant-admin", "currency": "EUR"}
 # Switches left off: on, they would outlive the attempt and shut the attempting admin out of
 # every later one (requireMfa limits the admin's next log-ins to enrolling a second factor).
 _OFF = frozenset({"requireMfa"})

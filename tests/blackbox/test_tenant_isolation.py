@@ -87,10 +87,24 @@ async def _credentials(http: httpx.AsyncClient, token_for: TokenFor, tenant: Ten
     }
 
 
+async def _invoice(http: httpx.AsyncClient, system: System, tenant: Tenant) -> Entities:
+    """An invoice of the tenant's: the platform operator closes its open cycle."""
+    operator = await log_in(http, "operator@platform.test", system.password)
+    body = {"tenantId": tenant.tenant_id}
+    closed = (await call(http, "commands/close-billing-cycle", body, operator)).json()
+    return {
+        "invoice": closed["invoiceId"],
+        "billing-cycle": closed["cycleId"],
+        "invoice-line": "1",
+    }
+
+
 @pytest.fixture(scope="module")
-async def theirs(http: httpx.AsyncClient, token_for: TokenFor, acme: Tenant) -> Entities:
+async def theirs(
+    http: httpx.AsyncClient, system: System, token_for: TokenFor, acme: Tenant
+) -> Entities:
     """Acme's entities an attempt names: a fresh project, its root folder, its editor, a token,
-    a service account, a key, and the invocation that made the project."""
+    a service account, a key, the invocation that made the project, and an invoice."""
     payload = {"folderId": acme.folders["France"], "name": f"Isolated {new_ulid()}"}
     created = await call(http, "commands/create-project", payload, await token_for("admin@acme"))
     return {
@@ -100,11 +114,14 @@ async def theirs(http: httpx.AsyncClient, token_for: TokenFor, acme: Tenant) -> 
         "tenant": acme.tenant_id,
         "account": claims_of(await token_for("editor@acme"))["sub"],
         **await _credentials(http, token_for, acme),
+        **await _invoice(http, system, acme),
     }
 
 
 @pytest.fixture(scope="module")
-async def own(http: httpx.AsyncClient, token_for: TokenFor, globex: Tenant) -> Entities:
+async def own(
+    http: httpx.AsyncClient, system: System, token_for: TokenFor, globex: Tenant
+) -> Entities:
     """Globex's own entities, for the id fields of an attempt that do not name acme's."""
     return {
         "project": globex.projects["Customer portal"],
@@ -112,6 +129,7 @@ async def own(http: httpx.AsyncClient, token_for: TokenFor, globex: Tenant) -> E
         "tenant": globex.tenant_id,
         "account": claims_of(await token_for("editor@globex"))["sub"],
         **await _credentials(http, token_for, globex),
+        **await _invoice(http, system, globex),
     }
 
 
@@ -120,7 +138,10 @@ async def acme_ids(token_for: TokenFor, acme: Tenant, theirs: Entities) -> froze
     """Every id of acme's the attempts could reveal: tenant, folders, projects, accounts."""
     accounts = [claims_of(await token_for(f"{who}@acme"))["sub"] for who in ("admin", "viewer")]
     known = [acme.tenant_id, *acme.folders.values(), *acme.projects.values(), *accounts]
-    return frozenset([*known, *theirs.values()])
+    # A line's number and a cycle's id (its start) are not acme's alone: every invoice has
+    # a line "1", and every tenant's first cycle starts with the month.
+    shared = {"invoice-line", "billing-cycle"}
+    return frozenset([*known, *(v for k, v in theirs.items() if k not in shared)])
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,7 @@ from ossature.kernel.errors import Denied
 from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Event, Payload
 from ossature.kernel.money import MoneyJson
+from ossature.modules.access.commands.assign_role import OPERATOR_ROLES
 from ossature.modules.billing.cycles import open_next
 from ossature.modules.billing.documents import InvoiceLine, current_plan, next_number
 from ossature.modules.billing.errors import CycleAlreadyClosed, NoOpenCycle
@@ -37,7 +38,6 @@ __all__ = [
 ]
 
 Id = Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
-PLATFORM_TENANT = "platform"
 
 _OPEN = """select cycle_id, starts_at, ends_at, plan from billing_cycles
     where closed_at is null for update"""
@@ -106,8 +106,12 @@ def decide_invoice(
 
 
 def own_or_platform(ctx: Context, tenant_id: str) -> str:
-    """An actor of a tenant other than the platform's (the scheduler's) acts on its own."""
-    if ctx.tenant_id not in (PLATFORM_TENANT, tenant_id):
+    """A platform operator acts on any tenant; another actor holding `platform.billing` (the
+    scheduler's `billing-service`, which no tenant may assign) on its own only."""
+    operator = ctx.access is not None and any(
+        grant.role in OPERATOR_ROLES for grant in ctx.access.grants
+    )
+    if not operator and ctx.tenant_id != tenant_id:
         raise Denied()
     return tenant_id
 
