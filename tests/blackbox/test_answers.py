@@ -254,6 +254,22 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
         "commands/publish-announcement",
         lambda made: {"title": {"en": "Answers"}, "body": {"en": "The answers test"}},
     ),
+    # the operator bills globex: closes its cycle, reads and credits its invoice
+    ("commands/close-billing-cycle", lambda made: {"tenantId": made["tenantIdOfGlobex"]}),
+    ("queries/list-invoices", lambda made: {"tenantId": made["tenantIdOfGlobex"]}),
+    (
+        "queries/get-invoice",
+        lambda made: {"invoiceId": made["invoiceId"], "tenantId": made["tenantIdOfGlobex"]},
+    ),
+    (
+        "queries/list-invoice-operations",
+        lambda made: {
+            "invoiceId": made["invoiceId"],
+            "lineId": "1",
+            "tenantId": made["tenantIdOfGlobex"],
+        },
+    ),
+    ("commands/issue-credit-note", lambda made: _credit(made)),
     (
         "commands/start-impersonation",
         lambda made: {
@@ -281,6 +297,18 @@ def _failed_extract(made: Made) -> str:
         failed = http.post("/commands/run-login-extract", json={"source": "answers-missing"})
     assert 503 == failed.status_code, failed.text
     return str(failed.json()["invocationId"])
+
+
+def _credit(made: Made) -> dict[str, Any]:
+    """A cent off globex's largest invoice (its first cycle ran from the month's start)."""
+    invoices = [i for i in made["invoices"] if i["kind"] == "invoice"]
+    invoice = max(invoices, key=lambda i: i["total"]["amount"])
+    return {
+        "tenantId": made["tenantIdOfGlobex"],
+        "invoiceId": invoice["invoiceId"],
+        "amount": {"amount": 1, "currency": invoice["total"]["currency"]},
+        "reason": "the answers test",
+    }
 
 
 def _validator(document: dict[str, Any], path: str) -> Any:

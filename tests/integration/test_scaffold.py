@@ -35,22 +35,22 @@ def _run(project: Path, *command: str) -> str:
 
 
 def test_a_generated_module_and_command_pass_the_checks_and_their_tests(tmp_path: Path) -> None:
-    """`ossature new module invoices`, then `ossature new command invoices approve-invoice`
+    """`ossature new module contracts`, then `ossature new command contracts approve-contract`
     and `ossature new command projects restore-project`: lint, types and tests all pass."""
     project = tmp_path / "project"
     shutil.copytree(ROOT, project, ignore=_NOT_COPIED)
     tools = Path(sys.executable).parent
     python = str(tools / "python")
-    _run(project, python, "-m", "ossature", "new", "module", "invoices")
-    _run(project, python, "-m", "ossature", "new", "command", "invoices", "approve-invoice")
+    _run(project, python, "-m", "ossature", "new", "module", "contracts")
+    _run(project, python, "-m", "ossature", "new", "command", "contracts", "approve-contract")
     _run(project, python, "-m", "ossature", "new", "command", "projects", "restore-project")
     _run(project, str(tools / "ruff"), "check", ".")
     _run(project, str(tools / "ruff"), "format", "--check", ".")
     _run(project, str(tools / "mypy"))
     tests = [
-        "tests/unit/invoices",
+        "tests/unit/contracts",
         "tests/unit/projects/test_restore_project.py",
-        "tests/integration/test_invoices.py",
+        "tests/integration/test_contracts.py",
         "tests/integration/test_row_level_security.py",
         "tests/unit/access",
         "tests/unit/kernel/test_table.py",
@@ -59,4 +59,4 @@ def test_a_generated_module_and_command_pass_the_checks_and_their_tests(tmp_path
     ]
     out = _run(project, python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests)
     registered = (project / "src/ossature/runtime/application.py").read_text("utf-8")
-    assert ("invoices.MODULE," in registered, " passed" in out) == (True, True)
+    assert ("contracts.MODULE," in registered, " passed" in out) == (True, True)

@@ -13,6 +13,7 @@ from rich.text import Text
 from ossature.sdk import Backend, Client, Http, OssatureError
 from ossature.tools.demo import _admin as admin
 from ossature.tools.demo import _audit_log as audit_log
+from ossature.tools.demo import _billing as billing
 from ossature.tools.demo import _credentials as credentials
 from ossature.tools.demo import _identity_flows as identity_flows
 from ossature.tools.demo import _identity_mfa as mfa
@@ -132,6 +133,11 @@ STEPS = [
         web.signed_in_page,
     ),
     Step(26, "a form posted without its CSRF secret changes nothing: 403", web.csrf_refused),
+    Step(
+        27,
+        "the operator closes acme's billing cycle; admin@acme reads an invoice that adds up",
+        billing.invoice_issued,
+    ),
 ]
 
 
