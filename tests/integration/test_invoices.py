@@ -169,7 +169,7 @@ async def test_the_scheduler_closes_each_overdue_cycle_in_turn(
     system: System, tenant: Tenant
 ) -> None:
     """A cycle two months overdue is closed at its end, then the next one, up to this month's."""
-    await the_open_cycle(tenant)
+    plan = (await the_open_cycle(tenant)).plan
     now = datetime.now(UTC)
     two_back = datetime(now.year, now.month, 1, tzinfo=UTC) - timedelta(days=40)
     start = datetime(two_back.year, two_back.month, 1, tzinfo=UTC)
@@ -182,7 +182,7 @@ async def test_the_scheduler_closes_each_overdue_cycle_in_turn(
         return (await read(system, "list-invoices", {"tenantId": tenant.tenant_id}))["invoices"]
 
     issued = await eventually(invoices, lambda found: len(found) >= 2)
-    base = catalog().plans[catalog().default].base_fee.amount
+    base = catalog().plans[plan].base_fee.amount
     assert [base, base] == [i["total"]["amount"] for i in issued]
     assert [start.isoformat()] == [
         i["startsAt"] for i in issued if i["startsAt"] == start.isoformat()
