@@ -63,6 +63,9 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
         "queries/count-source-logins-per-day",
         lambda made: {"source": "ossature", "from": "2026-01-01", "to": "2026-01-02"},
     ),
+    ("queries/get-my-capabilities", lambda made: {}),  # the analytics terms still unmet
+    ("commands/accept-terms", lambda made: {"version": made["unmet"][0]["version"]}),
+    ("queries/list-my-entitlements", lambda made: {}),
     (
         "commands/configure-login-source",
         lambda made: {

@@ -37,7 +37,10 @@ async def token(token_for: TokenFor) -> str:
 
 @pytest.fixture(scope="module")
 async def configured(http: httpx.AsyncClient, token: str, app: SqliteApp) -> int:
-    """The source `crm` configured by acme's admin and extracted once: the logins appended."""
+    """The source `crm` configured by acme's admin, who accepts the analytics terms first (a
+    requirement of the module), and extracted once: the logins appended."""
+    accepted = await call(http, "commands/accept-terms", {"version": "2026-12"}, token)
+    assert 200 == accepted.status_code, accepted.text
     payload = {"name": "crm", "kind": "sqlite", "location": str(app.path), "schedule": "0 3 * * *"}
     assert 200 == (await call(http, "commands/configure-login-source", payload, token)).status_code
     ran = await call(http, "commands/run-login-extract", {"source": "crm"}, token)

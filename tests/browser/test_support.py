@@ -48,6 +48,7 @@ def failed_extract(api: Api) -> str:
         "location": "sources/browser-missing-never-there.sqlite3",
         "schedule": "0 3 1 1 *",
     }
+    api.call("commands", "accept-terms", {"version": "2026-12"})  # analytics asks for them
     api.call("commands", "configure-login-source", source)
     headers = {"Authorization": f"Bearer {api.token}"}
     answer = api.http.post(

@@ -28,6 +28,18 @@ def fresh_path(system: System, suffix: str = ".sqlite3") -> Path:
     return sources_dir(system) / f"{new_id().lower()}{suffix}"
 
 
+async def terms_accepted(
+    tenant: Tenant, people: tuple[str, ...] = ("admin", "editor", "viewer")
+) -> None:
+    """The tenant's people accept the terms analytics asks for (accepted-terms:<version>),
+    each version get-my-capabilities names, as a client offers them."""
+    for who in people:
+        answer = await tenant.invoke(who, "query", "get-my-capabilities", {})
+        for unmet in answer.body["unmet"]:
+            if unmet["flow"] == "accept-terms":
+                await tenant.command(who, "accept-terms", {"version": unmet["version"]})
+
+
 async def configure(
     tenant: Tenant,
     name: str,

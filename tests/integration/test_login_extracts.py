@@ -21,8 +21,16 @@ from tests.integration.analytics_support import (
     extract,
     fresh_path,
     series,
+    terms_accepted,
 )
 from tests.integration.support import Tenant
+
+
+@pytest.fixture(autouse=True)
+async def _terms(tenant: Tenant) -> None:
+    """Analytics asks its users to accept its terms: the tenant's people have."""
+    await terms_accepted(tenant)
+
 
 MARCH_1, MARCH_5 = date(2026, 3, 1), date(2026, 3, 5)
 

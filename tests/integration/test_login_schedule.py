@@ -5,13 +5,27 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
+import pytest
+
 from ossature.modules.analytics.schedule import claim_due
 from ossature.runtime.pipeline import Result
 from ossature.runtime.scheduler import Scheduler
 from ossature.runtime.system import System
 from tests.integration._django import SqliteApp
-from tests.integration.analytics_support import at, configure, fresh_path, source_info
+from tests.integration.analytics_support import (
+    at,
+    configure,
+    fresh_path,
+    source_info,
+    terms_accepted,
+)
 from tests.integration.support import Tenant
+
+
+@pytest.fixture(autouse=True)
+async def _terms(tenant: Tenant) -> None:
+    """Analytics asks its users to accept its terms: the tenant's people have."""
+    await terms_accepted(tenant)
 
 
 async def next_run(tenant: Tenant, name: str) -> datetime:

@@ -15,8 +15,14 @@ from ossature.runtime.pipeline import Result
 from ossature.runtime.system import System
 from tests.integration._catalog import tenant_tables
 from tests.integration._django import PostgresApp, SqliteApp
-from tests.integration.analytics_support import at, configure, extract, sources_dir
+from tests.integration.analytics_support import at, configure, extract, sources_dir, terms_accepted
 from tests.integration.support import Tenant
+
+
+@pytest.fixture(autouse=True)
+async def _terms(tenant: Tenant) -> None:
+    """Analytics asks its users to accept its terms: the tenant's people have."""
+    await terms_accepted(tenant)
 
 
 @pytest.fixture

@@ -19,13 +19,22 @@ from tests.integration.analytics_support import (
     series,
     source_info,
     sources_dir,
+    terms_accepted,
 )
 from tests.integration.support import Tenant, make_tenant
 
 
+@pytest.fixture(autouse=True)
+async def _terms(tenant: Tenant) -> None:
+    """Analytics asks its users to accept its terms: the tenant's people have."""
+    await terms_accepted(tenant)
+
+
 @pytest.fixture
 async def other_tenant(system: System) -> Tenant:
-    return await make_tenant(system)
+    made = await make_tenant(system)
+    await terms_accepted(made)
+    return made
 
 
 async def source_events(system: System, tenant: Tenant) -> int:

@@ -27,6 +27,8 @@ from ossature.kernel.idempotency import Repeated, fingerprint
 from ossature.kernel.logging import for_context
 from ossature.kernel.module import CommandSpec, Module, QuerySpec, refuse_undeclared
 from ossature.kernel.unit_of_work import UnitOfWork
+from ossature.modules.access.entitlements import hold
+from ossature.modules.access.requirements import Requirements
 from ossature.modules.access.service import AccessService
 from ossature.modules.audit.writer import AuditEntry, AuditWriter
 from ossature.modules.billing.metering import meter_of, quota_refusal
@@ -74,11 +76,14 @@ class Pipeline:
         self.app, self.db, self.access, self.audit = app, db, access, audit
         self.perimeter = Perimeter(db)  # each tenant's allowed ranges (decision 54)
         self.subscriptions = Subscriptions(db, app.modules)  # modules, features (decision 71)
+        # what each command asks of a person (decision 83); a wrong requirements.toml stops here
+        self.requirements = Requirements.of(app.modules)
         # report-problem runs an invocation again through this door (decision 64)
         self.services = {
             **services,
             Perimeter: self.perimeter,
             Subscriptions: self.subscriptions,
+            Requirements: self.requirements,
             Retries: Retries(self._retry),
         }
         self.store = EventStore(app.event_types)
@@ -153,6 +158,7 @@ class Pipeline:
                 )
                 if kind == "query":
                     return Result(200, await spec.handler(ctx, payload, deps))
+                await hold(self.requirements, ctx, name, deps)  # a person's entitlements
                 deps.uow.meter = meter_of(self.app.module_of_command[name], folder)
                 return Result(200, await self._command(spec, name, payload, ctx, deps))
         except Repeated as repeat:  # rolled back: the first outcome is the answer

@@ -29,6 +29,7 @@ async def problem_reported(demo: Demo) -> str:
         "location": f"sources/{SOURCE}-never-there.sqlite3",
         "schedule": "0 3 1 1 *",
     }
+    await _terms_accepted(admin)
     await admin.command("configure-login-source", source)
     failed = await expect_problem(
         admin.command("run-login-extract", {"source": SOURCE}, retries=0), 503
@@ -39,6 +40,15 @@ async def problem_reported(demo: Demo) -> str:
     check(report["retry"] == "failed", f"the retry: {report}")
     demo.report.update(id=str(report["investigationId"]), retry=str(report["retryInvocationId"]))
     return f"503 {failed.message_key}; retried once ({report['retryStatus']}), investigation open"
+
+
+async def _terms_accepted(admin: Client) -> None:
+    """Analytics asks its users to accept its terms: the admin accepts each version that
+    get-my-capabilities says is unmet, as a client offers it."""
+    capabilities = await admin.query("get-my-capabilities", {})
+    for unmet in capabilities["unmet"]:
+        if unmet["flow"] == "accept-terms":
+            await admin.command("accept-terms", {"version": unmet["version"]})
 
 
 async def problem_resolved(demo: Demo) -> str:
