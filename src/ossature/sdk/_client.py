@@ -23,6 +23,7 @@ from ossature.sdk._errors import (
     network_error,
     should_retry,
 )
+from ossature.sdk._plans import PlanCalls
 from ossature.sdk._push import Subscription, TokenProvider, token_claims
 from ossature.sdk._types import (
     CallOptions,
@@ -38,7 +39,7 @@ from ossature.sdk._wire import call_headers, decoded, json_object
 __all__ = ["Client"]
 
 
-class Client(AdminCalls):
+class Client(AdminCalls, PlanCalls):
     """One identity talking to Ossature; `with_token` adds others on the same connection.
 
     `backend` says where calls go: a URL (or `Http(url)`) for a server over the network,

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from babel import Locale, negotiate_locale
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal, get_currency_precision
 
 from ossature.web.paths import MESSAGES
 
@@ -27,6 +28,7 @@ __all__ = [
     "fill",
     "format_day",
     "format_moment",
+    "format_money",
     "format_number",
     "locale_of",
 ]
@@ -103,10 +105,22 @@ def format_day(value: date | str, locale: str) -> str:
     return format_date(day, format="medium", locale=locale)
 
 
-def format_moment(value: datetime | str, locale: str) -> str:
+def format_moment(value: datetime | str | int, locale: str) -> str:
+    """A moment: a datetime, an ISO string or seconds since the epoch (UTC)."""
+    if isinstance(value, int):
+        value = datetime.fromtimestamp(value, UTC)
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
     return format_datetime(moment, format="medium", locale=locale)
 
 
 def format_number(value: float, locale: str) -> str:
     return format_decimal(value, locale=locale)
+
+
+def format_money(money: Mapping[str, object], locale: str) -> str:
+    """Money as the wire carries it, `{amount: <int minor units>, currency}`, in the locale's
+    form ("€29.00", "29,00 €"): the integer is scaled by the currency's ISO 4217 digits as a
+    Decimal, never through a float."""
+    currency = str(money["currency"])
+    amount = Decimal(int(str(money["amount"]))).scaleb(-get_currency_precision(currency))
+    return format_currency(amount, currency, locale=locale)

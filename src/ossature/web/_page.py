@@ -32,12 +32,14 @@ from ossature.sdk import (
     new_ulid,
     token_claims,
 )
+from ossature.web._abilities import Abilities, NavItem, load_abilities, nav_entries
 from ossature.web._i18n import (
     Catalog,
     direction,
     fill,
     format_day,
     format_moment,
+    format_money,
     format_number,
     locale_of,
 )
@@ -64,7 +66,7 @@ class Site:
     cookie: SessionCookie
     catalog: Catalog
     templates: jinja2.Environment
-    nav: list[tuple[str, str]]  # (path, catalog key) of the header's links
+    nav: list[NavItem]  # the header's links
     server_messages: dict[str, dict[str, str]] = field(default_factory=dict)
     discovery: Json | None = None
 
@@ -152,6 +154,7 @@ class View:
         self._rendered = False  # a page was drawn: its forms carry the pre-session secret
         self._posted: dict[str, str] = {}
         self._key: str | None = None
+        self.abilities: Abilities | None = None  # asked by `know`, once
 
     @property
     def signed_in(self) -> bool:
@@ -164,6 +167,25 @@ class View:
     @property
     def is_htmx(self) -> bool:
         return self.request.headers.get("hx-request") == "true"
+
+    async def know(self) -> Abilities:
+        """What the user's tenant has and what the user may do (decision 86), asked once."""
+        if self.abilities is None:
+            self.abilities = await load_abilities(self.client, self.claims)
+        return self.abilities
+
+    @property
+    def here(self) -> str:
+        """The page to come back to after a detour (accepting terms, say): this page, or
+        for a posted form the page that holds it, when it is one of this site's."""
+        if self.request.method == "GET":
+            query = self.request.url.query
+            return safe_next(self.request.url.path + (f"?{query}" if query else ""))
+        referer = urlsplit(self.request.headers.get("referer", ""))
+        if referer.netloc and referer.netloc != self.request.url.netloc:
+            return "/"
+        query = f"?{referer.query}" if referer.query else ""
+        return safe_next(referer.path + query) if referer.path else "/"
 
     def t(self, key: str, **params: object) -> str:
         """The UI string `key` in the user's language."""
@@ -184,6 +206,11 @@ class View:
             raise CsrfRefused()
         self._posted = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf"}
         return form
+
+    @property
+    def posted(self) -> dict[str, str]:
+        """The posted form's fields (read by `form`), to draw a refused form again."""
+        return dict(self._posted)
 
     @property
     def idempotency_key(self) -> str:
@@ -289,13 +316,16 @@ class View:
             "day": lambda value: format_day(value, locale),
             "moment": lambda value: format_moment(value, locale),
             "number": lambda value: format_number(value, locale),
+            "money": lambda value: format_money(value, locale),
             "csrf": self.csrf,
             "retry_of": self.retry_of,  # a problem panel's actions, wherever a page shows one
             "report_of": self.report_of,
             "locale": locale,
             "dir": direction(locale),
             "account": self.claims or None,
-            "nav": self.site.nav,
+            "nav": nav_entries(self.site.nav, self.abilities),
+            "abilities": self.abilities or Abilities(),
+            "here": self.here,
             "path": self.request.url.path,
             "locales": ("en", "fr", "ar"),
         }
@@ -325,6 +355,8 @@ def page(handler: Handler, *, signed_in: bool = True) -> Callable[[Request], Awa
             if signed_in and not view.signed_in:
                 return view.finish(view.redirect(sign_in_url(request)))
             try:
+                if view.signed_in and not view.is_htmx:  # the header's nav needs them
+                    await view.know()
                 response = await handler(view)
             except CsrfRefused:
                 response = view.refusal(403, "session.csrf-refused")

@@ -7,6 +7,9 @@ strings under `messages/`, the stylesheet and the few scripts under `static/`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import jinja2
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -26,13 +29,27 @@ __all__ = ["build_web", "templates"]
 
 def templates() -> jinja2.Environment:
     """The pages' and components' templates, every value escaped unless marked safe."""
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    environment.filters["terms_version"] = terms_version
+    return environment
+
+
+def terms_version(requirement: Mapping[str, Any]) -> str:
+    """The version of the terms an unmet requirement asks to accept: its `version`, else the
+    one its `signed-terms:<version>` entitlement names, else its id's (`accepted-terms:<v>`)."""
+    if requirement.get("version"):
+        return str(requirement["version"])
+    for way in requirement.get("satisfiedBy") or []:
+        kind, _, version = str(way).partition(":")
+        if kind == "signed-terms" and version:
+            return version
+    return str(requirement.get("id", "")).partition(":")[2]
 
 
 def build_web(backend_for: BackendFor, settings: WebSettings) -> Starlette:

@@ -88,7 +88,7 @@ def test_every_key_named_in_the_web_apps_python_is_in_the_catalog() -> None:
     """The nav's keys and any key a handler hands to a template exist."""
     keys = set(Catalog.load().entries)
     named = _python_keys({key.split(".")[0] for key in keys})
-    assert {key for _, key in NAV} <= named
+    assert {item.key for item in NAV} <= named
     assert set() == named - keys
 
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ossature.sdk import Json, OssatureError
+from ossature.sdk import Json, OssatureError, new_ulid
+from ossature.web._abilities import Needs
 from ossature.web._i18n import format_day
 from ossature.web._page import View, page
 
@@ -27,18 +29,18 @@ FILTERS = ("actor", "name", "outcome", "from", "to")
 OUTCOMES = ("allowed", "denied", "unauthenticated", "failed")
 MAX_SOURCES = 12  # sources drawn besides Ossature's own, as the CLI draws them
 DEFAULT_DAYS = 30
+# What the logins page needs of the tenant's plan: the module, and for other applications'
+# logins its feature external-sources.
+ANALYTICS = Needs(module="analytics")
+EXTERNAL_SOURCES = Needs(module="analytics", feature="analytics.external-sources")
 
 
 # Powers: asked of the server, at the folders of the user's grants.
 
 
 async def _actions_anywhere(view: View) -> set[str]:
-    """The actions the user may perform at any folder of their grants."""
-    folders = {grant["folderId"] for grant in view.claims.get("roles", [])}
-    actions: set[str] = set()
-    for folder in sorted(folders):
-        actions |= set(await view.client.get_my_permissions(folder))
-    return actions
+    """The actions the user may perform at any folder of their grants (asked once a page)."""
+    return set((await view.know()).actions)
 
 
 async def _names(view: View, may_read: bool) -> dict[str, Json]:
@@ -188,38 +190,60 @@ def _period(view: View) -> tuple[date, date] | None:
     return first, last
 
 
-async def _series(view: View, first: date, last: date) -> list[dict[str, Any]]:
+async def _series(view: View, first: date, last: date, sources: list[Json]) -> list[dict[str, Any]]:
     """Ossature's own logins, then each source's (the first by name): [{name, points}]."""
-    sources = [source["name"] for source in await view.client.list_login_sources()]
     own = await view.client.count_logins_per_day(first, last)
     series = [{"name": view.t("admin.logins-own"), "points": own}]
-    for name in sources[:MAX_SOURCES]:
-        points = await view.client.count_source_logins_per_day(name, first, last)
-        series.append({"name": name, "points": points})
+    for source in sources:
+        points = await view.client.count_source_logins_per_day(source["name"], first, last)
+        series.append({"name": source["name"], "points": points})
     return series
 
 
-async def logins(view: View) -> Response:
+async def logins(view: View, refused: OssatureError | None = None) -> Response:
+    """The chart of logins per day; with the tenant's feature external-sources, each other
+    application's too and its sources, each with "Extract now". `refused`: the extract the
+    server refused, drawn as the problem panel (an unmet requirement lists its way)."""
+    abilities = await view.know()
+    if not abilities.has(ANALYTICS):  # not an error: the plan's matter, said as such
+        return view.render("pages/admin/logins.html", unavailable=True, chosen={}, problem=None)
+    with_sources = abilities.has(EXTERNAL_SOURCES)
     period = _period(view)
     query = view.request.query_params
     chosen = {"from": query.get("from") or "", "to": query.get("to") or ""}
     if period is None:
         return view.render(
-            "pages/admin/logins.html", 422, chosen=chosen, problem=view.t("admin.logins-bad-day")
+            "pages/admin/logins.html",
+            422,
+            chosen=chosen,
+            problem=view.t("admin.logins-bad-day"),
+            unavailable=False,
         )
     first, last = period
     chosen = {"from": first.isoformat(), "to": last.isoformat()}
     try:
-        series = await _series(view, first, last)
+        sources = (await view.client.list_login_sources())[:MAX_SOURCES] if with_sources else []
+        series = await _series(view, first, last, sources)
     except OssatureError as error:
         return view.render(
-            "pages/admin/logins.html", error.status, chosen=chosen, problem=_problem(view, error)
+            "pages/admin/logins.html",
+            error.status,
+            chosen=chosen,
+            problem=error,
+            unavailable=False,
         )
     days = [str(point["day"]) for point in series[0]["points"]]
     return view.render(
         "pages/admin/logins.html",
+        refused.status if refused else 200,
         chosen=chosen,
-        problem=None,
+        problem=refused,
+        unavailable=False,
+        with_sources=with_sources,
+        sources=sources,
+        may_extract="analytics.extract" in abilities.actions,
+        extracted=query.get("extracted"),
+        key=view.idempotency_key if refused else new_ulid(),
         days=days,
         day_labels=[format_day(day, view.locale) for day in days],
         chart_series=[
@@ -230,6 +254,23 @@ async def logins(view: View) -> Response:
     )
 
 
+async def extract(view: View) -> Response:
+    """run-login-extract for one source now; a refusal (an unmet requirement, say) is shown
+    on the logins page, a failure of the source as the problem page (retry, report)."""
+    form = await view.form()
+    source = str(form.get("source") or "")
+    payload = {"source": source}
+    try:
+        await view.client.command(
+            "run-login-extract", payload, idempotency_key=view.idempotency_key
+        )
+    except OssatureError as error:
+        if error.status >= 500 or error.status == 401:
+            raise
+        return await logins(view, error)
+    return view.redirect(f"/analytics/logins?{urlencode({'extracted': source})}")
+
+
 ROUTES = [
     Route("/audit", page(audit), methods=["GET"]),
     Route("/audit/{invocation_id}", page(audit_entry), methods=["GET"]),
@@ -238,4 +279,5 @@ ROUTES = [
     Route("/folders/{folder_id}/members/revoke", page(revoke), methods=["POST"]),
     Route("/folders/{folder_id}/members/deactivate", page(deactivate), methods=["POST"]),
     Route("/analytics/logins", page(logins), methods=["GET"]),
+    Route("/analytics/logins/extract", page(extract), methods=["POST"]),
 ]

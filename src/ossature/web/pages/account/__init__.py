@@ -6,8 +6,8 @@ with a page or a redirect (303), and a refusal is shown on the page it came from
 message of its `messageKey` in the user's language.
 """
 
-from ossature.web.pages.account import links, settings, sign_in
+from ossature.web.pages.account import links, settings, sign_in, terms
 
 __all__ = ["ROUTES"]
 
-ROUTES = [*sign_in.ROUTES, *links.ROUTES, *settings.ROUTES]
+ROUTES = [*sign_in.ROUTES, *links.ROUTES, *settings.ROUTES, *terms.ROUTES]

@@ -1,5 +1,6 @@
-"""The account page: the language, two-step verification (enroll, confirm, disable), the
-password, and personal access tokens (create, shown once; revoke).
+"""The account page: the language, the email address (a verification link), two-step
+verification (enroll, confirm, disable), the password, personal access tokens (create, shown
+once; revoke), and the entitlements gained and the requirements still unmet.
 
 Each section is a form posted to its own path; a success goes back to the page, which says
 what was saved; a refusal shows the page again with the message of its key.
@@ -7,6 +8,7 @@ what was saved; a refusal shows the page again with the message of its key.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -27,6 +29,7 @@ _SAVED = {
     # pragma: allowlist nextline secret: a message key, said once a password is changed
     "password": "account.saved-password",
     "token-revoked": "account.saved-token-revoked",
+    "verification-sent": "account.saved-verification-sent",
 }
 _LANGUAGES = {"en": "account.language-en", "fr": "account.language-fr", "ar": "account.language-ar"}
 _DAYS = (30, 90, 365)
@@ -35,20 +38,37 @@ _DAYS = (30, 90, 365)
 async def account_page(
     view: View, error: OssatureError | None = None, status: int = 200
 ) -> Response:
-    me = await view.client.query("get-my-account")
-    tokens = (await view.client.query("list-personal-access-tokens"))["tokens"]
+    me, tokens, entitlements = await asyncio.gather(
+        view.client.query("get-my-account"),
+        view.client.query("list-personal-access-tokens"),
+        _entitlements(view),
+    )
+    abilities = await view.know()
     saved = view.request.query_params.get("saved", "")
     return view.render(
         "pages/account/account.html",
         status,
         me=me,
         me_name=isolated(me["email"] or me["displayName"]),
-        tokens=[_token_row(token) for token in tokens],
+        tokens=[_token_row(token) for token in tokens["tokens"]],
+        entitlements=entitlements,
+        unmet=abilities.unmet,
         notice=view.t(_SAVED[saved]) if saved in _SAVED else None,
         error=error,
         languages=[(code, view.t(_LANGUAGES[code])) for code in LOCALES],
         durations=[(str(days), view.t("account.token-days-n", days=days)) for days in _DAYS],
     )
+
+
+async def _entitlements(view: View) -> list[dict[str, Any]] | None:
+    """The entitlements the account gained; None (the section is left out) when the server
+    does not answer them."""
+    try:
+        return await view.client.list_my_entitlements()
+    except OssatureError as error:
+        if error.status == 401:
+            raise
+        return None
 
 
 def _token_row(token: dict[str, Any]) -> dict[str, Any]:
@@ -153,6 +173,11 @@ ROUTES = [
         methods=["POST"],
     ),
     Route("/account/tokens", page(token_create), methods=["POST"]),
+    Route(
+        "/account/verify-email",
+        page(_account_action("request-email-verification", (), "verification-sent")),
+        methods=["POST"],
+    ),
     Route(
         "/account/tokens/revoke",
         page(_account_action("revoke-personal-access-token", ("tokenId",), "token-revoked")),

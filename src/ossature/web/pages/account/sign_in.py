@@ -119,10 +119,10 @@ async def choose_language(view: View) -> Response:
 
 async def set_locale(view: View, locale: str) -> None:
     await view.client.command("set-my-locale", {"locale": locale})
-    await _renew(view)
+    await renew(view)
 
 
-async def _renew(view: View) -> None:
+async def renew(view: View) -> None:
     """A new access token for this session (its locale, its grants), kept in the cookie."""
     session = view.session
     if session is None or session.refresh_token is None:
