@@ -88,6 +88,7 @@ def _written(api: Api, paths: list[str]) -> set[str]:
     """What people wrote that the walked pages may show as they wrote it: announcements, and
     the histories (former names) of the projects walked."""
     written = _leaves(api.call("queries", "list-announcements", {"limit": 100}))
+    written |= _leaves(api.call("queries", "list-invoices", {"limit": 100}))  # their numbers
     for path in paths:
         if _shape(path) == "/projects/*":
             project = {"projectId": path.rsplit("/", 1)[1]}
@@ -206,7 +207,7 @@ def test_no_page_a_tenant_admin_reaches_shows_english_in_fr_or_ar(
     members = f"/folders/{api.folders()['Global']}/members"  # named: walked even if links change
     paths = _walk(pages["en"], "/folders", members)
 
-    assert {"/folders", "/audit", "/account", members} <= set(paths), paths
+    assert {"/folders", "/audit", "/account", "/billing", members} <= set(paths), paths
     problems = _compared(
         pages, paths, _allowed(api, pages["en"].evaluate("navigator.userAgent"), paths)
     )
@@ -214,14 +215,20 @@ def test_no_page_a_tenant_admin_reaches_shows_english_in_fr_or_ar(
 
 
 def _operator_data(operator: httpx.Client) -> set[str]:
-    """What people reported that the operator's pages show."""
-    return _leaves(operator.post("/queries/list-investigations", json={}).json())
+    """What people reported, and the tenants' names, plans and invoices, that the operator's
+    pages show."""
+    data = _leaves(operator.post("/queries/list-investigations", json={}).json())
+    tenants = operator.post("/queries/list-tenants", json={"limit": 100}).json()
+    for tenant in tenants["tenants"]:
+        body = {"tenantId": tenant["tenantId"], "limit": 100}
+        data |= _leaves(operator.post("/queries/list-invoices", json=body).json())
+    return data | _leaves(tenants)
 
 
 def test_no_page_the_platform_operator_reaches_shows_english_in_fr_or_ar(
     context_in: ContextIn, api: Api, system: System
 ) -> None:
-    """The operator's pages (investigations, announcements), read in each language in turn:
+    """The operator's pages (tenants, investigations, announcements), read in each language in turn:
     there is one operator, whose language is set for each walk and set back to en after."""
     operator = httpx.Client(base_url=system.base_url, timeout=30)
     signed = {"tenant": "platform", "email": OPERATOR, "password": system.password}
@@ -244,6 +251,8 @@ def test_no_page_the_platform_operator_reaches_shows_english_in_fr_or_ar(
         operator.post("/commands/set-my-locale", json={"locale": "en"})
         operator.close()
 
-    assert {"/operator/investigations", "/operator/announcements"} <= set(paths), paths
+    assert {"/operator/investigations", "/operator/announcements", "/operator/tenants"} <= set(
+        paths
+    ), paths
     problems = _problems(texts, allowed)
     assert not problems, "\n".join([f"walked: {paths}", *problems])
