@@ -37,7 +37,14 @@ def templates() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     environment.filters["terms_version"] = terms_version
+    environment.filters["isolated"] = isolated
     return environment
+
+
+def isolated(text: object) -> str:
+    """`text` set apart from the sentence around it (Unicode's first-strong isolate), as
+    <bdi> does where no element may go: a title's "2026-0001" keeps its order in Arabic."""
+    return f"\u2068{text}\u2069"
 
 
 def terms_version(requirement: Mapping[str, Any]) -> str:
