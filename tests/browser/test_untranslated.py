@@ -88,7 +88,8 @@ def _written(api: Api, paths: list[str]) -> set[str]:
     """What people wrote that the walked pages may show as they wrote it: announcements, and
     the histories (former names) of the projects walked."""
     written = _leaves(api.call("queries", "list-announcements", {"limit": 100}))
-    written |= _leaves(api.call("queries", "list-invoices", {"limit": 100}))  # their numbers
+    invoices: Any = api.call("queries", "list-invoices", {"limit": 100})["invoices"]
+    written |= {str(invoice["number"]) for invoice in invoices}
     for path in paths:
         if _shape(path) == "/projects/*":
             project = {"projectId": path.rsplit("/", 1)[1]}
@@ -218,11 +219,13 @@ def _operator_data(operator: httpx.Client) -> set[str]:
     """What people reported, and the tenants' names, plans and invoices, that the operator's
     pages show."""
     data = _leaves(operator.post("/queries/list-investigations", json={}).json())
-    tenants = operator.post("/queries/list-tenants", json={"limit": 100}).json()
-    for tenant in tenants["tenants"]:
+    tenants = operator.post("/queries/list-tenants", json={"limit": 100}).json()["tenants"]
+    for tenant in tenants:
+        data |= {str(tenant[k]) for k in ("displayName", "slug", "plan", "country") if tenant[k]}
         body = {"tenantId": tenant["tenantId"], "limit": 100}
-        data |= _leaves(operator.post("/queries/list-invoices", json=body).json())
-    return data | _leaves(tenants)
+        invoices = operator.post("/queries/list-invoices", json=body).json()["invoices"]
+        data |= {str(invoice["number"]) for invoice in invoices}
+    return data
 
 
 def test_no_page_the_platform_operator_reaches_shows_english_in_fr_or_ar(
