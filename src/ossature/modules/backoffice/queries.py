@@ -12,6 +12,7 @@ from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
 from ossature.kernel.messages import Payload
 from ossature.kernel.module import FeatureValue
+from ossature.modules.tenancy.catalog import catalog
 from ossature.modules.tenancy.errors import TenantNotFound
 from ossature.modules.tenancy.perimeter import PLATFORM_TENANT
 from ossature.modules.tenancy.subscription import Subscription, Subscriptions
@@ -76,6 +77,7 @@ class TenantDetail(TypedDict):
     displayName: str
     country: str | None
     plan: str
+    plans: list[str]  # every plan of the catalog, to choose from
     modules: dict[str, bool]
     features: dict[str, FeatureValue]
     cycle: CycleView | None
@@ -140,6 +142,7 @@ async def get_tenant(ctx: Context, query: GetTenant, deps: Deps) -> TenantDetail
         "displayName": row["display_name"],
         "country": row["country"],
         "plan": subscription.plan.name,
+        "plans": list(catalog().plans),
         "modules": {m: m in subscription.modules for m in sorted(subscriptions.products)},
         "features": dict(subscription.features),
         "cycle": _cycle(row),

@@ -19,6 +19,7 @@ from ossature.tools.demo import _identity_flows as identity_flows
 from ossature.tools.demo import _identity_mfa as mfa
 from ossature.tools.demo import _members as members
 from ossature.tools.demo import _perimeter as perimeter
+from ossature.tools.demo import _plans as plans
 from ossature.tools.demo import _problems as problems
 from ossature.tools.demo import _sessions as sessions
 from ossature.tools.demo import _steps as steps
@@ -114,27 +115,42 @@ STEPS = [
         "a session renews its token in the language chosen; logged out, it cannot",
         sessions.refreshed_session,
     ),
+    Step(24, "globex (starter) is refused analytics; acme (team) reads it", plans.module_gate),
+    Step(24, "get-my-capabilities greys out what each tenant has not bought", plans.capabilities),
     Step(
         24,
+        "a new admin's analytics command waits for the terms; accept-terms lets it run",
+        plans.terms_accepted,
+    ),
+    Step(
+        24, "usage this month rolls up the folder tree: France within EU within Global", plans.usage
+    ),
+    Step(
+        24,
+        "the operator logs in naming no tenant and lists the tenants with their plans",
+        plans.operator_back_office,
+    ),
+    Step(
+        25,
         "admin@acme reports a failed extract (503): retried once, an investigation opened",
         problems.problem_reported,
     ),
     Step(
-        24, "the operator resolves it; admin's reports show the answer", problems.problem_resolved
+        25, "the operator resolves it; admin's reports show the answer", problems.problem_resolved
     ),
     Step(
-        25,
+        26,
         "the operator publishes an announcement; acme and globex list it",
         problems.announcement_listed,
     ),
     Step(
-        26,
+        27,
         "the web app signs admin in with its form and shows France's projects",
         web.signed_in_page,
     ),
-    Step(26, "a form posted without its CSRF secret changes nothing: 403", web.csrf_refused),
+    Step(27, "a form posted without its CSRF secret changes nothing: 403", web.csrf_refused),
     Step(
-        27,
+        28,
         "the operator closes acme's billing cycle; admin@acme reads an invoice that adds up",
         billing.invoice_issued,
     ),

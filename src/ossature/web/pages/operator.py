@@ -85,7 +85,7 @@ async def _tenant_page(
         "pages/operator/tenant.html",
         failed.status if failed else 200,
         tenant=found,
-        plan_options=[(plan, plan) for plan in await _plans(view, found)],
+        plan_options=[(plan, plan) for plan in _plans(found)],
         credit_options=credit_options,
         credit_example=_example(credit_options, billable, view.locale),
         features=[_feature(name, value) for name, value in sorted(found["features"].items())],
@@ -100,13 +100,9 @@ async def _tenant_page(
     )
 
 
-async def _plans(view: View, tenant: Json) -> list[str]:
-    """The plans to choose from: get-tenant's `plans` when it names them, else the plans the
-    tenants are on (the first page of list-tenants), the tenant's own among them."""
-    if tenant.get("plans"):
-        return [str(plan) for plan in tenant["plans"]]
-    listed = await view.client.list_tenants(limit=100)
-    return sorted({str(t["plan"]) for t in listed["tenants"] if t.get("plan")} | {tenant["plan"]})
+def _plans(tenant: Json) -> list[str]:
+    """The plans to choose from: every plan of the catalog, as get-tenant names them."""
+    return [str(plan) for plan in tenant.get("plans") or [tenant["plan"]]]
 
 
 def _example(options: list[Any], billable: list[Json], locale: str) -> str:

@@ -26,9 +26,12 @@ begin
     for tenant in select tenant_id from tenants loop
         perform set_config('app.tenant_id', tenant.tenant_id, true);
         insert into account_entitlements (tenant_id, account_id, entitlement, gained_at)
-        select tenant_id, account_id, 'email-verified', now() from accounts where email_verified
+        select tenant_id, account_id, 'email-verified', now() from accounts
+            where tenant_id = tenant.tenant_id and email_verified
         union all
-        select tenant_id, account_id, 'mfa-enrolled', now() from accounts where mfa_enabled;
+        select tenant_id, account_id, 'mfa-enrolled', now() from accounts
+            where tenant_id = tenant.tenant_id and mfa_enabled
+        on conflict do nothing;
     end loop;
     perform set_config('app.tenant_id', '', true);
 end $$;
