@@ -344,10 +344,14 @@ def _seen(session: BrowserSession) -> BrowserSession:
 Handler = Callable[[View], Awaitable[Response]]
 
 
-def page(handler: Handler, *, signed_in: bool = True) -> Callable[[Request], Awaitable[Response]]:
+def page(
+    handler: Handler, *, signed_in: bool = True, framed: bool = True
+) -> Callable[[Request], Awaitable[Response]]:
     """The route of `handler`: a signed-out browser is sent to sign in first (unless the page
     is public), a refused CSRF secret answers 403, a server's problem the problem panel, and
-    a session the server ended signs the browser out."""
+    a session the server ended signs the browser out. A `framed` page draws the header, whose
+    nav needs the user's abilities; live.js's own calls (a push token, a toast) are not framed
+    and ask the server nothing more."""
 
     async def endpoint(request: Request) -> Response:
         site: Site = request.app.state.site
@@ -355,7 +359,7 @@ def page(handler: Handler, *, signed_in: bool = True) -> Callable[[Request], Awa
             if signed_in and not view.signed_in:
                 return view.finish(view.redirect(sign_in_url(request)))
             try:
-                if view.signed_in and not view.is_htmx:  # the header's nav needs them
+                if framed and view.signed_in and not view.is_htmx:  # the nav needs them
                     await view.know()
                 response = await handler(view)
             except CsrfRefused:

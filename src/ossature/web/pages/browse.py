@@ -269,6 +269,6 @@ ROUTES = [
     Route("/projects/{project_id}/rename", page(rename_project), methods=["POST"]),
     Route("/projects/{project_id}/archive", page(archive_project), methods=["POST"]),
     Route("/projects/{project_id}/unarchive", page(unarchive_project), methods=["POST"]),
-    Route("/session/push-token", page(push_token, signed_in=False), methods=["GET"]),
-    Route("/notifications/toast", page(toast), methods=["GET"]),
+    Route("/session/push-token", page(push_token, signed_in=False, framed=False), methods=["GET"]),
+    Route("/notifications/toast", page(toast, framed=False), methods=["GET"]),
 ]
