@@ -216,8 +216,8 @@ def test_no_page_a_tenant_admin_reaches_shows_english_in_fr_or_ar(
 
 
 def _operator_data(operator: httpx.Client) -> set[str]:
-    """What people reported, and the tenants' names, plans and invoices, that the operator's
-    pages show."""
+    """What people reported, and the tenants' names, plans and invoices, and the catalog's
+    plans, that the operator's pages show."""
     data = _leaves(operator.post("/queries/list-investigations", json={}).json())
     tenants = operator.post("/queries/list-tenants", json={"limit": 100}).json()["tenants"]
     for tenant in tenants:
@@ -225,6 +225,9 @@ def _operator_data(operator: httpx.Client) -> set[str]:
         body = {"tenantId": tenant["tenantId"], "limit": 100}
         invoices = operator.post("/queries/list-invoices", json=body).json()["invoices"]
         data |= {str(invoice["number"]) for invoice in invoices}
+    if tenants:  # the plans of the catalog, which a tenant's page offers to choose from
+        body = {"tenantId": tenants[0]["tenantId"]}
+        data |= set(operator.post("/queries/get-tenant", json=body).json()["plans"])
     return data
 
 
