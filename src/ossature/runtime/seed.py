@@ -12,6 +12,7 @@ from typing import Any
 
 from ossature.kernel.context import Actor
 from ossature.kernel.errors import DomainError
+from ossature.modules.identity.projections import account_by_email
 from ossature.modules.tenancy.perimeter import PLATFORM_TENANT
 from ossature.modules.tenancy.projections import tenant_by_slug
 from ossature.runtime.contexts import OPERATOR, internal_context, tenant_service
@@ -68,11 +69,21 @@ async def seed_demo(pipeline: Pipeline, password: str) -> bool:
         elif await _without_plan(pipeline, tenant["tenant_id"]):  # seeded before plans
             await _set_plan(pipeline, tenant["tenant_id"], slug)
             seeded = True
-    async with pipeline.db.transaction(None, readonly=True) as conn:
-        if await tenant_by_slug(conn, PLATFORM_TENANT):
-            return seeded
+    if await _operator_seeded(pipeline):
+        return seeded
     await _seed_platform(pipeline, password)
     return True
+
+
+async def _operator_seeded(pipeline: Pipeline) -> bool:
+    """Whether the demo's operator exists: the platform's tenant alone is not enough, since
+    `ossature operator create` makes it for operators of its own."""
+    async with pipeline.db.transaction(None, readonly=True) as conn:
+        platform = await tenant_by_slug(conn, PLATFORM_TENANT)
+    if platform is None:
+        return False
+    async with pipeline.db.transaction(platform["tenant_id"], readonly=True) as conn:
+        return await account_by_email(conn, PLATFORM_OPERATOR) is not None
 
 
 async def _without_plan(pipeline: Pipeline, tenant_id: str) -> bool:
