@@ -30,6 +30,7 @@ class Secrets:
     one_time_token_key: bytes = b""  # derives one-time tokens' secrets (decision 47)
     credential_key: bytes = b""  # derives personal access tokens' and API keys' secrets
     support_key: bytes = b""  # seals the payloads of failed invocations kept (decision 64)
+    master_key: bytes = b""  # wraps each tenant's key of personal data (decision 89)
 
     @property
     def database_roles(self) -> dict[str, str]:
@@ -101,4 +102,5 @@ def load_secrets(folder: Path, demo_password: str | None = None) -> Secrets:
             _read_or_make(folder / "credential-key", secrets.token_hex(32))
         ),
         support_key=bytes.fromhex(_read_or_make(folder / "support-key", secrets.token_hex(32))),
+        master_key=bytes.fromhex(_read_or_make(folder / "master-key", secrets.token_hex(32))),
     )

@@ -22,6 +22,7 @@ from ossature.kernel.consumers import ProjectionRunner
 from ossature.kernel.database import Database
 from ossature.kernel.eventstore import EventStore
 from ossature.kernel.i18n import Catalogs
+from ossature.kernel.keys import FileMasterKey, PersonalKeys
 from ossature.kernel.logging import get_logger
 from ossature.kernel.reconnect import nats_reconnecting
 from ossature.kernel.relay import Relay, RelayWaker, ensure_event_stream
@@ -159,6 +160,7 @@ class System:
         services: dict[type, object] = {IdentityService: identity, Catalogs: self.app.catalogs()}
         services[MfaKeys] = MfaKeys(secrets.mfa_key)
         services[KeptInvocations] = KeptInvocations(Sealer(secrets.support_key))
+        services[PersonalKeys] = PersonalKeys(FileMasterKey(secrets.master_key))
         services[OneTimeTokens] = OneTimeTokens(secrets.one_time_token_key, self.settings.links_url)
         services[LoginSources] = LoginSources.of(
             self.settings.analytics_allowed_locations,
