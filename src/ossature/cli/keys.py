@@ -1,16 +1,23 @@
-"""`ossature keys`: the token signing keys."""
+"""`ossature keys`: the token signing keys, and the master key of personal data."""
 
 from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Iterator
 
 import typer
 from rich.console import Console
 
 from ossature.kernel.config import Settings
+from ossature.runtime.endpoints import engines
+from ossature.runtime.master_key import rotate_master_key
+from ossature.runtime.migrate import ensure_database
 from ossature.runtime.secrets import rotate_keys
 
 __all__ = ["register"]
 
-keys_cli = typer.Typer(no_args_is_help=True, help="Token signing keys.")
+keys_cli = typer.Typer(no_args_is_help=True, help="Token signing keys and the master key.")
 
 
 @keys_cli.command("rotate")
@@ -19,6 +26,31 @@ def keys_rotate() -> None:
     settings = Settings.from_env()
     kid = rotate_keys(settings.var_dir / "secrets" / "signing-keys")
     Console().print(f"New active signing key {kid}; restart the gateways to pick it up.")
+
+
+@keys_cli.command("rotate-master")
+def keys_rotate_master() -> None:
+    """Make a new master key and re-wrap every tenant's key with it (decision 90). Run it
+    with the system stopped (or restart every process right after)."""
+    settings = Settings.from_env()
+    with _owner_database(settings) as owner_url:
+        rotated = asyncio.run(rotate_master_key(settings.var_dir / "secrets", owner_url))
+    if rotated.finished_earlier:
+        Console().print("An earlier rotation had stopped midway: it was finished first.")
+    Console().print(f"New master key {rotated.key_id}: {rotated.tenants} tenant keys re-wrapped.")
+
+
+@contextlib.contextmanager
+def _owner_database(settings: Settings) -> Iterator[str]:
+    """The owner's URL to the system's database: OSSATURE_DATABASE_URL, else the embedded
+    PostgreSQL of the var directory (attached to when running, else started for this)."""
+    if settings.database_url:
+        yield settings.database_url
+        return
+    with engines(settings, attach=True) as endpoints:
+        database = endpoints.create_database
+        url = endpoints.owner_database_url
+        yield asyncio.run(ensure_database(url, database)) if database else url
 
 
 def register(cli: typer.Typer) -> None:

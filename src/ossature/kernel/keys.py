@@ -35,8 +35,10 @@ __all__ = [
     "FileMasterKey",
     "Forgotten",
     "MasterKey",
+    "MasterKeys",
     "PersonalKeys",
     "is_sealed",
+    "rewrap_tenant_key",
     "subject_of",
 ]
 
@@ -109,9 +111,10 @@ class PersonalKeys:
 
     def __init__(self, master: MasterKey) -> None:
         self.master = master
-        # Unwrapped tenant keys by (tenant, version): a version's key never changes, and a
-        # rotation makes a new version, so a kept key is never stale.
-        self._tenant_keys: dict[tuple[str, int], AESGCM] = {}
+        # Unwrapped tenant keys by (tenant, version, wrapped): a wrapped key is never written
+        # twice (its nonce is random), so a kept key is never stale, even one read or made in
+        # a transaction that then rolled back (a repeated rotation, a refused command).
+        self._tenant_keys: dict[tuple[str, int, bytes], AESGCM] = {}
 
     async def seal(self, conn: Any, tenant_id: str, subject_id: str, text: str) -> str:
         """`text` sealed with the subject's data key, made in this transaction if new; Forgotten
@@ -203,15 +206,16 @@ class PersonalKeys:
             subjects,
             rewrapped,
         )
+        wrapped = await self.master.wrap(tenant_id, new_key)
         await conn.execute(
             "update tenant_keys set version = $2, wrapped = $3, master_key_id = $4,"
             " rotated_at = now() where tenant_id = $1",
             tenant_id,
             version + 1,
-            await self.master.wrap(tenant_id, new_key),
+            wrapped,
             self.master.key_id,
         )
-        self._tenant_keys[(tenant_id, version + 1)] = new_kek
+        self._tenant_keys[(tenant_id, version + 1, wrapped)] = new_kek
         return version + 1, len(rows)
 
     async def _data_key(self, conn: Any, tenant_id: str, subject_id: str) -> bytes:
@@ -256,10 +260,10 @@ class PersonalKeys:
         return row["version"], await self._tenant_key(tenant_id, row["version"], row["wrapped"])
 
     async def _tenant_key(self, tenant_id: str, version: int, wrapped: bytes) -> AESGCM:
-        key = self._tenant_keys.get((tenant_id, version))
+        key = self._tenant_keys.get((tenant_id, version, bytes(wrapped)))
         if key is None:
             key = AESGCM(await self.master.unwrap(tenant_id, wrapped))
-            self._tenant_keys[(tenant_id, version)] = key
+            self._tenant_keys[(tenant_id, version, bytes(wrapped))] = key
         return key
 
 
@@ -295,3 +299,45 @@ def _decrypt(aead: AESGCM, sealed: bytes, binding: bytes) -> bytes:
 
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+class MasterKeys:
+    """The master keys while the master key is rotated (decision 90): wraps with the newest,
+    unwraps with whichever wrapped (each is bound to its tenant and authenticated, so a key
+    that did not wrap it fails and the next is tried)."""
+
+    def __init__(self, current: MasterKey, *previous: MasterKey) -> None:
+        self.current = current
+        self.previous = previous
+
+    @property
+    def key_id(self) -> str:
+        return self.current.key_id
+
+    async def wrap(self, tenant_id: str, key: bytes) -> bytes:
+        return await self.current.wrap(tenant_id, key)
+
+    async def unwrap(self, tenant_id: str, wrapped: bytes) -> bytes:
+        for master in (self.current, *self.previous):
+            try:
+                return await master.unwrap(tenant_id, wrapped)
+            except ValueError:
+                continue
+        raise ValueError("no master key opens the tenant's key")
+
+
+async def rewrap_tenant_key(conn: Any, tenant_id: str, old: MasterKey, new: MasterKey) -> bool:
+    """The tenant's key unwrapped by `old` and wrapped by `new`, in the caller's transaction
+    confined to the tenant; False when the tenant has no key yet. The tenant key and its
+    version stay as they are: nothing it wrapped is touched (decision 90)."""
+    row = await conn.fetchrow(_CURRENT["for update"], tenant_id)
+    if row is None:
+        return False
+    key = await old.unwrap(tenant_id, row["wrapped"])
+    await conn.execute(
+        "update tenant_keys set wrapped = $2, master_key_id = $3 where tenant_id = $1",
+        tenant_id,
+        await new.wrap(tenant_id, key),
+        new.key_id,
+    )
+    return True

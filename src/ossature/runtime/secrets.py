@@ -31,6 +31,8 @@ class Secrets:
     credential_key: bytes = b""  # derives personal access tokens' and API keys' secrets
     support_key: bytes = b""  # seals the payloads of failed invocations kept (decision 64)
     master_key: bytes = b""  # wraps each tenant's key of personal data (decision 89)
+    # the master key before a rotation that has not finished yet (decision 90), else empty
+    master_key_previous: bytes = b""
 
     @property
     def database_roles(self) -> dict[str, str]:
@@ -103,4 +105,9 @@ def load_secrets(folder: Path, demo_password: str | None = None) -> Secrets:
         ),
         support_key=bytes.fromhex(_read_or_make(folder / "support-key", secrets.token_hex(32))),
         master_key=bytes.fromhex(_read_or_make(folder / "master-key", secrets.token_hex(32))),
+        master_key_previous=_read_if_there(folder / "master-key.previous"),
     )
+
+
+def _read_if_there(path: Path) -> bytes:
+    return bytes.fromhex(path.read_text().strip()) if path.exists() else b""

@@ -22,7 +22,7 @@ from ossature.kernel.consumers import ProjectionRunner
 from ossature.kernel.database import Database
 from ossature.kernel.eventstore import EventStore
 from ossature.kernel.i18n import Catalogs
-from ossature.kernel.keys import FileMasterKey, PersonalKeys
+from ossature.kernel.keys import PersonalKeys
 from ossature.kernel.logging import get_logger
 from ossature.kernel.reconnect import nats_reconnecting
 from ossature.kernel.relay import Relay, RelayWaker, ensure_event_stream
@@ -42,6 +42,7 @@ from ossature.modules.support.kept import KeptInvocations
 from ossature.runtime.application import Application
 from ossature.runtime.endpoints import Endpoints
 from ossature.runtime.mail import mail_runner
+from ossature.runtime.master_key import master_key_of
 from ossature.runtime.migrate import database_url_for, ensure_database, migrate
 from ossature.runtime.pipeline import Pipeline
 from ossature.runtime.push import auth_callout, kicker_of, notifier_of
@@ -160,7 +161,7 @@ class System:
         services: dict[type, object] = {IdentityService: identity, Catalogs: self.app.catalogs()}
         services[MfaKeys] = MfaKeys(secrets.mfa_key)
         services[KeptInvocations] = KeptInvocations(Sealer(secrets.support_key))
-        services[PersonalKeys] = PersonalKeys(FileMasterKey(secrets.master_key))
+        services[PersonalKeys] = PersonalKeys(master_key_of(secrets))
         services[OneTimeTokens] = OneTimeTokens(secrets.one_time_token_key, self.settings.links_url)
         services[LoginSources] = LoginSources.of(
             self.settings.analytics_allowed_locations,
