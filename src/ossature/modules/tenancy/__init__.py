@@ -14,6 +14,7 @@ from ossature.modules.tenancy.commands import (
     create_tenant,
     disable_module,
     enable_module,
+    rotate_tenant_key,
     set_tenant_feature,
     set_tenant_plan,
     set_tenant_security_policy,
@@ -31,6 +32,7 @@ EVENTS: list[type[Event]] = [
     enable_module.ModuleEnabled,
     disable_module.ModuleDisabled,
     set_tenant_feature.TenantFeatureSet,
+    rotate_tenant_key.TenantKeyRotated,
 ]
 
 MODULE = Module(
@@ -76,6 +78,12 @@ MODULE = Module(
             "set-tenant-feature",
             set_tenant_feature.SetTenantFeature,
             set_tenant_feature.set_tenant_feature,
+            AnyScope("platform.tenants.manage"),
+        ),
+        CommandSpec(
+            "rotate-tenant-key",
+            rotate_tenant_key.RotateTenantKey,
+            rotate_tenant_key.rotate_tenant_key,
             AnyScope("platform.tenants.manage"),
         ),
     ],

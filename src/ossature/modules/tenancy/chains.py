@@ -24,6 +24,7 @@ FOLDERLESS_EVENTS = frozenset(
         "module-enabled",
         "module-disabled",
         "tenant-feature-set",
+        "tenant-key-rotated",
     }
 )
 _SIZE = 50_000  # about 15 MB of chains at most
