@@ -126,7 +126,7 @@ async def test_an_operator_enables_analytics_and_sets_its_feature_for_a_fresh_te
 async def test_the_operator_lists_and_reads_tenants_and_a_tenant_admin_may_not(
     http: httpx.AsyncClient, token_for: TokenFor, acme: Tenant, globex: Tenant
 ) -> None:
-    """The demo's tenants on their plans and countries; 403 to acme's admin."""
+    """The demo's tenants on their plans, countries and regions; 403 to acme's admin."""
     operator = await token_for("operator@platform")
     admin = await token_for("admin@acme")
 
@@ -150,8 +150,13 @@ async def test_the_operator_lists_and_reads_tenants_and_a_tenant_admin_may_not(
         rows["globex"]["quota"],
     )
     assert "platform" not in rows
+    assert ("eu", "us") == (rows["acme"]["region"], rows["globex"]["region"])
     body = got.json()
-    assert ("acme", {"analytics": True, "projects": True}) == (body["slug"], body["modules"])
+    assert ("acme", "eu", {"analytics": True, "projects": True}) == (
+        body["slug"],
+        body["region"],
+        body["modules"],
+    )
     assert body["cycle"] is not None
     assert [403, 403] == [r.status_code for r in refused]
 

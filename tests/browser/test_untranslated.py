@@ -221,7 +221,11 @@ def _operator_data(operator: httpx.Client) -> set[str]:
     data = _leaves(operator.post("/queries/list-investigations", json={}).json())
     tenants = operator.post("/queries/list-tenants", json={"limit": 100}).json()["tenants"]
     for tenant in tenants:
-        data |= {str(tenant[k]) for k in ("displayName", "slug", "plan", "country") if tenant[k]}
+        data |= {
+            str(tenant[k])
+            for k in ("displayName", "slug", "plan", "country", "region")
+            if tenant[k]
+        }
         body = {"tenantId": tenant["tenantId"], "limit": 100}
         invoices = operator.post("/queries/list-invoices", json=body).json()["invoices"]
         data |= {str(invoice["number"]) for invoice in invoices}

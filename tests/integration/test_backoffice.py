@@ -67,6 +67,7 @@ async def test_list_tenants_shows_plan_modules_and_usage(system: System) -> None
                 "slug": slug,
                 "displayName": slug,
                 "country": None,
+                "region": "eu",
                 "plan": "team",
                 "modules": ["analytics"],
                 "usedThisCycle": 0,

@@ -39,6 +39,7 @@ class Settings:
     session_idle_hours: float = 12.0  # a session unrefreshed this long ends (decision 58)
     trusted_proxies: str = ""  # CIDRs whose X-Forwarded-For names the client
     root_domain: str | None = None  # <slug>.<root domain> is the tenant's entry point
+    default_region: str = "eu"  # a new tenant's region when create-tenant names none
 
     @property
     def links_url(self) -> str:
@@ -75,6 +76,7 @@ class Settings:
             root_domain=env.get("OSSATURE_ROOT_DOMAIN") or None,
             nats_system_user=env.get("OSSATURE_NATS_SYSTEM_USER") or None,
             nats_system_password=env.get("OSSATURE_NATS_SYSTEM_PASSWORD") or None,
+            default_region=env.get("OSSATURE_DEFAULT_REGION") or "eu",
         )
 
 

@@ -1,6 +1,6 @@
 """The demo data: two tenants, each with a folder tree, three accounts and a few projects,
-on different plans in different countries (acme: team, in France; globex: starter, in the
-US), and the platform's tenant with one human operator (who may impersonate: decision 51).
+on different plans in different countries and regions (acme: team, in France, region eu;
+globex: starter, in the US, region us), and the platform's tenant with one human operator (who may impersonate: decision 51).
 
 Seeded through the same pipeline as any client's commands, so the demo data
 has events, history and audit entries like real data.
@@ -22,8 +22,9 @@ from ossature.runtime.pipeline import Kind, Pipeline
 __all__ = ["DEMO_TENANTS", "PLATFORM_OPERATOR", "PLATFORM_TENANT", "demo_accounts", "seed_demo"]
 
 DEMO_TENANTS = ("acme", "globex")
-# each demo tenant's country and plan (decision 70)
+# each demo tenant's country and plan (decision 70), and region (decision 91)
 _SUBSCRIPTIONS = {"acme": ("FR", "team"), "globex": ("US", "starter")}
+_REGIONS = {"acme": "eu", "globex": "us"}
 PLATFORM_OPERATOR = "operator@platform.test"
 _ROLES = (
     ("admin", "tenant-admin", "Global"),
@@ -106,7 +107,12 @@ async def _seed_platform(pipeline: Pipeline, password: str) -> None:
 
 async def _seed_tenant(pipeline: Pipeline, slug: str, password: str) -> None:
     country = _SUBSCRIPTIONS[slug][0]
-    created = {"slug": slug, "displayName": slug.title(), "country": country}
+    created = {
+        "slug": slug,
+        "displayName": slug.title(),
+        "country": country,
+        "region": _REGIONS[slug],
+    }
     tenant = await _call(pipeline, OPERATOR, "command", "create-tenant", created)
     await _set_plan(pipeline, tenant["tenantId"], slug)
     actor = tenant_service(tenant["tenantId"], tenant["rootFolderId"])

@@ -39,6 +39,7 @@ from ossature.modules.identity._totp import MfaKeys
 from ossature.modules.identity.service import IdentityService
 from ossature.modules.notifications.stream import ensure_notification_stream
 from ossature.modules.support.kept import KeptInvocations
+from ossature.modules.tenancy.regions import Regions
 from ossature.runtime.application import Application
 from ossature.runtime.endpoints import Endpoints
 from ossature.runtime.mail import mail_runner
@@ -162,6 +163,7 @@ class System:
         services[MfaKeys] = MfaKeys(secrets.mfa_key)
         services[KeptInvocations] = KeptInvocations(Sealer(secrets.support_key))
         services[PersonalKeys] = PersonalKeys(master_key_of(secrets))
+        services[Regions] = Regions(self.settings.default_region)
         services[OneTimeTokens] = OneTimeTokens(secrets.one_time_token_key, self.settings.links_url)
         services[LoginSources] = LoginSources.of(
             self.settings.analytics_allowed_locations,

@@ -46,6 +46,7 @@ class TenantRow(TypedDict):
     slug: str
     displayName: str
     country: str | None
+    region: str
     plan: str
     modules: list[str]
     usedThisCycle: int
@@ -76,6 +77,7 @@ class TenantDetail(TypedDict):
     slug: str
     displayName: str
     country: str | None
+    region: str
     plan: str
     plans: list[str]  # every plan of the catalog, to choose from
     modules: dict[str, bool]
@@ -99,6 +101,7 @@ def _listed(subscriptions: Subscriptions, row: Any) -> TenantRow:
         "slug": row["slug"],
         "displayName": row["display_name"],
         "country": row["country"],
+        "region": row["region"],
         "plan": subscription.plan.name,
         "modules": sorted(subscription.modules),
         "usedThisCycle": row["used"],
@@ -141,6 +144,7 @@ async def get_tenant(ctx: Context, query: GetTenant, deps: Deps) -> TenantDetail
         "slug": row["slug"],
         "displayName": row["display_name"],
         "country": row["country"],
+        "region": row["region"],
         "plan": subscription.plan.name,
         "plans": list(catalog().plans),
         "modules": {m: m in subscription.modules for m in sorted(subscriptions.products)},

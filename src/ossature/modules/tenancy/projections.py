@@ -8,6 +8,7 @@ from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
 from ossature.kernel.messages import Envelope
 from ossature.kernel.projection import Projection
+from ossature.modules.tenancy.regions import FIRST_REGION
 
 __all__ = [
     "DIRECTORY",
@@ -24,13 +25,14 @@ __all__ = [
 async def _tenant_created(conn: Any, envelope: Envelope) -> None:
     p = envelope.payload
     await conn.execute(
-        "insert into tenants (tenant_id, slug, display_name, root_folder_id, country)"
-        " values ($1, $2, $3, $4, $5)",
+        "insert into tenants (tenant_id, slug, display_name, root_folder_id, country, region)"
+        " values ($1, $2, $3, $4, $5, $6)",
         p["tenantId"],
         p["slug"],
         p["displayName"],
         p["rootFolderId"],
         p.get("country"),
+        p.get("region") or FIRST_REGION,
     )
 
 
