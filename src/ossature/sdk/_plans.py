@@ -116,6 +116,12 @@ class PlanCalls:
         payload = {"tenantId": tenant_id, "feature": feature, "value": value}
         return await self.command("set-tenant-feature", payload, **options)
 
+    async def rotate_tenant_key(
+        self: _Invoker, tenant_id: str, **options: Unpack[CallOptions]
+    ) -> Json:
+        """Give the tenant a new key, its data keys re-wrapped (`version`, `rewrapped`)."""
+        return await self.command("rotate-tenant-key", {"tenantId": tenant_id}, **options)
+
     async def close_billing_cycle(
         self: _Invoker, tenant_id: str, **options: Unpack[CallOptions]
     ) -> Json:

@@ -193,5 +193,5 @@ def test_every_form_of_the_back_office_posts_to_a_route_of_its_area() -> None:
         "/operator/tenants/*" + tail
         for tail in re.findall(r'action="\{\{ base \}\}([^"]*)"', source)
     }
-    assert len(actions) == 5
+    assert len(actions) == 6
     assert set() == actions - posted

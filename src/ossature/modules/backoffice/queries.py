@@ -85,6 +85,7 @@ class TenantDetail(TypedDict):
     cycle: CycleView | None
     openInvestigations: int
     investigations: list[InvestigationSummary]
+    keyVersion: int | None  # the tenant key's version; None: no personal data sealed yet
 
 
 def _subscription(subscriptions: Subscriptions, row: Any, features: Any = None) -> Subscription:
@@ -152,4 +153,5 @@ async def get_tenant(ctx: Context, query: GetTenant, deps: Deps) -> TenantDetail
         "cycle": _cycle(row),
         "openInvestigations": row["open_investigations"],
         "investigations": list(row["investigations"]),
+        "keyVersion": row["key_version"],
     }

@@ -23,6 +23,7 @@ from ossature.tools.demo import _plans as plans
 from ossature.tools.demo import _problems as problems
 from ossature.tools.demo import _sessions as sessions
 from ossature.tools.demo import _steps as steps
+from ossature.tools.demo import _tenant_keys as tenant_keys
 from ossature.tools.demo import _web as web
 from ossature.tools.demo._support import Demo, StepFailed, describe
 
@@ -153,6 +154,12 @@ STEPS = [
         28,
         "the operator closes acme's billing cycle; admin@acme reads an invoice that adds up",
         billing.invoice_issued,
+    ),
+    Step(
+        29,
+        "the operator sees acme in eu and globex in us, and rotates acme's key: its version"
+        " goes up, once for a repeated call",
+        tenant_keys.tenant_key_rotated,
     ),
 ]
 

@@ -4,7 +4,7 @@ features, usage, open investigations and invoices.
 The server alone decides who is an operator (anyone else meets its 403, in their language)
 and what a plan holds; the page draws what list-tenants and get-tenant answer and posts the
 operator's changes as commands (set-tenant-plan, enable-module, disable-module,
-set-tenant-feature, close-billing-cycle, issue-credit-note), each form with its idempotency
+set-tenant-feature, close-billing-cycle, issue-credit-note, rotate-tenant-key), each form with its idempotency
 key so that "Try again" applies nothing twice. A refusal shows the tenant's page again with
 the server's message, the values kept.
 """
@@ -35,13 +35,13 @@ class Failed:
     """A form of the tenant's page that was refused: by the server (`error`), or by the web
     app before sending it (`refusal`, a catalog key: a number that is not one)."""
 
-    form: str  # "plan", "module-<name>", "feature-<name>", "close", "credit"
+    form: str  # "plan", "module-<name>", "feature-<name>", "close", "credit", "key"
     status: int
     error: OssatureError | None = None
     refusal: str | None = None
 
 
-_DONE = ("plan", "module", "feature", "closed", "credited")
+_DONE = ("plan", "module", "feature", "closed", "credited", "key")
 
 
 async def tenants(view: View) -> Response:
@@ -209,6 +209,17 @@ async def close_cycle(view: View) -> Response:
     return await _act(view, tenant_id, "close", act, "closed")
 
 
+async def rotate_key(view: View) -> Response:
+    tenant_id = view.request.path_params["tenant_id"]
+    await view.form()
+    key = view.idempotency_key
+
+    async def act() -> Json:
+        return await view.client.rotate_tenant_key(tenant_id, idempotency_key=key)
+
+    return await _act(view, tenant_id, "key", act, "key")
+
+
 async def credit_note(view: View) -> Response:
     tenant_id = view.request.path_params["tenant_id"]
     form = await view.form()
@@ -241,5 +252,6 @@ ROUTES = [
     Route("/operator/tenants/{tenant_id}/modules", page(switch_module), methods=["POST"]),
     Route("/operator/tenants/{tenant_id}/features", page(set_feature), methods=["POST"]),
     Route("/operator/tenants/{tenant_id}/close", page(close_cycle), methods=["POST"]),
+    Route("/operator/tenants/{tenant_id}/key", page(rotate_key), methods=["POST"]),
     Route("/operator/tenants/{tenant_id}/credit-notes", page(credit_note), methods=["POST"]),
 ]
