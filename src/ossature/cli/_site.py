@@ -17,7 +17,7 @@ def site_of(system: System) -> ASGIApp:
     """The gateway's routes, and the web app for the pages, which calls the gateway in this
     process as the browser's proxy (docs/decisions/0055-the-web-app-is-a-client.md)."""
     gateway = gateway_of(system)
-    web_settings = WebSettings.load(system.settings.var_dir / "secrets")
+    web_settings = WebSettings.load(system.settings.secrets_dir)
 
     def in_process(request: Request) -> InProcess:
         return InProcess(gateway, client_ip=request.client.host if request.client else "")

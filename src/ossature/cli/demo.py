@@ -40,8 +40,7 @@ def demo(
             ok = serving.run(_in_process(settings, endpoints, Console()))
     else:
         password = (
-            settings.demo_password
-            or (settings.var_dir / "secrets" / "demo-password").read_text().strip()
+            settings.demo_password or (settings.secrets_dir / "demo-password").read_text().strip()
         )
         maildir = settings.var_dir / "mail"  # the running `up`'s embedded SMTP server keeps it
         ok = asyncio.run(run_demo(url or system_url(settings), password, Console(), maildir))

@@ -24,7 +24,7 @@ keys_cli = typer.Typer(no_args_is_help=True, help="Token signing keys and the ma
 def keys_rotate() -> None:
     """Make a new signing key active; the previous one still verifies until the next rotation."""
     settings = Settings.from_env()
-    kid = rotate_keys(settings.var_dir / "secrets" / "signing-keys")
+    kid = rotate_keys(settings.secrets_dir / "signing-keys")
     Console().print(f"New active signing key {kid}; restart the gateways to pick it up.")
 
 
@@ -34,7 +34,7 @@ def keys_rotate_master() -> None:
     with the system stopped (or restart every process right after)."""
     settings = Settings.from_env()
     with _owner_database(settings) as owner_url:
-        rotated = asyncio.run(rotate_master_key(settings.var_dir / "secrets", owner_url))
+        rotated = asyncio.run(rotate_master_key(settings.secrets_dir, owner_url))
     if rotated.finished_earlier:
         Console().print("An earlier rotation had stopped midway: it was finished first.")
     Console().print(f"New master key {rotated.key_id}: {rotated.tenants} tenant keys re-wrapped.")

@@ -194,7 +194,7 @@ def _serve_web(port: int | None, host: str | None, gateway: str | None) -> None:
     configure_logging(settings.log_format, settings.log_level)
     exit_on_termination()
     sock = _listening(settings)
-    web = build_web(lambda request: Http(gateway), WebSettings.load(settings.var_dir / "secrets"))
+    web = build_web(lambda request: Http(gateway), WebSettings.load(settings.secrets_dir))
     console.print(f"[bold green]Ossature web[/] running at {_url(settings)}, calling {gateway}")
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         serving.run(serving.serve_http(web, settings.host, settings.port, sock))

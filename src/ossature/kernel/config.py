@@ -40,6 +40,12 @@ class Settings:
     trusted_proxies: str = ""  # CIDRs whose X-Forwarded-For names the client
     root_domain: str | None = None  # <slug>.<root domain> is the tenant's entry point
     default_region: str = "eu"  # a new tenant's region when create-tenant names none
+    secrets_dir_given: Path | None = None  # OSSATURE_SECRETS_DIR: a mounted secret volume
+
+    @property
+    def secrets_dir(self) -> Path:
+        """Where the secrets live: OSSATURE_SECRETS_DIR, else `secrets` in the var directory."""
+        return self.secrets_dir_given or self.var_dir / "secrets"
 
     @property
     def links_url(self) -> str:
@@ -77,7 +83,12 @@ class Settings:
             nats_system_user=env.get("OSSATURE_NATS_SYSTEM_USER") or None,
             nats_system_password=env.get("OSSATURE_NATS_SYSTEM_PASSWORD") or None,
             default_region=env.get("OSSATURE_DEFAULT_REGION") or "eu",
+            secrets_dir_given=_path(env.get("OSSATURE_SECRETS_DIR")),
         )
+
+
+def _path(given: str | None) -> Path | None:
+    return Path(given).resolve() if given else None
 
 
 def _allowed_locations(env: Mapping[str, str]) -> tuple[str, ...]:

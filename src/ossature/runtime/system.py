@@ -100,7 +100,7 @@ class System:
 
     async def start(self, roles: Collection[Role] = ROLES) -> None:
         """Connect, migrate and start the background work of `roles` (none: tools like rebuild)."""
-        self.secrets = load_secrets(self.settings.var_dir / "secrets", self.settings.demo_password)
+        self.secrets = load_secrets(self.settings.secrets_dir, self.settings.demo_password)
         owner_url = await self._database()
         await migrate(owner_url, self.app.migration_folders(), self.secrets.database_roles)
         await _open_missing_cycles(owner_url)

@@ -102,4 +102,4 @@ def demo_password(settings: Settings, given: str | None) -> str:
     """The password: the option, else OSSATURE_DEMO_PASSWORD, else the var directory's file."""
     if given or settings.demo_password:
         return str(given or settings.demo_password)
-    return (settings.var_dir / "secrets" / "demo-password").read_text().strip()
+    return (settings.secrets_dir / "demo-password").read_text().strip()
