@@ -9,9 +9,10 @@ from collections.abc import Iterator
 import typer
 from rich.console import Console
 
+from ossature.engines import running_engines
 from ossature.kernel.config import Settings
 from ossature.runtime.endpoints import engines
-from ossature.runtime.master_key import rotate_master_key
+from ossature.runtime.master_key import CURRENT, rotate_master_key
 from ossature.runtime.migrate import ensure_database
 from ossature.runtime.secrets import rotate_keys
 
@@ -32,12 +33,18 @@ def keys_rotate() -> None:
 def keys_rotate_master() -> None:
     """Make a new master key and re-wrap every tenant's key with it (decision 90). Run it
     with the system stopped (or restart every process right after)."""
-    settings = Settings.from_env()
+    settings, console = Settings.from_env(), Console()
+    if not (settings.secrets_dir / CURRENT).exists():
+        console.print(f"[red]No master key in {settings.secrets_dir}[/]: nothing to rotate.")
+        raise typer.Exit(1)
+    running = running_engines(settings.var_dir) is not None
     with _owner_database(settings) as owner_url:
         rotated = asyncio.run(rotate_master_key(settings.secrets_dir, owner_url))
     if rotated.finished_earlier:
-        Console().print("An earlier rotation had stopped midway: it was finished first.")
-    Console().print(f"New master key {rotated.key_id}: {rotated.tenants} tenant keys re-wrapped.")
+        console.print("An earlier rotation had stopped midway: it was finished first.")
+    console.print(f"New master key {rotated.key_id}: {rotated.tenants} tenant keys re-wrapped.")
+    if running:
+        console.print("[yellow]The system is running: restart every process now.[/]")
 
 
 @contextlib.contextmanager
