@@ -163,3 +163,40 @@ async def test_the_command_rotates_the_master_key_of_a_stopped_system(
     assert deployment.key().key_id != old.key_id
     assert 0o600 == (deployment.secrets / CURRENT).stat().st_mode & 0o777
     assert await deployment.opens_with(deployment.key())
+
+
+async def test_a_rotation_that_fails_at_the_rewrap_leaves_keys_that_open_everything(
+    deployment: Deployment,
+) -> None:
+    """A tenant key no master key of ours wrapped: the re-wrap rolls back, the files keep
+    both keys, the system still opens every value, and once it is gone a rerun finishes."""
+    stranger = new_id()
+    conn = await asyncpg.connect(deployment.url)
+    try:
+        async with conn.transaction():
+            await _confine(conn, stranger)
+            await conn.execute(
+                "insert into tenants (tenant_id, slug, display_name, root_folder_id)"
+                " values ($1, 'stranger', 'stranger', $2)",
+                stranger,
+                new_id(),
+            )
+            await PersonalKeys(FileMasterKey(os.urandom(32))).seal(conn, stranger, new_id(), "x")
+    finally:
+        await conn.close()
+
+    with pytest.raises(ValueError, match="no master key"):
+        await rotate_master_key(deployment.secrets, deployment.url)
+
+    assert (deployment.secrets / PREVIOUS).exists()
+    assert await deployment.opens_with(master_key_of(load_secrets(deployment.secrets)))
+    conn = await asyncpg.connect(deployment.url)
+    try:
+        async with conn.transaction():
+            await _confine(conn, stranger)
+            await conn.execute("delete from tenant_keys where tenant_id = $1", stranger)
+    finally:
+        await conn.close()
+    rotated = await rotate_master_key(deployment.secrets, deployment.url)
+    assert (True, 2) == (rotated.finished_earlier, rotated.tenants)
+    assert await deployment.opens_with(deployment.key())
