@@ -21,6 +21,7 @@ from ossature.gateway.discovery import configuration_endpoint, mqtt_discovery
 from ossature.gateway.openapi import openapi
 from ossature.gateway.responder import Responder, build_context_safely, json_response
 from ossature.gateway.safety import AnswerEveryFailure
+from ossature.gateway.tracing import RequestSpans
 from ossature.kernel.context import Context
 from ossature.kernel.errors import DomainError, InvalidPayload
 from ossature.kernel.ids import is_ulid, new_id
@@ -165,7 +166,10 @@ def build_gateway(
     return Starlette(
         routes=routes,
         exception_handlers={HTTPException: gateway.http_error},
-        middleware=[Middleware(AnswerEveryFailure, answer=responder.failed)],
+        middleware=[
+            Middleware(RequestSpans),
+            Middleware(AnswerEveryFailure, answer=responder.failed),
+        ],
     )
 
 

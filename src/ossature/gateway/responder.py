@@ -15,6 +15,7 @@ from starlette.responses import Response
 from ossature.gateway.auth import Authenticator
 from ossature.gateway.context import Network, build_context
 from ossature.gateway.problems import problem
+from ossature.kernel import spans
 from ossature.kernel.context import Context
 from ossature.kernel.errors import DomainError, Internal
 from ossature.kernel.i18n import negotiate
@@ -38,7 +39,7 @@ def json_response(
 
 def build_context_safely(request: Request) -> Context:
     """A context with fresh ids, for answering a request whose headers were refused."""
-    return Context(access=None, trace=new_trace())
+    return spans.in_current_span(Context(access=None, trace=new_trace()))
 
 
 class Responder:
@@ -85,7 +86,8 @@ class Responder:
 
     async def context(self, request: Request) -> Context:
         """The invocation context of a request: its actor (from the token) and its trace."""
-        return build_context(request, await self.auth.actor(request), self.trusted, self.root)
+        ctx = build_context(request, await self.auth.actor(request), self.trusted, self.root)
+        return spans.in_current_span(ctx)
 
     def failed(self, request: Request) -> tuple[str, Response]:
         """The answer to a failure no route expected: its invocation id, and a 500 problem."""

@@ -23,7 +23,12 @@ from ossature.kernel.database import Database, set_tenant
 from ossature.kernel.eventstore import EventStore
 from ossature.kernel.logging import get_logger
 from ossature.kernel.messages import Envelope, Position
-from ossature.kernel.projection import Projection, advance_checkpoint, read_checkpoint
+from ossature.kernel.projection import (
+    Projection,
+    advance_checkpoint,
+    applying,
+    read_checkpoint,
+)
 from ossature.kernel.pull import BatchPull
 from ossature.kernel.reconnect import Backoff
 from ossature.kernel.relay import EVENT_STREAM
@@ -38,9 +43,11 @@ async def apply_batch(
     projection: Projection,
     envelopes: Sequence[Envelope],
     seen_to: Position | None = None,
+    traced: bool = True,
 ) -> int:
     """Apply the envelopes past the checkpoint, then move it, to `seen_to` when the read
-    that found them saw every event up to there; the number applied."""
+    that found them saw every event up to there; the number applied. `traced`: in a span
+    per run, when spans are recorded (a rebuild's replay is not)."""
     checkpoint = await read_checkpoint(conn, projection.name)
     fresh = [e for e in envelopes if e.position > checkpoint]
     applied, tenant = 0, None
@@ -48,7 +55,7 @@ async def apply_batch(
         if run[0].tenant_id != tenant:  # one round trip per run of a tenant's events
             tenant = run[0].tenant_id
             await set_tenant(conn, tenant)
-        await _apply(conn, projection, run)
+        await _apply(conn, projection, run, traced)
         applied += len(run)
     if fresh:
         checkpoint = fresh[-1].position
@@ -68,14 +75,15 @@ def _runs(projection: Projection, envelopes: list[Envelope]) -> list[list[Envelo
     return runs
 
 
-async def _apply(conn: Any, projection: Projection, run: list[Envelope]) -> None:
+async def _apply(conn: Any, projection: Projection, run: list[Envelope], traced: bool) -> None:
     """Apply a run (or one event); a failure is logged with the first event's invocation ids
     and the run's event ids."""
     try:
-        if run[0].event_type in projection.runs:
-            await projection.runs[run[0].event_type](conn, run)
-        else:
-            await projection.apply(conn, run[0])
+        with applying(projection, run) if traced else contextlib.nullcontext():
+            if run[0].event_type in projection.runs:
+                await projection.runs[run[0].event_type](conn, run)
+            else:
+                await projection.apply(conn, run[0])
     except Exception as error:
         _log.error(
             "projection.event-failed",
@@ -102,7 +110,7 @@ async def rebuild(db: Database, store: EventStore, projection: Projection) -> in
         await advance_checkpoint(conn, projection.name, (0, 0))
         total, after = 0, (0, 0)
         while page := await store.read_types(conn, after, projection.event_types, 1000):
-            total += await apply_batch(conn, projection, page.envelopes, page.seen_to)
+            total += await apply_batch(conn, projection, page.envelopes, page.seen_to, False)
             after = page.seen_to
         return total
 

@@ -69,18 +69,24 @@ class Provenance(msgspec.Struct, frozen=True, rename="camel", kw_only=True):
 
 
 class Trace(msgspec.Struct, frozen=True, rename="camel", kw_only=True):
-    """The five ids that tie an invocation to its client action and its causes."""
+    """The five ids that tie an invocation to its client action and its causes, and the
+    span it is in when spans are recorded (decision 102)."""
 
     client_action_id: str
     external_invocation_id: str
     originating_trace_id: str
     parent_invocation_id: str | None
     invocation_id: str
+    # The OpenTelemetry span this trace was last in (16 hex digits): the gateway's request,
+    # the commit that stored an event. None when no span was recorded, and in contexts
+    # stored before spans were (they still decode).
+    span_id: str | None = None
 
     @property
     def traceparent(self) -> str:
-        """The W3C traceparent header carrying this trace (span id from the invocation id)."""
-        span = self.invocation_id.encode().hex()[-16:]
+        """The W3C traceparent header carrying this trace: its span, or, when none was
+        recorded, a span id made from the invocation id."""
+        span = self.span_id or self.invocation_id.encode().hex()[-16:]
         return f"00-{self.originating_trace_id}-{span}-01"
 
 
@@ -108,6 +114,11 @@ class Context(msgspec.Struct, frozen=True, rename="camel", kw_only=True):
             parent_invocation_id=self.trace.invocation_id,
             invocation_id=new_id(),
         )
+        return msgspec.structs.replace(self, trace=trace)
+
+    def in_span(self, trace_id: str, span_id: str) -> Context:
+        """The same context, in span `span_id` of trace `trace_id` (32 and 16 hex digits)."""
+        trace = msgspec.structs.replace(self.trace, originating_trace_id=trace_id, span_id=span_id)
         return msgspec.structs.replace(self, trace=trace)
 
     def at_entry(self, tenant_id: str) -> Context:

@@ -13,18 +13,26 @@ meters it (decision 75). When it refuses any item (a guard, a stream version tak
 reached), nothing of the group is kept, and
 each item is committed alone, as it would have been: its own refusal reaches it, the others
 go in. Decision 20 says why, and what it measured.
+
+When spans are recorded, each member's commit has its own span (UnitOfWork), in its own
+invocation's trace; the statement that writes a group has one span, under the first
+member's commit span and linked to every other member's (decision 103).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from opentelemetry.trace import SpanContext, get_current_span
 from prometheus_client import Counter, Histogram
 
+from ossature.kernel import spans
 from ossature.kernel.context import Context
 from ossature.kernel.eventstore import EventStore, PendingAppend
 from ossature.kernel.idempotency import IdempotencyRecord
@@ -52,6 +60,7 @@ class _Commit:
     record: IdempotencyRecord
     guard: str
     meter: Meter | None
+    span: SpanContext | None  # the member's commit span, when spans are recorded
     answer: asyncio.Future[list[Envelope] | None] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
@@ -80,7 +89,8 @@ class GroupCommit:
         envelopes = self.store.stamped(ctx, record.key.tenant_id, now, pending)
         if len(envelopes) != 1:
             raise ValueError("a group commit appends exactly one event")
-        commit = _Commit(envelopes, pending, record, guard, meter)
+        span = get_current_span().get_span_context() if spans.recording() else None
+        commit = _Commit(envelopes, pending, record, guard, meter, span)
         self._queue.append(commit)
         if self._writer is None:
             self._writer = asyncio.ensure_future(self._write())
@@ -91,10 +101,11 @@ class GroupCommit:
             while self._queue:
                 group, self._queue = self._queue[:LIMIT], self._queue[LIMIT:]
                 GROUP_SIZES.observe(len(group))
-                if len(group) == 1:
-                    await self._alone(group[0])
-                else:
-                    await self._together(group)
+                with _written(group):
+                    if len(group) == 1:
+                        await self._alone(group[0])
+                    else:
+                        await self._together(group)
         finally:
             self._writer = None
 
@@ -129,6 +140,16 @@ class GroupCommit:
                 commit.answer.set_exception(error)
             return
         _answer(commit, envelopes)
+
+
+def _written(group: list[_Commit]) -> AbstractContextManager[object]:
+    """The span of one group's statement, when its first member's commit has a span."""
+    first = group[0].span
+    if first is None:
+        return contextlib.nullcontext()
+    others = [c.span for c in group[1:] if c.span is not None]
+    attributes = {"ossature.group.size": len(group)}
+    return spans.span("group-commit", first, attributes=attributes, links=others)
 
 
 def _answer(commit: _Commit, envelopes: list[Envelope] | None) -> None:

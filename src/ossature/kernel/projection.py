@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from ossature.kernel import spans
 from ossature.kernel.database import fetch_made
 from ossature.kernel.messages import Envelope, Event, Evolves, Position
 
-__all__ = ["Projection", "advance_checkpoint", "folded_rows", "read_checkpoint"]
+__all__ = ["Projection", "advance_checkpoint", "applying", "folded_rows", "read_checkpoint"]
 
 Apply = Callable[[Any, Envelope], Awaitable[None]]
 ApplyRun = Callable[[Any, Sequence[Envelope]], Awaitable[None]]
@@ -49,6 +51,31 @@ class Projection:
             await handler(conn, envelope)
         elif envelope.event_type in self.runs:
             await self.runs[envelope.event_type](conn, (envelope,))
+
+
+@contextmanager
+def applying(projection: Projection, run: Sequence[Envelope]) -> Iterator[None]:
+    """The span of a projection applying a run of events (or one): under the span that
+    stored the first (its stored context names it), linked to the others' (decision 102)."""
+    if not spans.recording():
+        yield
+        return
+    first = run[0]
+    attributes: spans.Attributes = {
+        "ossature.projection": projection.name,
+        "ossature.event_type": first.event_type,
+        "ossature.event_id": first.event_id,
+        "ossature.events": len(run),
+        "ossature.tenant_id": first.tenant_id,
+    }
+    with spans.span(
+        f"project {projection.name} {first.event_type}",
+        first.context.trace,
+        kind=spans.SpanKind.CONSUMER if not projection.inline else spans.SpanKind.INTERNAL,
+        attributes=attributes,
+        links=[e.context.trace for e in run[1:]],
+    ):
+        yield
 
 
 def folded_rows(

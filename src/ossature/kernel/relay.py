@@ -1,6 +1,6 @@
 """The relay: publishes stored events to JetStream in global order, each exactly once in effect.
 
-Publishing carries `Nats-Msg-Id` = event id, so a relay that crashes after
+Publishing carries `Nats-Msg-Id` = event id (and a W3C `traceparent`), so a relay that crashes after
 publishing but before moving its cursor republishes nothing new: JetStream
 drops the repeats within its duplicate window.
 
@@ -18,7 +18,9 @@ from typing import Any
 import msgspec
 from asyncpg.exceptions import InterfaceError
 from nats.js.api import StreamConfig
+from opentelemetry.trace import Span
 
+from ossature.kernel import spans
 from ossature.kernel.database import Database
 from ossature.kernel.eventstore import EventStore
 from ossature.kernel.logging import get_logger
@@ -88,10 +90,26 @@ class Relay:
         return len(envelopes)
 
     async def _publish(self, envelopes: list[Envelope]) -> None:
+        """Publish the batch, each message's `traceparent` naming its publication's span
+        (when spans are recorded), else the span its stored context names."""
+        published = [_publication(e) for e in envelopes]
         messages = [
-            (subject_of(e), _encoder.encode(e), {"Nats-Msg-Id": e.event_id}) for e in envelopes
+            (
+                subject_of(e),
+                _encoder.encode(e),
+                {
+                    "Nats-Msg-Id": e.event_id,
+                    "traceparent": spans.traceparent_of(span, e.context.trace),
+                },
+            )
+            for e, span in zip(envelopes, published, strict=True)
         ]
-        await self.publisher.publish_all(messages)
+        try:
+            await self.publisher.publish_all(messages)
+        finally:
+            for span in published:
+                if span is not None:
+                    span.end()
 
     async def run(self, stop: asyncio.Event, idle: float = 0.2) -> None:
         """Pump until `stop` is set, woken by `wake` from a writer in this process, by a
@@ -141,6 +159,23 @@ class Relay:
         await asyncio.wait(waiters, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
         for waiter in waiters:
             waiter.cancel()
+
+
+def _publication(envelope: Envelope) -> Span | None:
+    """The span of an event's publication, under the commit that stored it (decision 103)."""
+    if not spans.recording():
+        return None
+    return spans.begin(
+        f"relay {envelope.event_type}",
+        envelope.context.trace,
+        kind=spans.SpanKind.PRODUCER,
+        attributes={
+            "ossature.event_id": envelope.event_id,
+            "ossature.event_type": envelope.event_type,
+            "ossature.tenant_id": envelope.tenant_id,
+            "messaging.destination.name": subject_of(envelope),
+        },
+    )
 
 
 def _lost(connection: Any) -> bool:

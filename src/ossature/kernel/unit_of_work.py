@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from ossature.kernel import spans
 from ossature.kernel.context import Context
 from ossature.kernel.database import Database
 from ossature.kernel.errors import Unauthenticated
@@ -14,7 +15,7 @@ from ossature.kernel.group_commit import GroupCommit
 from ossature.kernel.idempotency import IdempotencyKey, IdempotencyRecord, Repeated, lookup
 from ossature.kernel.messages import Envelope, Event
 from ossature.kernel.meter import Meter
-from ossature.kernel.projection import Projection
+from ossature.kernel.projection import Projection, applying
 
 __all__ = ["Staging", "UnitOfWork"]
 
@@ -100,24 +101,44 @@ class UnitOfWork(Staging):
         key = self.idempotency_key(command)
         invocation = self.ctx.trace.invocation_id
         record = IdempotencyRecord(key, command, invocation, outcome, fingerprint)
+        events = sum(len(batch.events) for batch in self.pending)
+        attributes: spans.Attributes = {"ossature.command": command, "ossature.events": events}
+        with spans.span(f"commit {command}", self.ctx.trace, attributes=attributes) as span:
+            # the events' stored context names this span: what they cause joins the trace
+            ctx = self.ctx if span is None else self.ctx.in_span(*spans.ids_of(span))
+            await self._commit(ctx, now, record, inline, fingerprint)
+        return outcome
+
+    async def _commit(
+        self,
+        ctx: Context,
+        now: datetime,
+        record: IdempotencyRecord,
+        inline: Sequence[Projection],
+        fingerprint: str,
+    ) -> None:
         if not self._projected_inline(inline):
-            appended = await self._alone(now, record)
+            appended = await self._alone(ctx, now, record)
             if appended is not None:
                 self.committed = appended
-                return outcome
+                return
+        key = record.key
         async with self.db.transaction(key.tenant_id) as conn:
             appended = await self.store.append_once(
-                conn, self.ctx, now, self.pending, record, meter=self.meter
+                conn, ctx, now, self.pending, record, meter=self.meter
             )
             if appended is None:
-                raise Repeated(await lookup(conn, key, command, fingerprint) or record)
+                raise Repeated(await lookup(conn, key, record.command, fingerprint) or record)
             self.committed = appended
             for envelope in self.committed:
                 for projection in inline:
-                    await projection.apply(conn, envelope)
-        return outcome
+                    if projection.handles(envelope):
+                        with applying(projection, (envelope,)):
+                            await projection.apply(conn, envelope)
 
-    async def _alone(self, now: datetime, record: IdempotencyRecord) -> list[Envelope] | None:
+    async def _alone(
+        self, ctx: Context, now: datetime, record: IdempotencyRecord
+    ) -> list[Envelope] | None:
         """The commit as one statement that is its own transaction, when nothing else began
         the invocation's: one event in the next group commit, more on a connection of their
         own. None when it cannot run alone, or when the key was recorded before."""
@@ -125,15 +146,13 @@ class UnitOfWork(Staging):
             guard = self.db._claim_alone()
             if guard is None:
                 return None
-            return await self.group.append_once(
-                self.ctx, now, self.pending, record, guard, self.meter
-            )
+            return await self.group.append_once(ctx, now, self.pending, record, guard, self.meter)
         async with self.db._alone() as alone:
             if alone is None:
                 return None
             conn, guard = alone
             return await self.store.append_once(
-                conn, self.ctx, now, self.pending, record, guard, self.meter
+                conn, ctx, now, self.pending, record, guard, self.meter
             )
 
     def _projected_inline(self, inline: Sequence[Projection]) -> bool:

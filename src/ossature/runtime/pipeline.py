@@ -15,8 +15,10 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 import asyncpg
+from opentelemetry.trace import Span, StatusCode
 from prometheus_client import Histogram
 
+from ossature.kernel import spans
 from ossature.kernel.context import Context
 from ossature.kernel.database import Database, InvocationDatabase, InvocationTransaction
 from ossature.kernel.deps import Deps
@@ -91,7 +93,19 @@ class Pipeline:
         self.on_appended: Callable[[], None] = _nothing  # after a commit that appended events
 
     async def invoke(self, kind: Kind, name: str, raw: Any, ctx: Context) -> Result:
-        """Run one invocation; expected failures come back as a Result with an error."""
+        """Run one invocation; expected failures come back as a Result with an error.
+
+        In a span of its own when spans are recorded, which its context then names."""
+        if not spans.recording():
+            return await self._invoke(kind, name, raw, ctx)
+        label = f"{kind} {self._label(kind, name)}"
+        with spans.span(label, ctx.trace, attributes=spans.invocation_attributes(ctx)) as span:
+            assert span is not None
+            result = await self._invoke(kind, name, raw, ctx.in_span(*spans.ids_of(span)))
+            _describe(span, kind, self._label(kind, name), result)
+            return result
+
+    async def _invoke(self, kind: Kind, name: str, raw: Any, ctx: Context) -> Result:
         started = time.perf_counter()
         transaction = _invocation_transaction(self.db, ctx, kind)
         deps = self._deps(ctx, InvocationDatabase(self.db.pool, transaction))
@@ -157,7 +171,8 @@ class Pipeline:
                     ctx, spec.authorization, payload, deps
                 )
                 if kind == "query":
-                    return Result(200, await spec.handler(ctx, payload, deps))
+                    with spans.span(f"handle {name}", ctx.trace):
+                        return Result(200, await spec.handler(ctx, payload, deps))
                 await hold(self.requirements, ctx, name, deps)  # a person's entitlements
                 deps.uow.meter = meter_of(self.app.module_of_command[name], folder)
                 return Result(200, await self._command(spec, name, payload, ctx, deps))
@@ -183,7 +198,8 @@ class Pipeline:
         assert isinstance(spec, CommandSpec)
         signed = fingerprint(payload)
         try:
-            outcome = dict(await spec.handler(ctx, payload, deps))
+            with spans.span(f"handle {name}", ctx.trace):
+                outcome = dict(await spec.handler(ctx, payload, deps))
         except DomainError:
             recorded = await deps.uow.recorded(name, signed)
             if recorded is None or spec.unrecorded:
@@ -327,6 +343,21 @@ def _named(ctx: Context, tenant_id: str | None, named: str | None) -> dict[str, 
     if ctx.access is not None:
         return {}
     return {"tenant_id": tenant_id, "actor_id": named, "client_ip": ctx.provenance.client_ip}
+
+
+def _describe(span: Span, kind: Kind, name: str, result: Result) -> None:
+    """What a pipeline's span says of its invocation once answered."""
+    span.set_attribute(f"ossature.{kind}", name)
+    span.set_attribute("ossature.status", result.status)
+    span.set_attribute(
+        "ossature.outcome", "allowed" if result.error is None else _outcome(result.status)
+    )
+    if result.error is not None:
+        span.set_attribute("ossature.message_key", result.error.key)
+    if result.repeat_of is not None:
+        span.set_attribute("ossature.repeat_of", result.repeat_of)
+    if result.status >= 500:
+        span.set_status(StatusCode.ERROR)
 
 
 def _nothing() -> None:

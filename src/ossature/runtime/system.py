@@ -50,6 +50,7 @@ from ossature.runtime.push import auth_callout, kicker_of, notifier_of
 from ossature.runtime.scheduler import Scheduler
 from ossature.runtime.secrets import Secrets, load_secrets
 from ossature.runtime.serving import app_pool
+from ossature.runtime.tracing import start_tracing, stop_tracing
 
 __all__ = ["ROLES", "Role", "System"]
 
@@ -97,9 +98,12 @@ class System:
     audit: AuditWriter | None = None
     notifier: Any = None
     mailer: Any = None
+    tracing: Any = None  # the tracer provider, when spans are exported (runtime/tracing.py)
 
     async def start(self, roles: Collection[Role] = ROLES) -> None:
         """Connect, migrate and start the background work of `roles` (none: tools like rebuild)."""
+        if roles:
+            self.tracing = start_tracing(roles)
         self.secrets = load_secrets(self.settings.secrets_dir, self.settings.demo_password)
         owner_url = await self._database()
         await migrate(owner_url, self.app.migration_folders(), self.secrets.database_roles)
@@ -242,6 +246,8 @@ class System:
         for task in self.tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await _quietly("system.task-failed", asyncio.wait_for(task, timeout=5))
+        stop_tracing(self.tracing)  # what is queued is exported before the process ends
+        self.tracing = None
         if self.nc is not None:
             await _quietly("system.nats-close-failed", self.nc.close())
         for db in (self.db, self.worker_db, self.scheduler_db, self.relay_db):

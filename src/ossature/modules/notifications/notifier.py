@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from itertools import groupby
@@ -27,7 +28,9 @@ from typing import Any
 
 import msgspec
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from opentelemetry.trace import Span
 
+from ossature.kernel import spans
 from ossature.kernel.context import Actor
 from ossature.kernel.database import Database, set_tenant
 from ossature.kernel.deps import Deps
@@ -164,11 +167,41 @@ class Notifier:
         async with self.db.transaction(None) as conn:
             cursor = await read_cursor(conn, self.name)
             fresh = [envelope for sequence, envelope in batch if sequence > cursor]
+            started = self._notifying(messages, batch, cursor)
             deliveries: list[Delivery] = []
-            for tenant_id, envelopes in _runs_by_tenant(fresh):
-                deliveries += await self._deliveries_of_run(conn, tenant_id, envelopes)
-            await self._publish(deliveries)
+            try:
+                for tenant_id, envelopes in _runs_by_tenant(fresh):
+                    deliveries += await self._deliveries_of_run(conn, tenant_id, envelopes)
+                await self._publish(deliveries)
+            finally:
+                _notified(started, deliveries)
             await advance_cursor(conn, self.name, max([cursor, *(s for s, _ in batch)]))
+
+    def _notifying(
+        self, messages: Sequence[Any], batch: Sequence[tuple[int, Envelope]], cursor: int
+    ) -> dict[str, Span]:
+        """A span per fresh event a notice is declared for, when spans are recorded: under
+        the relay's span its message's `traceparent` names, else under the span of the
+        commit that stored it (decision 103). Ended once the batch is published."""
+        if not spans.recording():
+            return {}
+        started: dict[str, Span] = {}
+        for message, (sequence, envelope) in zip(messages, batch, strict=True):
+            if sequence <= cursor or envelope.event_type not in self.notices:
+                continue
+            headers = message.headers or {}
+            within = spans.carried(headers.get("traceparent")) or envelope.context.trace
+            attributes = {
+                "ossature.event_id": envelope.event_id,
+                "ossature.event_type": envelope.event_type,
+                "ossature.tenant_id": envelope.tenant_id,
+            }
+            kind = spans.SpanKind.CONSUMER
+            name = f"notify {envelope.event_type}"
+            span = spans.begin(name, within, kind=kind, attributes=attributes)
+            if span is not None:
+                started[envelope.event_id] = span
+        return started
 
     async def _deliveries_of_run(
         self, conn: Any, tenant_id: str, envelopes: Sequence[Envelope]
@@ -257,6 +290,16 @@ class Notifier:
             stored = await self.publisher.publish_all(messages, stream=stream)
             for delivery, ack in zip(batch, stored, strict=True):
                 await self.on_published(delivery, bool(ack.duplicate))
+
+
+def _notified(started: Mapping[str, Span], deliveries: Sequence[Delivery]) -> None:
+    """End each event's span, saying how many deliveries it made."""
+    if not started:
+        return
+    counts = Counter(d.notification.event_id for d in deliveries)
+    for event_id, span in started.items():
+        span.set_attribute("ossature.deliveries", counts[event_id])
+        span.end()
 
 
 def _runs_by_tenant(envelopes: Sequence[Envelope]) -> list[tuple[str, list[Envelope]]]:
