@@ -29,9 +29,12 @@ _EVENT = "project-created"
 
 @dataclass(frozen=True)
 class TracedCommand:
-    """The trace id the request was sent in, its spans, and the notification pushed."""
+    """The trace id and the client's span id the request was sent in, the answer's headers,
+    the trace's spans, and the notification pushed."""
 
     trace_id: str
+    client_span_id: str
+    headers: dict[str, str]
     spans: list[ReadableSpan]
     notification: dict[str, Any]
 
@@ -41,13 +44,13 @@ async def traced_create_project(system: System, exporter: InMemorySpanExporter) 
     the admin listens over MQTT; wait for the push and for every span the trace should have
     (the relay's, each projection's of project-created, the notifier's)."""
     tenant_id, root, account, token = await _admin(system)
-    trace_id = new_trace_id()
+    trace_id, client_span_id = new_trace_id(), secrets.token_hex(8)
     topic = f"tenants/{tenant_id}/users/{account}/notifications"
     async with _mqtt(system, tenant_id, token, f"{account}-{secrets.token_hex(4)}") as client:
         await client.subscribe(topic)
         headers = {
             "Authorization": f"Bearer {token}",
-            "traceparent": f"00-{trace_id}-{secrets.token_hex(8)}-01",
+            "traceparent": f"00-{trace_id}-{client_span_id}-01",
         }
         transport = httpx.ASGITransport(app=gateway_of(system))
         async with httpx.AsyncClient(transport=transport, base_url="http://ossature.test") as http:
@@ -63,7 +66,8 @@ async def traced_create_project(system: System, exporter: InMemorySpanExporter) 
         async with asyncio.timeout(WAIT):
             message = await anext(client.messages)
     found = await _spans_of(system, exporter, trace_id)
-    return TracedCommand(trace_id, found, json.loads(bytes(message.payload or b"")))
+    notification = json.loads(bytes(message.payload or b""))
+    return TracedCommand(trace_id, client_span_id, dict(answer.headers), found, notification)
 
 
 async def _admin(system: System) -> tuple[str, str, str, str]:
