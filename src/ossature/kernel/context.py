@@ -68,7 +68,7 @@ class Provenance(msgspec.Struct, frozen=True, rename="camel", kw_only=True):
     entry_tenant_id: str | None = None  # that tenant's id, once the pipeline resolved the slug
 
 
-class Trace(msgspec.Struct, frozen=True, rename="camel", kw_only=True):
+class Trace(msgspec.Struct, frozen=True, rename="camel", kw_only=True, omit_defaults=True):
     """The five ids that tie an invocation to its client action and its causes, and the
     span it is in when spans are recorded (decision 102)."""
 
