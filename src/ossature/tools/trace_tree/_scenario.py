@@ -21,7 +21,7 @@ from ossature.kernel.ids import new_id, new_trace_id
 from ossature.runtime.contexts import OPERATOR, internal_context, tenant_service
 from ossature.runtime.system import System
 
-__all__ = ["WAIT", "TracedCommand", "traced_create_project"]
+__all__ = ["WAIT", "TracedCommand", "tenant_admin", "traced_create_project"]
 
 WAIT = 30.0  # seconds: a guard against a hang, never a measure
 _EVENT = "project-created"
@@ -43,7 +43,7 @@ async def traced_create_project(system: System, exporter: InMemorySpanExporter) 
     """Create a tenant and its admin, then one project over HTTP in a trace of our own while
     the admin listens over MQTT; wait for the push and for every span the trace should have
     (the relay's, each projection's of project-created, the notifier's)."""
-    tenant_id, root, account, token = await _admin(system)
+    tenant_id, root, account, token = await tenant_admin(system)
     trace_id, client_span_id = new_trace_id(), secrets.token_hex(8)
     topic = f"tenants/{tenant_id}/users/{account}/notifications"
     async with _mqtt(system, tenant_id, token, f"{account}-{secrets.token_hex(4)}") as client:
@@ -70,7 +70,7 @@ async def traced_create_project(system: System, exporter: InMemorySpanExporter) 
     return TracedCommand(trace_id, client_span_id, dict(answer.headers), found, notification)
 
 
-async def _admin(system: System) -> tuple[str, str, str, str]:
+async def tenant_admin(system: System) -> tuple[str, str, str, str]:
     """A fresh tenant and its admin, logged in: tenant id, root folder, account, token."""
     pipeline = system.pipeline
     assert pipeline is not None
