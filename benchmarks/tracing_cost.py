@@ -64,18 +64,26 @@ async def _idle(quiet: float = 0.02, step: float = 0.2) -> None:
             return
 
 
+async def _tenant(system: System) -> dict[str, str]:
+    """A fresh tenant's admin: the folder and the token a round's commands are sent with."""
+    _, root, _, token = await tenant_admin(system)
+    return {"folderId": root, "token": token}
+
+
 async def _round(
-    http: httpx.AsyncClient, body: dict[str, str], commands: int, clients: int
+    http: httpx.AsyncClient, tenant: dict[str, str], commands: int, clients: int
 ) -> None:
     left = iter(range(commands))
 
     async def client() -> None:
         for number in left:
             answer = await http.post(
-                "/commands/create-project", json={**body, "name": f"p{number}"}
+                "/commands/create-project",
+                json={"folderId": tenant["folderId"], "name": f"p{number}"},
+                headers={"Authorization": f"Bearer {tenant['token']}"},
             )
             if answer.status_code != 200:
-                raise SystemExit(f"create-project answered {answer.status_code}")
+                raise SystemExit(f"create-project answered {answer.status_code}: {answer.text}")
 
     await asyncio.gather(*(client() for _ in range(clients)))
 
@@ -89,19 +97,15 @@ async def _bench(
     exporter = OTLPSpanExporter(endpoint=f"http://127.0.0.1:{port}/v1/traces")
     provider.add_span_processor(BatchSpanProcessor(exporter))
     try:
-        _, root, _, token = await tenant_admin(system)
         transport = httpx.ASGITransport(app=gateway_of(system))
-        headers = {"Authorization": f"Bearer {token}"}
         cpu: dict[str, list[float]] = {"off": [], "on": []}
         rate: dict[str, list[float]] = {"off": [], "on": []}
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://ossature.test", headers=headers
-        ) as http:
-            body = {"folderId": root}
-            await _round(http, body, args.commands // 4, args.clients)  # warm-up
+        async with httpx.AsyncClient(transport=transport, base_url="http://ossature.test") as http:
+            await _round(http, await _tenant(system), args.commands // 4, args.clients)  # warm-up
             for index in range(args.rounds * 2):
                 mode = ("off", "on")[index % 2]
                 spans.install(provider if mode == "on" else None)
+                body = await _tenant(system)  # a tenant per round: far from its plan's quota
                 await _idle()
                 began, wall = time.process_time(), time.perf_counter()
                 await _round(http, body, args.commands, args.clients)

@@ -22,6 +22,8 @@ from opentelemetry.trace import Link, Span, SpanContext, SpanKind, Tracer, Trace
 
 from ossature.kernel.context import Context, Trace
 
+_SAMPLED = trace.TraceFlags(trace.TraceFlags.SAMPLED)
+
 __all__ = [
     "Attributes",
     "SpanKind",
@@ -90,6 +92,12 @@ def span_context_of(value: Trace | SpanContext) -> SpanContext:
     """The span a trace names (its span id, or the one its traceparent makes up)."""
     if isinstance(value, SpanContext):
         return value
+    if value.span_id is not None:  # the usual case, without a traceparent's text
+        try:
+            trace_id, span_id = int(value.originating_trace_id, 16), int(value.span_id, 16)
+        except ValueError:
+            return trace.INVALID_SPAN_CONTEXT
+        return SpanContext(trace_id, span_id, is_remote=True, trace_flags=_SAMPLED)
     return carried(value.traceparent) or trace.INVALID_SPAN_CONTEXT
 
 
