@@ -2,7 +2,7 @@
 
 Nothing is recorded until the runtime installs a tracer provider (`install`, from
 runtime/tracing.py when OTEL_EXPORTER_OTLP_ENDPOINT is set): until then `span` yields None
-after one global read, and no span, context or attribute is made.
+after one global read (a shared context manager that does nothing), and no span, context or attribute is made.
 
 A span continues the trace of an invocation's `Trace`: under the current span when that
 one is of the same trace (the request's, the commit's), else under the span the trace
@@ -13,8 +13,8 @@ notifier) joins the invocation's trace.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 
 from opentelemetry import trace
 from opentelemetry.context import Context as SpanParent
@@ -40,6 +40,7 @@ __all__ = [
 ]
 
 _tracer: Tracer | None = None
+_NOTHING: AbstractContextManager[None] = nullcontext()
 Attributes = Mapping[str, str | int | bool]
 
 
@@ -54,7 +55,6 @@ def recording() -> bool:
     return _tracer is not None
 
 
-@contextmanager
 def span(
     name: str,
     within: Trace | SpanContext | None = None,
@@ -62,16 +62,13 @@ def span(
     kind: SpanKind = SpanKind.INTERNAL,
     attributes: Attributes | None = None,
     links: Sequence[Trace | SpanContext] = (),
-) -> Iterator[Span | None]:
+) -> AbstractContextManager[Span | None]:
     """A span made current for the block, continuing `within` (see the module's docstring;
-    None: under the current span, or a new trace); None when nothing is recorded."""
+    None: under the current span, or a new trace); None when nothing is recorded (a shared
+    context manager that does nothing: no generator, no span)."""
     if _tracer is None:
-        yield None
-        return
-    with _tracer.start_as_current_span(
-        name, _parent(within), kind, attributes, _links(links)
-    ) as current:
-        yield current
+        return _NOTHING
+    return _tracer.start_as_current_span(name, _parent(within), kind, attributes, _links(links))
 
 
 def begin(
