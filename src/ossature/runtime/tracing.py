@@ -45,9 +45,18 @@ def start_tracing(
 
     resource = Resource.create({SERVICE_NAME: service_name(roles, environ)})
     provider = TracerProvider(resource=resource)
-    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(_endpoint(environ))))
     spans.install(provider)
     return provider
+
+
+def _endpoint(environ: Mapping[str, str]) -> str:
+    """Where traces go: the traces' own endpoint as it is, else the base one's /v1/traces
+    (as the OTLP exporter reads them; headers and timeouts it reads itself)."""
+    traces = environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+    if traces:
+        return traces
+    return environ["OTEL_EXPORTER_OTLP_ENDPOINT"].rstrip("/") + "/v1/traces"
 
 
 def stop_tracing(provider: TracerProvider | None) -> None:
