@@ -66,8 +66,8 @@ async def _idle(quiet: float = 0.02, step: float = 0.2) -> None:
 
 async def _tenant(system: System) -> dict[str, str]:
     """A fresh tenant's admin: the folder and the token a round's commands are sent with."""
-    _, root, _, token = await tenant_admin(system)
-    return {"folderId": root, "token": token}
+    admin = await tenant_admin(system)
+    return {"folderId": admin.root_folder_id, "token": admin.token}
 
 
 async def _round(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 import pytest
@@ -10,9 +11,10 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind, format_span_id
 
 from ossature.kernel import spans
+from ossature.runtime.contexts import OPERATOR, internal_context
 from ossature.runtime.system import System
 from ossature.runtime.tracing import in_memory
-from ossature.tools.trace_tree import render, traced_create_project
+from ossature.tools.trace_tree import WAIT, render, tenant_admin, traced_create_project
 
 
 @pytest.fixture
@@ -104,3 +106,42 @@ async def test_the_pipeline_span_carries_the_invocation_ids_and_the_push_the_com
         attributes["ossature.outcome"],
     )
     assert (traced.trace_id, span_id(commit)) == (trace["originatingTraceId"], trace["spanId"])
+
+
+async def test_a_mail_is_sent_in_a_span_under_the_commit_of_the_event_that_asked_for_it(
+    system: System, exporter: InMemorySpanExporter
+) -> None:
+    """request-password-reset's event is mailed by the mail sink in a span whose parent is
+    the command's commit span, in the invocation's trace."""
+    # given
+    assert system.pipeline is not None and system.mailer is not None
+    admin = await tenant_admin(system)
+    ctx = internal_context(OPERATOR)
+    # when
+    asked = await system.pipeline.invoke(
+        "command",
+        "request-password-reset",
+        {"tenant": admin.slug, "email": admin.email},
+        ctx,
+    )
+    # then
+    assert asked.status == 200
+    trace_id = int(ctx.trace.originating_trace_id, 16)
+    wanted = {"commit request-password-reset", "sink mail password-reset-requested"}
+    async with asyncio.timeout(WAIT):
+        while True:
+            found = _in(exporter, trace_id)
+            if wanted <= {s.name for s in found}:
+                break
+            await asyncio.sleep(0.02)
+    commit = one(found, "commit request-password-reset")
+    mailed = one(found, "sink mail password-reset-requested")
+    assert (span_id(commit), SpanKind.CONSUMER) == (parent_id(mailed), mailed.kind)
+
+
+def _in(exporter: InMemorySpanExporter, trace_id: int) -> list[ReadableSpan]:
+    return [
+        s
+        for s in exporter.get_finished_spans()
+        if s.context is not None and s.context.trace_id == trace_id
+    ]

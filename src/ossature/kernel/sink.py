@@ -20,12 +20,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import APIError
 
+from ossature.kernel import spans
 from ossature.kernel.database import Database
 from ossature.kernel.eventstore import EventStore
 from ossature.kernel.logging import get_logger
@@ -45,6 +47,21 @@ OnPermanent = Callable[[Any, Envelope, "Permanent"], Awaitable[None]]
 
 class Permanent(Exception):
     """The effect can never succeed for this event (a recipient refused for good): give up."""
+
+
+def _effect_span(sink: str, envelope: Envelope) -> AbstractContextManager[object]:
+    """The span of a sink's effect (a mail sent), under the commit that stored the event
+    (decision 103)."""
+    if not spans.recording():
+        return nullcontext()
+    attributes: spans.Attributes = {
+        "ossature.event_id": envelope.event_id,
+        "ossature.tenant_id": envelope.tenant_id,
+    }
+    name = f"sink {sink} {envelope.event_type}"
+    return spans.span(
+        name, envelope.context.trace, kind=spans.SpanKind.CONSUMER, attributes=attributes
+    )
 
 
 async def _forget(conn: Any, envelope: Envelope, failure: Permanent) -> None:
@@ -179,7 +196,8 @@ class SinkRunner:
             if await self._locked_position(conn) >= envelope.position:
                 return False  # another worker's sink delivered it meanwhile
             try:
-                await self.sink.effect(envelope)
+                with _effect_span(self.sink.name, envelope):
+                    await self.sink.effect(envelope)
             except Permanent as failure:
                 await self.sink.on_permanent(conn, envelope, failure)
             await self.sink.after_effect(envelope)

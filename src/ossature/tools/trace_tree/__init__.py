@@ -5,7 +5,13 @@ memory, creates a project over HTTP (in process) while its creator listens over 
 prints the trace, from the request to the push, as a tree (docs/architecture.md "Traces").
 """
 
-from ossature.tools.trace_tree._scenario import TracedCommand, tenant_admin, traced_create_project
+from ossature.tools.trace_tree._scenario import (
+    WAIT,
+    Admin,
+    TracedCommand,
+    tenant_admin,
+    traced_create_project,
+)
 from ossature.tools.trace_tree._tree import render
 
-__all__ = ["TracedCommand", "render", "tenant_admin", "traced_create_project"]
+__all__ = ["WAIT", "Admin", "TracedCommand", "render", "tenant_admin", "traced_create_project"]

@@ -8,7 +8,7 @@ import secrets
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import aiomqtt
@@ -21,7 +21,7 @@ from ossature.kernel.ids import new_id, new_trace_id
 from ossature.runtime.contexts import OPERATOR, internal_context, tenant_service
 from ossature.runtime.system import System
 
-__all__ = ["WAIT", "TracedCommand", "tenant_admin", "traced_create_project"]
+__all__ = ["WAIT", "Admin", "TracedCommand", "tenant_admin", "traced_create_project"]
 
 WAIT = 30.0  # seconds: a guard against a hang, never a measure
 _EVENT = "project-created"
@@ -43,7 +43,7 @@ async def traced_create_project(system: System, exporter: InMemorySpanExporter) 
     """Create a tenant and its admin, then one project over HTTP in a trace of our own while
     the admin listens over MQTT; wait for the push and for every span the trace should have
     (the relay's, each projection's of project-created, the notifier's)."""
-    tenant_id, root, account, token = await tenant_admin(system)
+    tenant_id, _, _, root, account, token = await tenant_admin(system)
     trace_id, client_span_id = new_trace_id(), secrets.token_hex(8)
     topic = f"tenants/{tenant_id}/users/{account}/notifications"
     async with _mqtt(system, tenant_id, token, f"{account}-{secrets.token_hex(4)}") as client:
@@ -70,8 +70,19 @@ async def traced_create_project(system: System, exporter: InMemorySpanExporter) 
     return TracedCommand(trace_id, client_span_id, dict(answer.headers), found, notification)
 
 
-async def tenant_admin(system: System) -> tuple[str, str, str, str]:
-    """A fresh tenant and its admin, logged in: tenant id, root folder, account, token."""
+class Admin(NamedTuple):
+    """A fresh tenant's admin, logged in."""
+
+    tenant_id: str
+    slug: str
+    email: str
+    root_folder_id: str
+    account_id: str
+    token: str
+
+
+async def tenant_admin(system: System) -> Admin:
+    """A fresh tenant and its admin, logged in."""
     pipeline = system.pipeline
     assert pipeline is not None
     slug = f"t-{new_id().lower()[-12:]}"
@@ -96,7 +107,8 @@ async def tenant_admin(system: System) -> tuple[str, str, str, str]:
     if assigned.status != 200:
         raise RuntimeError(f"assign-role answered {assigned.status}: {assigned.error!r}")
     credentials = {"tenant": slug, "email": email, "password": password}
-    return tenant_id, root, account_id, await _granted_token(system, credentials)
+    token = await _granted_token(system, credentials)
+    return Admin(tenant_id, slug, email, root, account_id, token)
 
 
 async def _granted_token(system: System, credentials: dict[str, str]) -> str:
