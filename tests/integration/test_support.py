@@ -7,7 +7,7 @@ pipeline that keeps and retries them are the ones `ossature up` runs.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 
@@ -16,6 +16,7 @@ from ossature.kernel.deps import Deps
 from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Payload
 from ossature.kernel.module import Anyone, CommandSpec, Module
+from ossature.kernel.sensitive import Secret
 from ossature.runtime.application import MODULES, Application
 from ossature.runtime.contexts import OPERATOR, internal_context
 from ossature.runtime.pipeline import Pipeline
@@ -29,8 +30,7 @@ class Thing(Payload, frozen=True):
 
 
 class Secretive(Payload, frozen=True):
-    password: str
-    secret_fields: ClassVar[tuple[str, ...]] = ("password",)
+    password: Secret[str]
 
 
 class Flaky:

@@ -20,6 +20,7 @@ from ossature.gateway._openapi_parts import (
     ULID_PATTERN,
     problem_responses,
 )
+from ossature.kernel import sensitive
 from ossature.kernel.module import CommandSpec, QuerySpec
 from ossature.runtime.application import Application
 
@@ -141,7 +142,9 @@ def openapi(app: Application) -> dict[str, Any]:
     specs = [(kind, spec) for kind, of_kind in by_kind.items() for spec in of_kind]
     members = [_members(spec.answer) for _, spec in specs]
     types = [spec.payload for _, spec in specs] + [one for of in members for one in of]
-    refs, components = msgspec.json.schema_components(types, ref_template=_REF + "{name}")
+    refs, components = msgspec.json.schema_components(
+        types, ref_template=_REF + "{name}", schema_hook=sensitive.schema_hook
+    )
     payloads, answers = refs[: len(specs)], _regrouped(refs[len(specs) :], members)
     paths: dict[str, Any] = {}
     for (kind, spec), payload, answer in zip(specs, payloads, answers, strict=True):

@@ -9,6 +9,7 @@ from typing import Any
 import msgspec
 
 from ossature.kernel.errors import InvalidPayload
+from ossature.kernel.sensitive import Personal, enc_hook, secret_fields
 
 __all__ = [
     "IdempotencyKey",
@@ -66,12 +67,21 @@ class Repeated(Exception):
 
 
 def fingerprint(payload: msgspec.Struct) -> str:
-    """A digest of a command's payload, its `secret_fields` blanked: what a repeat of its key
+    """A digest of a command's payload, its Secret fields blanked: what a repeat of its key
     must match. A secret (a password) never reaches the record, not even as a fast hash."""
-    secret: tuple[str, ...] = getattr(payload, "secret_fields", ())  # Payload's, or none
+    secret = secret_fields(type(payload))
     if secret:
         payload = msgspec.structs.replace(payload, **dict.fromkeys(secret, ""))
-    return blake2b(msgspec.json.encode(payload), digest_size=16).hexdigest()
+    return blake2b(_encoder.encode(payload), digest_size=16).hexdigest()
+
+
+def _revealed(value: Any) -> Any:
+    if isinstance(value, Personal):  # a different address is a different payload
+        return value.reveal()
+    return enc_hook(value)
+
+
+_encoder = msgspec.json.Encoder(enc_hook=_revealed)
 
 
 async def lookup(

@@ -26,11 +26,10 @@ __all__ = [
 class Payload(
     msgspec.Struct, frozen=True, rename="camel", kw_only=True, forbid_unknown_fields=True
 ):
-    """Base of command and query payloads: camelCase on the wire, unknown fields refused."""
+    """Base of command and query payloads: camelCase on the wire, unknown fields refused.
 
-    # Fields left out of the payload's fingerprint, kept with its idempotency record (a
-    # password must not reach the record, not even as a fast hash): decision 34.
-    secret_fields: ClassVar[tuple[str, ...]] = ()
+    A field typed `Secret` (kernel/sensitive.py) is left out of the payload's fingerprint
+    kept with its idempotency record (decision 34) and out of a kept invocation (64)."""
 
 
 class Event(msgspec.Struct, frozen=True, rename="camel", kw_only=True):

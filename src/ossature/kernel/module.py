@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar, get_type_hints
 
 import msgspec
 
+from ossature.kernel import sensitive
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
 from ossature.kernel.errors import InvalidPayload
@@ -188,7 +189,7 @@ def answer_type(handler: Callable[..., Any]) -> Any:
 
 def payload_schema(payload: type[Payload]) -> dict[str, Any]:
     """The JSON schema of a payload type (for /openapi.json)."""
-    return msgspec.json.schema(payload)
+    return msgspec.json.schema(payload, schema_hook=sensitive.schema_hook)
 
 
 class UndeclaredEvent(Exception):
@@ -215,6 +216,6 @@ def typed_payload(payload: type[P], raw: object) -> P:
     if not isinstance(raw, dict):
         raise InvalidPayload({"reason": "the payload must be a JSON object"})
     try:
-        return msgspec.convert(raw, payload)
+        return msgspec.convert(raw, payload, dec_hook=sensitive.dec_hook)
     except (msgspec.ValidationError, RecursionError) as error:
         raise InvalidPayload({"reason": str(error)[:300]}) from error

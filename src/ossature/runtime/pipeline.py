@@ -28,6 +28,7 @@ from ossature.kernel.group_commit import GroupCommit
 from ossature.kernel.idempotency import Repeated, fingerprint
 from ossature.kernel.logging import for_context
 from ossature.kernel.module import CommandSpec, Module, QuerySpec, refuse_undeclared
+from ossature.kernel.sensitive import secret_fields
 from ossature.kernel.unit_of_work import UnitOfWork
 from ossature.modules.access.entitlements import hold
 from ossature.modules.access.requirements import Requirements
@@ -132,7 +133,7 @@ class Pipeline:
         spec = table.get(name)
         if not isinstance(kept, KeptInvocations) or spec is None or ctx.access is None:
             return
-        payload = None if spec.payload.secret_fields else raw
+        payload = None if secret_fields(spec.payload) else raw
         try:
             await kept.keep(self.db, ctx, kind, name, status, payload)
         except Exception:

@@ -12,9 +12,14 @@ from ossature.modules.identity.commands.invite_account import (
 )
 from ossature.modules.identity.errors import EmailTaken
 from ossature.modules.identity.events import AccountRegistered
+from ossature.modules.identity.fields import DisplayName, Email
 
 INVITE = InviteAccount(
-    email="Ada@Example.com", display_name="Ada", role="project-viewer", folder_id="f1", locale="fr"
+    email=Email("Ada@Example.com"),
+    display_name=DisplayName("Ada"),
+    role="project-viewer",
+    folder_id="f1",
+    locale="fr",
 )
 
 
@@ -45,7 +50,9 @@ def test_an_address_already_registered_is_refused() -> None:
 
 
 def test_a_role_only_the_platform_gives_is_refused() -> None:
-    cmd = InviteAccount(email="a@b.c", display_name="A", role="platform-operator", folder_id="f")
+    cmd = InviteAccount(
+        email=Email("a@b.c"), display_name=DisplayName("A"), role="platform-operator", folder_id="f"
+    )
 
     with pytest.raises(UnknownRole):
         decide_invite(cmd, "a@b.c", False, "inviter", "a1", "t1")

@@ -18,6 +18,7 @@ from ossature.modules.identity.commands.confirm_totp import TotpConfirmed, decid
 from ossature.modules.identity.commands.disable_totp import TotpDisabled, decide_disable
 from ossature.modules.identity.commands.enroll_totp import TotpEnrolled, decide_enroll
 from ossature.modules.identity.commands.register_account import AccountRegistered
+from ossature.modules.identity.fields import Code, MfaToken
 from ossature.modules.identity.mfa import Mfa, mfa_of
 
 SECRET = pyotp.random_base32()
@@ -45,12 +46,12 @@ def refused(call: object) -> str:
 
 
 def complete(mfa: Mfa, cmd: CompleteLogIn, session: str = "s1", before: bool = False) -> object:
-    code_hash = cmd.recovery_code or ""
+    code_hash = cmd.recovery_code.reveal() if cmd.recovery_code else ""
     return decide_complete(mfa, SECRET, cmd, code_hash, NOW, Opened("a1", session, before))
 
 
 def with_code(step: int) -> CompleteLogIn:
-    return CompleteLogIn(mfa_token="t", code=code_at(step))
+    return CompleteLogIn(mfa_token=MfaToken("t"), code=Code(code_at(step)))
 
 
 def test_confirming_turns_mfa_on_with_the_pending_secret_and_the_codes_hashes() -> None:
@@ -112,19 +113,23 @@ def test_an_mfa_token_whose_session_is_open_is_refused_with_another_code() -> No
 
 
 def test_a_recovery_code_completes_a_log_in_once() -> None:
-    cmd = CompleteLogIn(mfa_token="t", recovery_code="h1")
+    cmd = CompleteLogIn(mfa_token=MfaToken("t"), recovery_code=Code("h1"))
     events = complete(ON, cmd)
     after = events[0].evolve(ON)  # type: ignore[index]
     expected = [MfaChallengePassed(account_id="a1", session_id="s1", recovery_code="h1")]
     assert (expected, "identity.wrong-code", "accepted") == (
         events,
         refused(lambda: complete(after, cmd, "s2")),
-        refused(lambda: complete(after, CompleteLogIn(mfa_token="t", recovery_code="h2"), "s2")),
+        refused(
+            lambda: complete(
+                after, CompleteLogIn(mfa_token=MfaToken("t"), recovery_code=Code("h2")), "s2"
+            )
+        ),
     )
 
 
 def test_an_unknown_recovery_code_is_refused() -> None:
-    cmd = CompleteLogIn(mfa_token="t", recovery_code="nope")
+    cmd = CompleteLogIn(mfa_token=MfaToken("t"), recovery_code=Code("nope"))
     assert "identity.wrong-code" == refused(lambda: complete(ON, cmd))
 
 

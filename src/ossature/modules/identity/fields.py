@@ -10,6 +10,7 @@ from typing import Annotated
 
 import msgspec
 
+from ossature.kernel.sensitive import Personal, Secret, reveal
 from ossature.modules.identity._credentials import LONGEST_LIFETIME, expiry_problem
 from ossature.modules.identity.errors import EmailInvalid, InvalidExpiry
 
@@ -17,21 +18,56 @@ __all__ = [
     "Code",
     "CredentialId",
     "CredentialName",
+    "DisplayName",
     "Email",
     "ExpiresAt",
+    "MfaToken",
     "NewPassword",
     "OneTimeToken",
+    "Password",
+    "RefreshToken",
     "checked_expiry",
     "normalize_email",
 ]
 
 _ADDRESS = r"^[^@\s]+@[^@\s]+$"
-Email = Annotated[str, msgspec.Meta(min_length=3, max_length=254, pattern=_ADDRESS)]
-NewPassword = Annotated[str, msgspec.Meta(min_length=12, max_length=1024)]
-OneTimeToken = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
 
-def normalize_email(email: str) -> str:
+class Email(Personal[str]):
+    meta = msgspec.Meta(min_length=3, max_length=254, pattern=_ADDRESS)
+
+
+class DisplayName(Personal[str]):
+    """A person's name, as they write it."""
+
+    meta = msgspec.Meta(min_length=1, max_length=120)
+
+
+class Password(Secret[str]):
+    """A password as typed to prove it (its length is checked when it is set)."""
+
+    meta = msgspec.Meta(min_length=1, max_length=1024)
+
+
+class NewPassword(Secret[str]):
+    meta = msgspec.Meta(min_length=12, max_length=1024)
+
+
+class OneTimeToken(Secret[str]):
+    meta = msgspec.Meta(min_length=1, max_length=200)
+
+
+class RefreshToken(Secret[str]):
+    meta = msgspec.Meta(min_length=1, max_length=200)
+
+
+class MfaToken(Secret[str]):
+    """The short-lived token a first log-in step answers when a second one is needed."""
+
+    meta = msgspec.Meta(min_length=1, max_length=4096)
+
+
+def normalize_email(email: Email | str) -> str:
     """The address as stored and compared: NFKC, then lower case; plus-aliases kept.
 
     NFKC makes one string of the ways Unicode writes the same characters (a composed é or
@@ -42,14 +78,17 @@ def normalize_email(email: str) -> str:
     aliases on purpose (decision 45). EmailInvalid when the result is no longer one
     address (NFKC turns a small `﹫` into `@`).
     """
-    normal = unicodedata.normalize("NFKC", email).lower()
+    normal = unicodedata.normalize("NFKC", reveal(email)).lower()
     if not re.fullmatch(_ADDRESS, normal) or len(normal) > 254:
         raise EmailInvalid()
     return normal
 
 
-Code = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-"""A TOTP code (six digits) or, where one is accepted, a recovery code."""
+class Code(Secret[str]):
+    """A TOTP code (six digits) or, where one is accepted, a recovery code."""
+
+    meta = msgspec.Meta(min_length=1, max_length=64)
+
 
 CredentialName = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
 """What a personal access token or an API key is for, as its owner names it."""

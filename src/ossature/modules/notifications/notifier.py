@@ -30,7 +30,7 @@ import msgspec
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from opentelemetry.trace import Span
 
-from ossature.kernel import spans
+from ossature.kernel import sensitive, spans
 from ossature.kernel.context import Actor
 from ossature.kernel.database import Database, set_tenant
 from ossature.kernel.deps import Deps
@@ -252,7 +252,9 @@ class Notifier:
         if notice.broadcast is not None:
             return []
         spec: QuerySpec[Any] = self.queries[notice.audience]
-        payload = msgspec.convert(dict(notice.audience_payload(envelope)), spec.payload)
+        payload = msgspec.convert(
+            dict(notice.audience_payload(envelope)), spec.payload, dec_hook=sensitive.dec_hook
+        )
         principals = await directory.principals(envelope.tenant_id)
         if notice.to is not None:
             named = set(notice.to(envelope))

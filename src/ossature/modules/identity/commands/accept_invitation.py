@@ -24,8 +24,6 @@ __all__ = ["AcceptInvitation", "AcceptInvitationAnswer", "accept_invitation"]
 
 
 class AcceptInvitation(Payload, frozen=True):
-    secret_fields = ("token", "password")
-
     token: OneTimeToken
     password: NewPassword
 
@@ -37,10 +35,10 @@ class AcceptInvitationAnswer(TypedDict):
 async def accept_invitation(
     ctx: Context, cmd: AcceptInvitation, deps: Deps
 ) -> AcceptInvitationAnswer:
-    account_id, invited = await take_token(ctx, deps, "invitation", cmd.token)
+    account_id, invited = await take_token(ctx, deps, "invitation", cmd.token.reveal())
     assert isinstance(invited, AccountInvited)
     account = await deps.uow.load(account_id)
-    password_hash = await deps.get(IdentityService).hash_password(cmd.password)
+    password_hash = await deps.get(IdentityService).hash_password(cmd.password.reveal())
     deps.uow.append(
         "account",
         account_id,

@@ -6,9 +6,7 @@ is logged out, the one who changed it is not).
 
 from __future__ import annotations
 
-from typing import Annotated, TypedDict
-
-import msgspec
+from typing import TypedDict
 
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
@@ -16,7 +14,7 @@ from ossature.kernel.errors import NotFound
 from ossature.kernel.messages import Payload
 from ossature.modules.identity.errors import WrongCurrentPassword
 from ossature.modules.identity.events import PasswordSet, SessionsEnded
-from ossature.modules.identity.fields import NewPassword
+from ossature.modules.identity.fields import NewPassword, Password
 from ossature.modules.identity.projections import account_by_id
 from ossature.modules.identity.service import IdentityService
 
@@ -24,9 +22,7 @@ __all__ = ["ChangePassword", "ChangePasswordAnswer", "change_password"]
 
 
 class ChangePassword(Payload, frozen=True):
-    secret_fields = ("current_password", "new_password")
-
-    current_password: Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
+    current_password: Password
     new_password: NewPassword
 
 
@@ -41,10 +37,10 @@ async def change_password(ctx: Context, cmd: ChangePassword, deps: Deps) -> Chan
         account = await account_by_id(conn, account_id)
     if account is None:  # a service actor, or a user of no account
         raise NotFound({"accountId": account_id})
-    if not await identity.verify_password(account["password_hash"], cmd.current_password):
+    if not await identity.verify_password(account["password_hash"], cmd.current_password.reveal()):
         raise WrongCurrentPassword()
     stream = await deps.uow.load(account_id)
-    password_hash = await identity.hash_password(cmd.new_password)
+    password_hash = await identity.hash_password(cmd.new_password.reveal())
     password = PasswordSet(account_id=account_id, password_hash=password_hash)
     ended = SessionsEnded(account_id=account_id, kept_session_id=ctx.access.session_id)
     deps.uow.append("account", account_id, stream.version, [password, ended])

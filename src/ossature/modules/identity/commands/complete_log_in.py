@@ -12,9 +12,6 @@ accepted again for it, and the commit answers the first outcome with a fresh tok
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
-
-import msgspec
 
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
@@ -36,7 +33,7 @@ from ossature.modules.identity.errors import (
     OneCodeRequired,
     WrongLogInCode,
 )
-from ossature.modules.identity.fields import Code
+from ossature.modules.identity.fields import Code, MfaToken
 from ossature.modules.identity.mfa import Mfa, MfaEvent, mfa_of
 from ossature.modules.identity.projections import account_by_id
 from ossature.modules.identity.service import IdentityService
@@ -52,9 +49,7 @@ __all__ = [
 
 
 class CompleteLogIn(Payload, frozen=True):
-    secret_fields = ("mfa_token", "code", "recovery_code")
-
-    mfa_token: Annotated[str, msgspec.Meta(min_length=1, max_length=4096)]
+    mfa_token: MfaToken
     code: Code | None = None
     recovery_code: Code | None = None
 
@@ -101,9 +96,9 @@ def decide_complete(
             MfaChallengePassed(account_id=account_id, session_id=session, recovery_code=code_hash)
         ]
     assert cmd.code is not None
-    step = accepted_step(secret, cmd.code, now, mfa.last_step)
+    step = accepted_step(secret, cmd.code.reveal(), now, mfa.last_step)
     if step is None and mfa.last_step_session == session:  # this session's own code, again
-        again = accepted_step(secret, cmd.code, now, mfa.last_step - 1)
+        again = accepted_step(secret, cmd.code.reveal(), now, mfa.last_step - 1)
         step = again if again == mfa.last_step else None
     elif opened.before:
         raise MfaTokenUsed()
@@ -116,7 +111,7 @@ async def complete_log_in(ctx: Context, cmd: CompleteLogIn, deps: Deps) -> Sessi
     if (cmd.code is None) == (cmd.recovery_code is None):
         raise OneCodeRequired()
     identity, keys, now = deps.get(IdentityService), deps.get(MfaKeys), int(deps.now.timestamp())
-    claims = _verified(identity, cmd.mfa_token, now)
+    claims = _verified(identity, cmd.mfa_token.reveal(), now)
     tenant_id, account_id = claims.tenant_id, claims.account_id
     deps.uow.use_tenant(tenant_id, account_id)
     await admit_public(ctx, deps, tenant_id)  # its entry point, its ranges (decision 54)
@@ -132,7 +127,7 @@ async def complete_log_in(ctx: Context, cmd: CompleteLogIn, deps: Deps) -> Sessi
     if account is None or mfa.secret is None:
         raise MfaTokenInvalid()
     secret = keys.open(tenant_id, account_id, mfa.secret)
-    code_hash = keys.hash_code(account_id, cmd.recovery_code or "")
+    code_hash = keys.hash_code(account_id, cmd.recovery_code.reveal() if cmd.recovery_code else "")
     opened = Opened(account_id, session_id, before=session.version > 0)
     try:
         events = decide_complete(mfa, secret, cmd, code_hash, now, opened)

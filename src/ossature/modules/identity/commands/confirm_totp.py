@@ -28,8 +28,6 @@ __all__ = [
 
 
 class ConfirmTotp(Payload, frozen=True):
-    secret_fields = ("code",)  # a code (a recovery code too) is never kept (decision 64)
-
     code: Code
 
 
@@ -72,6 +70,8 @@ async def confirm_totp(ctx: Context, cmd: ConfirmTotp, deps: Deps) -> ConfirmTot
     secret = keys.open(ctx.tenant_id, account_id, mfa.pending)
     codes = new_recovery_codes()
     now = int(deps.now.timestamp())
-    events = decide_confirm(mfa, secret, cmd.code, now, account_id, keys.hashes(account_id, codes))
+    events = decide_confirm(
+        mfa, secret, cmd.code.reveal(), now, account_id, keys.hashes(account_id, codes)
+    )
     deps.uow.append("account", account_id, stream.version, events)
     return {"recoveryCodes": codes}

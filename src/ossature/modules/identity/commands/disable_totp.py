@@ -18,8 +18,6 @@ __all__ = ["DisableTotp", "DisableTotpAnswer", "TotpDisabled", "decide_disable",
 
 
 class DisableTotp(Payload, frozen=True):
-    secret_fields = ("code",)  # a code (a recovery code too) is never kept (decision 64)
-
     code: Code
 
 
@@ -62,7 +60,7 @@ async def disable_totp(ctx: Context, cmd: DisableTotp, deps: Deps) -> DisableTot
     if mfa.secret is None:
         raise TotpNotOn()
     secret = keys.open(ctx.tenant_id, account_id, mfa.secret)
-    now, code_hash = int(deps.now.timestamp()), keys.hash_code(account_id, cmd.code)
-    events = decide_disable(mfa, secret, cmd.code, code_hash, now, account_id)
+    now, code_hash = int(deps.now.timestamp()), keys.hash_code(account_id, cmd.code.reveal())
+    events = decide_disable(mfa, secret, cmd.code.reveal(), code_hash, now, account_id)
     deps.uow.append("account", account_id, stream.version, events)
     return {"accountId": account_id}

@@ -22,7 +22,7 @@ from ossature.modules.access.commands.assign_role import ROLES
 from ossature.modules.access.errors import UnknownRole
 from ossature.modules.identity.errors import EmailTaken
 from ossature.modules.identity.events import AccountRegistered
-from ossature.modules.identity.fields import Email, normalize_email
+from ossature.modules.identity.fields import DisplayName, Email, normalize_email
 from ossature.modules.identity.projections import account_by_email
 
 __all__ = [
@@ -39,7 +39,7 @@ Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 
 class InviteAccount(Payload, frozen=True):
     email: Email
-    display_name: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+    display_name: DisplayName
     role: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
     folder_id: Id
     locale: Locale = "en"
@@ -74,13 +74,16 @@ def decide_invite(
     if taken:
         raise EmailTaken({"email": email})
     registered = AccountRegistered(
-        account_id=account_id, email=email, display_name=cmd.display_name, locale=cmd.locale
+        account_id=account_id,
+        email=email,
+        display_name=cmd.display_name.reveal(),
+        locale=cmd.locale,
     )
     invited = AccountInvited(
         token_id=token_id,
         account_id=account_id,
         email=email,
-        display_name=cmd.display_name,
+        display_name=cmd.display_name.reveal(),
         locale=cmd.locale,
         role=cmd.role,
         folder_id=cmd.folder_id,

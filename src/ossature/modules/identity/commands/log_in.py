@@ -28,7 +28,7 @@ from ossature.modules.identity._mfa_tokens import MfaChallenge, challenge
 from ossature.modules.identity._tokens import AccessClaims, RoleGrant
 from ossature.modules.identity.enforcement import ENROLLMENT, must_enroll
 from ossature.modules.identity.errors import InvalidCredentials
-from ossature.modules.identity.fields import Email
+from ossature.modules.identity.fields import Email, Password
 from ossature.modules.identity.projections import active_account_by_email
 from ossature.modules.identity.service import IdentityService
 from ossature.modules.tenancy.perimeter import PLATFORM_TENANT, tenant_of_request
@@ -46,10 +46,8 @@ __all__ = [
 
 
 class LogIn(Payload, frozen=True):
-    secret_fields = ("password",)
-
     email: Email
-    password: Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
+    password: Password
     # the tenant's slug; may be omitted at the tenant's entry point (<slug>.<root domain>)
     tenant: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] | None = None
 
@@ -82,14 +80,14 @@ async def log_in(ctx: Context, cmd: LogIn, deps: Deps) -> LogInAnswer:
     if tenant is None:  # tenants are public (their entry points are names): no Argon2
         raise InvalidCredentials()
     tenant_id = tenant["tenant_id"]
-    gate = LogInGate.of(ctx, deps, tenant_id, cmd.email)
+    gate = LogInGate.of(ctx, deps, tenant_id, cmd.email.reveal())
     async with deps.db.transaction(tenant_id, readonly=True) as conn:
         await gate.check(conn)  # locked: 429, before any Argon2
-        account = await active_account_by_email(conn, cmd.email)
+        account = await active_account_by_email(conn, cmd.email.reveal())
         grants = await grants_of(conn, account["account_id"]) if account else []
         scope = ENROLLMENT if await must_enroll(conn, account) else None
     stored = account["password_hash"] if account else None
-    if not await identity.verify_password(stored, cmd.password) or not account:
+    if not await identity.verify_password(stored, cmd.password.reveal()) or not account:
         await gate.failed(account["account_id"] if account else None)
         raise InvalidCredentials()
     deps.uow.use_tenant(tenant_id, account["account_id"])

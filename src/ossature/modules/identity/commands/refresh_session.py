@@ -11,9 +11,7 @@ reaches the session at its next refresh. Any refusal is the one `identity.sessio
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
-
-import msgspec
+from typing import Any
 
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
@@ -23,6 +21,7 @@ from ossature.modules.identity._credentials import parse_refresh_token
 from ossature.modules.identity.commands.log_in import SessionAnswer, access_claims
 from ossature.modules.identity.enforcement import ENROLLMENT, must_enroll
 from ossature.modules.identity.errors import SessionEnded
+from ossature.modules.identity.fields import RefreshToken
 from ossature.modules.identity.projections import refreshable_session
 from ossature.modules.identity.service import IdentityService
 from ossature.modules.tenancy.perimeter import admit_public
@@ -31,9 +30,7 @@ __all__ = ["RefreshSession", "SessionRefreshed", "decide_refresh", "refresh_sess
 
 
 class RefreshSession(Payload, frozen=True):
-    secret_fields = ("refresh_token",)
-
-    refresh_token: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    refresh_token: RefreshToken
 
 
 class SessionRefreshed(Event, frozen=True):
@@ -68,7 +65,7 @@ def decide_refresh(
 
 async def refresh_session(ctx: Context, cmd: RefreshSession, deps: Deps) -> SessionAnswer:
     identity = deps.get(IdentityService)
-    named = parse_refresh_token(identity.credential_key, cmd.refresh_token)
+    named = parse_refresh_token(identity.credential_key, cmd.refresh_token.reveal())
     if named is None:
         raise SessionEnded()
     tenant_id, session_id = named
@@ -92,6 +89,6 @@ async def refresh_session(ctx: Context, cmd: RefreshSession, deps: Deps) -> Sess
         "accessToken": identity.issue(claims),
         "expiresAt": claims.expires_at,
         "sessionId": session_id,
-        "refreshToken": cmd.refresh_token,
+        "refreshToken": cmd.refresh_token.reveal(),
         "refreshableUntil": refreshed.refreshable_until,
     }

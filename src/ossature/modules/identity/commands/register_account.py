@@ -5,9 +5,7 @@ Credentials never travel in events: only their hash does.
 
 from __future__ import annotations
 
-from typing import Annotated, TypedDict
-
-import msgspec
+from typing import TypedDict
 
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
@@ -16,7 +14,7 @@ from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Payload
 from ossature.modules.identity.errors import EmailTaken
 from ossature.modules.identity.events import AccountRegistered, PasswordSet
-from ossature.modules.identity.fields import Email, NewPassword, normalize_email
+from ossature.modules.identity.fields import DisplayName, Email, NewPassword, normalize_email
 from ossature.modules.identity.projections import account_by_email
 from ossature.modules.identity.service import IdentityService
 
@@ -30,10 +28,8 @@ __all__ = [
 
 
 class RegisterAccount(Payload, frozen=True):
-    secret_fields = ("password",)
-
     email: Email
-    display_name: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+    display_name: DisplayName
     password: NewPassword
     locale: Locale = "en"
 
@@ -48,9 +44,12 @@ async def register_account(ctx: Context, cmd: RegisterAccount, deps: Deps) -> Re
         if await account_by_email(conn, email):
             raise EmailTaken({"email": email})
     account_id = new_id()
-    password_hash = await deps.get(IdentityService).hash_password(cmd.password)
+    password_hash = await deps.get(IdentityService).hash_password(cmd.password.reveal())
     registered = AccountRegistered(
-        account_id=account_id, email=email, display_name=cmd.display_name, locale=cmd.locale
+        account_id=account_id,
+        email=email,
+        display_name=cmd.display_name.reveal(),
+        locale=cmd.locale,
     )
     password = PasswordSet(account_id=account_id, password_hash=password_hash)
     deps.uow.append("account", account_id, 0, [registered, password])

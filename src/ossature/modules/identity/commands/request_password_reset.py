@@ -75,7 +75,7 @@ async def request_password_reset(
     deps.uow.use_tenant(tenant_id)
     await admit_public(ctx, deps, tenant_id)  # its entry point, its ranges (decision 54)
     async with deps.db.transaction(tenant_id, readonly=True) as conn:
-        account = await account_by_email(conn, cmd.email)
+        account = await account_by_email(conn, cmd.email.reveal())
     deps.get(OneTimeTokens).token("password-reset", tenant_id, token_id)  # the same work either way
     event: Event = PasswordResetUnmatched(token_id=token_id)
     if account is not None:

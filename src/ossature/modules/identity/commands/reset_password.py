@@ -17,8 +17,6 @@ __all__ = ["ResetPassword", "ResetPasswordAnswer", "reset_password"]
 
 
 class ResetPassword(Payload, frozen=True):
-    secret_fields = ("token", "password")
-
     token: OneTimeToken
     password: NewPassword
 
@@ -28,9 +26,9 @@ class ResetPasswordAnswer(TypedDict):
 
 
 async def reset_password(ctx: Context, cmd: ResetPassword, deps: Deps) -> ResetPasswordAnswer:
-    account_id, _ = await take_token(ctx, deps, "password-reset", cmd.token)
+    account_id, _ = await take_token(ctx, deps, "password-reset", cmd.token.reveal())
     account = await deps.uow.load(account_id)
-    password_hash = await deps.get(IdentityService).hash_password(cmd.password)
+    password_hash = await deps.get(IdentityService).hash_password(cmd.password.reveal())
     password = PasswordSet(account_id=account_id, password_hash=password_hash)
     ended = SessionsEnded(account_id=account_id)
     deps.uow.append("account", account_id, account.version, [password, ended])

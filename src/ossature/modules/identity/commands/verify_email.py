@@ -18,8 +18,6 @@ __all__ = ["VerifyEmail", "VerifyEmailAnswer", "verify_email"]
 
 
 class VerifyEmail(Payload, frozen=True):
-    secret_fields = ("token",)
-
     token: OneTimeToken
 
 
@@ -29,7 +27,7 @@ class VerifyEmailAnswer(TypedDict):
 
 
 async def verify_email(ctx: Context, cmd: VerifyEmail, deps: Deps) -> VerifyEmailAnswer:
-    account_id, requested = await take_token(ctx, deps, "email-verification", cmd.token)
+    account_id, requested = await take_token(ctx, deps, "email-verification", cmd.token.reveal())
     assert isinstance(requested, EmailVerificationRequested)
     account = await deps.uow.load(account_id)
     verified = EmailVerified(account_id=account_id, email=requested.email)
