@@ -2,7 +2,12 @@
 
 Every line of an invocation carries its ids (bind them with `for_context`). The
 default minimum level is INFO; the toggle `log.level` of one invocation lowers
-it for that invocation only. Values under secret-looking keys are masked.
+it for that invocation only. Values under secret-looking keys are masked, and so is every
+`Secret` or `Personal` value (kernel/sensitive.py), at any depth: a line shows its mask.
+
+With OSSATURE_LOG_COPY=<folder>, each line is also appended, as JSON whatever the format,
+to <folder>/<pid>.jsonl: the test suite's lines are checked against schemas/log-line.json
+(`python -m ossature.tools.logcheck`).
 
 Lines are buffered: warnings and errors reach the stream at once, info and debug lines
 within FLUSH_EVERY seconds (and at exit), so that logging every invocation does not cost a
@@ -15,25 +20,44 @@ import atexit
 import contextlib
 import functools
 import logging
+import os
 import sys
 import threading
 import time
 from collections.abc import Mapping, MutableMapping
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 
 import msgspec
 import structlog
 
 from ossature.kernel.context import Context
+from ossature.kernel.sensitive import Sensitive
 
-__all__ = ["FLUSH_EVERY", "REDACTED", "configure_logging", "for_context", "get_logger", "redact"]
+__all__ = [
+    "COPY_VARIABLE",
+    "FLUSH_EVERY",
+    "REDACTED",
+    "configure_logging",
+    "for_context",
+    "get_logger",
+    "redact",
+]
 
 REDACTED = "[redacted]"
 _LEVELS = {"debug": 10, "info": 20, "warning": 30, "error": 40, "critical": 50}
 _SECRET_PARTS = ("password", "secret", "token", "authorization", "pepper", "cookie", "credential")
 _MIN_LEVEL_KEY = "_min_level"
 FLUSH_EVERY = 0.2  # seconds an info line may wait in the buffer
-_json = msgspec.json.Encoder(enc_hook=repr)  # what JSON cannot hold is written as its repr
+COPY_VARIABLE = "OSSATURE_LOG_COPY"  # a folder that gets a JSON copy of every line
+
+
+def _unencodable(value: Any) -> str:
+    """What JSON cannot hold is written as its repr; a Sensitive value as its mask."""
+    return value.mask if isinstance(value, Sensitive) else repr(value)
+
+
+_json = msgspec.json.Encoder(enc_hook=_unencodable)
 
 
 def _dumps(value: Any, **_: Any) -> str:
@@ -48,7 +72,10 @@ def _is_secret(key: str) -> bool:
 
 
 def redact(value: Any) -> Any:
-    """A copy of `value` with every secret-looking key's value masked, at any depth."""
+    """A copy of `value` with every secret-looking key's value masked, and every Secret or
+    Personal value shown as its mask, at any depth."""
+    if isinstance(value, Sensitive):
+        return value.mask
     if isinstance(value, Mapping):
         return {k: REDACTED if _is_secret(str(k)) else redact(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -57,11 +84,12 @@ def redact(value: Any) -> Any:
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})  # values with nothing inside to mask
+_MASKED = (Mapping, list, tuple, Sensitive)  # values that redact may change
 
 
 def _redact_processor(_: Any, __: str, event: MutableMapping[str, Any]) -> Mapping[str, Any]:
     for key, value in event.items():
-        nested = type(value) not in _PLAIN and isinstance(value, Mapping | list | tuple)
+        nested = type(value) not in _PLAIN and isinstance(value, _MASKED)
         if nested or _is_secret(key):  # (the type test first: an ABC's isinstance is slow)
             return {k: REDACTED if _is_secret(k) else redact(v) for k, v in event.items()}
     return event  # the usual line: flat, and no key looks secret
@@ -119,6 +147,49 @@ class _Flusher(threading.Thread):
 _flushers: list[_Flusher] = []  # the process's one flusher, once logging is configured
 
 
+class _Copy:
+    """Appends each line to <folder>/<pid>.jsonl, a line at a time (a process killed loses
+    none); a forked child opens its own file."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.pid = folder, 0
+        self.file: TextIO | None = None
+        self.lock = threading.Lock()
+
+    def write(self, line: str) -> None:
+        with self.lock:
+            if self.pid != os.getpid() or self.file is None:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self.pid = os.getpid()
+                self.file = (self.folder / f"{self.pid}.jsonl").open("a", buffering=1)
+            self.file.write(line + "\n")
+
+
+_copies: dict[Path, _Copy] = {}  # one per folder, kept across configure_logging calls
+
+
+class _Render:
+    """The last processor: the line for the stream, its JSON also copied when asked."""
+
+    def __init__(self, fmt: str, copy: _Copy | None) -> None:
+        self.console = structlog.dev.ConsoleRenderer() if fmt == "console" else None
+        self.copy = copy
+
+    def __call__(self, logger: Any, method: str, event: MutableMapping[str, Any]) -> str:
+        line = _dumps(event) if self.console is None or self.copy is not None else ""
+        if self.copy is not None:
+            self.copy.write(line)
+        return line if self.console is None else str(self.console(logger, method, event))
+
+
+def _copy() -> _Copy | None:
+    folder = os.environ.get(COPY_VARIABLE)
+    if not folder:
+        return None
+    path = Path(folder).resolve()
+    return _copies.setdefault(path, _Copy(path))
+
+
 class _LevelFilter:
     """Drops lines below the invocation's minimum level, or the process default."""
 
@@ -135,11 +206,6 @@ class _LevelFilter:
 def configure_logging(fmt: str = "json", level: str = "info", stream: Any = None) -> None:
     """Configure structlog for the process: JSON lines or console rendering."""
     writer = _LineWriter(stream or sys.stdout)
-    renderer: Any = (
-        structlog.dev.ConsoleRenderer()
-        if fmt == "console"
-        else structlog.processors.JSONRenderer(serializer=_dumps)
-    )
     structlog.configure(
         processors=[
             _LevelFilter(_LEVELS.get(level, 20)),
@@ -147,7 +213,7 @@ def configure_logging(fmt: str = "json", level: str = "info", stream: Any = None
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.format_exc_info,
             _redact_processor,
-            renderer,
+            _Render(fmt, _copy()),
         ],
         logger_factory=lambda *_: writer,
         cache_logger_on_first_use=False,

@@ -1,11 +1,14 @@
-"""Logs: secrets masked, ids bound, the per-invocation level toggle."""
+"""Logs: secrets masked, ids bound, the per-invocation level toggle, the copy for CI."""
 
 import io
 import json
+import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+import pytest
 from msgspec import structs
 
 from ossature.kernel.logging import (
@@ -16,6 +19,7 @@ from ossature.kernel.logging import (
     get_logger,
     redact,
 )
+from ossature.kernel.sensitive import Personal, Secret
 from ossature.runtime.contexts import OPERATOR, internal_context
 
 
@@ -91,3 +95,42 @@ def test_warnings_are_written_at_once_and_info_lines_soon_after(tmp_path: Path) 
 
 def _read(path: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text().splitlines() if line]
+
+
+@dataclass
+class _Holder:
+    key: Secret[str]
+
+
+def _log_sensitive_values(fmt: str) -> str:
+    stream = io.StringIO()
+    configure_logging(fmt, "info", stream)
+    # pragma: allowlist nextline secret: made-up values the logs must hide
+    token, email = Secret("tok-4f1c9e"), Personal("ada@example.com")
+    deep = {"people": [{"who": email, "keys": (token,)}], "holder": _Holder(token)}
+    get_logger().info("sensitive", plain=token, person=email, deep=deep)
+    return stream.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["json", "console"])
+def test_secret_and_personal_values_never_reach_a_line_at_any_depth(fmt: str) -> None:
+    """A Secret or Personal value, top-level or deep in a mapping, a list, a tuple or an
+    object, is rendered as its mask in either format."""
+    line = _log_sensitive_values(fmt)
+    absent = ("tok-4f1c9e", "ada@example.com")
+    expected = ((False, False), True, True)
+    assert expected == (tuple(v in line for v in absent), "***" in line, "<personal>" in line)
+
+
+def test_with_a_copy_folder_each_line_is_also_appended_there_as_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OSSATURE_LOG_COPY gets every line as JSON, whatever the stream's format."""
+    monkeypatch.setenv("OSSATURE_LOG_COPY", str(tmp_path))
+    configure_logging("console", "info", io.StringIO())
+    get_logger().warning("copied", person=Personal("ada@example.com"))
+    monkeypatch.delenv("OSSATURE_LOG_COPY")
+    configure_logging("json", "info", io.StringIO())  # copies nothing more
+    get_logger().warning("not-copied")
+    [line] = _read(tmp_path / f"{os.getpid()}.jsonl")
+    assert ("copied", "warning", "<personal>") == (line["event"], line["level"], line["person"])
