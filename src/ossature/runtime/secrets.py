@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from ossature.modules.identity._tokens import KeyRing, SigningKey
@@ -15,7 +15,7 @@ from ossature.modules.identity._tokens import KeyRing, SigningKey
 __all__ = ["Secrets", "load_secrets"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Secrets:
     pepper: bytes
     keys: KeyRing
@@ -33,6 +33,10 @@ class Secrets:
     master_key: bytes = b""  # wraps each tenant's key of personal data (decision 89)
     # the master key before a rotation that has not finished yet (decision 90), else empty
     master_key_previous: bytes = b""
+
+    def __repr__(self) -> str:
+        """The fields' names only: no key or password reaches a log line or a traceback."""
+        return f"Secrets({', '.join(f'{f.name}=***' for f in fields(self))})"
 
     @property
     def database_roles(self) -> dict[str, str]:

@@ -8,6 +8,7 @@ import pytest
 
 from ossature.kernel.errors import InvalidPayload
 from ossature.kernel.ids import new_id
+from ossature.kernel.sensitive import Secret
 from ossature.modules.identity._credentials import (
     LONGEST_LIFETIME,
     Parsed,
@@ -39,7 +40,7 @@ def test_a_token_is_its_prefix_tenant_id_and_secret_in_103_characters() -> None:
 
 def test_a_made_token_parses_back_to_what_it_names() -> None:
     token = make_token(KEY, "api-key", TENANT, CREDENTIAL)
-    assert Parsed("api-key", TENANT, CREDENTIAL, token) == parse_token(token)
+    assert Parsed("api-key", TENANT, CREDENTIAL, Secret(token)) == parse_token(token)
 
 
 @pytest.mark.parametrize(

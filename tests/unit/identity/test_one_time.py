@@ -9,6 +9,7 @@ import pytest
 
 from ossature.kernel.eventstore import Stream
 from ossature.kernel.ids import new_id
+from ossature.kernel.sensitive import Secret
 from ossature.modules.identity._one_time import (
     LIFETIMES,
     OneTimeTokens,
@@ -128,7 +129,7 @@ def test_a_well_formed_string_parses_into_its_parts() -> None:
     token_id = new_id()
     token = TOKENS.token("invitation", TENANT, token_id)
 
-    assert TokenParts(TENANT, token_id, token.split(".")[2]) == parse(token)
+    assert TokenParts(TENANT, token_id, Secret(token.split(".")[2])) == parse(token)
 
 
 def test_the_lifetimes_are_72_hours_24_hours_and_30_minutes() -> None:

@@ -29,7 +29,14 @@ class Unlock(Payload, frozen=True):
 def test_repr_str_and_format_show_the_mask_and_reveal_the_value() -> None:
     """Nothing but reveal() shows the value: repr, str and f-strings show a mask."""
     pin, name = Pin("1234"), Name("Ada")
-    shown = (repr(pin), str(pin), f"{pin}", repr(name), str(name), repr(Unlock(pin=pin, owner=name)))
+    shown = (
+        repr(pin),
+        str(pin),
+        f"{pin}",
+        repr(name),
+        str(name),
+        repr(Unlock(pin=pin, owner=name)),
+    )
     expected = (
         "Pin('***')",
         "***",
@@ -63,9 +70,10 @@ def test_a_payload_field_is_decoded_from_a_string_and_checked_by_its_meta() -> N
         "Expected `str` of length >= 4 - at `$.pin`",
         "Expected `str` matching regex '^[0-9]+$' - at `$.pin`",
     )
+    spare = unlock.spare.reveal() if unlock.spare else None
+    decoded = (type(unlock.pin), unlock.pin.reveal(), type(unlock.owner), unlock.owner.reveal())
     assert expected == (
-        (type(unlock.pin), unlock.pin.reveal(), type(unlock.owner), unlock.owner.reveal())
-        + (unlock.spare.reveal() if unlock.spare else None,),
+        (*decoded, spare),
         short.value.params["reason"],
         letters.value.params["reason"],
     )

@@ -30,6 +30,8 @@ from typing import Literal
 from ulid import ULID
 from ulid_transform import bytes_to_ulid
 
+from ossature.kernel.sensitive import Secret
+
 __all__ = [
     "KEY_PREFIX",
     "LONGEST_LIFETIME",
@@ -65,7 +67,7 @@ class Parsed:
     mechanism: Mechanism
     tenant_id: str
     credential_id: str
-    token: str
+    token: Secret[str]
 
 
 def make_token(key: bytes, mechanism: Mechanism, tenant_id: str, credential_id: str) -> str:
@@ -79,7 +81,7 @@ def parse_token(token: str) -> Parsed | None:
     found = _BODY.fullmatch(token, 8) if mechanism else None
     if mechanism is None or found is None:
         return None
-    return Parsed(mechanism, found.group(1), found.group(2), token)
+    return Parsed(mechanism, found.group(1), found.group(2), Secret(token))
 
 
 def make_refresh_token(key: bytes, tenant_id: str, session_id: str) -> str:
@@ -103,7 +105,7 @@ def parse_refresh_token(key: bytes, token: str) -> tuple[str, str] | None:
 def is_genuine(key: bytes, parsed: Parsed) -> bool:
     """True when the token's secret is the one its kind, tenant and id derive (constant time)."""
     expected = make_token(key, parsed.mechanism, parsed.tenant_id, parsed.credential_id)
-    return hmac.compare_digest(expected.encode("ascii"), parsed.token.encode("ascii"))
+    return hmac.compare_digest(expected.encode("ascii"), parsed.token.reveal().encode("ascii"))
 
 
 def credential_of(mechanism: Mechanism, tenant_id: str, account_id: str, key: str) -> str:

@@ -29,6 +29,7 @@ from typing import Literal
 from urllib.parse import quote
 
 from ossature.kernel.eventstore import Stream
+from ossature.kernel.sensitive import Secret
 from ossature.modules.identity.errors import TokenExpired, TokenInvalid, TokenUsed
 from ossature.modules.identity.events import TokenUsed as Used
 
@@ -68,13 +69,13 @@ class TokenParts:
 
     tenant_id: str
     token_id: str
-    secret: str
+    secret: Secret[str]
 
 
 def parse(token: str) -> TokenParts | None:
     """The parts of a well-formed token, None for anything else."""
     match = _TOKEN.fullmatch(token)
-    return None if match is None else TokenParts(*match.groups())
+    return None if match is None else TokenParts(match[1], match[2], Secret(match[3]))
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ class OneTimeTokens:
     def __init__(self, key: bytes, public_url: str) -> None:
         if len(key) < MIN_KEY_BYTES:
             raise ValueError(f"the token key must be at least {MIN_KEY_BYTES} bytes")
-        self._key, self.public_url = key, public_url.rstrip("/")
+        self._key, self.public_url = Secret(key), public_url.rstrip("/")
 
     def token(self, purpose: Purpose, tenant_id: str, token_id: str) -> str:
         """The token of `token_id`, as the mail carries it."""
@@ -129,9 +130,9 @@ class OneTimeTokens:
         """The parts of a token of `purpose` made with this key; TokenInvalid when malformed,
         of another tenant than the request's (when the request names one), or with a secret
         that is not this purpose's. The secret is always derived and compared."""
-        parts = parse(token) or TokenParts("-", "0" * 26, "")
+        parts = parse(token) or TokenParts("-", "0" * 26, Secret(""))
         expected = self._secret(purpose, parts.tenant_id, parts.token_id)
-        genuine = hmac.compare_digest(expected.encode(), parts.secret.encode())
+        genuine = hmac.compare_digest(expected.encode(), parts.secret.reveal().encode())
         elsewhere = tenant_of_request is not None and tenant_of_request != parts.tenant_id
         if not genuine or elsewhere:
             raise TokenInvalid()
@@ -139,5 +140,5 @@ class OneTimeTokens:
 
     def _secret(self, purpose: Purpose, tenant_id: str, token_id: str) -> str:
         message = f"{purpose}\n{tenant_id}\n{token_id}".encode()
-        digest = hmac.new(self._key, message, hashlib.sha256).digest()
+        digest = hmac.new(self._key.reveal(), message, hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
