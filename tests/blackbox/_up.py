@@ -49,6 +49,7 @@ def environment(var_dir: Path, external: bool = True) -> dict[str, str]:
         "OSSATURE_DEMO_PASSWORD": PASSWORD,
         "OSSATURE_LOG_LEVEL": "info",
         "OSSATURE_LOG_FORMAT": "json",
+        "OSSATURE_LOG_COPY": os.environ.get("OSSATURE_LOG_COPY", ""),  # tests/conftest.py's
         # A log-in lock of 2 s, so that a test sees one release; the tests, behind the
         # loopback "proxy", name the client they stand for in X-Forwarded-For.
         "OSSATURE_LOGIN_LOCK_SECONDS": "2",

@@ -44,6 +44,7 @@ class Up:
         """Start `up` (keeping the var dir's data); the caller waits for readiness."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("OSSATURE_")}
         env |= {"OSSATURE_VAR_DIR": str(self.var_dir), "OSSATURE_DEMO_PASSWORD": PASSWORD}
+        env["OSSATURE_LOG_COPY"] = os.environ.get("OSSATURE_LOG_COPY", "")  # tests/conftest.py's
         command = [sys.executable, "-m", "ossature", "up", "--port", str(self.port)]
         with (self.var_dir / "server.log").open("ab") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)

@@ -12,7 +12,7 @@ schema. `secret_fields(payload)` names a payload's Secret fields (decision 34).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Generic, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, TypeVar, get_origin
 
 import msgspec
 
@@ -82,6 +82,7 @@ def reveal(value: Sensitive[V] | V) -> V:
 
 
 def _sensitive_type(kind: Any) -> type[Sensitive[Any]] | None:
+    kind = get_origin(kind) or kind  # Secret[str] is Secret
     return kind if isinstance(kind, type) and issubclass(kind, Sensitive) else None
 
 
@@ -134,4 +135,7 @@ def _holds_secret(kind: Any) -> bool:
 
 
 def _is_secret_info(info: msgspec.inspect.Type) -> bool:
-    return isinstance(info, msgspec.inspect.CustomType) and issubclass(info.cls, Secret)
+    if not isinstance(info, msgspec.inspect.CustomType):
+        return False
+    wrapper = _sensitive_type(info.cls)
+    return wrapper is not None and issubclass(wrapper, Secret)

@@ -24,6 +24,7 @@ class Unlock(Payload, frozen=True):
     pin: Pin
     owner: Name
     spare: Pin | None = None
+    note: Secret[str] | None = None  # a plain Secret, parameterized
 
 
 def test_repr_str_and_format_show_the_mask_and_reveal_the_value() -> None:
@@ -43,7 +44,7 @@ def test_repr_str_and_format_show_the_mask_and_reveal_the_value() -> None:
         "***",
         "Name('<personal>')",
         "<personal>",
-        "Unlock(pin=Pin('***'), owner=Name('<personal>'), spare=None)",
+        "Unlock(pin=Pin('***'), owner=Name('<personal>'), spare=None, note=None)",
     )
     assert (expected, "1234", "Ada") == (shown, pin.reveal(), name.reveal())
 
@@ -60,17 +61,17 @@ def test_values_of_a_kind_are_equal_and_hash_alike_when_their_values_are() -> No
 
 def test_a_payload_field_is_decoded_from_a_string_and_checked_by_its_meta() -> None:
     """A valid string becomes the field's wrapper; one its meta refuses is InvalidPayload."""
-    unlock = typed_payload(Unlock, {"pin": "1234", "owner": "Ada", "spare": "5678"})
+    unlock = typed_payload(Unlock, {"pin": "1234", "owner": "Ada", "spare": "5678", "note": "n"})
     with pytest.raises(InvalidPayload) as short:
         typed_payload(Unlock, {"pin": "12", "owner": "Ada"})
     with pytest.raises(InvalidPayload) as letters:
         typed_payload(Unlock, {"pin": "abcd", "owner": "Ada"})
     expected = (
-        (Pin, "1234", Name, "Ada", "5678"),
+        (Pin, "1234", Name, "Ada", ("5678", Secret("n"))),
         "Expected `str` of length >= 4 - at `$.pin`",
         "Expected `str` matching regex '^[0-9]+$' - at `$.pin`",
     )
-    spare = unlock.spare.reveal() if unlock.spare else None
+    spare = (unlock.spare.reveal() if unlock.spare else None, unlock.note)
     decoded = (type(unlock.pin), unlock.pin.reveal(), type(unlock.owner), unlock.owner.reveal())
     assert expected == (
         (*decoded, spare),
@@ -93,7 +94,7 @@ def test_the_secret_fields_are_the_secret_typed_ones_and_stay_out_of_the_fingerp
     first = Unlock(pin=Pin("1234"), owner=Name("Ada"))
     other_pin = Unlock(pin=Pin("9999"), owner=Name("Ada"), spare=Pin("1"))
     other_owner = Unlock(pin=Pin("1234"), owner=Name("Bob"))
-    assert (("pin", "spare"), True, False) == (
+    assert (("pin", "spare", "note"), True, False) == (
         secret_fields(Unlock),
         fingerprint(first) == fingerprint(other_pin),
         fingerprint(first) == fingerprint(other_owner),
