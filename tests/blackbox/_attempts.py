@@ -18,6 +18,7 @@ from msgspec import inspect
 
 from ossature.kernel.messages import Payload
 from ossature.kernel.module import CommandSpec, Public, QuerySpec
+from ossature.kernel.sensitive import string_info
 from ossature.runtime.application import Application
 
 __all__ = ["ENTITY_OF", "Attempt", "attempts", "payload_for", "wire_names"]
@@ -125,10 +126,11 @@ def _entity_id(attempt: Attempt, field: inspect.Field, theirs: Entities, own: En
 
 
 def _plain(kind: inspect.Type) -> inspect.Type:
-    """The type without its None alternative, for optional fields."""
+    """The type without its None alternative, for optional fields; a Secret or Personal
+    field's as the string it travels as."""
     if isinstance(kind, inspect.UnionType):
-        return next(t for t in kind.types if not isinstance(t, inspect.NoneType))
-    return kind
+        kind = next(t for t in kind.types if not isinstance(t, inspect.NoneType))
+    return string_info(kind)
 
 
 def _sample(name: str, kind: inspect.Type, unique: str) -> Any:

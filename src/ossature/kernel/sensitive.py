@@ -25,6 +25,7 @@ __all__ = [
     "reveal",
     "schema_hook",
     "secret_fields",
+    "string_info",
 ]
 
 V = TypeVar("V")
@@ -113,6 +114,13 @@ def schema_hook(kind: Any) -> dict[str, Any]:
     if issubclass(wrapper, Secret):
         schema["writeOnly"] = True  # sent, never answered
     return schema
+
+
+def string_info(info: msgspec.inspect.Type) -> msgspec.inspect.Type:
+    """A Sensitive field's msgspec.inspect type as the string it travels as (its meta's
+    constraints included); any other type unchanged."""
+    wrapper = _sensitive_type(info.cls) if isinstance(info, msgspec.inspect.CustomType) else None
+    return info if wrapper is None else msgspec.inspect.type_info(Annotated[str, wrapper.meta])
 
 
 def secret_fields(payload: type[msgspec.Struct]) -> tuple[str, ...]:

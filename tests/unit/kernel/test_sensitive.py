@@ -9,7 +9,7 @@ from ossature.kernel.errors import InvalidPayload
 from ossature.kernel.idempotency import fingerprint
 from ossature.kernel.messages import Payload
 from ossature.kernel.module import payload_schema, typed_payload
-from ossature.kernel.sensitive import Personal, Secret, secret_fields
+from ossature.kernel.sensitive import Personal, Secret, secret_fields, string_info
 
 
 class Pin(Secret[str]):
@@ -98,4 +98,14 @@ def test_the_secret_fields_are_the_secret_typed_ones_and_stay_out_of_the_fingerp
         secret_fields(Unlock),
         fingerprint(first) == fingerprint(other_pin),
         fingerprint(first) == fingerprint(other_owner),
+    )
+
+
+def test_a_field_s_inspected_type_reads_as_its_constrained_string() -> None:
+    """Tools that sample payloads by their types see a Sensitive field as its string."""
+    fields = msgspec.inspect.type_info(Unlock).fields  # type: ignore[attr-defined]
+    pin, owner = (string_info(field.type) for field in fields[:2])
+    assert (msgspec.inspect.StrType(4, 8, "^[0-9]+$"), msgspec.inspect.StrType(1, 20)) == (
+        pin,
+        owner,
     )
