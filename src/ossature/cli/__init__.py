@@ -7,11 +7,22 @@ from __future__ import annotations
 
 import typer
 
-from ossature.cli import analytics, bench, demo, keys, mail, new, operator, projections, up
+from ossature.cli import (
+    analytics,
+    bench,
+    demo,
+    keys,
+    mail,
+    new,
+    operator,
+    projections,
+    schemas,
+    up,
+)
 
 __all__ = ["GROUPS", "main", "root"]
 
-GROUPS = (up, demo, bench, projections, keys, analytics, mail, operator, new)
+GROUPS = (up, demo, bench, projections, keys, analytics, mail, operator, new, schemas)
 
 
 def root() -> typer.Typer:

@@ -33,7 +33,7 @@ async def _rebuild(settings: Settings, endpoints: Endpoints, name: str) -> int:
     try:
         owner = await Database.connect(system.owner_url, min_size=1, max_size=1)
         try:
-            return await rebuild(owner, EventStore(), projection)
+            return await rebuild(owner, EventStore(system.app.event_types), projection)
         finally:
             await owner.close()
     finally:

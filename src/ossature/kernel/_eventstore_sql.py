@@ -9,7 +9,7 @@ import msgspec
 
 from ossature.kernel.context import Context
 from ossature.kernel.idempotency import IdempotencyRecord
-from ossature.kernel.messages import Envelope
+from ossature.kernel.messages import Envelope, EventTypes
 from ossature.kernel.meter import Meter
 
 # An envelope's fields, read from the columns of the same name but for two: the context is
@@ -103,11 +103,12 @@ _READ_TYPES = f"""with page as (
 _context = msgspec.json.Decoder(Context)
 
 
-def _envelope(row: Any) -> Envelope:
+def _envelope(row: Any, types: EventTypes) -> Envelope:
+    """A stored event as an envelope, its payload upcast to its type's newest version."""
     fields = {name: row[name] for name in _FIELDS}
     fields["position"] = (fields.pop("transaction_id"), fields.pop("position"))
     fields["context"] = _context.decode(fields["context"])
-    return Envelope(**fields)
+    return types.upcast(Envelope(**fields))
 
 
 def _values(e: Envelope) -> list[Any]:

@@ -22,7 +22,7 @@ from nats.js.errors import APIError
 from ossature.kernel.database import Database, set_tenant
 from ossature.kernel.eventstore import EventStore
 from ossature.kernel.logging import get_logger
-from ossature.kernel.messages import Envelope, Position
+from ossature.kernel.messages import Envelope, EventTypes, Position
 from ossature.kernel.projection import (
     Projection,
     advance_checkpoint,
@@ -124,14 +124,20 @@ class ProjectionRunner:
     """Feeds one projection from its durable consumer until stopped."""
 
     def __init__(
-        self, db: Database, source: Database, nc: Any, projection: Projection, batch: int = 200
+        self,
+        db: Database,
+        source: Database,
+        nc: Any,
+        projection: Projection,
+        batch: int = 200,
+        types: EventTypes | None = None,
     ) -> None:
         """`db` writes the projection's tables; `source` reads every tenant's events; `nc` is
-        the NATS client."""
+        the NATS client; `types` upcast what is read to each type's newest version."""
         self.db, self.source, self.nc, self.projection = db, source, nc, projection
         self.js = nc.jetstream()
         self.batch = batch
-        self.store = EventStore()
+        self.store = EventStore(types)
 
     @property
     def durable(self) -> str:

@@ -84,7 +84,9 @@ class PendingAppend:
 class EventStore:
     """Stateless operations on the `events` table, run on a connection the caller owns.
 
-    Streams it loads decode their events into `types` (every module's declared events).
+    Streams it loads decode their events into `types` (every module's declared events), and
+    every event it reads comes with its payload upcast to its type's newest version (decision
+    97). A store made without types upcasts nothing: the relay's, which publishes as stored.
     """
 
     def __init__(self, types: EventTypes | None = None) -> None:
@@ -100,7 +102,7 @@ class EventStore:
         rows = await conn.fetch(_READ_STREAMS, list(stream_ids))
         found: dict[str, list[Envelope]] = {}
         for row in rows:
-            found.setdefault(row["stream_id"], []).append(_envelope(row))
+            found.setdefault(row["stream_id"], []).append(_envelope(row, self.types))
         return {sid: Stream(sid, tuple(events), self.types) for sid, events in found.items()}
 
     async def append(
@@ -179,7 +181,7 @@ class EventStore:
     async def read_all(self, conn: Any, after: Position, limit: int = 500) -> list[Envelope]:
         """Events after `after` in global order, never past a transaction still in flight."""
         rows = await conn.fetch(_READ_ALL, str(after[0]), after[1], limit)
-        return [_envelope(row) for row in rows]
+        return [_envelope(row, self.types) for row in rows]
 
     async def read_types(
         self, conn: Any, after: Position, types: Collection[str], limit: int = 500
@@ -187,7 +189,7 @@ class EventStore:
         """The events of `types` after `after`, as `read_all` reads them (the others are not
         even sent), and the position up to which every event was seen."""
         rows = await conn.fetch(_READ_TYPES, str(after[0]), after[1], limit, sorted(types))
-        envelopes = [_envelope(row) for row in rows if row["event_id"] is not None]
+        envelopes = [_envelope(row, self.types) for row in rows if row["event_id"] is not None]
         if len(envelopes) == limit:
             return Page(envelopes, envelopes[-1].position)
         last = (rows[0]["last_transaction_id"], rows[0]["last_position"]) if rows else after

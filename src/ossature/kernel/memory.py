@@ -50,9 +50,9 @@ class MemoryStore:
         self.outcomes: dict[IdempotencyKey, IdempotencyRecord] = {}
 
     def load(self, tenant_id: str | None, stream_id: str) -> Stream:
-        """Every event of the tenant's stream, in order."""
+        """Every event of the tenant's stream, in order, in its type's newest shape."""
         found = [e for e in self.envelopes if e.stream_id == stream_id and e.tenant_id == tenant_id]
-        return Stream(stream_id, tuple(found), self.types)
+        return Stream(stream_id, tuple(map(self.types.upcast, found)), self.types)
 
     def lookup(
         self, key: IdempotencyKey, command: str, fingerprint: str = ""

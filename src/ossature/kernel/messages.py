@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, ClassVar, Protocol, TypeVar, cast
 
@@ -15,9 +15,11 @@ __all__ = [
     "Event",
     "EventTypes",
     "Evolves",
+    "MissingUpcaster",
     "Payload",
     "Position",
     "UnknownEvent",
+    "Upcaster",
     "event_name",
     "fold",
 ]
@@ -32,11 +34,17 @@ class Payload(
     kept with its idempotency record (decision 34) and out of a kept invocation (64)."""
 
 
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+"""A stored payload of one version of an event turned into the next version's shape."""
+
+
 class Event(msgspec.Struct, frozen=True, rename="camel", kw_only=True):
-    """Base of event payloads. Subclasses set `name` (kebab-case) and `version`."""
+    """Base of event payloads. Subclasses set `name` (kebab-case) and `version`; a type at
+    version N > 1 sets `upcasters`, one per older version: {1: v1 to v2, ..., N-1: to N}."""
 
     name: ClassVar[str]
     version: ClassVar[int] = 1
+    upcasters: ClassVar[Mapping[int, Upcaster]] = {}
 
 
 def event_name(event: Event | type[Event]) -> str:
@@ -78,11 +86,38 @@ class UnknownEvent(LookupError):
         self.event_type = event_type
 
 
+class MissingUpcaster(TypeError):
+    """An event type at version N lacks the upcaster from some older version (a bug)."""
+
+
 class EventTypes:
-    """Every declared event type by its stored name: stored events decode into them."""
+    """Every declared event type by its stored name: stored events decode into them, and
+    stored payloads of an older version are upcast to the newest (`upcast`)."""
 
     def __init__(self, types: Iterable[type[Event]] = ()) -> None:
         self.by_name: dict[str, type[Event]] = {t.name: t for t in types}
+        # Only the types with more than one version: for every other event, reading it
+        # costs one failed dict lookup.
+        self.evolved = {name: t for name, t in self.by_name.items() if t.version > 1}
+        for event_type in self.evolved.values():
+            missing = set(range(1, event_type.version)) - set(event_type.upcasters)
+            if missing:
+                raise MissingUpcaster(
+                    f"{event_type.name} is at version {event_type.version} but has no"
+                    f" upcaster from version(s) {sorted(missing)}"
+                )
+
+    def upcast(self, envelope: Envelope) -> Envelope:
+        """The envelope with its payload in its type's newest shape (itself when it is)."""
+        event_type = self.evolved.get(envelope.event_type)
+        if event_type is None or envelope.schema_version >= event_type.version:
+            return envelope
+        payload = envelope.payload
+        for version in range(envelope.schema_version, event_type.version):
+            payload = event_type.upcasters[version](payload)
+        return msgspec.structs.replace(
+            envelope, payload=payload, schema_version=event_type.version
+        )
 
     def decode(self, envelope: Envelope) -> Event:
         """The envelope's payload as an instance of its declared type; UnknownEvent if none."""

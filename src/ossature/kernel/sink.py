@@ -31,7 +31,7 @@ from ossature.kernel import spans
 from ossature.kernel.database import Database
 from ossature.kernel.eventstore import EventStore
 from ossature.kernel.logging import get_logger
-from ossature.kernel.messages import Envelope, Position
+from ossature.kernel.messages import Envelope, EventTypes, Position
 from ossature.kernel.projection import advance_checkpoint, read_checkpoint
 from ossature.kernel.pull import BatchPull
 from ossature.kernel.reconnect import Backoff
@@ -98,10 +98,11 @@ class SinkRunner:
         *,
         batch: int = 50,
         retry: tuple[float, float] = (0.5, 60.0),
+        types: EventTypes | None = None,
     ) -> None:
         self.db, self.source, self.nc, self.sink = db, source, nc, sink
         self.batch, self.retry = batch, retry
-        self.store = EventStore()
+        self.store = EventStore(types)  # `types` upcast what is read to the newest versions
 
     @property
     def checkpoint(self) -> str:

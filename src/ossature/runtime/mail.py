@@ -28,4 +28,4 @@ def mail_runner(
         return None
     renderer = MailRenderer(app.catalogs(), sender)
     mailer = Mailer(app.modules, services, renderer, SmtpTransport.from_url(smtp_url).send)
-    return SinkRunner(dbs[0], dbs[1], nc, mail_sink(mailer))
+    return SinkRunner(dbs[0], dbs[1], nc, mail_sink(mailer), types=app.event_types)

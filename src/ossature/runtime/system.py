@@ -194,7 +194,9 @@ class System:
             self.pipeline.on_appended = relay.wake.set  # in place of NOTIFY (see app_pool)
             self._spawn(relay.run(self.stopping))
             for projection in self.app.async_projections:
-                runner = ProjectionRunner(self.worker_db, self.relay_db, self.nc, projection)
+                runner = ProjectionRunner(
+                    self.worker_db, self.relay_db, self.nc, projection, types=self.app.event_types
+                )
                 self._spawn(runner.run(self.stopping))
             self.notifier = notifier_of(self.worker_db, self.nc, self.app, self.pipeline)
             self._spawn(self.notifier.run(self.stopping))
