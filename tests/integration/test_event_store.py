@@ -38,7 +38,7 @@ async def append(db: Database, tenant: Tenant, pending: PendingAppend) -> None:
 async def test_a_stream_loads_in_version_order(system: System, tenant: Tenant) -> None:
     """Events appended to a stream load back in order, with their versions."""
     stream_id = new_id()
-    renamed = ProjectRenamed(project_id=stream_id, project_name="q", previous_name="p")
+    renamed = ProjectRenamed(project_id=stream_id, new_name="q", previous_name="p")
     await append(system.db, tenant, created(stream_id))
     await append(system.db, tenant, PendingAppend("project", stream_id, 1, (renamed,)))
     async with system.db.transaction(tenant.tenant_id) as conn:
@@ -121,7 +121,7 @@ async def test_reading_by_type_returns_only_those_events_in_order(
         before = await store.read_all(reader, (0, 0), 100_000)
         cursor = before[-1].position if before else (0, 0)
         for stream_id in (first, second):
-            renamed = ProjectRenamed(project_id=stream_id, project_name="q", previous_name="p")
+            renamed = ProjectRenamed(project_id=stream_id, new_name="q", previous_name="p")
             await append(system.db, tenant, created(stream_id))
             await append(system.db, tenant, PendingAppend("project", stream_id, 1, (renamed,)))
 
@@ -150,7 +150,7 @@ async def test_a_read_by_type_sees_past_the_events_of_other_types(
         start = (await store.read_types(reader, (0, 0), {"no-such-event"}, 10)).seen_to
         for stream_id in (first, second):
             await append(system.db, tenant, created(stream_id))
-        renamed = ProjectRenamed(project_id=first, project_name="q", previous_name="p")
+        renamed = ProjectRenamed(project_id=first, new_name="q", previous_name="p")
         await append(system.db, tenant, PendingAppend("project", first, 1, (renamed,)))
 
         async def last_readable() -> list[Envelope]:

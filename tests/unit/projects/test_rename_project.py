@@ -15,7 +15,7 @@ PROJECT = Project("p1", "f1", "Old", archived=False, version=3)
 
 def test_renaming_appends_a_renamed_event_with_the_previous_name() -> None:
     """A rename records the new and the previous name."""
-    expected = [ProjectRenamed(project_id="p1", project_name="New", previous_name="Old")]
+    expected = [ProjectRenamed(project_id="p1", new_name="New", previous_name="Old")]
     assert expected == decide_rename(PROJECT, RenameProject(project_id="p1", name="New"))
 
 
@@ -41,5 +41,5 @@ def test_renaming_to_the_same_name_changes_nothing() -> None:
 
 def test_a_rename_changes_the_name_and_nothing_else() -> None:
     """The fold of a rename."""
-    renamed = ProjectRenamed(project_id="p1", project_name="New", previous_name="Old")
+    renamed = ProjectRenamed(project_id="p1", new_name="New", previous_name="Old")
     assert Project("p1", "f1", "New", archived=False, version=3) == renamed.evolve(PROJECT)

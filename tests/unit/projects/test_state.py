@@ -22,7 +22,7 @@ def test_replay_folds_every_event_in_order_and_takes_the_streams_version() -> No
     """Created, renamed, archived: the project as the last event left it."""
     events = [
         ProjectCreated(project_id="p1", folder_id="f1", project_name="A"),
-        ProjectRenamed(project_id="p1", project_name="B", previous_name="A"),
+        ProjectRenamed(project_id="p1", new_name="B", previous_name="A"),
         ProjectArchived(project_id="p1"),
     ]
     assert Project("p1", "f1", "B", archived=True, version=3) == replay(events, 3)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import Annotated, TypedDict
+
+import msgspec
 
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
@@ -25,6 +27,7 @@ __all__ = [
 class CreateProject(Payload, frozen=True):
     folder_id: ProjectId
     name: ProjectName
+    description: Annotated[str, msgspec.Meta(max_length=2000)] = ""
 
 
 class ProjectCreated(ProjectEvent, frozen=True):
@@ -33,6 +36,8 @@ class ProjectCreated(ProjectEvent, frozen=True):
     project_id: str
     folder_id: str
     project_name: str
+    # Added after version 1 with a default: events stored without it still decode (decision 97).
+    description: str = ""
 
     def evolve(self, project: Project) -> Project:
         return Project(self.project_id, self.folder_id, self.project_name)
@@ -44,7 +49,12 @@ class CreateProjectAnswer(TypedDict):
 
 async def create_project(ctx: Context, cmd: CreateProject, deps: Deps) -> CreateProjectAnswer:
     project_id = new_id()
-    event = ProjectCreated(project_id=project_id, folder_id=cmd.folder_id, project_name=cmd.name)
+    event = ProjectCreated(
+        project_id=project_id,
+        folder_id=cmd.folder_id,
+        project_name=cmd.name,
+        description=cmd.description,
+    )
     deps.uow.append("project", project_id, 0, [event])
     deps.log.debug("projects.created", project_id=project_id)
     return {"projectId": project_id}

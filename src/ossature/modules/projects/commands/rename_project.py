@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
 
@@ -31,15 +31,23 @@ class RenameProject(Payload, frozen=True):
     expected_version: Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)] | None = None
 
 
+def _from_v1(payload: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 called the new name `projectName`, like project-created's first name."""
+    upcast = {key: value for key, value in payload.items() if key != "projectName"}
+    return upcast | {"newName": payload["projectName"]}
+
+
 class ProjectRenamed(ProjectEvent, frozen=True):
     name = "project-renamed"
+    version = 2
+    upcasters = {1: _from_v1}
 
     project_id: str
-    project_name: str
+    new_name: str
     previous_name: str
 
     def evolve(self, project: Project) -> Project:
-        return replace(project, name=self.project_name)
+        return replace(project, name=self.new_name)
 
 
 def decide_rename(project: Project, cmd: RenameProject) -> list[Event]:
@@ -53,9 +61,7 @@ def decide_rename(project: Project, cmd: RenameProject) -> list[Event]:
     if cmd.name == project.name:
         return []
     return [
-        ProjectRenamed(
-            project_id=project.project_id, project_name=cmd.name, previous_name=project.name
-        )
+        ProjectRenamed(project_id=project.project_id, new_name=cmd.name, previous_name=project.name)
     ]
 
 
