@@ -115,9 +115,7 @@ class EventTypes:
         payload = envelope.payload
         for version in range(envelope.schema_version, event_type.version):
             payload = event_type.upcasters[version](payload)
-        return msgspec.structs.replace(
-            envelope, payload=payload, schema_version=event_type.version
-        )
+        return msgspec.structs.replace(envelope, payload=payload, schema_version=event_type.version)
 
     def decode(self, envelope: Envelope) -> Event:
         """The envelope's payload as an instance of its declared type; UnknownEvent if none."""

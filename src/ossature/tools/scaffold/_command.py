@@ -23,6 +23,7 @@ from ossature.tools.scaffold._render import (
     format_python,
     template,
     write_new,
+    write_schemas,
 )
 
 __all__ = ["new_command"]
@@ -52,7 +53,7 @@ def new_command(root: Path, module: str, command: str, event: str | None = None)
     action = f"{tokens['__modkebab__']}.{names.command[0]}"
     written += [_add_row(package, tokens, action), _grant(root, tokens["__modkebab__"], action)]
     format_python(root, written)
-    return written
+    return written + write_schemas(root)
 
 
 def _entity(package: Path) -> list[str]:

@@ -2,8 +2,8 @@
 
 One aggregate, one command, two queries (from the stream and from the read model), one
 projection, a migration with forced row-level security, messages in en, fr and ar, unit and
-integration tests; registered in `runtime/application.py`, granted in `roles.json`, and
-included in every plan of `modules/tenancy/plans.toml` (a product module is sold: a tenant
+integration tests; registered in `runtime/application.py`, granted in `roles.json`, its
+event's schema committed (`ossature schemas write`), and included in every plan of `modules/tenancy/plans.toml` (a product module is sold: a tenant
 has it through its plan, decision 70; take it out of the plans that should not sell it).
 """
 
@@ -20,6 +20,7 @@ from ossature.tools.scaffold._render import (
     format_python,
     template,
     write_new,
+    write_schemas,
 )
 
 __all__ = ["new_module"]
@@ -65,7 +66,7 @@ def new_module(root: Path, module: str, entity: str | None = None) -> list[Path]
         _sell(root, names.package),
     ]
     format_python(root, written)
-    return written
+    return written + write_schemas(root)
 
 
 def _register(root: Path, package: str) -> Path:

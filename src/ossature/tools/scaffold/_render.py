@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -9,7 +10,14 @@ from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["ScaffoldRefused", "fill", "format_python", "template", "write_new"]
+__all__ = [
+    "ScaffoldRefused",
+    "fill",
+    "format_python",
+    "template",
+    "write_new",
+    "write_schemas",
+]
 
 
 class ScaffoldRefused(Exception):
@@ -37,6 +45,18 @@ def write_new(files: Mapping[Path, str]) -> list[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, "utf-8")
     return list(files)
+
+
+def write_schemas(root: Path) -> list[Path]:
+    """Commit the new event types' schemas (`ossature schemas write`, decision 97), run in a
+    process of its own so that it imports the table just written; the files it wrote."""
+    before = set((root / "schemas").rglob("*.json"))
+    paths = [str(root / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]
+    env = os.environ | {"PYTHONPATH": os.pathsep.join(paths)}
+    command = [sys.executable, "-m", "ossature", "schemas", "write", "--root", str(root)]
+    # Our own interpreter and arguments, as a list: no shell.
+    subprocess.run(command, cwd=root, env=env, check=True, capture_output=True)  # noqa: S603
+    return sorted(set((root / "schemas").rglob("*.json")) - before)
 
 
 def format_python(root: Path, paths: Iterable[Path]) -> None:

@@ -61,7 +61,9 @@ class _Pair:
         if "properties" in old and "properties" in new:
             return self._fields(old, new, at)
         if old.get("type") == "array" and new.get("type") == "array":
-            problems = self.accepts(old.get("items", {}), new.get("items", {}), f"{at.rstrip('.')}[].")
+            problems = self.accepts(
+                old.get("items", {}), new.get("items", {}), f"{at.rstrip('.')}[]."
+            )
             return problems + _constraints(_without(old, "items"), _without(new, "items"), at)
         return _constraints(old, new, at)
 
