@@ -73,7 +73,7 @@ async def test_rebuilding_reproduces_the_read_model(system: System, tenant: Tena
     )
     owner = await Database.connect(system.owner_url, min_size=1, max_size=1)
     try:
-        await rebuild(owner, EventStore(), CATALOG)
+        await rebuild(owner, EventStore(system.app.event_types), CATALOG)
     finally:
         await owner.close()
     assert before == await catalog(system, tenant)

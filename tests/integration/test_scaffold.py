@@ -36,7 +36,8 @@ def _run(project: Path, *command: str) -> str:
 
 def test_a_generated_module_and_command_pass_the_checks_and_their_tests(tmp_path: Path) -> None:
     """`ossature new module contracts`, then `ossature new command contracts approve-contract`
-    and `ossature new command projects restore-project`: lint, types and tests all pass."""
+    and `ossature new command projects restore-project`: lint, types and tests all pass, the
+    event schema check included."""
     project = tmp_path / "project"
     shutil.copytree(ROOT, project, ignore=_NOT_COPIED)
     tools = Path(sys.executable).parent
@@ -56,6 +57,7 @@ def test_a_generated_module_and_command_pass_the_checks_and_their_tests(tmp_path
         "tests/unit/kernel/test_table.py",
         "tests/unit/test_layout.py",
         "tests/unit/gateway/test_openapi.py",
+        "tests/unit/tools/test_schemas.py",  # the new events' schemas were written
     ]
     out = _run(project, python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests)
     registered = (project / "src/ossature/runtime/application.py").read_text("utf-8")

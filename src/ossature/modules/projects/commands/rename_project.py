@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Annotated, Any
 
@@ -9,7 +10,7 @@ import msgspec
 
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
-from ossature.kernel.messages import Event, Payload
+from ossature.kernel.messages import Envelope, Event, Payload
 from ossature.kernel.notice import Notice
 from ossature.modules.projects import errors
 from ossature.modules.projects.notices import the_project
@@ -72,4 +73,17 @@ async def rename_project(ctx: Context, cmd: RenameProject, deps: Deps) -> Projec
     return {"projectId": project.project_id, "version": project.version + len(events)}
 
 
-NOTICE = Notice(ProjectRenamed.name, "notifications.project-renamed", "get-project", the_project)
+async def _named(envelope: Envelope, deps: Deps) -> Mapping[str, Any]:
+    """The notice's parameters: the new name is `projectName`, as in every project notice
+    (pushed messages keep their shape when an event's field is renamed)."""
+    payload = envelope.payload
+    return {
+        "projectId": payload["projectId"],
+        "projectName": payload["newName"],
+        "previousName": payload["previousName"],
+    }
+
+
+NOTICE = Notice(
+    ProjectRenamed.name, "notifications.project-renamed", "get-project", the_project, _named
+)
