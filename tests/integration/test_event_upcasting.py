@@ -92,3 +92,34 @@ async def test_stored_v1_events_load_fold_and_replay_in_the_v2_shape(
         live,
         [e["data"].get("newName") for e in entries],
     )
+
+
+async def _description(system: System, tenant: Tenant, project_id: str) -> list[str]:
+    async with system.db.transaction(tenant.tenant_id) as conn:
+        rows = await conn.fetch(
+            "select description from projects where project_id = $1", project_id
+        )
+    return [r["description"] for r in rows]
+
+
+async def test_a_description_reaches_the_catalog_and_a_v1_creation_has_none(
+    system: System, tenant: Tenant
+) -> None:
+    """The field added with a default is carried to the read model; events stored without
+    it fold to an empty description."""
+    made = await tenant.command(
+        "editor",
+        "create-project",
+        {"folderId": tenant.folders["France"], "name": "Told", "description": "Why it exists"},
+    )
+    old = new_id()
+    owner = await Database.connect(system.owner_url, min_size=1, max_size=1)
+    try:
+        await _store_v1_project(owner, tenant, old)
+        await rebuild(owner, EventStore(system.app.event_types), CATALOG)
+    finally:
+        await owner.close()
+    described = await eventually(
+        lambda: _description(system, tenant, made["projectId"]), lambda rows: rows != []
+    )
+    assert (["Why it exists"], [""]) == (described, await _description(system, tenant, old))

@@ -100,3 +100,14 @@ async def test_a_query_that_runs_sql_says_it_needs_postgres() -> None:
     """The seam does not pretend: list-projects reads a read model."""
     with pytest.raises(NeedsPostgres):
         await InMemory(MODULE).query(editor(), "list-projects", {})
+
+
+async def test_a_description_given_at_creation_is_answered_by_get_project() -> None:
+    """project-created's optional description folds into the project; none is ""."""
+    memory = InMemory(MODULE)
+    payload = {"folderId": "eu", "name": "Apollo", "description": "To the moon"}
+    made = await memory.command(editor(), "create-project", payload)
+    plain = await _created(memory, "Gemini")
+    described = await memory.query(editor(), "get-project", {"projectId": made["projectId"]})
+    undescribed = await memory.query(editor(), "get-project", {"projectId": plain})
+    assert ("To the moon", "") == (described["description"], undescribed["description"])

@@ -23,13 +23,15 @@ async def _created(conn: Any, envelopes: Sequence[Envelope]) -> None:
     """A run of creations, one row each, in one statement (they touch distinct rows)."""
     payloads = [e.payload for e in envelopes]
     await conn.execute(
-        "insert into projects (tenant_id, project_id, folder_id, name, version)"
-        " select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[])",
+        "insert into projects (tenant_id, project_id, folder_id, name, version, description)"
+        " select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[],"
+        " $6::text[])",
         [e.tenant_id for e in envelopes],
         [p["projectId"] for p in payloads],
         [p["folderId"] for p in payloads],
         [p["projectName"] for p in payloads],
         [e.stream_version for e in envelopes],
+        [p.get("description", "") for p in payloads],  # absent from events stored before it
     )
 
 

@@ -13,7 +13,7 @@ from ossature.kernel.messages import Envelope, Payload
 from ossature.modules.projects.errors import ProjectNotFound
 from ossature.modules.projects.history import Page, entries_of, matching, page_of
 from ossature.modules.projects.repository import load_project
-from ossature.modules.projects.state import ProjectView
+from ossature.modules.projects.state import ProjectDetails, ProjectView
 
 __all__ = [
     "GetProject",
@@ -74,9 +74,9 @@ async def list_projects(ctx: Context, query: ListProjects, deps: Deps) -> ListPr
     return {"projects": projects}
 
 
-async def get_project(ctx: Context, query: GetProject, deps: Deps) -> ProjectView:
+async def get_project(ctx: Context, query: GetProject, deps: Deps) -> ProjectDetails:
     """One project, read from its stream: always up to date."""
-    return (await load_project(deps, query.project_id)).as_json()
+    return (await load_project(deps, query.project_id)).details()
 
 
 async def project_history(ctx: Context, query: ProjectHistory, deps: Deps) -> Page:

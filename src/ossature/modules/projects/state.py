@@ -16,6 +16,7 @@ from ossature.kernel.messages import Event, UnknownEvent, fold
 
 __all__ = [
     "Project",
+    "ProjectDetails",
     "ProjectEvent",
     "ProjectId",
     "ProjectName",
@@ -38,6 +39,12 @@ class ProjectView(TypedDict):
     archived: bool
 
 
+class ProjectDetails(ProjectView):
+    """One project as `get-project` answers it: its view and its description."""
+
+    description: str
+
+
 class ProjectVersion(TypedDict):
     """What a command that changes a project answers: the version it left."""
 
@@ -54,6 +61,7 @@ class Project:
     name: str = ""
     archived: bool = False
     version: int = 0
+    description: str = ""
 
     def as_json(self) -> ProjectView:
         return {
@@ -63,6 +71,9 @@ class Project:
             "version": self.version,
             "archived": self.archived,
         }
+
+    def details(self) -> ProjectDetails:
+        return {**self.as_json(), "description": self.description}
 
 
 class ProjectEvent(Event, frozen=True):

@@ -40,7 +40,9 @@ class ProjectCreated(ProjectEvent, frozen=True):
     description: str = ""
 
     def evolve(self, project: Project) -> Project:
-        return Project(self.project_id, self.folder_id, self.project_name)
+        return Project(
+            self.project_id, self.folder_id, self.project_name, description=self.description
+        )
 
 
 class CreateProjectAnswer(TypedDict):
