@@ -15,6 +15,7 @@ from ossature.kernel.ids import new_id
 from ossature.modules.projects import MODULE as PROJECTS
 from ossature.modules.projects.commands.rename_project import ProjectRenamed
 from ossature.runtime.system import System
+from tests.integration._push import PushTenant, listening, push_tenant, received
 from tests.integration.support import Tenant, eventually
 
 CATALOG = PROJECTS.projections[0]
@@ -24,7 +25,7 @@ _RAW_INSERT = """insert into events (event_id, event_type, schema_version, strea
     values ($1, $2, 1, 'project', $3, $4, $5, $6, $7::jsonb, $8::jsonb)"""
 
 
-async def _store_v1_project(owner: Database, tenant: Tenant, project_id: str) -> None:
+async def _store_v1_project(owner: Database, tenant: Tenant | PushTenant, project_id: str) -> None:
     """A project created then renamed, both rows written as version 1 wrote them."""
     context = msgspec.to_builtins(tenant.ctx("editor"))
     folder = tenant.folders["France"]
@@ -123,3 +124,21 @@ async def test_a_description_reaches_the_catalog_and_a_v1_creation_has_none(
         lambda: _description(system, tenant, made["projectId"]), lambda rows: rows != []
     )
     assert (["Why it exists"], [""]) == (described, await _description(system, tenant, old))
+
+
+async def test_the_notice_of_a_stored_v1_rename_is_pushed_in_the_v2_shape(system: System) -> None:
+    """The notifier reads envelopes from JetStream, published as stored, and upcasts them:
+    the rename's message still names the new name `projectName`."""
+    acme = await push_tenant(system)
+    project_id = new_id()
+    async with listening(acme, "editor") as editor:
+        owner = await Database.connect(system.owner_url, min_size=1, max_size=1)
+        try:
+            await _store_v1_project(owner, acme, project_id)
+        finally:
+            await owner.close()
+        _, renamed = await received(editor, 2)
+    assert ("project-renamed", {"projectName": "New", "previousName": "Old"}) == (
+        renamed["eventType"],
+        {k: renamed["params"][k] for k in ("projectName", "previousName")},
+    )

@@ -163,7 +163,9 @@ class Notifier:
         transaction to that tenant once and reads the streams of all its events at once.
         The deliveries of the whole batch are then published together.
         """
-        batch = [(m.metadata.sequence.stream, _decoder.decode(m.data)) for m in messages]
+        # Published as stored (decision 98): upcast here, as the store upcasts what it reads.
+        upcast = self.store.types.upcast
+        batch = [(m.metadata.sequence.stream, upcast(_decoder.decode(m.data))) for m in messages]
         async with self.db.transaction(None) as conn:
             cursor = await read_cursor(conn, self.name)
             fresh = [envelope for sequence, envelope in batch if sequence > cursor]
