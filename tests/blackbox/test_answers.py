@@ -246,6 +246,7 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
             "value": False,
         },
     ),
+    ("commands/rotate-tenant-key", lambda made: {"tenantId": made["tenantIdOfGlobex"]}),
     ("queries/list-tenants", lambda made: {"text": "globex"}),
     ("queries/get-tenant", lambda made: {"tenantId": made["tenantIdOfGlobex"]}),
     ("queries/list-investigations", lambda made: {"status": "open"}),

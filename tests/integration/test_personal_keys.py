@@ -38,7 +38,9 @@ async def test_a_sealed_value_says_nothing_and_opens_with_its_subjects_key(tenan
 
     assert all(is_sealed(value) and subject_of(value) == subject for value in sealed)
     assert not any("ada" in value.lower() for value in sealed)
-    assert sealed[0] != (await _seal(tenant.system, tenant.tenant_id, subject, "ada@example.test"))[0]
+    assert (
+        sealed[0] != (await _seal(tenant.system, tenant.tenant_id, subject, "ada@example.test"))[0]
+    )
     opened = await _open(tenant.system, tenant.tenant_id, [*sealed, "plain", None])
     assert opened == ["ada@example.test", "Ada", "plain", None]
 
