@@ -3,7 +3,8 @@
 For each event of a type some module declares a `Mail` for, in the store's order: the
 module's `compose` names the recipient, the locale and the parameters (or no mail), the
 renderer makes the message from the module's templates, and the transport sends it over
-SMTP. A mail that can never be sent (a 5xx answer, a compose or template that fails) is
+SMTP. Sealed personal values of the event (decision 89) are opened first, with the tenant's
+keys (`Opener`): `compose` reads them as the person wrote them, or FORGOTTEN. A mail that can never be sent (a 5xx answer, a compose or template that fails) is
 recorded in `mail_failures`, logged and counted, and skipped; a transient failure is tried
 again by the sink after a doubling wait (`kernel/sink.py`, decision 46).
 """
@@ -16,9 +17,11 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from prometheus_client import Counter
 
 from ossature.kernel.database import set_tenant
+from ossature.kernel.keys import is_sealed
 from ossature.kernel.logging import get_logger
 from ossature.kernel.mail import Mail
 from ossature.kernel.mail_render import MailRenderer
@@ -44,6 +47,8 @@ MAILS_FAILED = Counter(
 )
 
 Send = Callable[[EmailMessage], Awaitable[None]]
+Opener = Callable[[str, Sequence[str | None]], Awaitable[list[str | None]]]
+"""A tenant and sealed values → their texts (FORGOTTEN once their subject was forgotten)."""
 
 
 class _Undeliverable(Permanent):
@@ -69,8 +74,10 @@ class Mailer:
         services: Mapping[type, object],
         renderer: MailRenderer,
         send: Send,
+        opener: Opener | None = None,
     ) -> None:
         self.services, self.renderer, self.send = services, renderer, send
+        self.opener = opener
         self.mails: dict[str, list[tuple[Path, Mail]]] = {}
         for module in modules:
             for mail in module.mails:
@@ -89,6 +96,7 @@ class Mailer:
         if datetime.now(UTC) - envelope.occurred_at > STALE_AFTER:
             self._stale(envelope)
             return
+        envelope = await self._opened(envelope)
         failures = []
         for root, mail in self.mails.get(envelope.event_type, []):
             try:
@@ -99,6 +107,15 @@ class Mailer:
                 failures.append((mail.template, given_up.recipient, given_up.reason))
         if failures:
             raise _Undeliverable(failures)
+
+    async def _opened(self, envelope: Envelope) -> Envelope:
+        """The envelope with its payload's sealed values opened."""
+        sealed = [k for k, v in envelope.payload.items() if is_sealed(v)]
+        if not sealed or self.opener is None:
+            return envelope
+        texts = await self.opener(envelope.tenant_id, [envelope.payload[k] for k in sealed])
+        payload = envelope.payload | dict(zip(sealed, texts, strict=True))
+        return msgspec.structs.replace(envelope, payload=payload)
 
     def _message(self, root: Path, mail: Mail, envelope: Envelope) -> EmailMessage | None:
         try:

@@ -40,11 +40,13 @@ Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 
 class Event(msgspec.Struct, frozen=True, rename="camel", kw_only=True):
     """Base of event payloads. Subclasses set `name` (kebab-case) and `version`; a type at
-    version N > 1 sets `upcasters`, one per older version: {1: v1 to v2, ..., N-1: to N}."""
+    version N > 1 sets `upcasters`, one per older version: {1: v1 to v2, ..., N-1: to N}.
+    `personal` names the fields that hold a person's data, sealed with their key (decision 93)."""
 
     name: ClassVar[str]
     version: ClassVar[int] = 1
     upcasters: ClassVar[Mapping[int, Upcaster]] = {}
+    personal: ClassVar[tuple[str, ...]] = ()
 
 
 def event_name(event: Event | type[Event]) -> str:

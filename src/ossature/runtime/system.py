@@ -157,6 +157,7 @@ class System:
             PasswordHasher(secrets.pepper),
             secrets.keys,
             subject_key=hashlib.sha256(b"ossature log-in subjects\n" + secrets.pepper).digest(),
+            index_key=hashlib.sha256(b"ossature email index\n" + secrets.pepper).digest(),
             throttle=Rules(base=timedelta(seconds=self.settings.login_lock_seconds)),
             credential_key=secrets.credential_key,
             session_idle=round(self.settings.session_idle_hours * 3600),

@@ -30,6 +30,7 @@ from ossature.modules.identity.commands import (
     deactivate_account,
     disable_totp,
     enroll_totp,
+    forget_account,
     invite_account,
     log_in,
     log_out,
@@ -78,6 +79,7 @@ EVENTS: list[type[Event]] = [
     request_password_reset.PasswordResetUnmatched,
     LogInsThrottled,
     deactivate_account.AccountDeactivated,
+    forget_account.AccountForgotten,
     start_impersonation.ImpersonationStarted,
     create_personal_access_token.PersonalAccessTokenCreated,
     revoke_personal_access_token.PersonalAccessTokenRevoked,
@@ -153,7 +155,13 @@ MODULE = Module(
             request_email_verification.request_email_verification,
             Anyone(),
         ),
-        CommandSpec("verify-email", verify_email.VerifyEmail, verify_email.verify_email, Public()),
+        CommandSpec(
+            "verify-email",
+            verify_email.VerifyEmail,
+            verify_email.verify_email,
+            Public(),
+            ("email",),  # the person's address: answered, never kept (decision 93)
+        ),
         CommandSpec(
             "request-password-reset",
             request_password_reset.RequestPasswordReset,
@@ -177,6 +185,12 @@ MODULE = Module(
             deactivate_account.DeactivateAccount,
             deactivate_account.deactivate_account,
             AnyScope("accounts.deactivate"),
+        ),
+        CommandSpec(
+            "forget-account",
+            forget_account.ForgetAccount,
+            forget_account.forget_account,
+            Anyone(),  # one's own; another's with accounts.deactivate (the handler checks)
         ),
         CommandSpec(
             "start-impersonation",

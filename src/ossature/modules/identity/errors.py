@@ -13,6 +13,7 @@ from ossature.kernel.errors import (
 __all__ = [
     "AccountNotFound",
     "CannotDeactivateSelf",
+    "CannotForgetServiceAccount",
     "CannotImpersonate",
     "CredentialNotFound",
     "CredentialRefused",
@@ -184,6 +185,12 @@ class AccountNotFound(NotFound):
 
 class CannotDeactivateSelf(Conflict):
     key = "identity.cannot-deactivate-self"
+
+
+class CannotForgetServiceAccount(Conflict):
+    """A service account's name is no person's: there is nothing to forget (decision 95)."""
+
+    key = "identity.cannot-forget-service-account"
 
 
 class CannotImpersonate(Denied):

@@ -9,29 +9,36 @@ __all__ = ["AccountRegistered", "EmailVerified", "PasswordSet", "SessionsEnded",
 
 
 class AccountRegistered(Event, frozen=True):
-    """register-account's, and invite-account's (then with no password yet)."""
+    """register-account's, and invite-account's (then with no password yet). The email and
+    the name are sealed with the account's key; `email_index` is the email's blind index, by
+    which the account is found (decision 93). Events stored before it have none: the start-up
+    step computes theirs into the read model."""
 
     name = "account-registered"
+    personal = ("email", "display_name")
 
     account_id: str
     email: str
     display_name: str
     locale: str
+    email_index: str | None = None
 
 
 class PasswordSet(Event, frozen=True):
-    """The hash only: register-account, accept-invitation, reset-password, change-password."""
+    """A password was set (register-account, accept-invitation, reset-password,
+    change-password): the history only. Its hash is in `account_passwords`, never in an event
+    (decision 94)."""
 
     name = "password-set"
 
     account_id: str
-    password_hash: str
 
 
 class EmailVerified(Event, frozen=True):
     """The account's owner proved the address: accept-invitation, verify-email."""
 
     name = "email-verified"
+    personal = ("email",)
 
     account_id: str
     email: str

@@ -9,8 +9,6 @@ from typing import Any
 from ossature.kernel.context import Actor
 from ossature.kernel.messages import Envelope
 from ossature.kernel.projection import Apply, Projection
-from ossature.modules.identity.errors import EmailInvalid
-from ossature.modules.identity.fields import normalize_email
 
 __all__ = [
     "ACCOUNTS",
@@ -26,24 +24,29 @@ __all__ = [
 
 
 async def _registered(conn: Any, envelope: Envelope) -> None:
+    """The email and name as the event holds them, sealed (decision 93); an event stored
+    before the blind index has none: the start-up step computes it (`_legacy.py`)."""
     p = envelope.payload
     await conn.execute(
-        "insert into accounts (tenant_id, account_id, email, display_name, locale)"
-        " values ($1, $2, $3, $4, $5)",
+        "insert into accounts (tenant_id, account_id, email, display_name, locale, email_index)"
+        " values ($1, $2, $3, $4, $5, $6)",
         envelope.tenant_id,
         p["accountId"],
         p["email"],
         p["displayName"],
         p["locale"],
+        p.get("emailIndex"),
     )
 
 
-async def _password_set(conn: Any, envelope: Envelope) -> None:
-    p = envelope.payload
+async def _forgotten(conn: Any, envelope: Envelope) -> None:
+    """The account's key is gone: nothing finds it by its email any more, and it stays
+    deactivated (forget-account appends `account-deactivated` first when it was not)."""
     await conn.execute(
-        "update accounts set password_hash = $2 where account_id = $1",
-        p["accountId"],
-        p["passwordHash"],
+        "update accounts set email_index = null, forgotten_at = $2,"
+        " deactivated_at = coalesce(deactivated_at, $2) where account_id = $1",
+        envelope.payload["accountId"],
+        envelope.occurred_at,
     )
 
 
@@ -197,7 +200,6 @@ ACCOUNTS = Projection(
     name="identity-accounts",
     handlers={
         "account-registered": _registered,
-        "password-set": _password_set,
         "email-verified": _email_verified,
         "sessions-ended": _sessions_ended,
         "user-logged-in": _logged_in,
@@ -207,6 +209,7 @@ ACCOUNTS = Projection(
         "totp-confirmed": _mfa,
         "totp-disabled": _mfa,
         "account-deactivated": _deactivated,
+        "account-forgotten": _forgotten,
         "impersonation-started": _impersonation_started,
         "personal-access-token-created": _created("personal-access-token", "tokenId", "tokenName"),
         "personal-access-token-revoked": _revoked("tokenId"),
@@ -219,31 +222,38 @@ ACCOUNTS = Projection(
 )
 
 
-async def account_by_email(conn: Any, email: str) -> dict[str, Any] | None:
-    """The account of the current tenant with this email (normalized: decision 45)."""
-    try:
-        normal = normalize_email(email)
-    except EmailInvalid:
+# An account's row with its password's hash (`account_passwords`, decision 94): what log-in,
+# change-password and the account's status read. Its email and name are sealed.
+_ACCOUNT = (
+    "select a.*, p.hash as password_hash from accounts a"
+    " left join account_passwords p on p.tenant_id = a.tenant_id and p.account_id = a.account_id"
+)
+
+
+async def account_by_email(conn: Any, index: str | None) -> dict[str, Any] | None:
+    """The account of the current tenant whose email has this blind index
+    (`IdentityService.index_of`; None, an email that is none, finds nothing)."""
+    if index is None:
         return None
-    row = await conn.fetchrow("select * from accounts where email = $1", normal)
+    row = await conn.fetchrow(f"{_ACCOUNT} where a.email_index = $1", index)
     return None if row is None else dict(row)
 
 
-async def active_account_by_email(conn: Any, email: str) -> dict[str, Any] | None:
-    """The account of the current tenant with this email, unless deactivated (log-in)."""
-    account = await account_by_email(conn, email)
+async def active_account_by_email(conn: Any, index: str | None) -> dict[str, Any] | None:
+    """The account of the current tenant with this email index, unless deactivated (log-in)."""
+    account = await account_by_email(conn, index)
     return None if account is None or account["deactivated_at"] is not None else account
 
 
 async def account_by_id(conn: Any, account_id: str) -> dict[str, Any] | None:
     """The account of the current tenant with this id."""
-    row = await conn.fetchrow("select * from accounts where account_id = $1", account_id)
+    row = await conn.fetchrow(f"{_ACCOUNT} where a.account_id = $1", account_id)
     return None if row is None else dict(row)
 
 
 async def list_accounts_rows(conn: Any) -> list[dict[str, Any]]:
-    """Every account of the current tenant, by email."""
-    return [dict(row) for row in await conn.fetch("select * from accounts order by email")]
+    """Every account of the current tenant (sealed: the caller opens and orders them)."""
+    return [dict(row) for row in await conn.fetch(_ACCOUNT)]
 
 
 CREDENTIAL_ENDED = "OS401"  # the SQLSTATE `ossature_guard` raises for an ended credential

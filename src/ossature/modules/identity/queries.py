@@ -6,7 +6,9 @@ from typing import Any, Literal, TypedDict
 
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
+from ossature.kernel.keys import PersonalKeys
 from ossature.kernel.messages import Payload
+from ossature.modules.identity._personal import opened
 from ossature.modules.identity.errors import AccountNotFound
 from ossature.modules.identity.projections import account_by_id, list_accounts_rows
 
@@ -56,10 +58,15 @@ def account_status(row: dict[str, Any]) -> Status:
 
 
 async def list_accounts(ctx: Context, query: ListAccounts, deps: Deps) -> ListAccountsAnswer:
-    """Every account of the tenant (the caller administers accounts: `accounts.read`), with
-    whether its email is verified and its second factor on."""
+    """Every account of the tenant (the caller administers accounts: `accounts.read`), by
+    email, with whether its email is verified and its second factor on. Emails and names are
+    opened here (decision 93): a forgotten person's read FORGOTTEN."""
+    assert ctx.tenant_id is not None
     async with deps.db.transaction(ctx.tenant_id, readonly=True) as conn:
-        rows = await list_accounts_rows(conn)
+        rows = await opened(
+            deps.get(PersonalKeys), conn, ctx.tenant_id, await list_accounts_rows(conn)
+        )
+    rows.sort(key=lambda row: (row["email"] is None, row["email"] or "", row["account_id"]))
     return {"accounts": [_view(row) for row in rows]}
 
 
@@ -70,11 +77,12 @@ class GetMyAccount(Payload, frozen=True):
 async def get_my_account(ctx: Context, query: GetMyAccount, deps: Deps) -> AccountView:
     """The caller's own account, as list-accounts shows it: what an account page needs
     (language, second factor) without the right to read the others."""
-    assert ctx.access is not None
+    assert ctx.access is not None and ctx.tenant_id is not None
     async with deps.db.transaction(ctx.tenant_id, readonly=True) as conn:
         row = await account_by_id(conn, ctx.access.account_id)
-    if row is None:  # an internal actor's made-up account
-        raise AccountNotFound()
+        if row is None:  # an internal actor's made-up account
+            raise AccountNotFound()
+        (row,) = await opened(deps.get(PersonalKeys), conn, ctx.tenant_id, [row])
     return _view(row)
 
 

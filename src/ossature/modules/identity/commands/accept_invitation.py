@@ -16,7 +16,7 @@ from ossature.kernel.messages import Payload
 from ossature.modules.access.commands.assign_role import RoleAssigned
 from ossature.modules.identity._request import take_token
 from ossature.modules.identity.commands.invite_account import AccountInvited
-from ossature.modules.identity.events import EmailVerified, PasswordSet
+from ossature.modules.identity.events import EmailVerified
 from ossature.modules.identity.fields import NewPassword, OneTimeToken
 from ossature.modules.identity.service import IdentityService
 
@@ -38,14 +38,18 @@ async def accept_invitation(
     account_id, invited = await take_token(ctx, deps, "invitation", cmd.token.reveal())
     assert isinstance(invited, AccountInvited)
     account = await deps.uow.load(account_id)
-    password_hash = await deps.get(IdentityService).hash_password(cmd.password.reveal())
+    tenant_id = deps.uow.tenant_id
+    assert tenant_id is not None
+    password = await deps.get(IdentityService).set_password(
+        deps, tenant_id, account_id, cmd.password.reveal()
+    )
     deps.uow.append(
         "account",
         account_id,
         account.version,
         [
-            PasswordSet(account_id=account_id, password_hash=password_hash),
-            EmailVerified(account_id=account_id, email=invited.email),
+            password,
+            EmailVerified(account_id=account_id, email=invited.email),  # sealed
             RoleAssigned(account_id=account_id, role=invited.role, folder_id=invited.folder_id),
         ],
     )

@@ -13,7 +13,7 @@ from ossature.kernel.deps import Deps
 from ossature.kernel.errors import NotFound
 from ossature.kernel.messages import Payload
 from ossature.modules.identity.errors import WrongCurrentPassword
-from ossature.modules.identity.events import PasswordSet, SessionsEnded
+from ossature.modules.identity.events import SessionsEnded
 from ossature.modules.identity.fields import NewPassword, Password
 from ossature.modules.identity.projections import account_by_id
 from ossature.modules.identity.service import IdentityService
@@ -40,8 +40,10 @@ async def change_password(ctx: Context, cmd: ChangePassword, deps: Deps) -> Chan
     if not await identity.verify_password(account["password_hash"], cmd.current_password.reveal()):
         raise WrongCurrentPassword()
     stream = await deps.uow.load(account_id)
-    password_hash = await identity.hash_password(cmd.new_password.reveal())
-    password = PasswordSet(account_id=account_id, password_hash=password_hash)
+    assert ctx.tenant_id is not None
+    password = await identity.set_password(
+        deps, ctx.tenant_id, account_id, cmd.new_password.reveal()
+    )
     ended = SessionsEnded(account_id=account_id, kept_session_id=ctx.access.session_id)
     deps.uow.append("account", account_id, stream.version, [password, ended])
     return {"accountId": account_id}

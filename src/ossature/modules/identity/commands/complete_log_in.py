@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
+from ossature.kernel.keys import PersonalKeys
 from ossature.kernel.messages import Event, Payload
 from ossature.modules.access.projections import grants_of
 from ossature.modules.identity._log_in_gate import LogInGate
@@ -118,7 +119,8 @@ async def complete_log_in(ctx: Context, cmd: CompleteLogIn, deps: Deps) -> Sessi
     session_id = session_of(tenant_id, account_id, claims.token_id)
     async with deps.db.transaction(tenant_id, readonly=True) as conn:
         account = await account_by_id(conn, account_id)
-        gate = LogInGate.of(ctx, deps, tenant_id, account["email"] if account else account_id)
+        email = account and await deps.get(PersonalKeys).open(conn, tenant_id, account["email"])
+        gate = LogInGate.of(ctx, deps, tenant_id, email or account_id)
         await gate.check(conn)  # locked by wrong passwords or codes: 429
         grants = await grants_of(conn, account_id) if account else []
     deps.uow.use_tenant(tenant_id, account_id)

@@ -13,6 +13,7 @@ from typing import TypedDict
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
 from ossature.kernel.messages import Event, Payload
+from ossature.modules.identity._personal import open_values
 from ossature.modules.identity._totp import MfaKeys, otpauth_uri
 from ossature.modules.identity.errors import TotpAlreadyOn
 from ossature.modules.identity.mfa import Mfa, MfaEvent, mfa_of
@@ -54,4 +55,5 @@ async def enroll_totp(ctx: Context, cmd: EnrollTotp, deps: Deps) -> EnrollTotpAn
     secret = keys.secret_for(ctx.tenant_id, account_id, ctx.trace.external_invocation_id)
     events = decide_enroll(mfa, account_id, keys.seal(ctx.tenant_id, account_id, secret))
     deps.uow.append("account", account_id, stream.version, events)
-    return {"secret": secret, "otpauthUri": otpauth_uri(secret, mfa.email)}
+    (email,) = await open_values(deps, ctx.tenant_id, [mfa.email])  # sealed (decision 93)
+    return {"secret": secret, "otpauthUri": otpauth_uri(secret, email or "")}

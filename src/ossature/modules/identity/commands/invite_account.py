@@ -8,6 +8,7 @@ with a role is handing it out: the inviter needs `access.assign` at the folder a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, TypedDict
 
 import msgspec
@@ -20,15 +21,18 @@ from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Event, Payload
 from ossature.modules.access.commands.assign_role import ROLES
 from ossature.modules.access.errors import UnknownRole
+from ossature.modules.identity._personal import seal_person
 from ossature.modules.identity.errors import EmailTaken
 from ossature.modules.identity.events import AccountRegistered
 from ossature.modules.identity.fields import DisplayName, Email, normalize_email
 from ossature.modules.identity.projections import account_by_email
+from ossature.modules.identity.service import IdentityService
 
 __all__ = [
     "AccountInvited",
     "InviteAccount",
     "InviteAccountAnswer",
+    "Invitee",
     "decide_invite",
     "folder_of_invitation",
     "invite_account",
@@ -49,6 +53,7 @@ class AccountInvited(Event, frozen=True):
     """The invitation's stream opens (stream type `invitation`, id: the token id)."""
 
     name = "account-invited"
+    personal = ("email", "display_name")
 
     token_id: str
     account_id: str
@@ -65,25 +70,38 @@ class InviteAccountAnswer(TypedDict):
     invitationId: str
 
 
+@dataclass(frozen=True)
+class Invitee:
+    """Who is invited, as the events keep them: the email and the name sealed with the new
+    account's key, the email's blind index (decision 93)."""
+
+    account_id: str
+    email: str
+    display_name: str
+    email_index: str
+
+
 def decide_invite(
-    cmd: InviteAccount, email: str, taken: bool, inviter_id: str, account_id: str, token_id: str
+    cmd: InviteAccount, email: str, taken: bool, inviter_id: str, who: Invitee, token_id: str
 ) -> tuple[AccountRegistered, AccountInvited]:
-    """A role a tenant hands out, to an address no account of the tenant has."""
+    """A role a tenant hands out, to an address (`email`, plain, for the refusal) no account
+    of the tenant has."""
     if cmd.role not in ROLES:
         raise UnknownRole({"role": cmd.role})
     if taken:
         raise EmailTaken({"email": email})
     registered = AccountRegistered(
-        account_id=account_id,
-        email=email,
-        display_name=cmd.display_name.reveal(),
+        account_id=who.account_id,
+        email=who.email,
+        display_name=who.display_name,
         locale=cmd.locale,
+        email_index=who.email_index,
     )
     invited = AccountInvited(
         token_id=token_id,
-        account_id=account_id,
-        email=email,
-        display_name=cmd.display_name.reveal(),
+        account_id=who.account_id,
+        email=who.email,
+        display_name=who.display_name,
         locale=cmd.locale,
         role=cmd.role,
         folder_id=cmd.folder_id,
@@ -96,13 +114,17 @@ async def invite_account(ctx: Context, cmd: InviteAccount, deps: Deps) -> Invite
     assert ctx.access is not None
     if "access.assign" not in await deps.access.actions_at(ctx, cmd.folder_id):
         raise Denied({"action": "access.assign"})
-    email = normalize_email(cmd.email)
-    async with deps.db.transaction(ctx.tenant_id, readonly=True) as conn:
-        taken = await account_by_email(conn, email) is not None
+    assert ctx.tenant_id is not None
+    tenant_id, email = ctx.tenant_id, normalize_email(cmd.email.reveal())
+    index = deps.get(IdentityService).email_index(tenant_id, email)
+    async with deps.db.transaction(tenant_id, readonly=True) as conn:
+        taken = await account_by_email(conn, index) is not None
     account_id, token_id = new_id(), new_id()
-    registered, invited = decide_invite(
-        cmd, email, taken, ctx.access.account_id, account_id, token_id
-    )
+    if taken:  # refused before a key is made for an account that will not be
+        decide_invite(cmd, email, taken, ctx.access.account_id, Invitee("", "", "", ""), "")
+    sealed = await seal_person(deps, tenant_id, account_id, email, cmd.display_name.reveal())
+    who = Invitee(account_id, sealed[0], sealed[1], index)
+    registered, invited = decide_invite(cmd, email, taken, ctx.access.account_id, who, token_id)
     deps.uow.append("account", account_id, 0, [registered])
     deps.uow.append("invitation", token_id, 0, [invited])
     return {"accountId": account_id, "invitationId": token_id}

@@ -83,7 +83,9 @@ async def log_in(ctx: Context, cmd: LogIn, deps: Deps) -> LogInAnswer:
     gate = LogInGate.of(ctx, deps, tenant_id, cmd.email.reveal())
     async with deps.db.transaction(tenant_id, readonly=True) as conn:
         await gate.check(conn)  # locked: 429, before any Argon2
-        account = await active_account_by_email(conn, cmd.email.reveal())
+        account = await active_account_by_email(
+            conn, identity.index_of(tenant_id, cmd.email.reveal())
+        )
         grants = await grants_of(conn, account["account_id"]) if account else []
         scope = ENROLLMENT if await must_enroll(conn, account) else None
     stored = account["password_hash"] if account else None

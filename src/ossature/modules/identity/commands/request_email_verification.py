@@ -13,6 +13,7 @@ from ossature.kernel.deps import Deps
 from ossature.kernel.errors import NotFound
 from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Event, Payload
+from ossature.modules.identity._personal import open_values
 from ossature.modules.identity.errors import EmailAlreadyVerified
 from ossature.modules.identity.projections import account_by_id
 
@@ -32,6 +33,7 @@ class EmailVerificationRequested(Event, frozen=True):
     """A verification token's stream opens (stream type `email-verification`)."""
 
     name = "email-verification-requested"
+    personal = ("email", "display_name")  # the account's sealed values (decision 93)
 
     token_id: str
     account_id: str
@@ -47,13 +49,14 @@ class RequestEmailVerificationAnswer(TypedDict):
 async def request_email_verification(
     ctx: Context, cmd: RequestEmailVerification, deps: Deps
 ) -> RequestEmailVerificationAnswer:
-    assert ctx.access is not None
+    assert ctx.access is not None and ctx.tenant_id is not None
     async with deps.db.transaction(ctx.tenant_id, readonly=True) as conn:
         account = await account_by_id(conn, ctx.access.account_id)
     if account is None:  # a service actor, or a user of no account
         raise NotFound({"accountId": ctx.access.account_id})
     if account["email_verified"]:
-        raise EmailAlreadyVerified({"email": account["email"]})
+        (email,) = await open_values(deps, ctx.tenant_id, [account["email"]])
+        raise EmailAlreadyVerified({"email": email})
     token_id = new_id()
     requested = EmailVerificationRequested(
         token_id=token_id,

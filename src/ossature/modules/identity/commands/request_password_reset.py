@@ -22,6 +22,7 @@ from ossature.modules.identity._one_time import OneTimeTokens
 from ossature.modules.identity.errors import TenantUnknown
 from ossature.modules.identity.fields import Email
 from ossature.modules.identity.projections import account_by_email
+from ossature.modules.identity.service import IdentityService
 from ossature.modules.tenancy.perimeter import admit_public
 from ossature.modules.tenancy.projections import tenant_by_slug
 
@@ -43,6 +44,7 @@ class PasswordResetRequested(Event, frozen=True):
     """A reset token's stream opens (stream type `password-reset`)."""
 
     name = "password-reset-requested"
+    personal = ("email", "display_name")  # the account's sealed values (decision 93)
 
     token_id: str
     account_id: str
@@ -75,7 +77,8 @@ async def request_password_reset(
     deps.uow.use_tenant(tenant_id)
     await admit_public(ctx, deps, tenant_id)  # its entry point, its ranges (decision 54)
     async with deps.db.transaction(tenant_id, readonly=True) as conn:
-        account = await account_by_email(conn, cmd.email.reveal())
+        index = deps.get(IdentityService).index_of(tenant_id, cmd.email.reveal())
+        account = await account_by_email(conn, index)
     deps.get(OneTimeTokens).token("password-reset", tenant_id, token_id)  # the same work either way
     event: Event = PasswordResetUnmatched(token_id=token_id)
     if account is not None:

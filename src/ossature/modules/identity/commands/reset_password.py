@@ -9,7 +9,7 @@ from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
 from ossature.kernel.messages import Payload
 from ossature.modules.identity._request import take_token
-from ossature.modules.identity.events import PasswordSet, SessionsEnded
+from ossature.modules.identity.events import SessionsEnded
 from ossature.modules.identity.fields import NewPassword, OneTimeToken
 from ossature.modules.identity.service import IdentityService
 
@@ -28,8 +28,10 @@ class ResetPasswordAnswer(TypedDict):
 async def reset_password(ctx: Context, cmd: ResetPassword, deps: Deps) -> ResetPasswordAnswer:
     account_id, _ = await take_token(ctx, deps, "password-reset", cmd.token.reveal())
     account = await deps.uow.load(account_id)
-    password_hash = await deps.get(IdentityService).hash_password(cmd.password.reveal())
-    password = PasswordSet(account_id=account_id, password_hash=password_hash)
+    tenant_id = deps.uow.tenant_id
+    assert tenant_id is not None
+    identity = deps.get(IdentityService)
+    password = await identity.set_password(deps, tenant_id, account_id, cmd.password.reveal())
     ended = SessionsEnded(account_id=account_id)
     deps.uow.append("account", account_id, account.version, [password, ended])
     return {"accountId": account_id}

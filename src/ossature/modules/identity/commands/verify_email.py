@@ -7,6 +7,7 @@ from typing import TypedDict
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
 from ossature.kernel.messages import Payload
+from ossature.modules.identity._personal import open_values
 from ossature.modules.identity._request import take_token
 from ossature.modules.identity.commands.request_email_verification import (
     EmailVerificationRequested,
@@ -30,6 +31,8 @@ async def verify_email(ctx: Context, cmd: VerifyEmail, deps: Deps) -> VerifyEmai
     account_id, requested = await take_token(ctx, deps, "email-verification", cmd.token.reveal())
     assert isinstance(requested, EmailVerificationRequested)
     account = await deps.uow.load(account_id)
-    verified = EmailVerified(account_id=account_id, email=requested.email)
+    verified = EmailVerified(account_id=account_id, email=requested.email)  # sealed
     deps.uow.append("account", account_id, account.version, [verified])
-    return {"accountId": account_id, "email": requested.email}
+    assert deps.uow.tenant_id is not None  # the token's (take_token)
+    (email,) = await open_values(deps, deps.uow.tenant_id, [requested.email])
+    return {"accountId": account_id, "email": email or ""}
