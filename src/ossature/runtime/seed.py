@@ -13,6 +13,7 @@ from typing import Any
 from ossature.kernel.context import Actor
 from ossature.kernel.errors import DomainError
 from ossature.modules.identity.projections import account_by_email
+from ossature.modules.identity.service import IdentityService
 from ossature.modules.tenancy.perimeter import PLATFORM_TENANT
 from ossature.modules.tenancy.projections import tenant_by_slug
 from ossature.runtime.contexts import OPERATOR, internal_context, tenant_service
@@ -84,7 +85,10 @@ async def _operator_seeded(pipeline: Pipeline) -> bool:
     if platform is None:
         return False
     async with pipeline.db.transaction(platform["tenant_id"], readonly=True) as conn:
-        return await account_by_email(conn, PLATFORM_OPERATOR) is not None
+        identity = pipeline.services[IdentityService]
+        assert isinstance(identity, IdentityService)
+        index = identity.index_of(platform["tenant_id"], PLATFORM_OPERATOR)
+        return await account_by_email(conn, index) is not None
 
 
 async def _without_plan(pipeline: Pipeline, tenant_id: str) -> bool:

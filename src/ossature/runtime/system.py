@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-from collections.abc import Awaitable, Collection
+from collections.abc import Awaitable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -32,6 +32,7 @@ from ossature.modules.access.service import AccessService
 from ossature.modules.analytics.service import LoginSources
 from ossature.modules.audit.writer import AuditWriter
 from ossature.modules.billing.projections import open_missing_cycles
+from ossature.modules.identity._legacy import seal_legacy
 from ossature.modules.identity._one_time import OneTimeTokens
 from ossature.modules.identity._passwords import PasswordHasher
 from ossature.modules.identity._throttle import Rules
@@ -139,6 +140,7 @@ class System:
         await ensure_event_stream(self.nc.jetstream())
         await ensure_notification_stream(self.nc.jetstream())
         self.pipeline = self._pipeline(self.db, self.secrets)
+        await _seal_legacy(owner_url, self.app, self.pipeline.services)
         self._start_roles(set(roles))
 
     def _url_of(self, role: str) -> str:
@@ -264,6 +266,23 @@ async def _quietly(event: str, work: Awaitable[object]) -> None:
         await work
     except Exception as error:  # a timeout included; a cancellation goes through
         _log.warning(event, error=repr(error)[:300])
+
+
+async def _seal_legacy(owner_url: str, app: Application, services: Mapping[type, object]) -> None:
+    """Seal the personal values older versions left in plain text, as the owner, one process
+    at a time (decision 93); nothing once done."""
+    keys, identity = services[PersonalKeys], services[IdentityService]
+    assert isinstance(keys, PersonalKeys) and isinstance(identity, IdentityService)
+    events = [event for module in app.modules for event in module.events]
+    conn = await asyncpg.connect(owner_url)
+    try:
+        async with conn.transaction():
+            await conn.execute("select pg_advisory_xact_lock(hashtext('identity.seal-legacy'))")
+            sealed = await seal_legacy(conn, keys, identity.index_key, events)
+    finally:
+        await conn.close()
+    if sealed:
+        _log.info("personal-data.sealed", rows=sealed)
 
 
 async def _open_missing_cycles(owner_url: str) -> None:

@@ -37,6 +37,7 @@ from ossature.kernel.deps import Deps
 from ossature.kernel.errors import DomainError
 from ossature.kernel.eventstore import EventStore, Stream
 from ossature.kernel.ids import new_id
+from ossature.kernel.keys import PersonalKeys
 from ossature.kernel.logging import get_logger
 from ossature.kernel.messages import Envelope, EventTypes
 from ossature.kernel.module import Module, QuerySpec
@@ -213,7 +214,8 @@ class Notifier:
         view = self.db.within(conn, tenant_id)
         noticed = [e.stream_id for e in envelopes if e.event_type in self.notices]
         streams = await self.store.load_many(conn, sorted(set(noticed))) if noticed else {}
-        directory = Directory(view)
+        keys = self.services.get(PersonalKeys)
+        directory = Directory(view, keys if isinstance(keys, PersonalKeys) else None)
         deliveries: list[Delivery] = []
         for envelope in envelopes:
             deliveries += await self.deliveries(view, directory, envelope, streams)

@@ -9,6 +9,7 @@ import msgspec
 
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
+from ossature.kernel.keys import PersonalKeys
 from ossature.kernel.messages import Envelope, Payload
 from ossature.modules.projects.errors import ProjectNotFound
 from ossature.modules.projects.history import Page, entries_of, matching, page_of
@@ -91,11 +92,15 @@ async def project_history(ctx: Context, query: ProjectHistory, deps: Deps) -> Pa
 
 
 async def _actor_names(ctx: Context, deps: Deps, envelopes: Sequence[Envelope]) -> dict[str, str]:
-    """The display names of the accounts that acted on the stream (a service has none)."""
+    """The display names of the accounts that acted on the stream (a service has none),
+    opened: a forgotten person's read FORGOTTEN, their entries stay (decision 93)."""
+    assert ctx.tenant_id is not None
     actors = sorted({e.context.access.account_id for e in envelopes if e.context.access})
     async with deps.db.transaction(ctx.tenant_id, readonly=True) as conn:
         rows = await conn.fetch(
             "select account_id, display_name from accounts where account_id = any($1::text[])",
             actors,
         )
-    return {row["account_id"]: row["display_name"] for row in rows}
+        names = [row["display_name"] for row in rows]
+        opened = await deps.get(PersonalKeys).open_many(conn, ctx.tenant_id, names)
+    return {row["account_id"]: name or "" for row, name in zip(rows, opened, strict=True)}

@@ -8,6 +8,7 @@ import msgspec
 
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
+from ossature.kernel.keys import PersonalKeys
 from ossature.kernel.messages import Payload
 from ossature.modules.support.state import Investigation, InvestigationView
 
@@ -65,7 +66,21 @@ async def list_investigations(
     """Every tenant's investigations, newest first: the platform's operator's queue."""
     async with deps.db.transaction(ctx.tenant_id, readonly=True) as conn:
         rows = await conn.fetch(_ALL, query.status, query.limit)
-    return {"investigations": [_operator_view(row) for row in rows]}
+    names = await _reporters(deps, rows)
+    return {"investigations": [_operator_view(row, names) for row in rows]}
+
+
+async def _reporters(deps: Deps, rows: list[Any]) -> dict[tuple[str, str], str]:
+    """Each reporter's name opened in its tenant (sealed: decision 93), FORGOTTEN once
+    forgotten; a reporter of no account keeps the id the SQL answers."""
+    keys, names = deps.get(PersonalKeys), {}
+    for tenant_id in sorted({row["tenant_id"] for row in rows}):
+        mine = [row for row in rows if row["tenant_id"] == tenant_id]
+        async with deps.db.transaction(tenant_id, readonly=True) as conn:
+            opened = await keys.open_many(conn, tenant_id, [r["reporter_name"] for r in mine])
+        for row, name in zip(mine, opened, strict=True):
+            names[(tenant_id, row["investigation_id"])] = name or row["reporter_id"]
+    return names
 
 
 def _investigation(row: Any) -> Investigation:
@@ -73,6 +88,7 @@ def _investigation(row: Any) -> Investigation:
     return Investigation(**{k: row[k] for k in fields if k in row.keys()})  # noqa: SIM118
 
 
-def _operator_view(row: Any) -> OperatorView:
+def _operator_view(row: Any, names: dict[tuple[str, str], str]) -> OperatorView:
     view = _investigation(row).as_json(row["tenant_id"])
-    return {**view, "tenantName": row["tenant_name"] or "", "reporterName": row["reporter_name"]}
+    reporter = names[(row["tenant_id"], row["investigation_id"])]
+    return {**view, "tenantName": row["tenant_name"] or "", "reporterName": reporter}

@@ -1,0 +1,120 @@
+"""Start-up step: seal what versions before decision 93 left in plain text (idempotent).
+
+Run by the system at start, as the database's owner, one process at a time, tenant by tenant
+(row-level security is forced on the owner too). For each tenant, only values not sealed yet:
+
+- `accounts` of people: email and display name sealed with the account's key, the email's
+  blind index computed;
+- stored events of identity that hold a person's email or name (`Event.personal`): those
+  fields sealed with the key of the event's `accountId`, and `account-registered` given its
+  `emailIndex`, so that a rebuild finds the account by its email. The store refuses updates
+  (kernel live/events_refuse_change.sql): its trigger is set aside for this one transaction,
+  only when something is left to seal.
+
+What the relay already published to JetStream before stays there in plain text until the
+stream's retention drops it (decision 93).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from ossature.kernel.keys import Forgotten, PersonalKeys, is_sealed
+from ossature.kernel.messages import Event
+from ossature.modules.identity._personal import email_index
+
+__all__ = ["seal_legacy"]
+
+
+async def seal_legacy(
+    conn: Any, keys: PersonalKeys, index_key: bytes, events: Iterable[type[Event]]
+) -> int:
+    """Seal every plain personal value of accounts and of `events`' stored payloads, in the
+    caller's transaction; how many rows were sealed."""
+    personal = {event.name: event.personal for event in events if event.personal}
+    sealed = 0
+    tenants = [row["tenant_id"] for row in await conn.fetch("select tenant_id from tenants")]
+    for tenant_id in tenants:
+        await conn.execute("select set_config('app.tenant_id', $1, true)", tenant_id)
+        sealed += await _accounts(conn, keys, index_key, tenant_id)
+        sealed += await _events(conn, keys, index_key, tenant_id, personal)
+    await conn.execute("select set_config('app.tenant_id', '', true)")
+    return sealed
+
+
+async def _accounts(conn: Any, keys: PersonalKeys, index_key: bytes, tenant_id: str) -> int:
+    rows = await conn.fetch(
+        "select account_id, email, display_name from accounts where kind = 'user'"
+        " and (email not like 'pd1.%' or display_name not like 'pd1.%')"
+    )
+    for row in rows:
+        email, name = row["email"], row["display_name"]
+        try:
+            sealed = await keys.seal_many(conn, tenant_id, row["account_id"], [email, name])
+        except Forgotten:
+            continue
+        await conn.execute(
+            "update accounts set email = $2, display_name = $3,"
+            " email_index = coalesce(email_index, $4) where account_id = $1",
+            row["account_id"],
+            email if is_sealed(email) else sealed[0],
+            name if is_sealed(name) else sealed[1],
+            email_index(index_key, tenant_id, email) if not is_sealed(email) else None,
+        )
+    return len(rows)
+
+
+async def _events(
+    conn: Any,
+    keys: PersonalKeys,
+    index_key: bytes,
+    tenant_id: str,
+    personal: dict[str, tuple[str, ...]],
+) -> int:
+    rows = [
+        row
+        for row in await conn.fetch(
+            "select event_id, event_type, payload from events where event_type = any($1::text[])",
+            sorted(personal),
+        )
+        if _plain(_payload(row["payload"]), personal[row["event_type"]])
+    ]
+    if not rows:
+        return 0
+    await conn.execute("alter table events disable trigger events_no_update")
+    for row in rows:
+        payload = _payload(row["payload"])
+        fields = [f for f in _camel(personal[row["event_type"]]) if not is_sealed(payload.get(f))]
+        fields = [f for f in fields if isinstance(payload.get(f), str)]
+        try:
+            sealed = await keys.seal_many(
+                conn, tenant_id, payload["accountId"], [payload[f] for f in fields]
+            )
+        except Forgotten:
+            continue
+        if row["event_type"] == "account-registered" and "emailIndex" not in payload:
+            payload["emailIndex"] = email_index(index_key, tenant_id, payload["email"])
+        payload |= dict(zip(fields, sealed, strict=True))
+        await conn.execute(
+            "update events set payload = $2::jsonb where event_id = $1",
+            row["event_id"],
+            json.dumps(payload),
+        )
+    await conn.execute("alter table events enable trigger events_no_update")
+    return len(rows)
+
+
+def _payload(value: Any) -> dict[str, Any]:
+    return dict(json.loads(value) if isinstance(value, str) else value)
+
+
+def _camel(fields: tuple[str, ...]) -> list[str]:
+    return [f.split("_")[0] + "".join(w.title() for w in f.split("_")[1:]) for f in fields]
+
+
+def _plain(payload: dict[str, Any], fields: tuple[str, ...]) -> bool:
+    return any(
+        isinstance(payload.get(f), str) and not is_sealed(payload[f]) for f in _camel(fields)
+    )
