@@ -11,6 +11,8 @@ from typing import Any, TypeVar
 
 from ossature.kernel.context import Actor, Context, Grant
 from ossature.kernel.ids import new_id
+from ossature.modules.identity.projections import account_by_email as find_by_index
+from ossature.modules.identity.service import IdentityService
 from ossature.runtime.contexts import OPERATOR, internal_context, tenant_service
 from ossature.runtime.pipeline import Kind, Result
 from ossature.runtime.system import System
@@ -113,3 +115,13 @@ async def open_session(system: System, tenant_id: str) -> str:
             datetime.now(UTC) + timedelta(hours=1),
         )
     return session_id
+
+
+async def account_by_email(system: System, tenant_id: str, email: str) -> dict[str, Any] | None:
+    """The tenant's account with this email, found as log-in finds it: by its blind index (its
+    email and name are sealed, decision 93)."""
+    assert system.db is not None and system.pipeline is not None
+    identity = system.pipeline.services[IdentityService]
+    assert isinstance(identity, IdentityService)
+    async with system.db.transaction(tenant_id, readonly=True) as conn:
+        return await find_by_index(conn, identity.index_of(tenant_id, email))

@@ -13,7 +13,7 @@ from ossature.modules.identity._one_time import OneTimeTokens, Purpose
 from ossature.runtime.contexts import internal_context, new_trace
 from ossature.runtime.pipeline import Result
 from ossature.runtime.system import System
-from tests.integration.support import Tenant
+from tests.integration.support import Tenant, account_by_email
 
 # pragma: allowlist nextline secret: a throwaway test password
 PASSWORD = "flows-test-password"
@@ -46,9 +46,9 @@ async def slug_of(tenant: Tenant) -> str:
 
 
 async def account_row(tenant: Tenant, email: str) -> dict[str, Any]:
-    assert tenant.system.db is not None
-    async with tenant.system.db.transaction(tenant.tenant_id, readonly=True) as conn:
-        return dict(await conn.fetchrow("select * from accounts where email = $1", email))
+    row = await account_by_email(tenant.system, tenant.tenant_id, email)
+    assert row is not None
+    return row
 
 
 async def log_in(tenant: Tenant, email: str, password: str) -> Result:

@@ -14,7 +14,7 @@ from ossature.modules.identity.service import IdentityService
 from ossature.runtime.contexts import new_trace
 from ossature.runtime.pipeline import Pipeline, Result
 from ossature.runtime.system import System
-from tests.integration.support import Tenant, eventually
+from tests.integration.support import Tenant, account_by_email, eventually
 
 PASSWORD = "correct horse battery"  # pragma: allowlist secret: a test account's password
 
@@ -88,12 +88,14 @@ async def test_a_lock_is_one_event_and_the_failures_are_the_tenants_entries(
         events = await conn.fetchval(
             "select count(*) from events where event_type = 'log-ins-throttled'"
         )
-        account = await conn.fetchval("select account_id from accounts where email = $1", email)
         rows = await conn.fetch(
             "select actor_id, message_key, context::text as context from audit_entries"
             " where name = 'log-in' order by entry_id"
         )
 
+    found = await account_by_email(system, tenant.tenant_id, email)
+    assert found is not None
+    account = found["account_id"]
     actors = [row["actor_id"] for row in rows]
     keys = [row["message_key"] for row in rows]
     expected = (

@@ -24,7 +24,7 @@ async def _registered(memory: InMemory, account_id: str) -> None:
     registered = AccountRegistered(
         account_id=account_id, email="ada@acme.test", display_name="Ada", locale="en"
     )
-    password = PasswordSet(account_id=account_id, password_hash="argon2id$…")
+    password = PasswordSet(account_id=account_id)
     deps.uow.append("account", account_id, 0, [registered, password])
     await deps.uow.commit("register-account", {}, memory.now, ())
 

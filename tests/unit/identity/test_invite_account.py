@@ -8,12 +8,14 @@ from ossature.modules.access.errors import UnknownRole
 from ossature.modules.identity.commands.invite_account import (
     AccountInvited,
     InviteAccount,
+    Invitee,
     decide_invite,
 )
 from ossature.modules.identity.errors import EmailTaken
 from ossature.modules.identity.events import AccountRegistered
 from ossature.modules.identity.fields import DisplayName, Email
 
+WHO = Invitee("a1", "pd1.a1.sealed-email", "pd1.a1.sealed-name", "index-of-the-email")
 INVITE = InviteAccount(
     email=Email("Ada@Example.com"),
     display_name=DisplayName("Ada"),
@@ -24,17 +26,22 @@ INVITE = InviteAccount(
 
 
 def test_an_invitation_registers_an_account_without_password_and_opens_its_token() -> None:
-    registered, invited = decide_invite(INVITE, "ada@example.com", False, "inviter", "a1", "t1")
+    """The events hold the invitee's email and name as sealed, never the plain address."""
+    registered, invited = decide_invite(INVITE, "ada@example.com", False, "inviter", WHO, "t1")
 
     expected = (
         AccountRegistered(
-            account_id="a1", email="ada@example.com", display_name="Ada", locale="fr"
+            account_id="a1",
+            email="pd1.a1.sealed-email",
+            display_name="pd1.a1.sealed-name",
+            locale="fr",
+            email_index="index-of-the-email",
         ),
         AccountInvited(
             token_id="t1",
             account_id="a1",
-            email="ada@example.com",
-            display_name="Ada",
+            email="pd1.a1.sealed-email",
+            display_name="pd1.a1.sealed-name",
             locale="fr",
             role="project-viewer",
             folder_id="f1",
@@ -46,7 +53,7 @@ def test_an_invitation_registers_an_account_without_password_and_opens_its_token
 
 def test_an_address_already_registered_is_refused() -> None:
     with pytest.raises(EmailTaken):
-        decide_invite(INVITE, "ada@example.com", True, "inviter", "a1", "t1")
+        decide_invite(INVITE, "ada@example.com", True, "inviter", WHO, "t1")
 
 
 def test_a_role_only_the_platform_gives_is_refused() -> None:
@@ -55,4 +62,4 @@ def test_a_role_only_the_platform_gives_is_refused() -> None:
     )
 
     with pytest.raises(UnknownRole):
-        decide_invite(cmd, "a@b.c", False, "inviter", "a1", "t1")
+        decide_invite(cmd, "a@b.c", False, "inviter", WHO, "t1")

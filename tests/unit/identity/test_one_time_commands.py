@@ -41,12 +41,27 @@ TOKENS = OneTimeTokens(bytes(range(32)), "https://app.example")
 PASSWORD = "a new long passphrase"  # pragma: allowlist secret
 
 
+class MemoryPasswords:
+    """The password table's port, in memory: each account's hash."""
+
+    def __init__(self) -> None:
+        self.hashes: dict[tuple[str, str], str] = {}
+
+    async def set(self, deps: Any, tenant_id: str, account_id: str, password_hash: str) -> None:
+        self.hashes[(tenant_id, account_id)] = password_hash
+
+    async def remove(self, deps: Any, tenant_id: str, account_id: str) -> None:
+        self.hashes.pop((tenant_id, account_id), None)
+
+
+PASSWORDS = MemoryPasswords()
+
+
 def _memory() -> InMemory:
+    keys = KeyRing(SigningKey.generate(), [])
     services = {
         OneTimeTokens: TOKENS,
-        IdentityService: IdentityService(
-            PasswordHasher(b"p" * 16), KeyRing(SigningKey.generate(), [])
-        ),
+        IdentityService: IdentityService(PasswordHasher(b"p" * 16), keys, passwords=PASSWORDS),
     }
     return InMemory(identity.MODULE, access.MODULE, services=services)
 
@@ -224,6 +239,8 @@ async def test_resetting_a_password_sets_it_and_ends_every_session() -> None:
     assert [PasswordSet, SessionsEnded] == [type(e) for e in appended]
     assert SessionsEnded(account_id=ACCOUNT, kept_session_id=None) == appended[1]
     assert PASSWORD not in repr(appended)
+    assert PASSWORDS.hashes[(TENANT, ACCOUNT)].startswith("$argon2id$")  # kept, not in an event
+    assert PASSWORDS.hashes[(TENANT, ACCOUNT)] not in repr(appended)
 
 
 async def test_a_reset_asked_for_no_account_issues_no_usable_token() -> None:
