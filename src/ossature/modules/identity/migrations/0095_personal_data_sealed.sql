@@ -31,12 +31,20 @@ create policy account_passwords_tenant on account_passwords
     using (tenant_id = current_setting('app.tenant_id', true));
 
 -- Row-level security is forced, on the owner too: each tenant's rows, with the tenant set.
-alter table events disable trigger events_no_update;
+-- The store's trigger (defined live, after the migrations) exists only in a database that
+-- was migrated before.
 do $$
 declare
     tenant record;
+    guarded boolean := exists (select 1 from pg_trigger where tgname = 'events_no_update');
 begin
-    for tenant in select distinct tenant_id from accounts loop
+    if to_regclass('tenants') is null then
+        return;
+    end if;
+    if guarded then
+        alter table events disable trigger events_no_update;
+    end if;
+    for tenant in select tenant_id from tenants loop
         perform set_config('app.tenant_id', tenant.tenant_id, true);
         insert into account_passwords (tenant_id, account_id, hash, set_at)
             select tenant_id, account_id, password_hash, now() from accounts
@@ -45,7 +53,9 @@ begin
             where event_type = 'password-set' and payload ? 'passwordHash';
     end loop;
     perform set_config('app.tenant_id', '', true);
+    if guarded then
+        alter table events enable trigger events_no_update;
+    end if;
 end $$;
-alter table events enable trigger events_no_update;
 
 alter table accounts drop column password_hash;

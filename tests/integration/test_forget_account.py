@@ -1,0 +1,185 @@
+"""forget-account on the real engines: the person's key is gone, so their email and name read
+`[forgotten]` everywhere they are read (list-accounts, history, a rebuilt read model), log-in
+with the old email fails like an unknown one, and nothing personal is stored in plain text."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from ossature.kernel.consumers import rebuild
+from ossature.kernel.database import Database
+from ossature.kernel.eventstore import EventStore
+from ossature.kernel.keys import FORGOTTEN, is_sealed
+from ossature.modules.identity.projections import ACCOUNTS
+from ossature.runtime.system import System
+from tests.integration._push import PASSWORD, PushTenant, push_tenant
+from tests.integration.support import account_by_email
+
+
+@pytest.fixture
+async def acme(system: System) -> PushTenant:
+    return await push_tenant(system)
+
+
+async def _invoke(tenant: PushTenant, who: str, kind: Any, name: str, payload: Any) -> Any:
+    assert tenant.system.pipeline is not None
+    return await tenant.system.pipeline.invoke(kind, name, payload, tenant.ctx(who))
+
+
+async def _log_in(tenant: PushTenant, email: str) -> Any:
+    assert tenant.system.pipeline is not None
+    body = {"tenant": tenant.slug, "email": email, "password": PASSWORD}
+    ctx = tenant.ctx("viewer")
+    return await tenant.system.pipeline.invoke("command", "log-in", body, ctx)
+
+
+async def _listed(tenant: PushTenant, account_id: str) -> dict[str, Any]:
+    answer = await _invoke(tenant, "admin", "query", "list-accounts", {})
+    return next(a for a in answer.body["accounts"] if a["accountId"] == account_id)
+
+
+async def _rows(tenant: PushTenant, sql: str, *args: Any) -> list[dict[str, Any]]:
+    assert tenant.system.db is not None
+    async with tenant.system.db.transaction(tenant.tenant_id, readonly=True) as conn:
+        return [dict(row) for row in await conn.fetch(sql, *args)]
+
+
+async def test_an_admin_forgets_a_member_who_then_reads_forgotten_and_cannot_log_in(
+    acme: PushTenant,
+) -> None:
+    editor, email = acme.account("editor"), f"editor@{acme.slug}.test"
+    before = await _listed(acme, editor)
+
+    answer = await acme.command("admin", "forget-account", {"accountId": editor})
+
+    after = await _listed(acme, editor)
+    known = await _log_in(acme, email)
+    unknown = await _log_in(acme, f"nobody-{email}")
+    session = await _invoke(acme, "editor", "query", "get-my-account", {})
+    assert {"accountId": editor, "status": "forgotten"} == answer
+    assert (email, "Editor", "active") == (before["email"], before["displayName"], before["status"])
+    assert (FORGOTTEN, FORGOTTEN, "deactivated") == (
+        after["email"],
+        after["displayName"],
+        after["status"],
+    )
+    assert (known.status, known.error.key) == (unknown.status, unknown.error.key)
+    assert (401, "identity.session-ended") == (session.status, session.error.key)
+    assert await account_by_email(acme.system, acme.tenant_id, email) is None
+
+
+async def test_the_stores_hold_the_persons_values_sealed_and_no_password_hash(
+    acme: PushTenant,
+) -> None:
+    editor = acme.account("editor")
+    await acme.command("admin", "forget-account", {"accountId": editor})
+
+    events = await _rows(
+        acme,
+        "select event_type, payload from events where stream_id = $1 order by stream_version",
+        editor,
+    )
+    row = (await _rows(acme, "select * from accounts where account_id = $1", editor))[0]
+    passwords = await _rows(acme, "select * from account_passwords where account_id = $1", editor)
+    keys = await _rows(acme, "select wrapped from personal_keys where subject_id = $1", editor)
+    types = [e["event_type"] for e in events]
+    registered = _payload(events[0])
+    assert types[:2] == ["account-registered", "password-set"]
+    assert types[-2:] == ["account-deactivated", "account-forgotten"]
+    assert is_sealed(registered["email"]) and is_sealed(registered["displayName"])
+    assert {"accountId": editor} == _payload(events[1]) == _payload(events[-1])
+    assert is_sealed(row["email"]) and is_sealed(row["display_name"])
+    assert (None, [], [{"wrapped": None}]) == (row["email_index"], passwords, keys)
+
+
+async def test_a_person_forgets_their_own_account_and_forgetting_again_changes_nothing(
+    acme: PushTenant,
+) -> None:
+    viewer = acme.account("viewer")
+    first = await _invoke(acme, "viewer", "command", "forget-account", {"accountId": viewer})
+    again = await acme.command("admin", "forget-account", {"accountId": viewer})
+
+    events = await _rows(acme, "select event_type from events where stream_id = $1", viewer)
+    assert (200, {"accountId": viewer, "status": "forgotten"}) == (first.status, again)
+    assert 1 == [e["event_type"] for e in events].count("account-forgotten")
+
+
+async def test_forgetting_another_needs_the_right_to_deactivate_accounts(
+    acme: PushTenant,
+) -> None:
+    answer = await _invoke(
+        acme, "viewer", "command", "forget-account", {"accountId": acme.account("editor")}
+    )
+
+    listed = await _listed(acme, acme.account("editor"))
+    assert (403, f"editor@{acme.slug}.test") == (answer.status, listed["email"])
+
+
+async def test_a_service_account_or_an_unknown_one_cannot_be_forgotten(acme: PushTenant) -> None:
+    made = await acme.command(
+        "admin",
+        "create-service-account",
+        {"name": "ci bot", "role": "project-viewer", "folderId": acme.folders["EU"]},
+    )
+
+    service = await _invoke(
+        acme, "admin", "command", "forget-account", {"accountId": made["serviceAccountId"]}
+    )
+    unknown = await _invoke(acme, "admin", "command", "forget-account", {"accountId": "nobody"})
+
+    assert [
+        (409, "identity.cannot-forget-service-account"),
+        (404, "identity.account-not-found"),
+    ] == [
+        (service.status, service.error.key),
+        (unknown.status, unknown.error.key),
+    ]
+
+
+async def test_history_keeps_a_forgotten_actors_entries_with_their_name_forgotten(
+    acme: PushTenant,
+) -> None:
+    made = await acme.command(
+        "editor", "create-project", {"folderId": acme.folders["France"], "name": "kept"}
+    )
+    named = await _invoke(
+        acme, "admin", "query", "get-project-history", {"projectId": made["projectId"]}
+    )
+
+    await acme.command("admin", "forget-account", {"accountId": acme.account("editor")})
+
+    forgotten = await _invoke(
+        acme, "admin", "query", "get-project-history", {"projectId": made["projectId"]}
+    )
+    assert ["Editor"] == [e["actorName"] for e in named.body["entries"]]
+    assert [FORGOTTEN] == [e["actorName"] for e in forgotten.body["entries"]]
+
+
+async def test_a_rebuilt_accounts_model_reads_forgotten_and_keeps_passwords(
+    acme: PushTenant,
+) -> None:
+    """The passwords table is no projection: the others still log in after a rebuild."""
+    await acme.command("admin", "forget-account", {"accountId": acme.account("editor")})
+    owner = await Database.connect(acme.system.owner_url, min_size=1, max_size=1)
+    try:
+        await rebuild(owner, EventStore(), ACCOUNTS)
+    finally:
+        await owner.close()
+
+    listed = await _listed(acme, acme.account("editor"))
+    viewer = await _log_in(acme, f"viewer@{acme.slug}.test")
+    editor = await _log_in(acme, f"editor@{acme.slug}.test")
+    assert (FORGOTTEN, FORGOTTEN, "deactivated") == (
+        listed["email"],
+        listed["displayName"],
+        listed["status"],
+    )
+    assert (200, 401) == (viewer.status, editor.status)
+
+
+def _payload(event: dict[str, Any]) -> dict[str, Any]:
+    value = event["payload"]
+    return dict(json.loads(value) if isinstance(value, str) else value)
