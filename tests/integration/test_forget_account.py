@@ -7,13 +7,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import asyncpg
 import pytest
 
 from ossature.kernel.consumers import rebuild
 from ossature.kernel.database import Database
 from ossature.kernel.eventstore import EventStore
-from ossature.kernel.keys import FORGOTTEN, is_sealed
+from ossature.kernel.keys import FORGOTTEN, PersonalKeys, is_sealed
+from ossature.modules.identity._legacy import seal_legacy
 from ossature.modules.identity.projections import ACCOUNTS
+from ossature.modules.identity.service import IdentityService
 from ossature.runtime.system import System
 from tests.integration._push import PASSWORD, PushTenant, push_tenant
 from tests.integration.support import account_by_email
@@ -183,3 +186,59 @@ async def test_a_rebuilt_accounts_model_reads_forgotten_and_keeps_passwords(
 def _payload(event: dict[str, Any]) -> dict[str, Any]:
     value = event["payload"]
     return dict(json.loads(value) if isinstance(value, str) else value)
+
+
+async def test_the_start_up_step_seals_what_older_versions_left_in_plain_text(
+    acme: PushTenant,
+) -> None:
+    """An account row and its registration as a version before decision 93 wrote them (plain,
+    no index): sealed once, found by its email again; a second run has nothing left to do."""
+    system, editor, email = acme.system, acme.account("editor"), f"editor@{acme.slug}.test"
+    owner = await asyncpg.connect(system.owner_url)
+    try:
+        async with owner.transaction():
+            await owner.execute("select set_config('app.tenant_id', $1, true)", acme.tenant_id)
+            await owner.execute(
+                "update accounts set email = $2, display_name = 'Editor', email_index = null"
+                " where account_id = $1",
+                editor,
+                email,
+            )
+            await owner.execute("alter table events disable trigger events_no_update")
+            await owner.execute(
+                "update events set payload = payload - 'emailIndex'"
+                " || jsonb_build_object('email', $2::text, 'displayName', 'Editor')"
+                " where stream_id = $1 and event_type = 'account-registered'",
+                editor,
+                email,
+            )
+            await owner.execute("alter table events enable trigger events_no_update")
+        lost = await _log_in(acme, email)
+        first = await _seal_legacy_once(system, owner)
+        second = await _seal_legacy_once(system, owner)
+    finally:
+        await owner.close()
+
+    found = await _log_in(acme, email)
+    row = (await _rows(acme, "select * from accounts where account_id = $1", editor))[0]
+    events = await _rows(
+        acme,
+        "select payload from events where stream_id = $1 and event_type = 'account-registered'",
+        editor,
+    )
+    payload = _payload(events[0])
+    assert (401, 200) == (lost.status, found.status)
+    assert first >= 2 and second == 0  # the row and the event, then nothing
+    assert is_sealed(row["email"]) and is_sealed(row["display_name"]) and row["email_index"]
+    assert is_sealed(payload["email"]) and payload["emailIndex"] == row["email_index"]
+    assert ("Editor", email) == ((await _listed(acme, editor))["displayName"], email)
+
+
+async def _seal_legacy_once(system: System, owner: Any) -> int:
+    assert system.pipeline is not None
+    keys = system.pipeline.services[PersonalKeys]
+    identity = system.pipeline.services[IdentityService]
+    assert isinstance(keys, PersonalKeys) and isinstance(identity, IdentityService)
+    events = [event for module in system.app.modules for event in module.events]
+    async with owner.transaction():
+        return await seal_legacy(owner, keys, identity.index_key, events)

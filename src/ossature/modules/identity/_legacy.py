@@ -1,7 +1,8 @@
 """Start-up step: seal what versions before decision 93 left in plain text (idempotent).
 
 Run by the system at start, as the database's owner, one process at a time, tenant by tenant
-(row-level security is forced on the owner too). For each tenant, only values not sealed yet:
+(row-level security is forced on the owner too, and each statement names the tenant for an
+owner that is a superuser). For each tenant, only values not sealed yet:
 
 - `accounts` of people: email and display name sealed with the account's key, the email's
   blind index computed;
@@ -46,8 +47,9 @@ async def seal_legacy(
 
 async def _accounts(conn: Any, keys: PersonalKeys, index_key: bytes, tenant_id: str) -> int:
     rows = await conn.fetch(
-        "select account_id, email, display_name from accounts where kind = 'user'"
-        " and (email not like 'pd1.%' or display_name not like 'pd1.%')"
+        "select account_id, email, display_name from accounts where tenant_id = $1"
+        " and kind = 'user' and (email not like 'pd1.%' or display_name not like 'pd1.%')",
+        tenant_id,
     )
     for row in rows:
         email, name = row["email"], row["display_name"]
@@ -57,11 +59,12 @@ async def _accounts(conn: Any, keys: PersonalKeys, index_key: bytes, tenant_id: 
             continue
         await conn.execute(
             "update accounts set email = $2, display_name = $3,"
-            " email_index = coalesce(email_index, $4) where account_id = $1",
+            " email_index = coalesce(email_index, $4) where account_id = $1 and tenant_id = $5",
             row["account_id"],
             email if is_sealed(email) else sealed[0],
             name if is_sealed(name) else sealed[1],
             email_index(index_key, tenant_id, email) if not is_sealed(email) else None,
+            tenant_id,
         )
     return len(rows)
 
@@ -76,7 +79,9 @@ async def _events(
     rows = [
         row
         for row in await conn.fetch(
-            "select event_id, event_type, payload from events where event_type = any($1::text[])",
+            "select event_id, event_type, payload from events"
+            " where tenant_id = $1 and event_type = any($2::text[])",
+            tenant_id,
             sorted(personal),
         )
         if _plain(_payload(row["payload"]), personal[row["event_type"]])

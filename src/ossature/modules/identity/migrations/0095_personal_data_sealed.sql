@@ -30,7 +30,8 @@ alter table account_passwords force row level security;
 create policy account_passwords_tenant on account_passwords
     using (tenant_id = current_setting('app.tenant_id', true));
 
--- Row-level security is forced, on the owner too: each tenant's rows, with the tenant set.
+-- Row-level security is forced, on the owner too: each tenant's rows, with the tenant set
+-- (and named, for an owner that is a superuser, whom no policy confines).
 -- The store's trigger (defined live, after the migrations) exists only in a database that
 -- was migrated before.
 do $$
@@ -48,9 +49,10 @@ begin
         perform set_config('app.tenant_id', tenant.tenant_id, true);
         insert into account_passwords (tenant_id, account_id, hash, set_at)
             select tenant_id, account_id, password_hash, now() from accounts
-            where password_hash is not null;
+            where tenant_id = tenant.tenant_id and password_hash is not null;
         update events set payload = payload - 'passwordHash'
-            where event_type = 'password-set' and payload ? 'passwordHash';
+            where tenant_id = tenant.tenant_id and event_type = 'password-set'
+                and payload ? 'passwordHash';
     end loop;
     perform set_config('app.tenant_id', '', true);
     if guarded then
