@@ -101,6 +101,13 @@ class AdminCalls:
     ) -> Json:
         return await self.command("deactivate-account", {"accountId": account_id}, **options)
 
+    async def forget_account(
+        self: _Invoker, account_id: str, **options: Unpack[CallOptions]
+    ) -> Json:
+        """The person's data can no longer be read anywhere (one's own, or with the right to
+        deactivate accounts): their email and name read `[forgotten]` from then on."""
+        return await self.command("forget-account", {"accountId": account_id}, **options)
+
     async def list_login_sources(self: _Invoker) -> list[Json]:
         return list((await self.query("list-login-sources"))["sources"])
 

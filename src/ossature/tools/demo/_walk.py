@@ -112,6 +112,11 @@ STEPS = [
     Step(22, "the audit log's pages follow each other by cursor", audit_log.pages_follow),
     Step(22, "list-roles offers the tenant's roles, not the platform's", members.roles_offered),
     Step(
+        22,
+        "admin forgets a member: log-in refused, listed as [forgotten]",
+        members.member_forgotten,
+    ),
+    Step(
         23,
         "a session renews its token in the language chosen; logged out, it cannot",
         sessions.refreshed_session,

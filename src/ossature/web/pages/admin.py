@@ -173,6 +173,21 @@ async def deactivate(view: View) -> Response:
     return view.redirect(f"/folders/{folder_id}/members?done=deactivated")
 
 
+async def forget(view: View) -> Response:
+    """forget-account of a member, once the box saying it cannot be undone is ticked."""
+    folder_id = view.request.path_params["folder_id"]
+    form = await view.form()
+    if str(form.get("confirm") or "") != "yes":
+        message = view.t("admin.forget-unconfirmed")
+        return await _members_page(view, folder_id, message, 400)
+    try:
+        account = str(form.get("accountId") or "")
+        await view.client.forget_account(account, idempotency_key=view.idempotency_key)
+    except OssatureError as error:
+        return await _members_page(view, folder_id, _problem(view, error), error.status)
+    return view.redirect(f"/folders/{folder_id}/members?done=forgotten")
+
+
 # Logins per day.
 
 
@@ -278,6 +293,7 @@ ROUTES = [
     Route("/folders/{folder_id}/members/invite", page(invite), methods=["POST"]),
     Route("/folders/{folder_id}/members/revoke", page(revoke), methods=["POST"]),
     Route("/folders/{folder_id}/members/deactivate", page(deactivate), methods=["POST"]),
+    Route("/folders/{folder_id}/members/forget", page(forget), methods=["POST"]),
     Route("/analytics/logins", page(logins), methods=["GET"]),
     Route("/analytics/logins/extract", page(extract), methods=["POST"]),
 ]

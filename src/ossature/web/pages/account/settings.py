@@ -1,6 +1,7 @@
 """The account page: the language, the email address (a verification link), two-step
 verification (enroll, confirm, disable), the password, personal access tokens (create, shown
-once; revoke), and the entitlements gained and the requirements still unmet.
+once; revoke), the entitlements gained and the requirements still unmet, and forgetting the
+account (confirmed by a ticked box).
 
 Each section is a form posted to its own path; a success goes back to the page, which says
 what was saved; a refusal shows the page again with the message of its key.
@@ -157,6 +158,27 @@ async def token_create(view: View) -> Response:
     return view.render("pages/account/token_made.html", token=answer["token"])
 
 
+async def forget_me(view: View) -> Response:
+    """forget-account of one's own account, once the box saying it cannot be undone is
+    ticked; then signed out, to the sign-in page that says it is done."""
+    form = await view.form()
+    if text(form, "confirm") != "yes":
+        return await account_page(view, _unconfirmed(view), 400)
+    me = await view.client.query("get-my-account")
+    try:
+        await view.client.forget_account(me["accountId"])
+    except OssatureError as error:
+        if error.status == 401:
+            raise
+        return await account_page(view, error, error.status)
+    view.end()  # the session ended with the account
+    return view.redirect("/sign-in?done=forgotten")
+
+
+def _unconfirmed(view: View) -> OssatureError:
+    return OssatureError(400, "account.forget-unconfirmed")
+
+
 ROUTES = [
     Route("/account", page(account_page), methods=["GET"]),
     Route("/account/language", page(account_language), methods=["POST"]),
@@ -173,6 +195,7 @@ ROUTES = [
         methods=["POST"],
     ),
     Route("/account/tokens", page(token_create), methods=["POST"]),
+    Route("/account/forget", page(forget_me), methods=["POST"]),
     Route(
         "/account/verify-email",
         page(_account_action("request-email-verification", (), "verification-sent")),

@@ -22,7 +22,11 @@ from ossature.web.pages.account._forms import next_of, text, value
 __all__ = ["A_YEAR", "ROUTES", "set_locale"]
 
 _START_AGAIN = frozenset({"identity.mfa-token-invalid", "identity.mfa-token-used"})
-_DONE = {"reset": "account.reset-done", "invitation": "account.invitation-done"}
+_DONE = {
+    "reset": "account.reset-done",
+    "invitation": "account.invitation-done",
+    "forgotten": "account.forget-done",
+}
 A_YEAR = 365 * 24 * 3600
 
 
