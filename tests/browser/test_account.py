@@ -251,6 +251,23 @@ def test_a_personal_access_token_is_made_shown_once_and_revoked(page: Page, syst
 
 
 @pytest.mark.parametrize("locale", LOCALES)
+def test_an_account_is_forgotten_from_its_own_page_and_signs_in_no_more(
+    page: Page, system: System
+) -> None:
+    """The box must be ticked; then the session ends, the sign-in page says it is done, and
+    the old email and password are refused as an unknown email is."""
+    email = _new_account(system)
+    _signed_in(page, email)
+    page.goto("/account")
+
+    page.get_by_label("I understand that my account will be forgotten for good.").check()
+    page.locator("#forget-submit").click()
+
+    expect(page.locator("p[role=status]")).to_have_text("Your account is forgotten.")
+    _sign_in(page, email)
+    expect(page.locator("[role=alert]")).to_contain_text("The email or the password is wrong.")
+
+
 def test_every_account_page_is_accessible(
     locale: str, context_in: ContextIn, system: System
 ) -> None:

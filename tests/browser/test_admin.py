@@ -254,6 +254,29 @@ def test_the_admin_revokes_a_role_and_deactivates_an_account(page: Page, admin_a
     )
 
 
+def test_the_admin_forgets_a_member_once_the_box_is_ticked(page: Page, admin_api: Api) -> None:
+    """Unticked, the browser asks for the box and nothing is posted; ticked, the member's
+    name and email read [forgotten] and the account is deactivated."""
+    france = admin_api.folder("France")
+    member = admin_api.member("project-viewer", france)
+    sign_in(page, "admin@acme")
+    page.goto(f"/folders/{france}/members")
+    row = page.get_by_role("row", name=re.compile(member.name))
+    forget = page.get_by_role("button", name=f"Forget the account of {member.name}")
+
+    forget.click()
+    expect(row).to_contain_text("Active", timeout=WAIT)  # the required box held it back
+    row.get_by_label("For good").check()
+    forget.click()
+
+    expect(page.locator("p[role=status]")).to_have_text(
+        "The account is forgotten: its email and name can no longer be read.", timeout=WAIT
+    )
+    forgotten = page.get_by_role("row", name=re.compile(re.escape("[forgotten]")))
+    expect(forgotten).to_contain_text("Deactivated", timeout=WAIT)
+    expect(page.get_by_role("row", name=re.compile(member.name))).to_have_count(0, timeout=WAIT)
+
+
 def test_what_the_editor_may_not_do_is_disabled_and_explained(page: Page, admin_api: Api) -> None:
     """The editor at EU may not invite: the button says why, and posts nothing."""
     eu = admin_api.folder("EU")
