@@ -250,7 +250,6 @@ def test_a_personal_access_token_is_made_shown_once_and_revoked(page: Page, syst
     assert 200 == listed.status_code
 
 
-@pytest.mark.parametrize("locale", LOCALES)
 def test_an_account_is_forgotten_from_its_own_page_and_signs_in_no_more(
     page: Page, system: System
 ) -> None:
@@ -268,6 +267,7 @@ def test_an_account_is_forgotten_from_its_own_page_and_signs_in_no_more(
     expect(page.locator("[role=alert]")).to_contain_text("The email or the password is wrong.")
 
 
+@pytest.mark.parametrize("locale", LOCALES)
 def test_every_account_page_is_accessible(
     locale: str, context_in: ContextIn, system: System
 ) -> None:
