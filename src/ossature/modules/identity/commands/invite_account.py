@@ -33,6 +33,7 @@ __all__ = [
     "InviteAccount",
     "InviteAccountAnswer",
     "Invitee",
+    "check_invite",
     "decide_invite",
     "folder_of_invitation",
     "invite_account",
@@ -81,15 +82,20 @@ class Invitee:
     email_index: str
 
 
-def decide_invite(
-    cmd: InviteAccount, email: str, taken: bool, inviter_id: str, who: Invitee, token_id: str
-) -> tuple[AccountRegistered, AccountInvited]:
+def check_invite(cmd: InviteAccount, email: str, taken: bool) -> None:
     """A role a tenant hands out, to an address (`email`, plain, for the refusal) no account
     of the tenant has."""
     if cmd.role not in ROLES:
         raise UnknownRole({"role": cmd.role})
     if taken:
         raise EmailTaken({"email": email})
+
+
+def decide_invite(
+    cmd: InviteAccount, email: str, taken: bool, inviter_id: str, who: Invitee, token_id: str
+) -> tuple[AccountRegistered, AccountInvited]:
+    """The account registered without a password, and its invitation (see `check_invite`)."""
+    check_invite(cmd, email, taken)
     registered = AccountRegistered(
         account_id=who.account_id,
         email=who.email,
@@ -120,8 +126,7 @@ async def invite_account(ctx: Context, cmd: InviteAccount, deps: Deps) -> Invite
     async with deps.db.transaction(tenant_id, readonly=True) as conn:
         taken = await account_by_email(conn, index) is not None
     account_id, token_id = new_id(), new_id()
-    if taken:  # refused before a key is made for an account that will not be
-        decide_invite(cmd, email, taken, ctx.access.account_id, Invitee("", "", "", ""), "")
+    check_invite(cmd, email, taken)  # refused before a key is made for no account
     sealed = await seal_person(deps, tenant_id, account_id, email, cmd.display_name.reveal())
     who = Invitee(account_id, sealed[0], sealed[1], index)
     registered, invited = decide_invite(cmd, email, taken, ctx.access.account_id, who, token_id)
