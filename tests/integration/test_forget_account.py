@@ -15,6 +15,7 @@ from ossature.kernel.database import Database
 from ossature.kernel.eventstore import EventStore
 from ossature.kernel.keys import FORGOTTEN, PersonalKeys, is_sealed
 from ossature.modules.identity._legacy import seal_legacy
+from ossature.modules.identity._one_time import OneTimeTokens
 from ossature.modules.identity.projections import ACCOUNTS
 from ossature.modules.identity.service import IdentityService
 from ossature.runtime.system import System
@@ -108,6 +109,35 @@ async def test_a_person_forgets_their_own_account_and_forgetting_again_changes_n
     events = await _rows(acme, "select event_type from events where stream_id = $1", viewer)
     assert (200, {"accountId": viewer, "status": "forgotten"}) == (first.status, again)
     assert 1 == [e["event_type"] for e in events].count("account-forgotten")
+
+
+async def test_a_reset_link_mailed_before_the_forgetting_serves_no_more(
+    acme: PushTenant,
+) -> None:
+    """The token is refused as an invalid one, and no password is kept for the person."""
+    assert acme.system.pipeline is not None
+    editor, email = acme.account("editor"), f"editor@{acme.slug}.test"
+    asked = {"tenant": acme.slug, "email": email}
+    await acme.system.pipeline.invoke(
+        "command", "request-password-reset", asked, acme.ctx("viewer")
+    )
+    (issued,) = await _rows(
+        acme,
+        "select stream_id from events where event_type = 'password-reset-requested'"
+        " and payload->>'accountId' = $1",
+        editor,
+    )
+    tokens = acme.system.pipeline.services[OneTimeTokens]
+    assert isinstance(tokens, OneTimeTokens)
+    token = tokens.token("password-reset", acme.tenant_id, issued["stream_id"])
+    await acme.command("admin", "forget-account", {"accountId": editor})
+
+    reset = await acme.system.pipeline.invoke(
+        "command", "reset-password", {"token": token, "password": PASSWORD * 2}, acme.ctx("viewer")
+    )
+
+    passwords = await _rows(acme, "select * from account_passwords where account_id = $1", editor)
+    assert ("identity.token-invalid", []) == (reset.error and reset.error.key, passwords)
 
 
 async def test_forgetting_another_needs_the_right_to_deactivate_accounts(

@@ -79,7 +79,7 @@ EVENTS: list[type[Event]] = [
     request_password_reset.PasswordResetUnmatched,
     LogInsThrottled,
     deactivate_account.AccountDeactivated,
-    forget_account.AccountForgotten,
+    events.AccountForgotten,
     start_impersonation.ImpersonationStarted,
     create_personal_access_token.PersonalAccessTokenCreated,
     revoke_personal_access_token.PersonalAccessTokenRevoked,

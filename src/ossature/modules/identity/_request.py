@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
+from ossature.kernel.eventstore import Stream
 from ossature.kernel.messages import Event
 from ossature.modules.identity._one_time import OneTimeTokens, Purpose, check_use, issued
-from ossature.modules.identity.events import TokenUsed
+from ossature.modules.identity.errors import TokenInvalid
+from ossature.modules.identity.events import AccountForgotten, TokenUsed
 from ossature.modules.tenancy.perimeter import admit_public
 
-__all__ = ["take_token", "tenant_of_request"]
+__all__ = ["refuse_forgotten", "take_token", "tenant_of_request"]
 
 
 def tenant_of_request(ctx: Context) -> str | None:
@@ -34,3 +36,10 @@ async def take_token(ctx: Context, deps: Deps, purpose: Purpose, token: str) -> 
     used = TokenUsed(token_id=parts.token_id, account_id=taken.account_id)
     deps.uow.append(purpose, parts.token_id, taken.version, [used])
     return taken.account_id, stream.events[0]
+
+
+def refuse_forgotten(account: Stream) -> None:
+    """A token issued before its account was forgotten serves it no more (decision 95):
+    TokenInvalid, so that nothing is set again for a person who is gone."""
+    if any(isinstance(event, AccountForgotten) for event in account.events):
+        raise TokenInvalid()

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from ossature.kernel.messages import Event
 
-__all__ = ["AccountRegistered", "EmailVerified", "PasswordSet", "SessionsEnded", "TokenUsed"]
+__all__ = [
+    "AccountForgotten",
+    "AccountRegistered",
+    "EmailVerified",
+    "PasswordSet",
+    "SessionsEnded",
+    "TokenUsed",
+]
 
 
 class AccountRegistered(Event, frozen=True):
@@ -60,4 +67,14 @@ class TokenUsed(Event, frozen=True):
     name = "token-used"
 
     token_id: str
+    account_id: str
+
+
+class AccountForgotten(Event, frozen=True):
+    """forget-account's: the account's key was deleted, its personal values read FORGOTTEN
+    (decision 95). No personal data. Here because the commands that take a one-time token
+    read it too: a token issued before serves the account no more (`refuse_forgotten`)."""
+
+    name = "account-forgotten"
+
     account_id: str

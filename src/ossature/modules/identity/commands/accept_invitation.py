@@ -14,7 +14,7 @@ from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
 from ossature.kernel.messages import Payload
 from ossature.modules.access.commands.assign_role import RoleAssigned
-from ossature.modules.identity._request import take_token
+from ossature.modules.identity._request import refuse_forgotten, take_token
 from ossature.modules.identity.commands.invite_account import AccountInvited
 from ossature.modules.identity.events import EmailVerified
 from ossature.modules.identity.fields import NewPassword, OneTimeToken
@@ -38,6 +38,7 @@ async def accept_invitation(
     account_id, invited = await take_token(ctx, deps, "invitation", cmd.token.reveal())
     assert isinstance(invited, AccountInvited)
     account = await deps.uow.load(account_id)
+    refuse_forgotten(account)
     tenant_id = deps.uow.tenant_id
     assert tenant_id is not None
     password = await deps.get(IdentityService).set_password(

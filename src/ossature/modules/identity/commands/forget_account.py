@@ -24,6 +24,7 @@ from ossature.kernel.keys import PersonalKeys
 from ossature.kernel.messages import Event, Payload
 from ossature.modules.identity.commands.deactivate_account import AccountDeactivated
 from ossature.modules.identity.errors import AccountNotFound, CannotForgetServiceAccount
+from ossature.modules.identity.events import AccountForgotten
 from ossature.modules.identity.projections import account_by_id
 from ossature.modules.identity.service import IdentityService
 
@@ -42,14 +43,6 @@ FORGETTING_OTHERS = "accounts.deactivate"
 
 class ForgetAccount(Payload, frozen=True):
     account_id: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-
-
-class AccountForgotten(Event, frozen=True):
-    """The account's key was deleted: its personal values read FORGOTTEN. No personal data."""
-
-    name = "account-forgotten"
-
-    account_id: str
 
 
 class ForgetAccountAnswer(TypedDict):

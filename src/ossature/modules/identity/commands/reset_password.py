@@ -8,7 +8,7 @@ from typing import TypedDict
 from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
 from ossature.kernel.messages import Payload
-from ossature.modules.identity._request import take_token
+from ossature.modules.identity._request import refuse_forgotten, take_token
 from ossature.modules.identity.events import SessionsEnded
 from ossature.modules.identity.fields import NewPassword, OneTimeToken
 from ossature.modules.identity.service import IdentityService
@@ -28,6 +28,7 @@ class ResetPasswordAnswer(TypedDict):
 async def reset_password(ctx: Context, cmd: ResetPassword, deps: Deps) -> ResetPasswordAnswer:
     account_id, _ = await take_token(ctx, deps, "password-reset", cmd.token.reveal())
     account = await deps.uow.load(account_id)
+    refuse_forgotten(account)
     tenant_id = deps.uow.tenant_id
     assert tenant_id is not None
     identity = deps.get(IdentityService)

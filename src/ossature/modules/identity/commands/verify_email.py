@@ -8,7 +8,7 @@ from ossature.kernel.context import Context
 from ossature.kernel.deps import Deps
 from ossature.kernel.messages import Payload
 from ossature.modules.identity._personal import open_values
-from ossature.modules.identity._request import take_token
+from ossature.modules.identity._request import refuse_forgotten, take_token
 from ossature.modules.identity.commands.request_email_verification import (
     EmailVerificationRequested,
 )
@@ -31,6 +31,7 @@ async def verify_email(ctx: Context, cmd: VerifyEmail, deps: Deps) -> VerifyEmai
     account_id, requested = await take_token(ctx, deps, "email-verification", cmd.token.reveal())
     assert isinstance(requested, EmailVerificationRequested)
     account = await deps.uow.load(account_id)
+    refuse_forgotten(account)
     verified = EmailVerified(account_id=account_id, email=requested.email)  # sealed
     deps.uow.append("account", account_id, account.version, [verified])
     assert deps.uow.tenant_id is not None  # the token's (take_token)
