@@ -3,6 +3,8 @@ appends lives beside it, in its file."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ossature.kernel.messages import Event
 
 __all__ = [
@@ -34,9 +36,12 @@ class AccountRegistered(Event, frozen=True):
 class PasswordSet(Event, frozen=True):
     """A password was set (register-account, accept-invitation, reset-password,
     change-password): the history only. Its hash is in `account_passwords`, never in an event
-    (decision 94)."""
+    (decision 94). Version 1 carried the hash: its upcaster drops it, should a copy from before
+    migration 0095 be read."""
 
     name = "password-set"
+    version = 2
+    upcasters = {1: lambda payload: _without(payload, "passwordHash")}
 
     account_id: str
 
@@ -78,3 +83,7 @@ class AccountForgotten(Event, frozen=True):
     name = "account-forgotten"
 
     account_id: str
+
+
+def _without(payload: dict[str, Any], key: str) -> dict[str, Any]:
+    return {name: value for name, value in payload.items() if name != key}
