@@ -202,6 +202,7 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
     ),
     ("commands/revoke-api-key", lambda made: {"keyId": made["keyId"]}),
     ("commands/deactivate-account", lambda made: {"accountId": made["accountId"]}),
+    ("commands/forget-account", lambda made: {"accountId": made["accountId"]}),
     # globex's admin turns MFA on, logs in with a recovery code, and turns it off again
     ("commands/enroll-totp", lambda made: {}),
     ("commands/confirm-totp", lambda made: {"code": pyotp.TOTP(made["secret"]).now()}),
