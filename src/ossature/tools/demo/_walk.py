@@ -162,8 +162,8 @@ STEPS = [
     ),
     Step(
         29,
-        "the operator sees acme in eu and globex in us, and rotates acme's key: its version"
-        " goes up, once for a repeated call",
+        "the operator reads each tenant's region tag (globex, seeded now, in us), and rotates"
+        " acme's key: its version goes up, once for a repeated call",
         tenant_keys.tenant_key_rotated,
     ),
 ]
