@@ -25,6 +25,7 @@ __all__ = [
     "reveal",
     "schema_hook",
     "secret_fields",
+    "sensitive_fields",
     "string_info",
 ]
 
@@ -136,14 +137,31 @@ def secret_fields(payload: type[msgspec.Struct]) -> tuple[str, ...]:
 _secret_fields: dict[type[msgspec.Struct], tuple[str, ...]] = {}  # payload types are few
 
 
-def _holds_secret(kind: Any) -> bool:
+def sensitive_fields(payload: type[msgspec.Struct]) -> tuple[str, ...]:
+    """The names of `payload`'s fields typed Secret or Personal (or either | None): a payload
+    holding one is not written down whole anywhere it would outlive the invocation, such as a
+    failed invocation kept for a report (decision 64), which no forgetting would reach."""
+    names = _sensitive_fields.get(payload)
+    if names is None:
+        names = _sensitive_fields[payload] = tuple(
+            field.name
+            for field in msgspec.structs.fields(payload)
+            if _holds_secret(field.type, Sensitive)
+        )
+    return names
+
+
+_sensitive_fields: dict[type[msgspec.Struct], tuple[str, ...]] = {}
+
+
+def _holds_secret(kind: Any, wrapper: type[Sensitive[Any]] = Secret) -> bool:
     info = msgspec.inspect.type_info(kind)
     options = info.types if isinstance(info, msgspec.inspect.UnionType) else (info,)
-    return any(_is_secret_info(option) for option in options)
+    return any(_is_wrapped_info(option, wrapper) for option in options)
 
 
-def _is_secret_info(info: msgspec.inspect.Type) -> bool:
+def _is_wrapped_info(info: msgspec.inspect.Type, wrapper: type[Sensitive[Any]]) -> bool:
     if not isinstance(info, msgspec.inspect.CustomType):
         return False
-    wrapper = _sensitive_type(info.cls)
-    return wrapper is not None and issubclass(wrapper, Secret)
+    found = _sensitive_type(info.cls)
+    return found is not None and issubclass(found, wrapper)

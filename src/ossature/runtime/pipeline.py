@@ -28,7 +28,7 @@ from ossature.kernel.group_commit import GroupCommit
 from ossature.kernel.idempotency import Repeated, fingerprint
 from ossature.kernel.logging import for_context
 from ossature.kernel.module import CommandSpec, Module, QuerySpec, refuse_undeclared
-from ossature.kernel.sensitive import secret_fields
+from ossature.kernel.sensitive import sensitive_fields
 from ossature.kernel.unit_of_work import UnitOfWork
 from ossature.modules.access.entitlements import hold
 from ossature.modules.access.requirements import Requirements
@@ -126,14 +126,15 @@ class Pipeline:
 
     async def _keep(self, kind: Kind, name: str, raw: Any, ctx: Context, status: int) -> None:
         """Keep an actor's invocation answered 5xx, so that a report may retry it: its payload
-        sealed, or none when its command marks secret fields (decision 64). Best effort: a
+        sealed, or none when its payload has secret or personal fields (decision 64: a person's
+        data kept under the support key would outlive a forgetting). Best effort: a
         failure to keep it (the database away) is logged, and the answer stands."""
         kept = self.services.get(KeptInvocations)
         table = self.app.commands if kind == "command" else self.app.queries
         spec = table.get(name)
         if not isinstance(kept, KeptInvocations) or spec is None or ctx.access is None:
             return
-        payload = None if secret_fields(spec.payload) else raw
+        payload = None if sensitive_fields(spec.payload) else raw
         try:
             await kept.keep(self.db, ctx, kind, name, status, payload)
         except Exception:
