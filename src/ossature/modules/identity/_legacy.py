@@ -12,6 +12,10 @@ owner that is a superuser). For each tenant, only values not sealed yet:
   (kernel live/events_refuse_change.sql): its trigger is set aside for this one transaction,
   only when something is left to seal.
 
+A tenant's accounts and their events are sealed in the same transaction, and everything written
+since is sealed by the commands: a tenant with no plain account has no plain event either, so
+a start reads each tenant's accounts, and its events only the once they need sealing.
+
 What the relay already published to JetStream before stays there in plain text until the
 stream's retention drops it (decision 93).
 """
@@ -39,8 +43,9 @@ async def seal_legacy(
     tenants = [row["tenant_id"] for row in await conn.fetch("select tenant_id from tenants")]
     for tenant_id in tenants:
         await conn.execute("select set_config('app.tenant_id', $1, true)", tenant_id)
-        sealed += await _accounts(conn, keys, index_key, tenant_id)
-        sealed += await _events(conn, keys, index_key, tenant_id, personal)
+        plain = await _accounts(conn, keys, index_key, tenant_id)
+        if plain:  # sealed together, once: no plain account, no plain event
+            sealed += plain + await _events(conn, keys, index_key, tenant_id, personal)
     await conn.execute("select set_config('app.tenant_id', '', true)")
     return sealed
 
