@@ -222,11 +222,13 @@ async def test_the_start_up_step_seals_what_older_versions_left_in_plain_text(
     acme: PushTenant,
 ) -> None:
     """An account row and its registration as a version before decision 93 wrote them (plain,
-    no index): sealed once, found by its email again; a second run has nothing left to do."""
+    no index): sealed once, found by its email again; a second run has nothing left to do,
+    and says so, after which a run reads nothing."""
     system, editor, email = acme.system, acme.account("editor"), f"editor@{acme.slug}.test"
     owner = await asyncpg.connect(system.owner_url)
     try:
         async with owner.transaction():
+            await owner.execute("delete from identity_legacy_sealed")  # as before the upgrade
             await owner.execute("select set_config('app.tenant_id', $1, true)", acme.tenant_id)
             await owner.execute(
                 "update accounts set email = $2, display_name = 'Editor', email_index = null"
@@ -246,6 +248,7 @@ async def test_the_start_up_step_seals_what_older_versions_left_in_plain_text(
         lost = await _log_in(acme, email)
         first = await _seal_legacy_once(system, owner)
         second = await _seal_legacy_once(system, owner)
+        recorded = await owner.fetchval("select count(*) from identity_legacy_sealed")
     finally:
         await owner.close()
 
@@ -259,6 +262,7 @@ async def test_the_start_up_step_seals_what_older_versions_left_in_plain_text(
     payload = _payload(events[0])
     assert (401, 200) == (lost.status, found.status)
     assert first >= 2 and second == 0  # the row and the event, then nothing
+    assert recorded == 1
     assert is_sealed(row["email"]) and is_sealed(row["display_name"]) and row["email_index"]
     assert is_sealed(payload["email"]) and payload["emailIndex"] == row["email_index"]
     assert ("Editor", email) == ((await _listed(acme, editor))["displayName"], email)
@@ -272,3 +276,35 @@ async def _seal_legacy_once(system: System, owner: Any) -> int:
     events = [event for module in system.app.modules for event in module.events]
     async with owner.transaction():
         return await seal_legacy(owner, keys, identity.index_key, events)
+
+
+async def test_the_start_up_step_reads_nothing_once_a_pass_found_nothing(
+    acme: PushTenant,
+) -> None:
+    """With the record of a pass that found nothing, a plain row is not even read; without it,
+    the row is sealed again."""
+    system, editor, email = acme.system, acme.account("editor"), f"editor@{acme.slug}.test"
+    owner = await asyncpg.connect(system.owner_url)
+    try:
+        await _seal_legacy_once(system, owner)  # whatever is left, then the record
+        await _seal_legacy_once(system, owner)
+        async with owner.transaction():
+            await owner.execute("select set_config('app.tenant_id', $1, true)", acme.tenant_id)
+            await owner.execute(
+                "update accounts set email = $2 where account_id = $1", editor, email
+            )
+        skipped = await _seal_legacy_once(system, owner)
+        async with owner.transaction():
+            await owner.execute("select set_config('app.tenant_id', $1, true)", acme.tenant_id)
+            plain = await owner.fetchval(
+                "select email from accounts where account_id = $1 and tenant_id = $2",
+                editor,
+                acme.tenant_id,
+            )
+        await owner.execute("delete from identity_legacy_sealed")
+        sealed = await _seal_legacy_once(system, owner)
+    finally:
+        await owner.close()
+
+    assert (0, email, 1) == (skipped, plain, sealed)
+    assert (await _log_in(acme, email)).status == 200

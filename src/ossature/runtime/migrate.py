@@ -44,6 +44,7 @@ grant select, insert, update, delete on all tables in schema public
 grant usage, select on all sequences in schema public to ossature_app, ossature_worker;
 revoke update, delete, truncate on events, audit_entries from ossature_app, ossature_worker;
 revoke all on schema_migrations, schema_live, relay_cursor from ossature_app, ossature_worker;
+revoke all on identity_legacy_sealed from ossature_app, ossature_worker;
 revoke all on projection_checkpoints, notifier_cursors from ossature_app;
 revoke insert on events, idempotency_records from ossature_worker;
 grant select on events to ossature_relay;

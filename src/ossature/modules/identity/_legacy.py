@@ -14,7 +14,11 @@ owner that is a superuser). For each tenant, only values not sealed yet:
 
 A tenant's accounts and their events are sealed in the same transaction, and everything written
 since is sealed by the commands: a tenant with no plain account has no plain event either, so
-a start reads each tenant's accounts, and its events only the once they need sealing.
+a start reads each tenant's accounts, and its events only the once they need sealing. A pass
+that found nothing to seal anywhere is recorded (`identity_legacy_sealed`), and the starts after
+it read nothing at all: the first start of an upgraded system seals, the next finds nothing and
+says so. (A version before decision 93 still writing beside a newer one would write plain
+values after that; a rolling upgrade replaces every old process before its second start.)
 
 What the relay already published to JetStream before stays there in plain text until the
 stream's retention drops it (decision 93).
@@ -38,6 +42,8 @@ async def seal_legacy(
 ) -> int:
     """Seal every plain personal value of accounts and of `events`' stored payloads, in the
     caller's transaction; how many rows were sealed."""
+    if await conn.fetchval("select exists (select 1 from identity_legacy_sealed)"):
+        return 0
     personal = {event.name: event.personal for event in events if event.personal}
     sealed = 0
     tenants = [row["tenant_id"] for row in await conn.fetch("select tenant_id from tenants")]
@@ -47,6 +53,8 @@ async def seal_legacy(
         if plain:  # sealed together, once: no plain account, no plain event
             sealed += plain + await _events(conn, keys, index_key, tenant_id, personal)
     await conn.execute("select set_config('app.tenant_id', '', true)")
+    if not sealed:
+        await conn.execute("insert into identity_legacy_sealed default values")
     return sealed
 
 
