@@ -44,13 +44,17 @@ grant select, insert, update, delete on all tables in schema public
 grant usage, select on all sequences in schema public to ossature_app, ossature_worker;
 revoke update, delete, truncate on events, audit_entries from ossature_app, ossature_worker;
 revoke all on schema_migrations, schema_live, relay_cursor from ossature_app, ossature_worker;
-revoke all on identity_legacy_sealed from ossature_app, ossature_worker;
 revoke all on projection_checkpoints, notifier_cursors from ossature_app;
 revoke insert on events, idempotency_records from ossature_worker;
 grant select on events to ossature_relay;
 grant select, update on relay_cursor to ossature_relay;
 grant select on tenants to ossature_scheduler;
 grant select, update (next_run_at) on login_extract_schedule to ossature_scheduler;
+do $$ begin  -- identity's record of its start-up step, once its migrations made it
+    if to_regclass('identity_legacy_sealed') is not null then
+        revoke all on identity_legacy_sealed from ossature_app, ossature_worker;
+    end if;
+end $$;
 do $$ begin  -- billing's cycles, once its migrations made them
     if to_regclass('billing_cycles') is not null then
         grant select, update (close_claimed_until) on billing_cycles to ossature_scheduler;
