@@ -102,9 +102,11 @@ async def test_two_workers_racing_over_many_tenants_apply_each_event_once_in_ord
     tenants = [new_id() for _ in range(TENANTS)]
     try:
         appending = asyncio.ensure_future(_append_rounds(owner, tenants))
-        while not appending.done():
-            await asyncio.gather(*(runner.catch_up() for runner in runners))
-        await appending
+        try:
+            while not appending.done():
+                await asyncio.gather(*(runner.catch_up() for runner in runners))
+        finally:
+            await appending
 
         async def applied() -> list[Any]:
             await asyncio.gather(*(runner.catch_up() for runner in runners))
