@@ -189,6 +189,44 @@ def _context(tenant_id: str) -> Context:
     return internal_context(user(tenant_id, "editor", "folder"))
 
 
+async def test_a_partition_another_worker_holds_is_caught_up_once_it_is_released(
+    system: System,
+) -> None:
+    """A bell for a partition that another worker is applying is not lost: the catch-up
+    waits for the partition once nothing else is left, and reads what came meanwhile."""
+    assert system.worker_db is not None and system.relay_db is not None
+    tenant_id, seen = new_id(), []
+
+    async def see(conn: Any, envelope: Any) -> None:
+        if envelope.tenant_id == tenant_id:
+            seen.append(envelope.payload["n"])
+
+    held = Projection(f"held-under-test-{new_id()}", {Raced.name: see}, ())
+    runner = ProjectionRunner(system.worker_db, system.relay_db, system.nc, held)
+    await runner.catch_up()
+    owner = await Database.connect(system.owner_url, min_size=1, max_size=2)
+    try:
+        async with system.worker_db.connection() as conn, conn.transaction():
+            await take_checkpoint(conn, held.name, partition_of(tenant_id))  # another worker's
+            await _append_rounds(owner, [tenant_id])
+            catching_up = asyncio.ensure_future(runner.catch_up({partition_of(tenant_id)}))
+            await eventually(lambda: _waiting_for_a_checkpoint(owner), lambda n: n > 0)
+        await catching_up
+    finally:
+        await owner.close()
+    assert list(range(1, EVENTS_EACH + 1)) == seen
+
+
+async def _waiting_for_a_checkpoint(owner: Database) -> int:
+    async with owner.connection() as conn:
+        return int(
+            await conn.fetchval(
+                "select count(*) from pg_stat_activity where wait_event_type = 'Lock'"
+                " and query like '%from projection_checkpoints%'"
+            )
+        )
+
+
 async def test_an_upgraded_projection_starts_each_partition_at_its_old_checkpoint(
     system: System, tenant: Tenant
 ) -> None:
