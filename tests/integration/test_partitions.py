@@ -82,7 +82,7 @@ async def _stored_partitions(js: Any, count: int) -> dict[str, int]:
 
 
 async def test_the_partition_index_counts_the_partitions_the_code_does(system: System) -> None:
-    """The store's partition index (kernel migration 0105) names PARTITIONS."""
+    """The store's partition index (kernel/migrations/live/ossature_partition.sql) names PARTITIONS."""
     async with system.db.connection() as conn:
         definition = await conn.fetchval(
             "select indexdef from pg_indexes where indexname = 'events_by_partition'"

@@ -99,7 +99,7 @@ _READ_TYPES = f"""with page as (
     select * from last left join page on true
     order by page.transaction_id, page.position"""  # noqa: S608
 
-# The same for the events of one partition (kernel migration 0105): the expression is the
+# The same for the events of one partition (kernel/migrations/live/ossature_partition.sql): the expression is the
 # partition index's, so that index hands them over in global order. `PARTITIONS` is
 # kernel/relay.py's, which the index names.
 _READ_PARTITION = _READ_TYPES.replace(

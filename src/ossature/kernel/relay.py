@@ -47,7 +47,7 @@ __all__ = [
 EVENT_STREAM = "OSSATURE_EVENTS"
 EVENT_SUBJECTS = "ossature.events.>"
 # The partitions a tenant's events are spread over (decision 112): fixed, for NATS and
-# PostgreSQL (kernel migration 0105) compute a tenant's partition from this count.
+# PostgreSQL (`ossature_partition`) compute a tenant's partition from this count.
 PARTITIONS = 16
 # Published as `ossature.events.<tenant>.<stream type>.<event type>`, stored with the
 # tenant's partition in front of the tenant (decision 112).

@@ -1,8 +1,8 @@
 -- The partition of a tenant's events (decision 112), as NATS's `partition(n, …)` subject
 -- mapping computes it from the tenant token: FNV-1a (32 bits) of its UTF-8 bytes, modulo n.
--- Defined here and not in live/: an index is built on it, so its result may never change
--- (a new definition would leave the index answering the old one's partitions).
-create function ossature_partition(tenant text, partitions int) returns int
+-- Its result may never change: the index below holds it (a new body would leave the index
+-- answering the old one's partitions; a change of count is a new index, decision 112).
+create or replace function ossature_partition(tenant text, partitions int) returns int
     language plpgsql immutable strict parallel safe as $$
 declare
     bytes bytea := convert_to(tenant, 'UTF8');
@@ -17,5 +17,5 @@ end $$;
 -- A projection's worker reads one partition's events after its checkpoint in global order
 -- (kernel/_eventstore_sql.py, _READ_PARTITION): this index hands them over in that order.
 -- 16 is kernel/relay.py's PARTITIONS.
-create index events_by_partition on events (ossature_partition(tenant_id, 16), transaction_id,
-    position);
+create index if not exists events_by_partition
+    on events (ossature_partition(tenant_id, 16), transaction_id, position);
