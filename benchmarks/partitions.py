@@ -295,13 +295,18 @@ def _summary(runs: list[Run], events: int) -> None:
         f"median: 1 worker {rates[1]:,.0f} events/s, 2 workers {rates[2]:,.0f} events/s;"
         f" ratio 2/1 = {rates[2] / rates[1]:.2f}"
     )
+    cores = psutil.cpu_count() or 1
     for w in (1, 2):
         mine = [r for r in runs if r.workers == w]
         busy = statistics.median((r.worker_cpu + r.postgres_cpu) / r.seconds for r in mine)
-        share = statistics.median(r.worker_cpu / (r.worker_cpu + r.postgres_cpu) for r in mine)
+        worker = statistics.median(r.worker_cpu / events for r in mine)
+        postgres = statistics.median(r.postgres_cpu / events for r in mine)
+        # Each worker process uses one core at most; all of them and PostgreSQL share them all.
+        bound = min(min(w, cores) / worker, cores / (worker + postgres))
         print(
-            f"{w} worker(s): {busy:.2f} cores busy (workers + PostgreSQL),"
-            f" workers {100 * share:.0f}% of it"
+            f"{w} worker(s): {busy:.2f} cores busy (workers + PostgreSQL); CPU per event:"
+            f" workers {1e6 * worker:.0f} µs, PostgreSQL {1e6 * postgres:.0f} µs; so at most"
+            f" {bound:,.0f} events/s on {cores} idle cores"
         )
 
 

@@ -4,6 +4,7 @@ share a projection by partition apply every event once, each tenant's in order."
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -16,7 +17,7 @@ from ossature.kernel.eventstore import EventStore, PendingAppend
 from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Event, Position
 from ossature.kernel.projection import Projection, partition_checkpoint, take_checkpoint
-from ossature.kernel.relay import EVENT_STREAM, PARTITIONS, partition_of
+from ossature.kernel.relay import EVENT_STREAM, PARTITIONS, ensure_event_stream, partition_of
 from ossature.modules.projects import MODULE as PROJECTS
 from ossature.runtime.contexts import internal_context
 from ossature.runtime.migrate import database_url_for
@@ -79,6 +80,27 @@ async def _stored_partitions(js: Any, count: int) -> dict[str, int]:
     finally:
         await subscription.unsubscribe()
     return found
+
+
+async def test_an_event_stream_made_before_partitions_is_partitioned_in_place(
+    system: System,
+) -> None:
+    """The stream without its subject transform (as made before partitions) gets it back
+    from `ensure_event_stream`, its messages kept."""
+    js = system.nc.jetstream()
+    before = await js.stream_info(EVENT_STREAM)
+    await js.update_stream(dataclasses.replace(before.config, subject_transform=None))
+    unpartitioned = (await js.stream_info(EVENT_STREAM)).config.subject_transform
+    await ensure_event_stream(js)
+    after = await js.stream_info(EVENT_STREAM)
+    transform = after.config.subject_transform
+    assert unpartitioned is None
+    assert transform is not None
+    assert ("ossature.events.*.*.*", f"{{{{partition({PARTITIONS},1)}}}}") == (
+        transform.src,
+        transform.dest.split(".")[2],
+    )
+    assert after.state.messages >= before.state.messages
 
 
 async def test_the_partition_index_counts_the_partitions_the_code_does(system: System) -> None:

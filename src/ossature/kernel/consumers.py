@@ -33,6 +33,7 @@ from ossature.kernel.projection import (
     Projection,
     advance_checkpoint,
     applying,
+    make_checkpoints,
     partition_checkpoint,
     take_checkpoint,
 )
@@ -165,6 +166,7 @@ class ProjectionRunner:
         self.js = nc.jetstream()
         self.batch = batch
         self.store = EventStore(types)
+        self._made = False  # every partition's checkpoint
 
     @property
     def durable(self) -> str:
@@ -243,6 +245,10 @@ class ProjectionRunner:
         The partitions are taken in turn from a place of this runner's own (workers that
         start together take different ones first); one another worker holds is skipped,
         and waited for only when every other is done."""
+        if not self._made:  # once: a missing one would look held to `skip locked`
+            async with self.db.connection() as conn:
+                await make_checkpoints(conn, self.projection.name)
+            self._made = True
         left = list(range(PARTITIONS) if partitions is None else sorted(partitions))
         start = random.randrange(len(left)) if left else 0  # noqa: S311 (no secret)
         left, applied = left[start:] + left[:start], 0

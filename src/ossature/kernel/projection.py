@@ -11,12 +11,14 @@ from typing import Any, cast
 from ossature.kernel import spans
 from ossature.kernel.database import fetch_made
 from ossature.kernel.messages import Envelope, Event, Evolves, Position
+from ossature.kernel.relay import PARTITIONS
 
 __all__ = [
     "Projection",
     "advance_checkpoint",
     "applying",
     "folded_rows",
+    "make_checkpoints",
     "partition_checkpoint",
     "read_checkpoint",
     "take_checkpoint",
@@ -161,18 +163,22 @@ async def take_checkpoint(
     conn: Any, name: str, partition: int, wait: bool = True
 ) -> Position | None:
     """The position of the last event of `partition` applied by projection `name`, locked for
-    this transaction; None when another transaction holds it and `wait` is false.
-
-    The first call makes it, at the projection's checkpoint from before partitions (decision
-    113; the start of the store for a new projection): an upgraded system replays nothing.
-    """
+    this transaction; None, when `wait` is false, if another transaction holds it or it is
+    not made yet (`make_checkpoints`). Waiting, it is made when missing."""
     checkpoint = partition_checkpoint(name, partition)
     taken = _TAKE if wait else f"{_TAKE} skip locked"
     row = await conn.fetchrow(taken, checkpoint)
-    if row is None:
-        await conn.execute(_MAKE, checkpoint, name)
+    if row is None and wait:
+        await conn.execute(_MAKE, name, [partition])
         row = await conn.fetchrow(taken, checkpoint)
     return None if row is None else (row["txid"], row["position"])
+
+
+async def make_checkpoints(conn: Any, name: str) -> None:
+    """Make projection `name`'s checkpoint in every partition that has none, at the
+    projection's checkpoint from before partitions (decision 114; the start of the store for
+    a new projection): an upgraded system replays nothing and skips nothing."""
+    await conn.execute(_MAKE, name, list(range(PARTITIONS)))
 
 
 _TAKE = (
@@ -180,6 +186,7 @@ _TAKE = (
     " where projection = $1 for update"
 )
 _MAKE = """insert into projection_checkpoints (projection, transaction_id, position)
-    select $1, coalesce(before.transaction_id, '0'), coalesce(before.position, 0)
-    from (select) as one left join projection_checkpoints as before on before.projection = $2
+    select $1 || '/' || p, coalesce(before.transaction_id, '0'), coalesce(before.position, 0)
+    from unnest($2::int[]) as p left join projection_checkpoints as before
+        on before.projection = $1
     on conflict do nothing"""
