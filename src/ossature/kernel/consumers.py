@@ -39,7 +39,7 @@ from ossature.kernel.projection import (
 )
 from ossature.kernel.pull import BatchPull
 from ossature.kernel.reconnect import Backoff
-from ossature.kernel.relay import EVENT_STREAM, PARTITIONS, partitions_of
+from ossature.kernel.relay import EVENT_STREAM, PARTITIONS, filter_of, partitions_of
 
 __all__ = ["ProjectionRunner", "apply_batch", "rebuild", "subjects_of"]
 
@@ -144,8 +144,7 @@ async def rebuild(db: Database, store: EventStore, projection: Projection) -> in
 def subjects_of(projection: Projection) -> list[str]:
     """The event subjects a projection handles, as stored (partition, tenant, stream type,
     event type): its consumer is sent nothing else."""
-    types = sorted(projection.event_types)
-    return [f"ossature.events.*.*.*.{event_type}" for event_type in types]
+    return [filter_of(event_type) for event_type in sorted(projection.event_types)]
 
 
 class ProjectionRunner:

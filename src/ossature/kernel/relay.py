@@ -38,6 +38,7 @@ __all__ = [
     "Relay",
     "RelayWaker",
     "ensure_event_stream",
+    "filter_of",
     "partition_of",
     "partitioned",
     "partitions_of",
@@ -64,6 +65,12 @@ _log = get_logger("ossature.relay")
 def subject_of(envelope: Envelope) -> str:
     """The subject of an event: tenant, stream type and event type, for filtering consumers."""
     return f"ossature.events.{envelope.tenant_id}.{envelope.stream_type}.{envelope.event_type}"
+
+
+def filter_of(event_type: str, stream_type: str = "*") -> str:
+    """The subject filter of a consumer of one event type's stored events (any partition,
+    any tenant): `ossature.events.<partition>.<tenant>.<stream type>.<event type>`."""
+    return f"ossature.events.*.*.{stream_type}.{event_type}"
 
 
 def partition_of(tenant_id: str) -> int:

@@ -3,7 +3,7 @@ stored subjects name."""
 
 from __future__ import annotations
 
-from ossature.kernel.relay import PARTITIONS, partition_of, partitions_of
+from ossature.kernel.relay import PARTITIONS, filter_of, partition_of, partitions_of
 
 
 def test_a_partition_is_the_fnv_1a_hash_of_the_tenant_modulo_the_count() -> None:
@@ -30,3 +30,9 @@ def test_a_subject_stored_before_partitions_rings_for_every_partition() -> None:
     """A subject with no partition (stored before partitions were) may be any tenant's."""
     subjects = ["ossature.events.3.t1.project.project-created", "ossature.events.t2.a.b"]
     assert frozenset(range(PARTITIONS)) == partitions_of(subjects)
+
+
+def test_a_consumer_filter_names_the_stored_form_of_a_subject() -> None:
+    """Filters skip the partition and the tenant: any of them, one event type."""
+    expected = ["ossature.events.*.*.*.project-created", "ossature.events.*.*.account.a-b"]
+    assert expected == [filter_of("project-created"), filter_of("a-b", "account")]
