@@ -301,8 +301,9 @@ def _summary(runs: list[Run], events: int) -> None:
         busy = statistics.median((r.worker_cpu + r.postgres_cpu) / r.seconds for r in mine)
         worker = statistics.median(r.worker_cpu / events for r in mine)
         postgres = statistics.median(r.postgres_cpu / events for r in mine)
-        # Each worker process uses one core at most; all of them and PostgreSQL share them all.
-        bound = min(min(w, cores) / worker, cores / (worker + postgres))
+        # A worker's catch-up is sequential, it and PostgreSQL taking turns on each batch; and
+        # all of them and PostgreSQL share the host's cores.
+        bound = min(w, cores) / (worker + postgres)
         print(
             f"{w} worker(s): {busy:.2f} cores busy (workers + PostgreSQL); CPU per event:"
             f" workers {1e6 * worker:.0f} µs, PostgreSQL {1e6 * postgres:.0f} µs; so at most"
