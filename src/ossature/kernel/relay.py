@@ -88,10 +88,10 @@ def partitions_of(subjects: Iterable[str]) -> frozenset[int]:
     before partitions were (it names none)."""
     found: set[int] = set()
     for subject in subjects:
-        token = subject.split(".")[2]
-        if not token.isdigit():
+        tokens = subject.split(".")  # ossature, events, partition, tenant, stream, event
+        if len(tokens) != 6:
             return frozenset(range(PARTITIONS))
-        found.add(int(token))
+        found.add(int(tokens[2]))
     return frozenset(found)
 
 
