@@ -23,29 +23,22 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import psutil
+from _partition_store import append_cost, load, plan
 
 from ossature.kernel.config import Settings
 from ossature.kernel.consumers import ProjectionRunner
-from ossature.kernel.context import Actor, Context, Grant
 from ossature.kernel.database import Database
-from ossature.kernel.eventstore import EventStore, PendingAppend
-from ossature.kernel.ids import new_id
 from ossature.kernel.logging import configure_logging
 from ossature.kernel.relay import PARTITIONS
-from ossature.modules.projects.commands.create_project import ProjectCreated
-from ossature.modules.projects.commands.rename_project import ProjectRenamed
 from ossature.runtime.application import Application
-from ossature.runtime.contexts import internal_context
 from ossature.runtime.endpoints import engines
 from ossature.runtime.migrate import database_url_for
 from ossature.runtime.system import _BATCH_READER, _STORE_READER, System
 
 CATALOG = "projects-catalog"
-PROJECTS_EACH = 5  # per transaction: their creations, then their renames
 
 
 @dataclass(frozen=True)
@@ -82,12 +75,12 @@ async def _measure(system: System, events: int, tenants: int, rounds: int) -> No
     ]
     owner = await Database.connect(system.owner_url, min_size=1, max_size=2)
     try:
-        await _load(owner, events, tenants)
-        await _append_cost(owner)
+        await load(owner, events, tenants)
+        await append_cost(owner)
         async with owner.connection() as conn:
             loaded = int(await conn.fetchval("select count(*) from events"))
         print(f"{loaded:,} events of {tenants + 1} tenants over {PARTITIONS} partitions")
-        await _plan(owner)
+        await plan(owner)
         postmaster = await _postmaster(owner)
         runs: list[Run] = []
         for _ in range(rounds):
@@ -98,110 +91,6 @@ async def _measure(system: System, events: int, tenants: int, rounds: int) -> No
         _summary(runs, loaded)
     finally:
         await owner.close()
-
-
-async def _load(owner: Database, events: int, tenants: int) -> None:
-    """Append `events` events (at least), a tenant's ten per transaction, tenants in turn."""
-    ids = [new_id() for _ in range(tenants)]
-    contexts = {t: _context(t) for t in ids}
-    store, appended, now = EventStore(), 0, datetime.now(UTC)
-    started = time.perf_counter()
-    while appended < events:
-        for tenant_id in ids:
-            async with owner.transaction(tenant_id) as conn:
-                await store.append(conn, contexts[tenant_id], tenant_id, now, _projects())
-            appended += 2 * PROJECTS_EACH
-    elapsed = time.perf_counter() - started
-    print(f"loaded in {elapsed:.1f} s ({appended / elapsed:,.0f} events/s appended)")
-
-
-def _context(tenant_id: str) -> Context:
-    """An editor's, as a command of theirs would carry it."""
-    grants = (Grant(role="editor", folder_id="folder"),)
-    actor = Actor(
-        account_id=new_id(), kind="user", tenant_id=tenant_id, mechanism="internal", grants=grants
-    )
-    return internal_context(actor)
-
-
-def _projects() -> list[PendingAppend]:
-    created = [
-        ProjectCreated(project_id=new_id(), folder_id="folder", project_name=f"p{n}")
-        for n in range(PROJECTS_EACH)
-    ]
-    renamed = [
-        ProjectRenamed(project_id=c.project_id, new_name=f"{c.project_name}'", previous_name="")
-        for c in created
-    ]
-    return [PendingAppend("project", c.project_id, 0, (c,)) for c in created] + [
-        PendingAppend("project", r.project_id, 1, (r,)) for r in renamed
-    ]
-
-
-async def _append_cost(owner: Database, rounds: int = 4, each: int = 50) -> None:
-    """What the partition index costs an append: the same appends with it and without it
-    (dropped, then made again), in turns, and the partition function's own cost per call."""
-    tenant_id = new_id()
-    ctx = _context(tenant_id)
-    times: dict[bool, list[float]] = {True: [], False: []}
-    for _ in range(rounds):
-        for indexed in (True, False):
-            await _index(owner, indexed)
-            started = time.perf_counter()
-            for _ in range(each):
-                async with owner.transaction(tenant_id) as conn:
-                    await EventStore().append(conn, ctx, tenant_id, datetime.now(UTC), _projects())
-            times[indexed].append((time.perf_counter() - started) / (each * 2 * PROJECTS_EACH))
-    await _index(owner, True)
-    call = "select count(ossature_partition(md5(n::text), 16))"
-    per_call = (await _timed(owner, call) - await _timed(owner, "select count(md5(n::text))")) / 1e5
-    print(
-        f"append, wall per event (10 a transaction), medians:"
-        f" {1e6 * statistics.median(times[True]):.0f} µs with the partition index,"
-        f" {1e6 * statistics.median(times[False]):.0f} µs without;"
-        f" ossature_partition {1e6 * per_call:.1f} µs a call"
-    )
-
-
-async def _index(owner: Database, present: bool) -> None:
-    async with owner.connection() as conn:
-        if present:
-            await conn.execute(
-                "create index if not exists events_by_partition on events"
-                " (ossature_partition(tenant_id, 16), transaction_id, position)"
-            )
-        else:
-            await conn.execute("drop index if exists events_by_partition")
-
-
-async def _timed(owner: Database, select: str) -> float:
-    """The wall time of `select` over 100,000 numbers n, best of three."""
-    async with owner.connection() as conn:
-        best = float("inf")
-        for _ in range(3):
-            started = time.perf_counter()
-            await conn.fetchval(f"{select} from generate_series(1, 100000) as n")
-            best = min(best, time.perf_counter() - started)
-        return best
-
-
-async def _plan(owner: Database) -> None:
-    """The partition read's plan: served by the partition index, in order."""
-    from ossature.kernel._eventstore_sql import _READ_PARTITION
-
-    async with owner.connection() as conn:
-        plan = await conn.fetch(
-            f"explain (analyze, costs off) {_READ_PARTITION}",
-            "0",
-            0,
-            200,
-            ["project-created", "project-renamed"],
-            3,
-        )
-    lines = [r[0] for r in plan]
-    used = any("events_by_partition" in line for line in lines)
-    took = next((line for line in lines if line.startswith("Execution Time")), "")
-    print(f"partition read of 200: index used: {used}; {took}")
 
 
 async def _postmaster(owner: Database) -> psutil.Process:
@@ -243,10 +132,11 @@ def _catch_up(workers: int, urls: list[str], postmaster: psutil.Process) -> Run:
         assert child.stdin is not None
         child.stdin.write("go\n")
         child.stdin.flush()
-    applied = sum(int(_line(child).split()[1]) for child in children)
+    done = [_line(child).split() for child in children]  # done, applied, CPU seconds
     seconds = time.perf_counter() - started
     host_busy = psutil.cpu_percent()
-    worker_cpu = sum(_cpu(psutil.Process(child.pid)) for child in children)
+    applied = sum(int(line[1]) for line in done)
+    worker_cpu = sum(float(line[2]) for line in done)  # the catch-up's, not the start's
     after = _cpu_of(postmaster.children())
     postgres_cpu = sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
     for child in children:
@@ -323,8 +213,9 @@ async def _child(worker_url: str, relay_url: str) -> None:
     runner = ProjectionRunner(db, source, _NoNats(), catalog, types=app.event_types)
     print("ready", flush=True)
     await asyncio.to_thread(sys.stdin.readline)
+    cpu = time.process_time()
     applied = await runner.catch_up()
-    print(f"done {applied}", flush=True)
+    print(f"done {applied} {time.process_time() - cpu}", flush=True)
     await asyncio.to_thread(sys.stdin.readline)
     await db.close()
     await source.close()
