@@ -82,7 +82,7 @@ async def _jetstream(
     nc = await nats.connect(url, allow_reconnect=False, **service_options(credentials))
     try:
         js = nc.jetstream()
-        subject = f"ossature.events.{tenant_id}.project.project-created"
+        subject = f"ossature.events.*.{tenant_id}.project.project-created"
         sub = await js.subscribe(subject, ordered_consumer=True, deliver_policy=DeliverPolicy.ALL)
         found: Counter[str] = Counter()
         while True:

@@ -15,8 +15,8 @@ from ossature.kernel.consumers import ProjectionRunner, apply_batch, rebuild, su
 from ossature.kernel.database import Database
 from ossature.kernel.eventstore import EventStore
 from ossature.kernel.logging import configure_logging
-from ossature.kernel.projection import Projection, read_checkpoint
-from ossature.kernel.relay import EVENT_STREAM
+from ossature.kernel.projection import Projection, take_checkpoint
+from ossature.kernel.relay import EVENT_STREAM, partition_of
 from ossature.modules.projects import MODULE as PROJECTS
 from ossature.runtime.system import System
 from tests.integration.support import Tenant, eventually
@@ -93,7 +93,7 @@ async def test_a_redelivered_batch_is_applied_once(system: System, tenant: Tenan
         ]
     assert system.worker_db is not None  # the checkpoints are the workers'
     async with system.worker_db.connection() as conn, conn.transaction():
-        applied = await apply_batch(conn, CATALOG, events)
+        applied = await apply_batch(conn, CATALOG, partition_of(tenant.tenant_id), events)
     assert 0 == applied
     assert 1 == len(await catalog(system, tenant))
 
@@ -170,7 +170,8 @@ async def test_a_runner_moves_past_the_events_it_does_not_handle(
 
     assert system.worker_db is not None
     async with system.worker_db.connection() as conn, conn.transaction():
-        checkpoint = await read_checkpoint(conn, projection.name)
+        checkpoint = await take_checkpoint(conn, projection.name, partition_of(tenant.tenant_id))
+    assert checkpoint is not None
     assert checkpoint >= created.position
 
 
@@ -184,17 +185,17 @@ async def _event_ids(system: System, tenant: Tenant) -> list[str]:
     return [r["event_id"] for r in rows]
 
 
-async def test_a_consumer_made_with_explicit_acks_is_made_again_acking_all(
+async def test_a_consumer_made_acking_all_is_made_again_with_explicit_acks(
     system: System, tenant: Tenant
 ) -> None:
-    """A projection consumer from before AckPolicy.ALL (which JetStream cannot update) is
-    replaced, and a handled batch leaves nothing waiting for an ack."""
+    """A projection consumer from before partitions, acking all at once (which JetStream
+    cannot update), is replaced, and a handled batch leaves nothing waiting for an ack."""
     projection = Projection("ack-policy-under-test", {"project-created": _nothing}, ())
     js = system.nc.jetstream()
     runner = ProjectionRunner(system.worker_db, system.relay_db, system.nc, projection)
     old = ConsumerConfig(
         durable_name=runner.durable,
-        ack_policy=AckPolicy.EXPLICIT,
+        ack_policy=AckPolicy.ALL,
         deliver_policy=DeliverPolicy.ALL,
         filter_subjects=subjects_of(projection),
     )
@@ -207,7 +208,7 @@ async def test_a_consumer_made_with_explicit_acks_is_made_again_acking_all(
         await tenant.command("editor", "create-project", body)
     handled = await _drain(runner, subscription, at_least=3)
     info = await js.consumer_info(EVENT_STREAM, runner.durable)
-    expected = (AckPolicy.ALL, True, 0)
+    expected = (AckPolicy.EXPLICIT, True, 0)
 
     actual = (info.config.ack_policy, handled >= 3, info.num_ack_pending)
 

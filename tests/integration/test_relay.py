@@ -26,7 +26,7 @@ async def _stored(js: Any, tenant_id: str) -> int:
     config = ConsumerConfig(
         ack_policy=AckPolicy.NONE, deliver_policy=DeliverPolicy.ALL, inactive_threshold=5.0
     )
-    subject = f"ossature.events.{tenant_id}.>"
+    subject = f"ossature.events.*.{tenant_id}.>"
     subscription = await js.pull_subscribe(subject, stream=EVENT_STREAM, config=config)
     try:
         info = await subscription.consumer_info()

@@ -99,6 +99,14 @@ _READ_TYPES = f"""with page as (
     select * from last left join page on true
     order by page.transaction_id, page.position"""  # noqa: S608
 
+# The same for the events of one partition: the expression is the one the partition index
+# holds (kernel/migrations/live/ossature_partition.sql), so that index hands them over in
+# global order; 16 is kernel/relay.py's PARTITIONS, which the index names.
+_READ_PARTITION = _READ_TYPES.replace(
+    "event_type = any($4::text[])",
+    "event_type = any($4::text[]) and ossature_partition(tenant_id, 16) = $5",
+)
+
 
 _context = msgspec.json.Decoder(Context)
 

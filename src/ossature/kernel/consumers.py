@@ -1,18 +1,24 @@
 """Durable JetStream consumers that apply events to projections exactly once in effect.
 
-A message from JetStream says that events a projection handles have arrived; the
-events themselves are read from the store, in its global order, after the
-projection's checkpoint. JetStream may hand back an unacknowledged message after
-newer ones (a failed batch, a crash); reading from the store means no event is
-ever skipped for it. The checkpoint moves in the same transaction as the effect,
-so a redelivery or a restart midway applies nothing twice.
+A message from JetStream says that events a projection handles have arrived in a partition
+(its subject names it); the events themselves are read from the store, in its global order,
+after the projection's checkpoint in that partition. JetStream may hand back an
+unacknowledged message after newer ones (a failed batch, a crash); reading from the store
+means no event is ever skipped for it. The checkpoint moves in the same transaction as the
+effect, so a redelivery or a restart midway applies nothing twice.
+
+Several workers share a projection by partition (decision 113): a catch-up of a partition
+holds its checkpoint's row lock, so one worker at a time applies it, in order, and the others
+take other partitions; a partition another worker holds is waited for once every free one is
+done, so that a bell rung for it is answered by a read made after the holder's.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+import random
+from collections.abc import Collection, Sequence
 from itertools import groupby
 from typing import Any
 
@@ -27,11 +33,13 @@ from ossature.kernel.projection import (
     Projection,
     advance_checkpoint,
     applying,
-    read_checkpoint,
+    make_checkpoints,
+    partition_checkpoint,
+    take_checkpoint,
 )
 from ossature.kernel.pull import BatchPull
 from ossature.kernel.reconnect import Backoff
-from ossature.kernel.relay import EVENT_STREAM
+from ossature.kernel.relay import EVENT_STREAM, PARTITIONS, filter_of, partitions_of
 
 __all__ = ["ProjectionRunner", "apply_batch", "rebuild", "subjects_of"]
 
@@ -41,28 +49,43 @@ _log = get_logger("ossature.projections")
 async def apply_batch(
     conn: Any,
     projection: Projection,
+    partition: int,
     envelopes: Sequence[Envelope],
     seen_to: Position | None = None,
-    traced: bool = True,
 ) -> int:
-    """Apply the envelopes past the checkpoint, then move it, to `seen_to` when the read
-    that found them saw every event up to there; the number applied. `traced`: in a span
-    per run, when spans are recorded (a rebuild's replay is not)."""
-    checkpoint = await read_checkpoint(conn, projection.name)
+    """Apply the envelopes (of `partition`'s tenants) past the partition's checkpoint, then
+    move it, to `seen_to` when the read that found them saw every event of the partition up
+    to there; the number applied."""
+    checkpoint = await take_checkpoint(conn, projection.name, partition)
+    assert checkpoint is not None  # waited for
     fresh = [e for e in envelopes if e.position > checkpoint]
+    applied = await _apply_all(conn, projection, fresh, traced=True)
+    if fresh:
+        checkpoint = fresh[-1].position
+    if seen_to is not None:
+        checkpoint = max(checkpoint, seen_to)
+    await advance_checkpoint(conn, partition_checkpoint(projection.name, partition), checkpoint)
+    return applied
+
+
+async def _apply_all(
+    conn: Any, projection: Projection, envelopes: Sequence[Envelope], traced: bool
+) -> int:
+    """Apply the envelopes the projection handles, in order; how many. `traced`: in a span
+    per run, when spans are recorded (a rebuild's replay is not)."""
     applied, tenant = 0, None
-    for run in _runs(projection, [e for e in fresh if projection.handles(e)]):
+    for run in _runs(projection, [e for e in envelopes if projection.handles(e)]):
         if run[0].tenant_id != tenant:  # one round trip per run of a tenant's events
             tenant = run[0].tenant_id
             await set_tenant(conn, tenant)
         await _apply(conn, projection, run, traced)
         applied += len(run)
-    if fresh:
-        checkpoint = fresh[-1].position
-    if seen_to is not None:
-        checkpoint = max(checkpoint, seen_to)
-    await advance_checkpoint(conn, projection.name, checkpoint)
     return applied
+
+
+def _unfinished(read: tuple[int, int] | None, batch: int) -> bool:
+    """True when a partition's catch-up must go on: it was held, or its batch was full."""
+    return read is None or read[0] == batch
 
 
 def _runs(projection: Projection, envelopes: list[Envelope]) -> list[list[Envelope]]:
@@ -98,26 +121,30 @@ async def _apply(conn: Any, projection: Projection, run: list[Envelope], traced:
 
 
 async def rebuild(db: Database, store: EventStore, projection: Projection) -> int:
-    """Empty the projection's tables and replay the whole store into them, in one transaction.
+    """Empty the projection's tables and replay the whole store into them, in one transaction,
+    every partition's checkpoint held (workers wait) and moved to where the replay ended.
 
     `db` must read every tenant's events (the owner's connection).
     """
     async with db.connection() as conn, conn.transaction():
-        await read_checkpoint(conn, projection.name)
+        for partition in range(PARTITIONS):
+            await take_checkpoint(conn, projection.name, partition)
         for table in projection.tables:
             # The projection's own tables, named in the code: nothing from a request.
             await conn.execute(f"delete from {table}")  # noqa: S608
-        await advance_checkpoint(conn, projection.name, (0, 0))
         total, after = 0, (0, 0)
         while page := await store.read_types(conn, after, projection.event_types, 1000):
-            total += await apply_batch(conn, projection, page.envelopes, page.seen_to, False)
+            total += await _apply_all(conn, projection, page.envelopes, traced=False)
             after = page.seen_to
+        for partition in range(PARTITIONS):
+            await advance_checkpoint(conn, partition_checkpoint(projection.name, partition), after)
         return total
 
 
 def subjects_of(projection: Projection) -> list[str]:
-    """The event subjects a projection handles: its consumer is sent nothing else."""
-    return [f"ossature.events.*.*.{event_type}" for event_type in sorted(projection.event_types)]
+    """The event subjects a projection handles, as stored (partition, tenant, stream type,
+    event type): its consumer is sent nothing else."""
+    return [filter_of(event_type) for event_type in sorted(projection.event_types)]
 
 
 class ProjectionRunner:
@@ -138,6 +165,7 @@ class ProjectionRunner:
         self.js = nc.jetstream()
         self.batch = batch
         self.store = EventStore(types)
+        self._made = False  # every partition's checkpoint
 
     @property
     def durable(self) -> str:
@@ -147,14 +175,15 @@ class ProjectionRunner:
     async def subscribe(self) -> BatchPull:
         """Create the durable pull consumer of this projection, or update its filter; its pull.
 
-        Messages are acknowledged all at once (AckPolicy.ALL: the last of a batch acks the
-        batch), for they are only bells. A consumer made with another ack policy, which
-        JetStream cannot update, is made again: the checkpoint in PostgreSQL, not the
-        consumer, says what was applied.
+        Each message is acknowledged once its partition was caught up (AckPolicy.EXPLICIT:
+        an ack of all up to a message, from one worker, would also ack the bells of the
+        partitions another worker is catching up, and a crash of that worker would lose
+        them). A consumer made with another ack policy, which JetStream cannot update, is
+        made again: the checkpoint in PostgreSQL, not the consumer, says what was applied.
         """
         config = ConsumerConfig(
             durable_name=self.durable,
-            ack_policy=AckPolicy.ALL,
+            ack_policy=AckPolicy.EXPLICIT,
             deliver_policy=DeliverPolicy.ALL,
             max_ack_pending=10_000,
             ack_wait=30.0,
@@ -164,7 +193,7 @@ class ProjectionRunner:
             await self.js.add_consumer(EVENT_STREAM, config)
         except APIError:
             found = await self.js.consumer_info(EVENT_STREAM, self.durable)
-            if found.config.ack_policy == AckPolicy.ALL:
+            if found.config.ack_policy == AckPolicy.EXPLICIT:
                 raise
             await self.js.delete_consumer(EVENT_STREAM, self.durable)
             await self.js.add_consumer(EVENT_STREAM, config)
@@ -203,22 +232,46 @@ class ProjectionRunner:
                 await pull.stop()
 
     async def handle(self, messages: Sequence[Any]) -> None:
-        """Catch up from the store, then ack the messages that rang the bell (the last acks
-        them all)."""
-        await self.catch_up()
-        if messages:
-            await messages[-1].ack()
+        """Catch up the partitions the messages rang the bell for, then ack them."""
+        await self.catch_up(partitions_of(m.subject for m in messages))
+        for message in messages:
+            await message.ack()
 
-    async def catch_up(self) -> int:
-        """Apply every readable event after the checkpoint, a batch per transaction."""
-        applied = 0
-        while True:
-            async with self.db.connection() as conn, conn.transaction():
-                checkpoint = await read_checkpoint(conn, self.projection.name)  # locked
-                async with self.source.connection() as source:
-                    page = await self.store.read_types(
-                        source, checkpoint, self.projection.event_types, self.batch
-                    )
-                applied += await apply_batch(conn, self.projection, page.envelopes, page.seen_to)
-            if len(page.envelopes) < self.batch:
-                return applied
+    async def catch_up(self, partitions: Collection[int] | None = None) -> int:
+        """Apply every readable event after the checkpoint of each of `partitions` (all when
+        None), a batch of a partition per transaction; how many were applied.
+
+        The partitions are taken in turn from a place of this runner's own (workers that
+        start together take different ones first); one another worker holds is skipped,
+        and waited for only when every other is done."""
+        if not self._made:  # once: a missing one would look held to `skip locked`
+            async with self.db.connection() as conn:
+                await make_checkpoints(conn, self.projection.name)
+            self._made = True
+        left = list(range(PARTITIONS) if partitions is None else sorted(partitions))
+        start = random.randrange(len(left)) if left else 0  # noqa: S311 (no secret)
+        left, applied = left[start:] + left[:start], 0
+        while left:
+            reads = [await self._catch_up_batch(partition, wait=False) for partition in left]
+            if all(read is None for read in reads):  # each held by another worker
+                reads[0] = await self._catch_up_batch(left[0], wait=True)
+            applied += sum(read[1] for read in reads if read is not None)
+            left = [p for p, read in zip(left, reads, strict=True) if _unfinished(read, self.batch)]
+        return applied
+
+    async def _catch_up_batch(self, partition: int, wait: bool) -> tuple[int, int] | None:
+        """Read and apply one batch of `partition`'s events after its checkpoint, in one
+        transaction: how many were read, how many applied; None when another transaction
+        holds the partition and `wait` is false."""
+        async with self.db.connection() as conn, conn.transaction():
+            checkpoint = await take_checkpoint(conn, self.projection.name, partition, wait)
+            if checkpoint is None:
+                return None
+            async with self.source.connection() as source:
+                page = await self.store.read_types(
+                    source, checkpoint, self.projection.event_types, self.batch, partition
+                )
+            applied = await apply_batch(
+                conn, self.projection, partition, page.envelopes, page.seen_to
+            )
+        return len(page.envelopes), applied

@@ -23,6 +23,7 @@ from ossature.kernel._eventstore_sql import (
     _APPEND_ONE,
     _INSERT,
     _READ_ALL,
+    _READ_PARTITION,
     _READ_STREAMS,
     _READ_TYPES,
     _columns,
@@ -184,11 +185,21 @@ class EventStore:
         return [_envelope(row, self.types) for row in rows]
 
     async def read_types(
-        self, conn: Any, after: Position, types: Collection[str], limit: int = 500
+        self,
+        conn: Any,
+        after: Position,
+        types: Collection[str],
+        limit: int = 500,
+        partition: int | None = None,
     ) -> Page:
-        """The events of `types` after `after`, as `read_all` reads them (the others are not
-        even sent), and the position up to which every event was seen."""
-        rows = await conn.fetch(_READ_TYPES, str(after[0]), after[1], limit, sorted(types))
+        """The events of `types` after `after` (of the tenants of `partition`, when given), as
+        `read_all` reads them (the others are not even sent), and the position up to which
+        every event was seen (of those types, in that partition)."""
+        found = (str(after[0]), after[1], limit, sorted(types))
+        if partition is None:
+            rows = await conn.fetch(_READ_TYPES, *found)
+        else:
+            rows = await conn.fetch(_READ_PARTITION, *found, partition)
         envelopes = [_envelope(row, self.types) for row in rows if row["event_id"] is not None]
         if len(envelopes) == limit:
             return Page(envelopes, envelopes[-1].position)

@@ -11,8 +11,18 @@ from typing import Any, cast
 from ossature.kernel import spans
 from ossature.kernel.database import fetch_made
 from ossature.kernel.messages import Envelope, Event, Evolves, Position
+from ossature.kernel.relay import PARTITIONS
 
-__all__ = ["Projection", "advance_checkpoint", "applying", "folded_rows", "read_checkpoint"]
+__all__ = [
+    "Projection",
+    "advance_checkpoint",
+    "applying",
+    "folded_rows",
+    "make_checkpoints",
+    "partition_checkpoint",
+    "read_checkpoint",
+    "take_checkpoint",
+]
 
 Apply = Callable[[Any, Envelope], Awaitable[None]]
 ApplyRun = Callable[[Any, Sequence[Envelope]], Awaitable[None]]
@@ -142,3 +152,41 @@ async def advance_checkpoint(conn: Any, name: str, position: Position) -> None:
         str(position[0]),
         position[1],
     )
+
+
+def partition_checkpoint(name: str, partition: int) -> str:
+    """The name of projection `name`'s checkpoint in one partition (decision 113)."""
+    return f"{name}/{partition}"
+
+
+async def take_checkpoint(
+    conn: Any, name: str, partition: int, wait: bool = True
+) -> Position | None:
+    """The position of the last event of `partition` applied by projection `name`, locked for
+    this transaction; None, when `wait` is false, if another transaction holds it or it is
+    not made yet (`make_checkpoints`). Waiting, it is made when missing."""
+    checkpoint = partition_checkpoint(name, partition)
+    taken = _TAKE if wait else f"{_TAKE} skip locked"
+    row = await conn.fetchrow(taken, checkpoint)
+    if row is None and wait:
+        await conn.execute(_MAKE, name, [partition])
+        row = await conn.fetchrow(taken, checkpoint)
+    return None if row is None else (row["txid"], row["position"])
+
+
+async def make_checkpoints(conn: Any, name: str) -> None:
+    """Make projection `name`'s checkpoint in every partition that has none, at the
+    projection's checkpoint from before partitions (decision 114; the start of the store for
+    a new projection): an upgraded system replays nothing and skips nothing."""
+    await conn.execute(_MAKE, name, list(range(PARTITIONS)))
+
+
+_TAKE = (
+    "select transaction_id::text::bigint as txid, position from projection_checkpoints"
+    " where projection = $1 for update"
+)
+_MAKE = """insert into projection_checkpoints (projection, transaction_id, position)
+    select $1 || '/' || p, coalesce(before.transaction_id, '0'), coalesce(before.position, 0)
+    from unnest($2::int[]) as p left join projection_checkpoints as before
+        on before.projection = $1
+    on conflict do nothing"""

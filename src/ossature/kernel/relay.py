@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+from collections.abc import Iterable
 from typing import Any
 
 import msgspec
 from asyncpg.exceptions import InterfaceError
-from nats.js.api import StreamConfig
+from nats.js.api import StreamConfig, SubjectTransform
 from opentelemetry.trace import Span
 
 from ossature.kernel import spans
@@ -31,15 +33,30 @@ from ossature.kernel.reconnect import Backoff
 __all__ = [
     "EVENT_STREAM",
     "EVENT_SUBJECTS",
+    "PARTITIONS",
     "WAKE_SUBJECT",
     "Relay",
     "RelayWaker",
     "ensure_event_stream",
+    "filter_of",
+    "partition_of",
+    "partitioned",
+    "partitions_of",
     "subject_of",
 ]
 
 EVENT_STREAM = "OSSATURE_EVENTS"
 EVENT_SUBJECTS = "ossature.events.>"
+# The partitions a tenant's events are spread over (decision 112): fixed, for NATS and
+# PostgreSQL (`ossature_partition`) compute a tenant's partition from this count.
+PARTITIONS = 16
+# Published as `ossature.events.<tenant>.<stream type>.<event type>`, stored with the
+# tenant's partition in front of the tenant (decision 112).
+_PARTITIONING = SubjectTransform(
+    src="ossature.events.*.*.*",
+    dest=f"ossature.events.{{{{partition({PARTITIONS},1)}}}}.{{{{wildcard(1)}}}}"
+    ".{{wildcard(2)}}.{{wildcard(3)}}",
+)
 WAKE_SUBJECT = "ossature.relay.wake"  # plain NATS, outside every stream: a wake is not kept
 _encoder = msgspec.json.Encoder()
 _log = get_logger("ossature.relay")
@@ -50,13 +67,46 @@ def subject_of(envelope: Envelope) -> str:
     return f"ossature.events.{envelope.tenant_id}.{envelope.stream_type}.{envelope.event_type}"
 
 
+def filter_of(event_type: str, stream_type: str = "*") -> str:
+    """The subject filter of a consumer of one event type's stored events (any partition,
+    any tenant): `ossature.events.<partition>.<tenant>.<stream type>.<event type>`."""
+    return f"ossature.events.*.*.{stream_type}.{event_type}"
+
+
+def partition_of(tenant_id: str) -> int:
+    """The partition of a tenant's events: NATS's `partition(PARTITIONS, …)` of the tenant
+    token, FNV-1a (32 bits) of its UTF-8 bytes modulo the count, as `ossature_partition`
+    computes it in PostgreSQL."""
+    hashed = 0x811C9DC5
+    for byte in tenant_id.encode():
+        hashed = ((hashed ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return hashed % PARTITIONS
+
+
+def partitions_of(subjects: Iterable[str]) -> frozenset[int]:
+    """The partitions that stored event subjects name; every partition for a subject stored
+    before partitions were (it names none)."""
+    found: set[int] = set()
+    for subject in subjects:
+        tokens = subject.split(".")  # ossature, events, partition, tenant, stream, event
+        if len(tokens) != 6:
+            return frozenset(range(PARTITIONS))
+        found.add(int(tokens[2]))
+    return frozenset(found)
+
+
+def partitioned(config: StreamConfig) -> StreamConfig:
+    """The event stream's configuration, storing each event under its tenant's partition."""
+    return dataclasses.replace(config, subject_transform=_PARTITIONING)
+
+
 async def ensure_event_stream(js: Any) -> None:
     """Create (or update) the JetStream stream that carries every event."""
     config = StreamConfig(name=EVENT_STREAM, subjects=[EVENT_SUBJECTS], duplicate_window=300.0)
     try:
-        await js.add_stream(config)
+        await js.add_stream(partitioned(config))
     except Exception:
-        await js.update_stream(config)
+        await js.update_stream(partitioned(config))
 
 
 class Relay:

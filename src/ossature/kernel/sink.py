@@ -142,7 +142,7 @@ class SinkRunner:
             deliver_policy=DeliverPolicy.NEW,  # the store, from the checkpoint, has the rest
             max_ack_pending=10_000,
             ack_wait=30.0,
-            filter_subjects=[f"ossature.events.*.*.{t}" for t in sorted(self.sink.event_types)],
+            filter_subjects=[f"ossature.events.*.*.*.{t}" for t in sorted(self.sink.event_types)],
         )
         js = self.nc.jetstream()
         try:

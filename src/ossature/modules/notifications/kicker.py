@@ -29,7 +29,7 @@ from ossature.modules.notifications.callout import owns_client_id
 __all__ = ["CONSUMER", "DEACTIVATED", "Kicker", "connections_of"]
 
 CONSUMER = "ossature-kicker"
-DEACTIVATED = "ossature.events.*.account.account-deactivated"
+DEACTIVATED = "ossature.events.*.*.account.account-deactivated"  # partition, tenant
 _CONNZ = "$SYS.REQ.SERVER.PING.CONNZ"
 _PAGE = 1024  # connections per answer; a server with more answers again from the offset
 _log = get_logger("ossature.kicker")
@@ -88,6 +88,7 @@ class Kicker:
             ack_policy=AckPolicy.EXPLICIT,
             filter_subject=DEACTIVATED,
         )
+        await self.nc.jetstream().add_consumer(EVENT_STREAM, config)  # or update its filter
         subscription = await self.nc.jetstream().pull_subscribe(
             DEACTIVATED, durable=CONSUMER, stream=EVENT_STREAM, config=config
         )

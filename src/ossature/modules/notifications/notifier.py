@@ -144,7 +144,7 @@ class Notifier:
         start: dict[str, Any] = {"deliver_policy": DeliverPolicy.ALL}
         if after > 0:
             start = {"deliver_policy": DeliverPolicy.BY_START_SEQUENCE, "opt_start_seq": after + 1}
-        noticed = [f"ossature.events.*.*.{event_type}" for event_type in sorted(self.notices)]
+        noticed = [f"ossature.events.*.*.*.{event_type}" for event_type in sorted(self.notices)]
         config = ConsumerConfig(
             name=f"notifier-{new_id()}",
             ack_policy=AckPolicy.NONE,
