@@ -84,7 +84,7 @@ def nats_config(
 system_account: {SYSTEM_ACCOUNT}
 listen: "{HOST}:{ports.client}"
 jetstream {{ store_dir: {store} }}{_cluster_block(ports, node)}
-mqtt {{ listen: "{HOST}:{ports.mqtt}" }}
+mqtt {{ listen: "{HOST}:{ports.mqtt}"{_mqtt_replicas(node)} }}
 websocket {{ listen: "{HOST}:{ports.websocket}", no_tls: true }}
 accounts {{
   {SERVICE_ACCOUNT} {{
@@ -240,6 +240,12 @@ def cluster_ports(
 
 def _listened(ports: NatsPorts) -> list[int]:
     return [port for port in dataclasses.astuple(ports) if port]
+
+
+def _mqtt_replicas(node: NatsNode) -> str:
+    """A cluster's MQTT state kept on as many nodes as the streams (the server would take
+    the number of nodes it knows of when the first client connects)."""
+    return f", stream_replicas: {min(len(node.routes), MAX_REPLICAS)}" if node.routes else ""
 
 
 def _cluster_block(ports: NatsPorts, node: NatsNode) -> str:
