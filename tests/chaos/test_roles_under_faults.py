@@ -41,7 +41,7 @@ from tests.chaos._system import PASSWORD
 from tests.chaos.test_chaos import _editor
 
 READY_WITHIN = 10.0  # seconds after a kill: the deadline for readiness
-CLIENTS = 3  # per gateway
+CLIENTS = 2  # per gateway: two cores run seven processes, three nodes and the load
 MORE = 20  # commands acknowledged after readiness, per gateway, before the load stops
 FAULTS = (*(role for role, _ in ROLES), "nats-node")
 
