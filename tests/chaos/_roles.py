@@ -16,11 +16,12 @@ import httpx
 from ossature.engines import running_engines
 from tests.chaos._system import PASSWORD, _free_port
 
-__all__ = ["ROLES", "Served", "environment", "nats_pids"]
+__all__ = ["ROLES", "ROLE_ENVIRONMENT", "Served", "environment", "nats_pids"]
 
-# The processes started, by role: how many of each. The commands role (routed modules'
-# handlers) joins as one more line and OSSATURE_REMOTE_MODULES on the gateways.
+# The processes started, by role: how many of each, and what each role's processes are
+# started with besides the shared var dir. A role added here is killed by the test too.
 ROLES: tuple[tuple[str, int], ...] = (("gateway", 2), ("worker", 2), ("scheduler", 1))
+ROLE_ENVIRONMENT: dict[str, dict[str, str]] = {"gateway": {}}
 
 
 def environment(var_dir: Path) -> dict[str, str]:
@@ -60,10 +61,9 @@ class Served:
         command = [sys.executable, "-m", "ossature", "serve", self.role]
         if self.role == "gateway":
             command += ["--port", str(self.port)]
+        env = environment(self.var_dir) | ROLE_ENVIRONMENT.get(self.role, {})
         with self.log_file.open("ab") as log:
-            self.process = subprocess.Popen(
-                command, stdout=log, stderr=subprocess.STDOUT, env=environment(self.var_dir)
-            )
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
 
     def ready(self) -> bool:
         """A gateway: /health/ready answers 200; another role: its process runs."""
