@@ -81,7 +81,8 @@ class Supervisor:
             self._restart("postgres", self.postgres.start)
         for node, its_ports in zip(self.nats, ports, strict=True):
             if node.exited():
-                self._restart("nats-server", functools.partial(node.restart, its_ports))
+                name = "nats-server" if len(self.nats) == 1 else f"nats-server {node.node.name}"
+                self._restart(name, functools.partial(node.restart, its_ports))
 
     def _restart(self, engine: str, start: Callable[[], object]) -> None:
         """Start `engine` again until it runs or the supervisor stops, waiting longer after
