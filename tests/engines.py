@@ -55,15 +55,16 @@ async def system(var_dir: Path, endpoints: Endpoints) -> AsyncIterator[System]:
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def cluster_var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("cluster")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def cluster_endpoints(cluster_var_dir: Path) -> Iterator[Endpoints]:
     """Embedded PostgreSQL and a cluster of three nats-server nodes, streams kept on all three
-    (their pids: `running_engines(cluster_var_dir / "engines").nats_pids`)."""
+    (their pids: `running_engines(cluster_var_dir / "engines").nats_pids`); for the module
+    that asks, stopped after it."""
     with EmbeddedEngines(cluster_var_dir / "engines", nats_nodes=3) as found:
         yield Endpoints(
             found.database_url,
@@ -78,7 +79,7 @@ def cluster_endpoints(cluster_var_dir: Path) -> Iterator[Endpoints]:
         )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 async def cluster_system(
     cluster_var_dir: Path, cluster_endpoints: Endpoints
 ) -> AsyncIterator[System]:
