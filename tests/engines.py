@@ -51,6 +51,44 @@ def endpoints(var_dir: Path) -> Iterator[Endpoints]:
 
 @pytest.fixture(scope="session")
 async def system(var_dir: Path, endpoints: Endpoints) -> AsyncIterator[System]:
+    async for running in _system(var_dir, endpoints):
+        yield running
+
+
+@pytest.fixture(scope="module")
+def cluster_var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cluster")
+
+
+@pytest.fixture(scope="module")
+def cluster_endpoints(cluster_var_dir: Path) -> Iterator[Endpoints]:
+    """Embedded PostgreSQL and a cluster of three nats-server nodes, streams kept on all three
+    (their pids: `running_engines(cluster_var_dir / "engines").nats_pids`); for the module
+    that asks, stopped after it."""
+    with EmbeddedEngines(cluster_var_dir / "engines", nats_nodes=3) as found:
+        yield Endpoints(
+            found.database_url,
+            found.nats_url,
+            create_database="ossature_cluster",
+            mqtt_url=found.mqtt_url,
+            websocket_url=found.websocket_url,
+            nats=NatsCredentials.embedded(Path(found.nats_credentials)),
+            smtp_url=found.smtp_url,
+            maildir=Path(found.maildir),
+            nats_replicas=found.nats_replicas,
+        )
+
+
+@pytest.fixture(scope="module")
+async def cluster_system(
+    cluster_var_dir: Path, cluster_endpoints: Endpoints
+) -> AsyncIterator[System]:
+    """Every role in this process, connected to the three-node cluster."""
+    async for running in _system(cluster_var_dir, cluster_endpoints):
+        yield running
+
+
+async def _system(var_dir: Path, endpoints: Endpoints) -> AsyncIterator[System]:
     configure_logging("json", "warning")
     sources = f"{var_dir / 'sources'}/,{server_prefix(endpoints.owner_database_url)}"
     settings = Settings.from_env(

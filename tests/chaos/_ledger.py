@@ -79,7 +79,9 @@ async def _audit(conn: asyncpg.Connection, tenant_id: str, keys: set[str]) -> Co
 async def _jetstream(
     url: str, credentials: NatsCredentials, tenant_id: str, by_project: dict[str | None, str]
 ) -> Counter[str]:
-    nc = await nats.connect(url, allow_reconnect=False, **service_options(credentials))
+    nc = await nats.connect(
+        servers=url.split(","), allow_reconnect=False, **service_options(credentials)
+    )
     try:
         js = nc.jetstream()
         subject = f"ossature.events.*.{tenant_id}.project.project-created"

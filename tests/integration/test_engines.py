@@ -90,7 +90,9 @@ def test_nats_refuses_a_connection_without_credentials(endpoints: EngineEndpoint
 
 async def _connect_without_credentials(url: str) -> str:
     try:
-        client = await nats.connect(url, allow_reconnect=False, connect_timeout=5)
+        client = await nats.connect(
+            servers=url.split(","), allow_reconnect=False, connect_timeout=5
+        )
     except nats.errors.Error as error:
         return str(error)
     connected = client.is_connected
@@ -223,7 +225,9 @@ async def publish_twice(
     endpoints: EngineEndpoints, stream: str = "ENGINES"
 ) -> tuple[list[bool | None], int]:
     credentials = NatsCredentials.embedded(pathlib.Path(endpoints.nats_credentials))
-    client = await nats.connect(endpoints.nats_url, **credentials.service.connect_options())
+    client = await nats.connect(
+        servers=endpoints.nats_url.split(","), **credentials.service.connect_options()
+    )
     try:
         jetstream = client.jetstream()
         await jetstream.add_stream(name=stream, subjects=[f"{stream.lower()}.>"])

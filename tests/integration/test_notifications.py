@@ -245,7 +245,7 @@ async def test_a_user_token_cannot_read_events_nor_use_jetstream_over_nats(
         errors.append(str(error).lower())
 
     nc = await nats.connect(
-        acme.system.endpoints.nats_url,
+        servers=acme.system.endpoints.nats_url.split(","),
         user=acme.tenant_id,
         password=acme.tokens["admin"],
         allow_reconnect=False,

@@ -153,7 +153,9 @@ async def test_a_writer_in_another_process_wakes_the_relay_over_nats(system: Sys
     """A relay on its own NATS connection, which would otherwise wait a minute between pumps,
     pumps again soon after a RelayWaker on another connection is called."""
     assert system.relay_db is not None
-    other = await nats.connect(system.endpoints.nats_url, **service_options(system.endpoints.nats))
+    other = await nats.connect(
+        servers=system.endpoints.nats_url.split(","), **service_options(system.endpoints.nats)
+    )
     relay, waker = _CountedRelay(system.relay_db, other, EventStore()), RelayWaker(system.nc)
     stop = asyncio.Event()
     tasks = [asyncio.create_task(relay.run(stop, idle=60)), asyncio.create_task(waker.run(stop))]

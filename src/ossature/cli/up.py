@@ -84,13 +84,22 @@ def _url(settings: Settings) -> str:
 def up(
     port: int = typer.Option(None, help="HTTP port (default 8000, or OSSATURE_PORT)"),
     host: str = typer.Option(None),
+    nats_cluster: int = typer.Option(
+        None,
+        help="embedded NATS nodes: 3 runs a local cluster (default 1, or OSSATURE_NATS_CLUSTER)",
+    ),
 ) -> None:
     """Start everything (embedded engines unless OSSATURE_DATABASE_URL/OSSATURE_NATS_URL are set)."""
-    _run_until_stopped(port, host, _up, attach=False, serves_http=True)
+    _run_until_stopped(port, host, _up, attach=False, serves_http=True, nats_cluster=nats_cluster)
 
 
 def _run_until_stopped(
-    port: int | None, host: str | None, main: Main, attach: bool, serves_http: bool
+    port: int | None,
+    host: str | None,
+    main: Main,
+    attach: bool,
+    serves_http: bool,
+    nats_cluster: int | None = None,
 ) -> None:
     """Run `main` on the engines until Ctrl-C or SIGTERM, which stop it cleanly with 0.
 
@@ -99,6 +108,7 @@ def _run_until_stopped(
     """
     settings = Settings.from_env()
     settings = replace(settings, port=port or settings.port, host=host or settings.host)
+    settings = replace(settings, nats_cluster=nats_cluster or settings.nats_cluster)
     configure_logging(settings.log_format, settings.log_level)
     route_library_logs()
     exit_on_termination()  # with external engines too

@@ -7,11 +7,12 @@ this one thread, which lives exactly as long as the engines (docs/decisions/0036
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable
 
-from ossature.engines._nats import Nats, NatsPorts
+from ossature.engines._nats import Nats, NatsPorts, start_cluster
 from ossature.engines._postgres import Postgres
 from ossature.engines._process import EngineError
 from ossature.kernel.logging import get_logger
@@ -23,19 +24,22 @@ _log = get_logger("ossature.engines")
 
 
 class Supervisor:
-    """PostgreSQL and NATS kept running from `start` to `stop`; `on_restart` is called after
-    each restart, on the supervisor's thread."""
+    """PostgreSQL and NATS (one server, or each node of a cluster) kept running from `start`
+    to `stop`; `on_restart` is called after each restart, on the supervisor's thread."""
 
-    def __init__(self, postgres: Postgres, nats: Nats, on_restart: Callable[[], None]) -> None:
+    def __init__(
+        self, postgres: Postgres, nats: list[Nats], on_restart: Callable[[], None]
+    ) -> None:
         self.postgres, self.nats, self.on_restart = postgres, nats, on_restart
         self._stopping = threading.Event()
         self._started = threading.Event()
         self._error: BaseException | None = None
-        self._found: tuple[str, NatsPorts] | None = None
+        self._found: tuple[str, list[NatsPorts]] | None = None
         self._thread: threading.Thread | None = None
 
-    def start(self) -> tuple[str, NatsPorts]:
-        """Start both servers; the database URL and NATS's ports, or the start's error."""
+    def start(self) -> tuple[str, list[NatsPorts]]:
+        """Start the servers; the database URL and each NATS server's ports, or the start's
+        error."""
         self._thread = threading.Thread(target=self._run, name="ossature-engines", daemon=True)
         self._thread.start()
         self._started.wait()
@@ -53,7 +57,7 @@ class Supervisor:
     def _run(self) -> None:
         try:
             try:
-                self._found = (self.postgres.start(), self.nats.start())
+                self._found = (self.postgres.start(), self._start_nats())
             except BaseException as error:
                 self._error = error
                 return
@@ -63,14 +67,22 @@ class Supervisor:
             while not self._stopping.wait(WATCH_EVERY):
                 self._revive(ports)
         finally:
-            self.nats.stop()
+            for node in self.nats:
+                node.stop()
             self.postgres.stop()
 
-    def _revive(self, ports: NatsPorts) -> None:
+    def _start_nats(self) -> list[NatsPorts]:
+        if len(self.nats) == 1:
+            return [self.nats[0].start()]
+        return start_cluster(self.nats)
+
+    def _revive(self, ports: list[NatsPorts]) -> None:
         if self.postgres.exited():
             self._restart("postgres", self.postgres.start)
-        if self.nats.exited():
-            self._restart("nats-server", lambda: self.nats.restart(ports))
+        for node, its_ports in zip(self.nats, ports, strict=True):
+            if node.exited():
+                name = "nats-server" if len(self.nats) == 1 else f"nats-server {node.node.name}"
+                self._restart(name, functools.partial(node.restart, its_ports))
 
     def _restart(self, engine: str, start: Callable[[], object]) -> None:
         """Start `engine` again until it runs or the supervisor stops, waiting longer after

@@ -32,7 +32,7 @@ import signal
 import threading
 from types import FrameType, TracebackType
 
-from ossature.engines._nats import HOST, Nats
+from ossature.engines._nats import HOST, MAX_REPLICAS, Nats
 from ossature.engines._postgres import Postgres
 from ossature.engines._process import EngineError
 from ossature.engines._smtp import SmtpServer
@@ -52,24 +52,29 @@ class EngineEndpoints:
     """Where the running engines listen."""
 
     database_url: str  # superuser, unix socket: postgresql://postgres:@/postgres?host=/dir
-    nats_url: str  # nats://127.0.0.1:<port>
+    nats_url: str  # nats://127.0.0.1:<port>, comma-separated: one URL per node of a cluster
     mqtt_url: str  # mqtt://127.0.0.1:<port>
     websocket_url: str  # ws://127.0.0.1:<port>/mqtt (MQTT over WebSocket)
     nats_credentials: str = ""  # the folder of the NATS nkeys (NatsCredentials.embedded reads it)
     smtp_url: str = ""  # smtp://127.0.0.1:<port>, "" when no SMTP server was started
     maildir: str = ""  # where that server keeps what it receives (a Maildir)
     postgres_pid: int = 0  # the servers' pids at the time of reading (a restart changes them)
-    nats_pid: int = 0
+    nats_pid: int = 0  # the first node's, for a cluster
+    nats_replicas: int = 1  # how many copies of each JetStream stream: 3 on a cluster of 3
+    nats_pids: tuple[int, ...] = ()  # every node's, in the order of nats_url
 
 
 class EmbeddedEngines:
     """PostgreSQL (data in `<var_dir>/postgres`) and NATS (`<var_dir>/nats`), kept across runs,
-    and, unless `smtp` is False (mail goes to an external server), SMTP (`<var_dir>/mail`)."""
+    and, unless `smtp` is False (mail goes to an external server), SMTP (`<var_dir>/mail`).
 
-    def __init__(self, var_dir: pathlib.Path, smtp: bool = True) -> None:
+    With `nats_nodes` above 1, NATS is a cluster of that many local nodes
+    (`<var_dir>/nats/node-N`), each stream kept on up to three of them."""
+
+    def __init__(self, var_dir: pathlib.Path, smtp: bool = True, nats_nodes: int = 1) -> None:
         self.var_dir = var_dir.absolute()
         self._postgres = Postgres(self.var_dir / "postgres")
-        self._nats = Nats(self.var_dir / "nats")
+        self._nats = _nats_nodes(self.var_dir / "nats", nats_nodes)
         self._smtp = SmtpServer(self.var_dir / "mail") if smtp else None
         self._supervisor: Supervisor | None = None
         self._lock: int | None = None
@@ -118,24 +123,27 @@ class EmbeddedEngines:
 
     def _start_engines(self) -> EngineEndpoints:
         self._supervisor = Supervisor(self._postgres, self._nats, self._publish)
-        database_url, ports = self._supervisor.start()
+        database_url, nodes = self._supervisor.start()
         smtp_url = self._smtp.start() if self._smtp is not None else ""
+        ports = nodes[0]  # MQTT clients reach the first node; every node listens
         return EngineEndpoints(
             database_url=database_url,
-            nats_url=f"nats://{HOST}:{ports.client}",
+            nats_url=",".join(f"nats://{HOST}:{node.client}" for node in nodes),
             mqtt_url=f"mqtt://{HOST}:{ports.mqtt}",
             websocket_url=f"ws://{HOST}:{ports.websocket}/mqtt",
-            nats_credentials=str(self._nats.credentials_dir),
+            nats_credentials=str(self._nats[0].credentials_dir),
             smtp_url=smtp_url,
             maildir=str(self._smtp.folder) if self._smtp is not None else "",
+            nats_replicas=min(len(nodes), MAX_REPLICAS),
         )
 
     def _publish(self) -> None:
         """Write the endpoints and the servers' current pids to `engines.json`."""
         if self._endpoints is None:
             return
+        pids = tuple(node.pid or 0 for node in self._nats)
         found = dataclasses.replace(
-            self._endpoints, postgres_pid=self._postgres.pid or 0, nats_pid=self._nats.pid or 0
+            self._endpoints, postgres_pid=self._postgres.pid or 0, nats_pid=pids[0], nats_pids=pids
         )
         written = _endpoints_file(self.var_dir).with_suffix(".json.tmp")
         written.write_text(json.dumps(dataclasses.asdict(found)))
@@ -161,9 +169,19 @@ def running_engines(var_dir: pathlib.Path) -> EngineEndpoints | None:
     finally:
         os.close(descriptor)
     try:
-        return EngineEndpoints(**json.loads(_endpoints_file(var_dir).read_text()))
-    except (OSError, ValueError, TypeError):
+        found = json.loads(_endpoints_file(var_dir).read_text())
+        return EngineEndpoints(**{**found, "nats_pids": tuple(found.get("nats_pids", ()))})
+    except (OSError, ValueError, TypeError, AttributeError):
         return None  # the owner is still starting its engines
+
+
+def _nats_nodes(directory: pathlib.Path, count: int) -> list[Nats]:
+    """One server in `directory`, or a cluster's nodes in its `node-N` folders, which share
+    its credentials."""
+    if count <= 1:
+        return [Nats(directory)]
+    credentials = directory / "credentials"
+    return [Nats(directory / f"node-{n}", credentials_dir=credentials) for n in range(1, count + 1)]
 
 
 def _endpoints_file(var_dir: pathlib.Path) -> pathlib.Path:

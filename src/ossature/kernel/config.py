@@ -41,6 +41,7 @@ class Settings:
     root_domain: str | None = None  # <slug>.<root domain> is the tenant's entry point
     default_region: str = "eu"  # a new tenant's region when create-tenant names none
     secrets_dir_given: Path | None = None  # OSSATURE_SECRETS_DIR: a mounted secret volume
+    nats_cluster: int = 1  # OSSATURE_NATS_CLUSTER: embedded NATS nodes (3: a cluster, replicas 3)
 
     @property
     def secrets_dir(self) -> Path:
@@ -84,6 +85,7 @@ class Settings:
             nats_system_password=env.get("OSSATURE_NATS_SYSTEM_PASSWORD") or None,
             default_region=env.get("OSSATURE_DEFAULT_REGION") or "eu",
             secrets_dir_given=_path(env.get("OSSATURE_SECRETS_DIR")),
+            nats_cluster=int(env.get("OSSATURE_NATS_CLUSTER") or 1),
         )
 
 

@@ -100,9 +100,10 @@ def partitioned(config: StreamConfig) -> StreamConfig:
     return dataclasses.replace(config, subject_transform=_PARTITIONING)
 
 
-async def ensure_event_stream(js: Any) -> None:
-    """Create (or update) the JetStream stream that carries every event."""
+async def ensure_event_stream(js: Any, replicas: int = 1) -> None:
+    """Create (or update) the JetStream stream that carries every event, on `replicas` nodes."""
     config = StreamConfig(name=EVENT_STREAM, subjects=[EVENT_SUBJECTS], duplicate_window=300.0)
+    config.num_replicas = replicas
     try:
         await js.add_stream(partitioned(config))
     except Exception:

@@ -20,7 +20,8 @@ __all__ = ["Endpoints", "engines"]
 
 @dataclass(frozen=True)
 class Endpoints:
-    """The engines the system uses: the database owner's URL and the NATS URL."""
+    """The engines the system uses: the database owner's URL and the NATS URL (a cluster's:
+    its nodes' URLs, comma-separated; connect with `servers=nats_url.split(",")`)."""
 
     owner_database_url: str
     nats_url: str
@@ -30,6 +31,7 @@ class Endpoints:
     nats: NatsCredentials | None = None  # None: the open account, and no auth callout served
     smtp_url: str | None = None  # where mail goes; None: nowhere (the mail sink does not run)
     maildir: Path | None = None  # the embedded SMTP server's Maildir, if mail goes there
+    nats_replicas: int = 1  # copies of each JetStream stream: 1 on one server, 3 on a cluster
 
 
 @contextlib.contextmanager
@@ -47,7 +49,8 @@ def engines(settings: Settings, attach: bool = False) -> Iterator[Endpoints]:
     if running is not None:
         yield _endpoints_of(running, settings)
         return
-    with EmbeddedEngines(settings.var_dir, smtp=settings.smtp_url is None) as found:
+    smtp = settings.smtp_url is None
+    with EmbeddedEngines(settings.var_dir, smtp, nats_nodes=settings.nats_cluster) as found:
         yield _endpoints_of(found, settings)
 
 
@@ -61,6 +64,7 @@ def _endpoints_of(found: EngineEndpoints, settings: Settings) -> Endpoints:
         nats=NatsCredentials.embedded(Path(credentials)) if credentials else None,
         smtp_url=settings.smtp_url or found.smtp_url or None,
         maildir=Path(found.maildir) if found.maildir and not settings.smtp_url else None,
+        nats_replicas=found.nats_replicas,
     )
 
 
@@ -87,4 +91,5 @@ def _external(settings: Settings) -> Endpoints:
         mqtt_url=settings.mqtt_url,
         websocket_url=settings.mqtt_websocket_url,
         nats=NatsCredentials.from_settings(settings),
+        nats_replicas=min(settings.nats_cluster, 3),
     )

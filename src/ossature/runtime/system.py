@@ -42,6 +42,7 @@ from ossature.modules.notifications.stream import ensure_notification_stream
 from ossature.modules.support.kept import KeptInvocations
 from ossature.modules.tenancy.regions import Regions
 from ossature.runtime.application import Application
+from ossature.runtime.cluster import once_formed
 from ossature.runtime.endpoints import Endpoints
 from ossature.runtime.mail import mail_runner
 from ossature.runtime.master_key import master_key_of
@@ -133,12 +134,13 @@ class System:
             settings=_STORE_READER,
         )
         self.nc = await nats.connect(
-            self.endpoints.nats_url,
+            servers=self.endpoints.nats_url.split(","),
             **nats_reconnecting("ossature"),
             **service_options(self.endpoints.nats),
         )
-        await ensure_event_stream(self.nc.jetstream())
-        await ensure_notification_stream(self.nc.jetstream())
+        js, replicas = self.nc.jetstream(), self.endpoints.nats_replicas
+        await once_formed(lambda: ensure_event_stream(js, replicas=replicas))
+        await once_formed(lambda: ensure_notification_stream(js, replicas=replicas))
         self.pipeline = self._pipeline(self.db, self.secrets)
         await _seal_legacy(owner_url, self.app, self.pipeline.services)
         self._start_roles(set(roles))

@@ -216,7 +216,9 @@ async def _connect(url: str, options: Mapping[str, Any], stop: asyncio.Event) ->
     """A connection as the responder, or None when stopped before one could be made."""
     while not stop.is_set():
         try:
-            return await nats.connect(url, **{**nats_reconnecting("ossature-auth"), **options})
+            return await nats.connect(
+                servers=url.split(","), **{**nats_reconnecting("ossature-auth"), **options}
+            )
         except Exception:
             _log.exception("callout.connect-failed")
             with contextlib.suppress(TimeoutError):

@@ -80,7 +80,8 @@ class Kicker:
     async def _follow(self, stop: asyncio.Event, backoff: Backoff) -> None:
         if self._sys is None:
             self._sys = await nats.connect(
-                self.url, **{**nats_reconnecting("ossature-kicker"), **self.system}
+                servers=self.url.split(","),
+                **{**nats_reconnecting("ossature-kicker"), **self.system},
             )
         config = ConsumerConfig(
             durable_name=CONSUMER,

@@ -50,9 +50,10 @@ def broadcast_stream_config() -> StreamConfig:
     )
 
 
-async def ensure_notification_stream(js: Any) -> None:
-    """Create (or update) the notification stream and the broadcast stream."""
+async def ensure_notification_stream(js: Any, replicas: int = 1) -> None:
+    """Create (or update) the notification stream and the broadcast stream, on `replicas` nodes."""
     for config in (notification_stream_config(), broadcast_stream_config()):
+        config.num_replicas = replicas
         try:
             await js.add_stream(config)
         except Exception:
