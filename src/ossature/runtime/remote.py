@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import binascii
+import contextlib
 from collections.abc import Collection, Mapping
 from typing import Any, Protocol
 
@@ -187,7 +188,8 @@ class CommandServer:
         self.answering: set[asyncio.Task[None]] = set()
 
     async def run(self, stopping: asyncio.Event) -> None:
-        """Subscribe, answer until `stopping`, then unsubscribe and finish what was received."""
+        """Subscribe, answer until `stopping`, then drain (no new request; those received
+        are answered) and finish the answers under way."""
         subscriptions = [
             await self.nc.subscribe(subject_of(module, "*"), queue=QUEUE, cb=self._received)
             for module in self.modules
@@ -195,7 +197,8 @@ class CommandServer:
         _log.info("commands.serving", modules=list(self.modules))
         await stopping.wait()
         for subscription in subscriptions:
-            await subscription.unsubscribe()
+            with contextlib.suppress(TimeoutError, nats.errors.Error):  # NATS away: no interest
+                await subscription.drain()
         if self.answering:
             await asyncio.wait(self.answering)
 
