@@ -122,6 +122,30 @@ async def _served(invocations: set[str], *processes: CommandsProcess) -> list[in
         await asyncio.sleep(0.1)
 
 
+async def test_a_batch_of_routed_commands_is_answered_by_a_commands_process(
+    system: System, routed: httpx.AsyncClient, token_for: TokenFor, acme: Tenant, store: Any
+) -> None:
+    """Each command of a batch goes over NATS: its event's invocation is a child of the
+    batch item's."""
+    token = await token_for("editor@acme")
+    names = [f"Batched {i} {new_ulid()}" for i in range(2)]
+    items = [
+        {"name": "create-project", "payload": {"folderId": acme.folders["France"], "name": n}}
+        for n in names
+    ]
+    with commands_process(system, "commands-batch"):
+        answer = await call(routed, "commands", {"invocations": items}, token)
+    assert 200 == answer.status_code, answer.text
+    outcomes = answer.json()["outcomes"]
+    assert [200, 200] == [outcome["status"] for outcome in outcomes]
+    parents = [
+        _context(row)["trace"]["parentInvocationId"]
+        for n in names
+        for row in await _created(store, n)
+    ]
+    assert [outcome["invocationId"] for outcome in outcomes] == parents
+
+
 async def test_with_no_commands_process_a_keyed_504_is_answered_and_its_retry_applies_once(
     system: System, routed: httpx.AsyncClient, token_for: TokenFor, acme: Tenant, store: Any
 ) -> None:

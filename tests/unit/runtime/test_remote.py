@@ -134,3 +134,20 @@ def test_the_settings_name_the_routed_modules_and_the_deadline() -> None:
         settings.remote_modules,
         settings.command_deadline_seconds,
     )
+
+
+def test_a_request_without_its_context_or_with_a_broken_one_is_refused() -> None:
+    """No header, a header that is not base64, a body that is not JSON: each raises."""
+    ctx = Context(access=ACTOR, trace=new_trace())
+    broken = [
+        ({}, b"{}"),
+        ({CONTEXT_HEADER: "not base64!"}, b"{}"),
+        (request_headers(ctx), b"{not json"),
+    ]
+    raised = []
+    for headers, data in broken:
+        try:
+            invocation_of(headers, data)
+        except (KeyError, ValueError) as error:
+            raised.append(type(error).__name__)
+    assert 3 == len(raised), raised
