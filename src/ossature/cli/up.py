@@ -21,6 +21,7 @@ from ossature.kernel.config import Settings
 from ossature.kernel.logging import configure_logging
 from ossature.runtime import serving
 from ossature.runtime.address import published
+from ossature.runtime.application import MODULES
 from ossature.runtime.endpoints import Endpoints, engines
 from ossature.runtime.library_logs import route_library_logs
 from ossature.runtime.seed import demo_accounts, seed_demo
@@ -142,8 +143,9 @@ async def _serve(
     sock: socket.socket | None,
     *,
     roles: tuple[Role, ...],
+    modules: tuple[str, ...] = (),
 ) -> None:
-    system = System(settings, endpoints)
+    system = System(settings, endpoints, command_modules=modules)
     await system.start(roles)
     try:
         where = f" at {_url(settings)}" if "gateway" in roles else ""
@@ -166,7 +168,9 @@ async def _until_signalled() -> None:
 
 
 def serve(
-    roles: Annotated[list[str], typer.Argument(help="gateway, worker, scheduler, or web")],
+    roles: Annotated[
+        list[str], typer.Argument(help="gateway, worker, scheduler, commands, or web")
+    ],
     port: int = typer.Option(
         None, help="HTTP port of the gateway or web app (default 8000, or OSSATURE_PORT)"
     ),
@@ -176,6 +180,10 @@ def serve(
         help="web: the gateway's URL (default OSSATURE_GATEWAY_URL)",
         envvar="OSSATURE_GATEWAY_URL",
     ),
+    module: Annotated[
+        list[str] | None,
+        typer.Option(help="commands: a module whose commands it answers (repeatable; default all)"),
+    ] = None,
 ) -> None:
     """Run some of Ossature's roles in this process, so that each can scale out on its own.
 
@@ -183,6 +191,8 @@ def serve(
     uses the engines of an `ossature up` running on the var directory, or starts them. The
     gateway serves the web app too; `serve web --gateway URL` runs the web app alone, a
     client of the gateway at URL (which must trust its address: OSSATURE_TRUSTED_PROXIES).
+    `serve commands --module M` answers the commands of M that gateways send over NATS
+    (those started with OSSATURE_REMOTE_MODULES=M).
     """
     if roles == ["web"]:
         _serve_web(port, host, gateway)
@@ -191,8 +201,20 @@ def serve(
     if unknown:
         raise typer.BadParameter(f"unknown roles {unknown}; known: {list(ROLES)}")
     chosen = tuple(role for role in ROLES if role in roles)
-    main = functools.partial(_serve, roles=chosen)
+    modules = _command_modules(module or [], chosen)
+    main = functools.partial(_serve, roles=chosen, modules=modules)
     _run_until_stopped(port, host, main, attach=True, serves_http="gateway" in chosen)
+
+
+def _command_modules(given: list[str], roles: tuple[Role, ...]) -> tuple[str, ...]:
+    """The --module names, known modules with commands, given to the commands role only."""
+    if given and "commands" not in roles:
+        raise typer.BadParameter("--module is for the commands role")
+    having = sorted(m.name for m in MODULES if m.commands)
+    unknown = sorted(set(given) - set(having))
+    if unknown:
+        raise typer.BadParameter(f"no commands in modules {unknown}; known: {having}")
+    return tuple(given)
 
 
 def _serve_web(port: int | None, host: str | None, gateway: str | None) -> None:

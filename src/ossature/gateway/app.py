@@ -28,6 +28,7 @@ from ossature.kernel.ids import is_ulid, new_id
 from ossature.kernel.logging import get_logger
 from ossature.modules.identity.credentials import TokenAuthentication
 from ossature.runtime.pipeline import Kind, Pipeline, Result
+from ossature.runtime.remote import Invoker, commands_of
 from ossature.runtime.system import System
 
 __all__ = ["build_gateway", "gateway_of"]
@@ -55,8 +56,10 @@ def _kind(request: Request) -> Kind:
 class Gateway:
     """Routes HTTP requests into the pipeline and answers in JSON or problem+json."""
 
-    def __init__(self, responder: Responder, ready: Callable[[], Awaitable[bool]]) -> None:
-        self.responder, self.ready = responder, ready
+    def __init__(
+        self, responder: Responder, ready: Callable[[], Awaitable[bool]], invoker: Invoker
+    ) -> None:
+        self.responder, self.ready, self.invoker = responder, ready, invoker
         self.pipeline, self.auth = responder.pipeline, responder.auth
         self.spec = openapi(responder.pipeline.app)
 
@@ -72,7 +75,7 @@ class Gateway:
         except DomainError as error:  # its context is known: audited as any answer
             result = await self.pipeline.refuse(kind, name, ctx, error)
             return self.responder.answer(request, ctx, result)
-        result = await self.pipeline.invoke(kind, name, raw, ctx)
+        result = await self.invoker.invoke(kind, name, raw, ctx)
         return self.responder.answer(request, ctx, result)
 
     async def batch(self, request: Request) -> Response:
@@ -102,7 +105,7 @@ class Gateway:
             refused = InvalidHeader({"header": "idempotency-key"})
             result = await self.pipeline.refuse(kind, item.name, child, refused)
         else:
-            result = await self.pipeline.invoke(kind, item.name, item.payload, child)
+            result = await self.invoker.invoke(kind, item.name, item.payload, child)
         response = self.responder.answer(request, child, result)
         return {
             "status": result.status,
@@ -145,12 +148,13 @@ def build_gateway(
     mqtt: Mapping[str, Any] | None = None,
     trusted: tuple[Network, ...] = (),
     root: str | None = None,
+    invoker: Invoker | None = None,
 ) -> Starlette:
     """The ASGI application; `mqtt` is what the discovery document says about server push;
     `trusted`, the proxies whose X-Forwarded-For is believed; `root`, the domain of the
-    tenants' entry points."""
+    tenants' entry points; `invoker`, what runs the invocations (default the pipeline)."""
     responder = Responder(pipeline, auth, trusted, root)
-    gateway = Gateway(responder, ready)
+    gateway = Gateway(responder, ready, invoker or pipeline)
     routes = [
         Route("/commands/{name}", gateway.one, methods=["POST"]),
         Route("/queries/{name}", gateway.one, methods=["POST"]),
@@ -181,4 +185,5 @@ def gateway_of(system: System) -> Starlette:
     trusted = proxies(system.settings.trusted_proxies)
     mqtt = mqtt_discovery(system.endpoints)
     root = system.settings.root_domain
-    return build_gateway(system.pipeline, auth, system.ready, mqtt, trusted, root)
+    invoker = commands_of(system.pipeline, system.nc, system.settings)  # routed modules' commands
+    return build_gateway(system.pipeline, auth, system.ready, mqtt, trusted, root, invoker)

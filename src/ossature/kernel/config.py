@@ -42,6 +42,8 @@ class Settings:
     default_region: str = "eu"  # a new tenant's region when create-tenant names none
     secrets_dir_given: Path | None = None  # OSSATURE_SECRETS_DIR: a mounted secret volume
     nats_cluster: int = 1  # OSSATURE_NATS_CLUSTER: embedded NATS nodes (3: a cluster, replicas 3)
+    remote_modules: tuple[str, ...] = ()  # modules whose commands a commands process answers
+    command_deadline_seconds: float = 10.0  # a routed command unanswered this long: 504
 
     @property
     def secrets_dir(self) -> Path:
@@ -86,11 +88,18 @@ class Settings:
             default_region=env.get("OSSATURE_DEFAULT_REGION") or "eu",
             secrets_dir_given=_path(env.get("OSSATURE_SECRETS_DIR")),
             nats_cluster=int(env.get("OSSATURE_NATS_CLUSTER") or 1),
+            remote_modules=_names(env.get("OSSATURE_REMOTE_MODULES", "")),
+            command_deadline_seconds=float(env.get("OSSATURE_COMMAND_DEADLINE_SECONDS") or 10),
         )
 
 
 def _path(given: str | None) -> Path | None:
     return Path(given).resolve() if given else None
+
+
+def _names(raw: str) -> tuple[str, ...]:
+    """A comma-separated list of names, blanks dropped."""
+    return tuple(name.strip() for name in raw.split(",") if name.strip())
 
 
 def _allowed_locations(env: Mapping[str, str]) -> tuple[str, ...]:

@@ -49,15 +49,18 @@ from ossature.runtime.master_key import master_key_of
 from ossature.runtime.migrate import database_url_for, ensure_database, migrate
 from ossature.runtime.pipeline import Pipeline
 from ossature.runtime.push import auth_callout, kicker_of, notifier_of
+from ossature.runtime.remote import CommandServer
 from ossature.runtime.scheduler import Scheduler
 from ossature.runtime.secrets import Secrets, load_secrets
 from ossature.runtime.serving import app_pool
 from ossature.runtime.tracing import start_tracing, stop_tracing
 
-__all__ = ["ROLES", "Role", "System"]
+__all__ = ["ONE_PROCESS", "ROLES", "Role", "System"]
 
-Role = Literal["gateway", "worker", "scheduler"]
-ROLES: tuple[Role, ...] = ("gateway", "worker", "scheduler")
+Role = Literal["gateway", "worker", "scheduler", "commands"]
+ROLES: tuple[Role, ...] = ("gateway", "worker", "scheduler", "commands")
+# `up`: the gateway runs every command itself, so no commands role (decision 109)
+ONE_PROCESS: tuple[Role, ...] = ("gateway", "worker", "scheduler")
 
 _log = get_logger("ossature.system")
 
@@ -82,7 +85,9 @@ class System:
     - gateway: the pipeline, the audit writer, the NATS auth callout (HTTP on top: the
       gateway package);
     - worker: the relay, the projection runners, the notifier, the mail sink and the kicker;
-    - scheduler: the scheduled work (login extracts).
+    - scheduler: the scheduled work (login extracts);
+    - commands: the pipeline and the audit writer answering commands sent over NATS by
+      gateways (those of `command_modules`, none: every module's), serving no HTTP.
     """
 
     settings: Settings
@@ -101,8 +106,9 @@ class System:
     notifier: Any = None
     mailer: Any = None
     tracing: Any = None  # the tracer provider, when spans are exported (runtime/tracing.py)
+    command_modules: tuple[str, ...] = ()  # the commands role's modules; none: all
 
-    async def start(self, roles: Collection[Role] = ROLES) -> None:
+    async def start(self, roles: Collection[Role] = ONE_PROCESS) -> None:
         """Connect, migrate and start the background work of `roles` (none: tools like rebuild)."""
         if roles:
             self.tracing = start_tracing(roles)
@@ -212,6 +218,11 @@ class System:
         if "scheduler" in roles:
             assert self.scheduler_db is not None
             self._spawn(Scheduler(self.scheduler_db, self.pipeline).run(self.stopping))
+        if "commands" in roles:
+            server = CommandServer(self.nc, self.pipeline, self.command_modules)
+            self._spawn(server.run(self.stopping))
+            if "gateway" not in roles:  # its refusals are audited by the writer, as there
+                self._spawn(self.audit.run(self.stopping))
 
     def _start_mail(self) -> None:
         assert self.worker_db and self.relay_db and self.pipeline
