@@ -41,6 +41,8 @@ class Settings:
     root_domain: str | None = None  # <slug>.<root domain> is the tenant's entry point
     default_region: str = "eu"  # a new tenant's region when create-tenant names none
     secrets_dir_given: Path | None = None  # OSSATURE_SECRETS_DIR: a mounted secret volume
+    migrate: bool = True  # OSSATURE_MIGRATE=off: only check the schema (a Job migrates)
+    health_port: int | None = None  # OSSATURE_HEALTH_PORT: probes of a role without HTTP
 
     @property
     def secrets_dir(self) -> Path:
@@ -84,11 +86,17 @@ class Settings:
             nats_system_password=env.get("OSSATURE_NATS_SYSTEM_PASSWORD") or None,
             default_region=env.get("OSSATURE_DEFAULT_REGION") or "eu",
             secrets_dir_given=_path(env.get("OSSATURE_SECRETS_DIR")),
+            migrate=env.get("OSSATURE_MIGRATE", "on").lower() not in ("off", "false", "0", "no"),
+            health_port=_port(env.get("OSSATURE_HEALTH_PORT")),
         )
 
 
 def _path(given: str | None) -> Path | None:
     return Path(given).resolve() if given else None
+
+
+def _port(given: str | None) -> int | None:
+    return int(given) if given else None
 
 
 def _allowed_locations(env: Mapping[str, str]) -> tuple[str, ...]:
