@@ -4,6 +4,9 @@ instead of migrating, refusing a database that lacks what its code needs (decisi
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from pathlib import Path
@@ -146,6 +149,65 @@ async def test_a_start_with_migrations_off_runs_on_a_database_the_job_migrated(
         await started.stop()
     # then
     assert (False, True) == (settings.migrate, ready)
+
+
+async def test_ossature_migrate_applies_the_migrations_and_check_then_finds_none_missing(
+    system: System, fresh: Fresh, tmp_path: Path
+) -> None:
+    """The command the migrations Job runs, as a process: `--check` says the empty database
+    is behind (exit 1), `migrate` applies and exits 0, `--check` then says it is current."""
+    env = _environment(system, await fresh(), tmp_path)
+    # when
+    before = _ossature(env, "migrate", "--check")
+    applied = _ossature(env, "migrate")
+    after = _ossature(env, "migrate", "--check")
+    # then
+    assert (1, 0, 0) == (before.returncode, applied.returncode, after.returncode), applied.stderr
+    assert "Behind: kernel/0001" in before.stdout
+    assert "Migrated (expand)" in applied.stdout
+    assert "The schema is current." in after.stdout
+
+
+async def test_a_role_started_with_migrations_off_on_a_database_behind_exits_with_one_line(
+    system: System, endpoints: Endpoints, fresh: Fresh, tmp_path: Path
+) -> None:
+    """`serve scheduler` with OSSATURE_MIGRATE=off on an empty database says why it cannot
+    start, in one line, and exits 1 (its pod restarts until the Job has run)."""
+    env = _environment(system, await fresh(), tmp_path) | {
+        "OSSATURE_NATS_URL": endpoints.nats_url,
+        "OSSATURE_SMTP_URL": "smtp://127.0.0.1:1",  # no embedded mail server for this
+        "OSSATURE_MIGRATE": "off",
+    }
+    # when
+    refused = _ossature(env, "serve", "scheduler")
+    # then
+    assert 1 == refused.returncode
+    assert "Ossature cannot start: the database schema is behind" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+
+def _environment(system: System, url: str, var_dir: Path) -> dict[str, str]:
+    """A process on the database at `url`, with the test system's secrets: the same role
+    passwords, which migrating sets on the engine's roles."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OSSATURE_")}
+    return env | {
+        "OSSATURE_DATABASE_URL": url,
+        "OSSATURE_VAR_DIR": str(var_dir),
+        "OSSATURE_SECRETS_DIR": str(system.settings.secrets_dir),
+        "OSSATURE_LOG_LEVEL": "warning",
+        "OSSATURE_LOG_COPY": os.environ.get("OSSATURE_LOG_COPY", ""),
+    }
+
+
+def _ossature(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ossature", *args],
+        env={**env, "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def _answer(value: int) -> str:
