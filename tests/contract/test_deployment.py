@@ -126,6 +126,13 @@ def test_the_migrations_run_as_jobs_of_ossature_migrate_and_the_roles_only_check
     assert "off" == config["OSSATURE_MIGRATE"]
 
 
+def test_the_roles_connect_to_a_nats_cluster_of_three_with_three_replicas() -> None:
+    """The settings name three NATS nodes and ask the streams for three replicas."""
+    config = _of("ConfigMap")["ossature-config"]["data"]
+    nodes = config["OSSATURE_NATS_URL"].split(",")
+    assert (3, "3") == (len(set(nodes)), config["OSSATURE_NATS_CLUSTER"])
+
+
 def test_what_the_manifests_run_is_what_the_cli_offers() -> None:
     """Each command of the Deployments and Jobs is one the image's `ossature` accepts."""
     commands = {
