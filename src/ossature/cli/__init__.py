@@ -13,6 +13,7 @@ from ossature.cli import (
     demo,
     keys,
     mail,
+    migrate,
     new,
     operator,
     projections,
@@ -22,7 +23,7 @@ from ossature.cli import (
 
 __all__ = ["GROUPS", "main", "root"]
 
-GROUPS = (up, demo, bench, projections, keys, analytics, mail, operator, new, schemas)
+GROUPS = (up, migrate, demo, bench, projections, keys, analytics, mail, operator, new, schemas)
 
 
 def root() -> typer.Typer:

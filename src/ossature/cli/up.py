@@ -24,6 +24,7 @@ from ossature.runtime.address import published
 from ossature.runtime.application import MODULES
 from ossature.runtime.endpoints import Endpoints, engines
 from ossature.runtime.library_logs import route_library_logs
+from ossature.runtime.migrate import SchemaBehind
 from ossature.runtime.seed import demo_accounts, seed_demo
 from ossature.runtime.system import ROLES, Role, System
 from ossature.sdk import Http
@@ -120,7 +121,7 @@ def _run_until_stopped(
             engines(settings, attach=attach) as endpoints,
         ):
             serving.run(main(settings, endpoints, sock))
-    except EngineError as error:
+    except (EngineError, SchemaBehind) as error:
         _refuse(str(error))
     console.print("Ossature stopped.")
 
@@ -152,6 +153,9 @@ async def _serve(
         console.print(f"[bold green]Ossature {', '.join(roles)}[/] running{where}")
         if "gateway" in roles:
             await serving.serve_http(site_of(system), settings.host, settings.port, sock)
+        elif settings.health_port is not None:  # the probes of a deployment (Kubernetes)
+            health = serving.health_app(system.ready)
+            await serving.serve_http(health, settings.host, settings.health_port)
         else:
             serving.quiet_collector()  # as serve_http does
             await _until_signalled()

@@ -44,6 +44,8 @@ class Settings:
     nats_cluster: int = 1  # OSSATURE_NATS_CLUSTER: embedded NATS nodes (3: a cluster, replicas 3)
     remote_modules: tuple[str, ...] = ()  # modules whose commands a commands process answers
     command_deadline_seconds: float = 10.0  # a routed command unanswered this long: 504
+    migrate: bool = True  # OSSATURE_MIGRATE=off: only check the schema (a Job migrates)
+    health_port: int | None = None  # OSSATURE_HEALTH_PORT: probes of a role without HTTP
 
     @property
     def secrets_dir(self) -> Path:
@@ -90,6 +92,8 @@ class Settings:
             nats_cluster=int(env.get("OSSATURE_NATS_CLUSTER") or 1),
             remote_modules=_names(env.get("OSSATURE_REMOTE_MODULES", "")),
             command_deadline_seconds=float(env.get("OSSATURE_COMMAND_DEADLINE_SECONDS") or 10),
+            migrate=env.get("OSSATURE_MIGRATE", "on").lower() not in ("off", "false", "0", "no"),
+            health_port=_port(env.get("OSSATURE_HEALTH_PORT")),
         )
 
 
@@ -100,6 +104,10 @@ def _path(given: str | None) -> Path | None:
 def _names(raw: str) -> tuple[str, ...]:
     """A comma-separated list of names, blanks dropped."""
     return tuple(name.strip() for name in raw.split(",") if name.strip())
+
+
+def _port(given: str | None) -> int | None:
+    return int(given) if given else None
 
 
 def _allowed_locations(env: Mapping[str, str]) -> tuple[str, ...]:

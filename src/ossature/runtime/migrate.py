@@ -8,6 +8,13 @@ changes (recorded by checksum in `schema_live`), all of them in the same order, 
 upgraded database holds what a new one does. Forward and live files go in one transaction:
 a migration that fails leaves the database as the previous code left it.
 
+A breaking change ships in two phases (decision 117): a forward migration whose name ends in
+`.contract.sql` drops or narrows what older code still uses, and is applied only by
+`migrate(..., contract=True)` (`ossature migrate --contract`), once no process of that older
+code runs; every other one expands, and is applied by every migration. A process started
+with OSSATURE_MIGRATE=off migrates nothing and only checks that the database holds what its
+code needs (`check_current`), so that the migrations Job of a deployment is their one writer.
+
 Each role connects with a login of its own and may write only what it owns (decision 42):
 `ossature_app` (the gateway) and `ossature_worker` (projections, the notifier) write tenants'
 rows, confined by row-level security; the workers also their checkpoints and cursors;
@@ -26,13 +33,27 @@ import asyncpg
 
 from ossature.kernel.database import sql_literal
 
-__all__ = ["MigrationFailed", "database_url_for", "live_files", "migrate"]
+__all__ = [
+    "CONTRACT",
+    "MigrationFailed",
+    "SchemaBehind",
+    "behind",
+    "check_current",
+    "database_url_for",
+    "forward_files",
+    "live_files",
+    "migrate",
+]
+
+CONTRACT = ".contract.sql"  # the end of a contract migration's name
 
 _LOCK = 7_245_001
 _TABLES = """
 create table if not exists schema_migrations (name text primary key,
     applied_at timestamptz not null default now());
 create table if not exists schema_live (name text primary key, checksum text not null,
+    applied_at timestamptz not null default now());
+create table if not exists schema_live_sets (digest text primary key,
     applied_at timestamptz not null default now());
 """
 # Granted again at every start, so a new table is covered, and an older database loses what
@@ -43,7 +64,8 @@ grant select, insert, update, delete on all tables in schema public
     to ossature_app, ossature_worker;
 grant usage, select on all sequences in schema public to ossature_app, ossature_worker;
 revoke update, delete, truncate on events, audit_entries from ossature_app, ossature_worker;
-revoke all on schema_migrations, schema_live, relay_cursor from ossature_app, ossature_worker;
+revoke all on schema_migrations, schema_live, schema_live_sets, relay_cursor
+    from ossature_app, ossature_worker;
 revoke all on projection_checkpoints, notifier_cursors from ossature_app;
 revoke insert on events, idempotency_records from ossature_worker;
 grant select on events to ossature_relay;
@@ -86,10 +108,15 @@ async def ensure_database(admin_url: str, name: str) -> str:
 
 
 async def migrate(
-    owner_url: str, folders: list[tuple[str, Path]], passwords: dict[str, str]
+    owner_url: str,
+    folders: list[tuple[str, Path]],
+    passwords: dict[str, str],
+    *,
+    contract: bool = False,
 ) -> int:
-    """Apply every forward migration not yet applied, then the live files if any changed, in
-    one transaction; the number of files applied. Safe to run concurrently."""
+    """Apply every forward migration not yet applied (the contract ones only with
+    `contract`), then the live files if any changed, in one transaction; the number of files
+    applied. Safe to run concurrently."""
     conn = await asyncpg.connect(owner_url)
     try:
         await conn.execute("select pg_advisory_lock($1)", _LOCK)
@@ -98,13 +125,19 @@ async def migrate(
             await conn.execute(_TABLES)
             applied = 0
             for module, folder in folders:
-                for file in sorted(folder.glob("*.sql")):
+                for file in forward_files(folder, contract=contract):
                     applied += await _forward(conn, f"{module}/{file.name}", file.read_text())
             applied += await _live(conn, live_files(folders))
             await conn.execute(_GRANTS)
         return applied
     finally:
         await conn.close()
+
+
+def forward_files(folder: Path, *, contract: bool) -> list[Path]:
+    """The forward migrations of `folder` in name order; the contract ones only if asked."""
+    files = sorted(folder.glob("*.sql"))
+    return files if contract else [file for file in files if not file.name.endswith(CONTRACT)]
 
 
 def live_files(folders: list[tuple[str, Path]]) -> list[tuple[str, str]]:
@@ -146,8 +179,11 @@ async def _live(conn: asyncpg.Connection, files: list[tuple[str, str]]) -> int:
     """Every live file, when any is new or changed: one changed definition may replace what
     a later file defined (a module's body of a function the kernel calls), so applying all
     in order is what keeps an upgraded database equal to a new one."""
-    sums = {name: hashlib.sha256(sql.encode()).hexdigest() for name, sql in files}
+    sums = _sums(files)
     recorded = dict(await conn.fetch("select name, checksum from schema_live"))
+    await conn.execute(  # every set ever applied: a later one tells older code it is behind
+        "insert into schema_live_sets (digest) values ($1) on conflict do nothing", _digest(sums)
+    )
     if recorded == sums:
         return 0
     for name, sql in files:
@@ -159,6 +195,49 @@ async def _live(conn: asyncpg.Connection, files: list[tuple[str, str]]) -> int:
     return len(files)
 
 
+async def behind(owner_url: str, folders: list[tuple[str, Path]]) -> list[str]:
+    """What the code of `folders` needs and the database lacks: each expand migration not
+    applied, and `live definitions` when its set of live files was never applied (a set
+    applied once and replaced since is a later code's: the database is ahead, not behind)."""
+    conn = await asyncpg.connect(owner_url)
+    try:
+        applied: set[str] = set()  # an empty database: nothing applied, no live set known
+        known = False
+        if await conn.fetchval("select to_regclass('schema_migrations')") is not None:
+            applied = {row[0] for row in await conn.fetch("select name from schema_migrations")}
+        if await conn.fetchval("select to_regclass('schema_live_sets')") is not None:
+            digest = _digest(_sums(live_files(folders)))
+            known = bool(
+                await conn.fetchval("select 1 from schema_live_sets where digest = $1", digest)
+            )
+    finally:
+        await conn.close()
+    missing = [
+        f"{module}/{file.name}"
+        for module, folder in folders
+        for file in forward_files(folder, contract=False)
+        if f"{module}/{file.name}" not in applied
+    ]
+    return missing + ([] if known else ["live definitions"])
+
+
+async def check_current(owner_url: str, folders: list[tuple[str, Path]]) -> None:
+    """Raise SchemaBehind when the database lacks what the code of `folders` needs."""
+    missing = await behind(owner_url, folders)
+    if missing:
+        raise SchemaBehind(missing)
+
+
+def _sums(files: list[tuple[str, str]]) -> dict[str, str]:
+    return {name: hashlib.sha256(sql.encode()).hexdigest() for name, sql in files}
+
+
+def _digest(sums: dict[str, str]) -> str:
+    return hashlib.sha256(
+        "\n".join(f"{n} {s}" for n, s in sorted(sums.items())).encode()
+    ).hexdigest()
+
+
 async def _run(conn: asyncpg.Connection, name: str, sql: str) -> None:
     try:
         await conn.execute(sql)
@@ -168,3 +247,17 @@ async def _run(conn: asyncpg.Connection, name: str, sql: str) -> None:
 
 class MigrationFailed(Exception):
     """A migration file failed: nothing of this run was kept."""
+
+
+class SchemaBehind(Exception):
+    """The database lacks migrations this code needs, and this process may not apply them."""
+
+    def __init__(self, missing: list[str]) -> None:
+        self.missing = missing
+        shown = ", ".join(missing[:3]) + (
+            f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+        )
+        super().__init__(
+            f"the database schema is behind this code ({shown} not applied) and"
+            " OSSATURE_MIGRATE=off: run `ossature migrate` first"
+        )

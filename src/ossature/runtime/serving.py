@@ -8,15 +8,28 @@ from __future__ import annotations
 
 import gc
 import socket
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 import uvicorn
 import uvloop
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
 from ossature.kernel.database import Database
 
-__all__ = ["APP_POOL_SIZE", "app_pool", "listening", "quiet_collector", "run", "serve_http"]
+__all__ = [
+    "APP_POOL_SIZE",
+    "app_pool",
+    "health_app",
+    "listening",
+    "quiet_collector",
+    "run",
+    "serve_http",
+]
 
 APP_POOL_SIZE = 30  # a connection per in-flight invocation: sized for 32 clients
 YOUNG_COLLECTION = 10_000  # net allocations between young collections (Python's default: 700)
@@ -86,3 +99,27 @@ async def serve_http(app: Any, host: str, port: int, sock: socket.socket | None 
     )
     quiet_collector()
     await uvicorn.Server(config).serve(sockets=None if sock is None else [sock])
+
+
+def health_app(ready: Callable[[], Awaitable[bool]]) -> Starlette:
+    """The probes of a role that serves no HTTP of its own (`serve worker` with
+    OSSATURE_HEALTH_PORT): `/health/live`, `/health/ready` (`ready()`, as the gateway's) and
+    `/metrics`, answered as the gateway answers them."""
+
+    async def live(request: Request) -> Response:
+        return JSONResponse({"status": "live"})
+
+    async def health_ready(request: Request) -> Response:
+        ok = await ready()
+        return JSONResponse({"status": "ready" if ok else "unavailable"}, 200 if ok else 503)
+
+    async def metrics(request: Request) -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return Starlette(
+        routes=[
+            Route("/health/live", live, methods=["GET"]),
+            Route("/health/ready", health_ready, methods=["GET"]),
+            Route("/metrics", metrics, methods=["GET"]),
+        ]
+    )

@@ -46,7 +46,7 @@ from ossature.runtime.cluster import once_formed
 from ossature.runtime.endpoints import Endpoints
 from ossature.runtime.mail import mail_runner
 from ossature.runtime.master_key import master_key_of
-from ossature.runtime.migrate import database_url_for, ensure_database, migrate
+from ossature.runtime.migrate import check_current, database_url_for, ensure_database, migrate
 from ossature.runtime.pipeline import Pipeline
 from ossature.runtime.push import auth_callout, kicker_of, notifier_of
 from ossature.runtime.remote import CommandServer
@@ -114,7 +114,10 @@ class System:
             self.tracing = start_tracing(roles)
         self.secrets = load_secrets(self.settings.secrets_dir, self.settings.demo_password)
         owner_url = await self._database()
-        await migrate(owner_url, self.app.migration_folders(), self.secrets.database_roles)
+        if self.settings.migrate:
+            await migrate(owner_url, self.app.migration_folders(), self.secrets.database_roles)
+        else:  # a deployment's migrations Job is their one writer (docs/deployment.md)
+            await check_current(owner_url, self.app.migration_folders())
         await _open_missing_cycles(owner_url)
         self.owner_url = owner_url
         self.db = await app_pool(self._url_of("ossature_app"), wakes_relay=True)  # see _start_roles
