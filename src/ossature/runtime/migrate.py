@@ -13,7 +13,7 @@ Each role connects with a login of its own and may write only what it owns (deci
 rows, confined by row-level security; the workers also their checkpoints and cursors;
 `ossature_relay` reads every tenant's events and moves its cursor; `ossature_scheduler` reads
 every tenant's due login extracts and moves their next run, and claims their due billing
-cycles. Migrations are the owner's.
+cycles, and every tenant's sagas past their deadline. Migrations are the owner's.
 """
 
 from __future__ import annotations
@@ -51,6 +51,8 @@ grant select on events to ossature_relay;
 grant select, update on relay_cursor to ossature_relay;
 grant select on tenants to ossature_scheduler;
 grant select, update (next_run_at) on login_extract_schedule to ossature_scheduler;
+grant select, update on sagas to ossature_scheduler;
+grant select, insert, update on saga_commands to ossature_scheduler;
 do $$ begin  -- billing's cycles, once its migrations made them
     if to_regclass('billing_cycles') is not null then
         grant select, update (close_claimed_until) on billing_cycles to ossature_scheduler;
