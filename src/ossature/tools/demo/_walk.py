@@ -21,6 +21,7 @@ from ossature.tools.demo import _members as members
 from ossature.tools.demo import _perimeter as perimeter
 from ossature.tools.demo import _plans as plans
 from ossature.tools.demo import _problems as problems
+from ossature.tools.demo import _sagas as sagas
 from ossature.tools.demo import _sessions as sessions
 from ossature.tools.demo import _steps as steps
 from ossature.tools.demo import _tenant_keys as tenant_keys
@@ -165,6 +166,12 @@ STEPS = [
         "the operator reads each tenant's region tag (globex, seeded now, in us), and rotates"
         " acme's key: its version goes up, once for a repeated call",
         tenant_keys.tenant_key_rotated,
+    ),
+    Step(
+        30,
+        "admin and editor create projects of one name in France: one stands, the editor's is"
+        " undone by a saga and the editor told",
+        sagas.twin_names,
     ),
 ]
 
