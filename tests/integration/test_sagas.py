@@ -67,7 +67,7 @@ async def collecting(acme: PushTenant, who: str) -> AsyncIterator[list[dict[str,
 
         async def read(client: aiomqtt.Client) -> None:
             async for message in client.messages:
-                found.append(json.loads(bytes(message.payload or b"")))  # type: ignore[arg-type]
+                found.append(json.loads(bytes(message.payload or b"")))
 
         task = asyncio.create_task(read(client))
         try:
