@@ -11,8 +11,8 @@ after a crash answers its first outcome. Each carries the causing event's contex
 new invocation id, its parent the cause's), acting as the saga: a service actor of the
 tenant holding the saga's role at the step's folder.
 
-The scheduler fires the timeout step of the sagas past their deadline (`fire_timeouts`);
-one that cannot finish is marked `stuck`, counted (`ossature_sagas_stuck`) and logged at
+The scheduler fires the timeout step of the sagas past their deadline (`fire_timeouts`) and
+sends its commands; one that cannot finish is marked `stuck`, counted (`ossature_sagas_stuck`) and logged at
 error level (`saga.stuck`), an alert.
 """
 
@@ -228,23 +228,35 @@ async def send_pending(db: Database, invoke: Invoke, limit: int = 100) -> int:
 
 _DUE = """select * from sagas where state = 'running' and deadline <= $1
     and saga_type = any($2::text[]) order by deadline limit $3 for update skip locked"""
+_TIMED_OUT = """update sagas set state = $2, data = $3, deadline = $4, updated_at = now()
+    where saga_id = $1"""
 
 
 async def fire_timeouts(
-    db: Database, sagas: Sequence[Saga], now: datetime, limit: int = 100
+    db: Database, sagas: Sequence[Saga], now: datetime, invoke: Invoke, limit: int = 100
 ) -> list[SagaRecord]:
     """Take the timeout step of each running saga past its deadline at `now` (each by one
-    scheduler only); the sagas it left stuck, each logged as an alert."""
+    scheduler only), then send its commands; the sagas it left stuck, each logged as an
+    alert. A send lost to a crash is sent at the next deadline, as the next step."""
     by_name = {saga.name: saga for saga in sagas}
-    stuck: list[SagaRecord] = []
+    fired: list[tuple[SagaRecord, Step]] = []
     async with db.transaction(None) as conn:
         for row in await conn.fetch(_DUE, now, list(by_name), limit):
-            record, saga = _record(row), by_name[row["saga_type"]]
-            step = saga.timeout(record)
-            ids = (record.saga_id, record.tenant_id, record.correlation)
-            await _write(conn, saga, ids, step, record.context, now + saga.deadline)
-            if step.state == "stuck":
-                stuck.append(dataclasses.replace(record, state="stuck", data=step.data))
+            record = _record(row)
+            step = by_name[record.saga_type].timeout(record)
+            due = now + by_name[record.saga_type].deadline if step.state == "running" else None
+            await conn.execute(_TIMED_OUT, record.saga_id, step.state, dict(step.data), due)
+            fired.append((record, step))
+    for record, step in fired:
+        saga = by_name[record.saga_type]
+        for send in step.sends:
+            ctx = sent_context(saga, record.saga_id, record.tenant_id, record.context, send)
+            answer = await invoke("command", send.command, dict(send.payload), ctx)
+            if answer.status >= 500:
+                _log.warning("saga.send-failed", step=send.step, status=answer.status)
+    stuck = [
+        dataclasses.replace(r, state="stuck", data=s.data) for r, s in fired if s.state == "stuck"
+    ]
     for record in stuck:
         _log.error(
             "saga.stuck",

@@ -51,11 +51,14 @@ grant select on events to ossature_relay;
 grant select, update on relay_cursor to ossature_relay;
 grant select on tenants to ossature_scheduler;
 grant select, update (next_run_at) on login_extract_schedule to ossature_scheduler;
-grant select, insert, update on sagas to ossature_scheduler;
-grant select, insert, update on saga_commands to ossature_scheduler;
 do $$ begin  -- billing's cycles, once its migrations made them
     if to_regclass('billing_cycles') is not null then
         grant select, update (close_claimed_until) on billing_cycles to ossature_scheduler;
+    end if;
+end $$;
+do $$ begin  -- the sagas' timeouts, once the kernel's migrations made them
+    if to_regclass('sagas') is not null then
+        grant select, update (state, data, deadline, updated_at) on sagas to ossature_scheduler;
     end if;
 end $$;
 """

@@ -8,8 +8,7 @@ due run or cycle is claimed by one of them only (`modules/analytics/schedule.py`
 `modules/billing/closing.py`). A scheduler that was stopped for a while runs each overdue
 source once, then follows the schedule, and closes each overdue cycle in turn: the next one,
 opened where it ended, is due at once until the present month's. It also fires the timeout
-step of the sagas past their deadline, sends what they queued and counts them by state
-(`kernel/sagas.py`).
+step of the sagas past their deadline and counts them by state (`kernel/sagas.py`).
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from typing import Any
 
 from ossature.kernel.context import Actor, Grant
 from ossature.kernel.logging import get_logger
-from ossature.kernel.sagas import Saga, SagaRecord, count_sagas, fire_timeouts, send_pending
+from ossature.kernel.sagas import Saga, SagaRecord, count_sagas, fire_timeouts
 from ossature.modules.analytics.schedule import DueExtract, claim_due
 from ossature.modules.billing.closing import DueCycle, claim_due_cycles
 from ossature.runtime.contexts import internal_context
@@ -110,10 +109,9 @@ class Scheduler:
         return await self.pipeline.invoke("command", "close-billing-cycle", payload, ctx)
 
     async def tick_sagas(self, now: datetime) -> list[SagaRecord]:
-        """Fire the timeout step of every saga past its deadline at `now`, send what the
-        sagas queued, and count them; the sagas left stuck."""
-        stuck = await fire_timeouts(self.db, self.sagas, now)
-        await send_pending(self.db, self.pipeline.invoke)
+        """Fire the timeout step of every saga past its deadline at `now`, and count the
+        sagas by state; the sagas left stuck."""
+        stuck = await fire_timeouts(self.db, self.sagas, now, self.pipeline.invoke)
         await count_sagas(self.db)
         return stuck
 

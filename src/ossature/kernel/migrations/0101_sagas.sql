@@ -1,7 +1,7 @@
 -- Sagas (process managers, kernel/sagas.py): each instance's state, and the commands its steps
 -- send, kept until sent (an outbox). A tenant's rows are its own (row-level security); the
 -- workers' role runs every tenant's sagas and sends their commands, and the scheduler's role
--- finds every tenant's sagas past their deadline (decision 106).
+-- finds every tenant's sagas past their deadline and moves them on (decisions 106, 107).
 
 create table sagas (
     saga_id text primary key,
@@ -43,5 +43,4 @@ alter table saga_commands enable row level security;
 alter table saga_commands force row level security;
 create policy saga_commands_tenant on saga_commands
     using (tenant_id = current_setting('app.tenant_id', true));
-create policy saga_commands_runners on saga_commands
-    to ossature_worker, ossature_scheduler using (true);
+create policy saga_commands_runners on saga_commands to ossature_worker using (true);
