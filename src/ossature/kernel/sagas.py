@@ -151,36 +151,18 @@ _QUEUE = """insert into saga_commands (saga_id, step, tenant_id, command, payloa
 
 
 async def _react(saga: Saga, conn: Any, envelope: Envelope) -> None:
-    correlation = saga.correlation(envelope)
+    """React to one event: each step's state stored (a deadline while running), its
+    commands queued in the cause's context, forked."""
+    tenant_id, cause, correlation = envelope.tenant_id, envelope.context, saga.correlation(envelope)
     running = [_record(row) for row in await conn.fetch(_RUNNING, saga.name, correlation)]
-    updates = await saga.reactions[envelope.event_type](conn, running, envelope)
-    for saga_id, step in updates:
-        deadline = envelope.occurred_at + saga.deadline
-        cause = envelope.context
-        await _write(conn, saga, (saga_id, envelope.tenant_id, correlation), step, cause, deadline)
-
-
-async def _write(
-    conn: Any,
-    saga: Saga,
-    ids: tuple[str, str, str],
-    step: Step,
-    cause: Context,
-    deadline: datetime,
-) -> None:
-    """Store a step: the saga's state (a deadline while running) and its commands, queued."""
-    saga_id, tenant_id, correlation = ids
-    due = deadline if step.state == "running" else None
-    stored = msgspec.to_builtins(cause)
-    await conn.execute(
-        _WRITE, saga_id, tenant_id, saga.name, correlation, step.state, dict(step.data), due, stored
-    )
-    for send in step.sends:
-        ctx = sent_context(saga, saga_id, tenant_id, cause, send)
-        await conn.execute(
-            _QUEUE, saga_id, send.step, tenant_id, send.command, dict(send.payload),
-            encode_context(ctx),
-        )  # fmt: skip
+    for saga_id, step in await saga.reactions[envelope.event_type](conn, running, envelope):
+        due = envelope.occurred_at + saga.deadline if step.state == "running" else None
+        state = (step.state, dict(step.data), due, msgspec.to_builtins(cause))
+        await conn.execute(_WRITE, saga_id, tenant_id, saga.name, correlation, *state)
+        for send in step.sends:
+            ctx = encode_context(sent_context(saga, saga_id, tenant_id, cause, send))
+            queued = (send.step, tenant_id, send.command, dict(send.payload), ctx)
+            await conn.execute(_QUEUE, saga_id, *queued)
 
 
 def _record(row: Any) -> SagaRecord:
