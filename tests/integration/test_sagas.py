@@ -181,6 +181,34 @@ async def test_two_renames_to_one_name_leave_one_and_restore_the_other(acme: Pus
     assert "project-rename-undone" == (await _history(acme, restored))[-1]
 
 
+async def test_archiving_frees_a_name_and_unarchiving_under_a_taken_one_archives_again(
+    acme: PushTenant,
+) -> None:
+    """An archived project's name may be taken; brought back meanwhile, it is archived again
+    by the saga, and the project that took the name stands."""
+    # given
+    france = acme.folders["France"]
+    old = await acme.command("admin", "create-project", {"folderId": france, "name": "Nova"})
+    await acme.command("admin", "archive-project", {"projectId": old["projectId"]})
+    new = await acme.command("editor", "create-project", {"folderId": france, "name": "Nova"})
+    # when
+    await acme.command("admin", "unarchive-project", {"projectId": old["projectId"]})
+
+    # then
+    async def settled() -> bool:
+        history = await _history(acme, old["projectId"])
+        sagas = await _sagas(acme.system, acme.tenant_id, "running")
+        return history[-1] == "project-archived" and len(history) == 4 and not sagas
+
+    await until(settled)
+    assert ["project-created"] == await _history(acme, new["projectId"])
+    assert ["compensated"] == [
+        s["state"]
+        for s in await _sagas(acme.system, acme.tenant_id)
+        if s["correlation"] == old["projectId"] and s["state"] != "completed"
+    ]
+
+
 async def _stale_saga(acme: PushTenant, project_id: str, name: str, attempts: int) -> str:
     """A refused creation's saga whose deadline passed: its undoing never came."""
     system = acme.system
