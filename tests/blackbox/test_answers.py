@@ -44,6 +44,18 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
     ("commands/rename-project", lambda made: {"projectId": made["projectId"], "name": "Renamed"}),
     ("commands/archive-project", lambda made: {"projectId": made["projectId"]}),
     ("commands/unarchive-project", lambda made: {"projectId": made["projectId"]}),
+    (  # a compensation of the saga project-names; the project bears another name: no change
+        "commands/undo-project-rename",
+        lambda made: {
+            "projectId": made["projectId"],
+            "refusedName": "Refused",
+            "restoredName": "Answers",
+        },
+    ),
+    (
+        "commands/undo-project-creation",
+        lambda made: {"projectId": made["projectId"], "refusedName": "Refused"},
+    ),
     ("queries/get-project", lambda made: {"projectId": made["projectId"]}),
     ("queries/get-project-history", lambda made: {"projectId": made["projectId"]}),
     ("queries/list-projects", lambda made: {}),
@@ -250,6 +262,7 @@ CALLS: list[tuple[str, Callable[[Made], dict[str, Any]]]] = [
     ("commands/rotate-tenant-key", lambda made: {"tenantId": made["tenantIdOfGlobex"]}),
     ("queries/list-tenants", lambda made: {"text": "globex"}),
     ("queries/get-tenant", lambda made: {"tenantId": made["tenantIdOfGlobex"]}),
+    ("queries/list-sagas", lambda made: {"limit": 5}),
     ("queries/list-investigations", lambda made: {"status": "open"}),
     (
         "commands/resolve-investigation",

@@ -187,8 +187,8 @@ async def test_what_the_application_may_write_is_confined_to_a_tenant(system: Sy
 async def test_the_scheduler_moves_next_runs_and_claims_and_writes_nothing_else(
     system: System,
 ) -> None:
-    """The scheduler's role may change two columns: an extract's next run and a billing
-    cycle's claim for closing."""
+    """The scheduler's role may change an extract's next run, a billing cycle's claim for
+    closing, and a saga's state, data and deadline as its timeout moves it on."""
     assert system.scheduler_db is not None
     async with system.scheduler_db.connection() as conn:
         writable = [row["name"] for row in await conn.fetch(_WRITABLE, "ossature_scheduler")]
@@ -198,4 +198,5 @@ async def test_the_scheduler_moves_next_runs_and_claims_and_writes_nothing_else(
             " where grantee = 'ossature_scheduler' and privilege_type = 'UPDATE'"
         )
 
-    assert ([], ["close_claimed_until", "next_run_at"]) == (writable, columns)
+    saga = ["data", "deadline", "state", "updated_at"]
+    assert ([], sorted(["close_claimed_until", "next_run_at", *saga])) == (writable, columns)

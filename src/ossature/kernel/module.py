@@ -1,5 +1,5 @@
 """The anatomy every module shares: a table of its commands, queries, events, projections,
-notices and mails."""
+sagas, notices and mails."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from ossature.kernel.mail import Mail
 from ossature.kernel.messages import Event, Payload
 from ossature.kernel.notice import Notice
 from ossature.kernel.projection import Projection
+from ossature.kernel.sagas import Saga
 
 __all__ = [
     "AnyScope",
@@ -151,6 +152,7 @@ class Module:
     queries: Sequence[QuerySpec[Any]] = ()
     events: Sequence[type[Event]] = ()
     projections: Sequence[Projection] = ()
+    sagas: Sequence[Saga] = ()
     notices: Sequence[Notice] = ()
     mails: Sequence[Mail] = ()
     root: Path | None = None

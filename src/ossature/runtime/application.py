@@ -1,4 +1,5 @@
-"""The composition root's table of contents: every module, its commands, queries and projections."""
+"""The composition root's table of contents: every module, its commands, queries, projections
+and sagas."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from ossature.kernel.i18n import Catalogs
 from ossature.kernel.messages import Event, EventTypes
 from ossature.kernel.module import CommandSpec, Module, QuerySpec
 from ossature.kernel.projection import Projection
+from ossature.kernel.sagas import Saga
 from ossature.kernel.table import TableError, check_table
 from ossature.modules import (
     access,
@@ -93,6 +95,10 @@ class Application:
     @property
     def async_projections(self) -> list[Projection]:
         return [p for p in self.projections if not p.inline]
+
+    @property
+    def sagas(self) -> list[Saga]:
+        return [s for module in self.modules for s in module.sagas]
 
     def projection(self, name: str) -> Projection | None:
         return next((p for p in self.projections if p.name == name), None)

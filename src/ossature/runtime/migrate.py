@@ -20,7 +20,7 @@ Each role connects with a login of its own and may write only what it owns (deci
 rows, confined by row-level security; the workers also their checkpoints and cursors;
 `ossature_relay` reads every tenant's events and moves its cursor; `ossature_scheduler` reads
 every tenant's due login extracts and moves their next run, and claims their due billing
-cycles. Migrations are the owner's.
+cycles, and every tenant's sagas past their deadline. Migrations are the owner's.
 """
 
 from __future__ import annotations
@@ -80,6 +80,11 @@ end $$;
 do $$ begin  -- billing's cycles, once its migrations made them
     if to_regclass('billing_cycles') is not null then
         grant select, update (close_claimed_until) on billing_cycles to ossature_scheduler;
+    end if;
+end $$;
+do $$ begin  -- the sagas' timeouts, once the kernel's migrations made them
+    if to_regclass('sagas') is not null then
+        grant select, update (state, data, deadline, updated_at) on sagas to ossature_scheduler;
     end if;
 end $$;
 """

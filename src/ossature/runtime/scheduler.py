@@ -7,18 +7,21 @@ audited, logged and measured like any other. Several schedulers (processes) may 
 due run or cycle is claimed by one of them only (`modules/analytics/schedule.py`,
 `modules/billing/closing.py`). A scheduler that was stopped for a while runs each overdue
 source once, then follows the schedule, and closes each overdue cycle in turn: the next one,
-opened where it ended, is due at once until the present month's.
+opened where it ended, is due at once until the present month's. It also fires the timeout
+step of the sagas past their deadline and counts them by state (`kernel/sagas.py`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from ossature.kernel.context import Actor, Grant
 from ossature.kernel.logging import get_logger
+from ossature.kernel.sagas import Saga, SagaRecord, count_sagas, fire_timeouts
 from ossature.modules.analytics.schedule import DueExtract, claim_due
 from ossature.modules.billing.closing import DueCycle, claim_due_cycles
 from ossature.runtime.contexts import internal_context
@@ -58,10 +61,16 @@ class Scheduler:
     """Claims due extracts and runs them, a few at a time."""
 
     def __init__(
-        self, db: Any, pipeline: Pipeline, interval: float = 15.0, concurrency: int = 4
+        self,
+        db: Any,
+        pipeline: Pipeline,
+        interval: float = 15.0,
+        concurrency: int = 4,
+        sagas: Sequence[Saga] = (),
     ) -> None:
         self.db, self.pipeline = db, pipeline
         self.interval, self.concurrency = interval, concurrency
+        self.sagas = sagas
 
     async def tick(self, now: datetime) -> list[tuple[DueExtract, Result]]:
         """Run every extract due at `now`; each with its result."""
@@ -99,6 +108,13 @@ class Scheduler:
         payload = {"tenantId": due.tenant_id, "cycleId": due.cycle_id}
         return await self.pipeline.invoke("command", "close-billing-cycle", payload, ctx)
 
+    async def tick_sagas(self, now: datetime) -> list[SagaRecord]:
+        """Fire the timeout step of every saga past its deadline at `now`, and count the
+        sagas by state; the sagas left stuck."""
+        stuck = await fire_timeouts(self.db, self.sagas, now, self.pipeline.invoke)
+        await count_sagas(self.db)
+        return stuck
+
     async def run(self, stop: asyncio.Event) -> None:
         """Tick every `interval` seconds until `stop` is set."""
         while not stop.is_set():
@@ -106,6 +122,7 @@ class Scheduler:
                 now = datetime.now(UTC)
                 await self.tick(now)
                 await self.close_due_cycles(now)
+                await self.tick_sagas(now)
             except Exception:
                 _log.exception("scheduler.tick-failed")
             with contextlib.suppress(TimeoutError):

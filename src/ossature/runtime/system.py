@@ -26,6 +26,7 @@ from ossature.kernel.keys import PersonalKeys
 from ossature.kernel.logging import get_logger
 from ossature.kernel.reconnect import nats_reconnecting
 from ossature.kernel.relay import Relay, RelayWaker, ensure_event_stream
+from ossature.kernel.sagas import SagaRunner
 from ossature.kernel.sealing import Sealer
 from ossature.modules.access._decide import AccessPolicy
 from ossature.modules.access.service import AccessService
@@ -84,8 +85,9 @@ class System:
 
     - gateway: the pipeline, the audit writer, the NATS auth callout (HTTP on top: the
       gateway package);
-    - worker: the relay, the projection runners, the notifier, the mail sink and the kicker;
-    - scheduler: the scheduled work (login extracts);
+    - worker: the relay, the projection runners, the saga runners, the notifier, the mail
+      sink and the kicker;
+    - scheduler: the scheduled work (login extracts, billing cycles, sagas' timeouts);
     - commands: the pipeline and the audit writer answering commands sent over NATS by
       gateways (those of `command_modules`, none: every module's), serving no HTTP.
     """
@@ -212,6 +214,10 @@ class System:
                     self.worker_db, self.relay_db, self.nc, projection, types=self.app.event_types
                 )
                 self._spawn(runner.run(self.stopping))
+            invoke, types = self.pipeline.invoke, self.app.event_types
+            for saga in self.app.sagas:  # decision 106
+                follows = SagaRunner(self.worker_db, self.relay_db, self.nc, saga, invoke, types)
+                self._spawn(follows.run(self.stopping))
             self.notifier = notifier_of(self.worker_db, self.nc, self.app, self.pipeline)
             self._spawn(self.notifier.run(self.stopping))
             self._start_mail()
@@ -220,7 +226,8 @@ class System:
                 self._spawn(kicker.run(self.stopping))
         if "scheduler" in roles:
             assert self.scheduler_db is not None
-            self._spawn(Scheduler(self.scheduler_db, self.pipeline).run(self.stopping))
+            scheduler = Scheduler(self.scheduler_db, self.pipeline, sagas=self.app.sagas)
+            self._spawn(scheduler.run(self.stopping))
         if "commands" in roles:
             server = CommandServer(self.nc, self.pipeline, self.command_modules)
             self._spawn(server.run(self.stopping))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ossature.kernel.module import AnyScope, Module, QuerySpec
 from ossature.modules.backoffice.queries import GetTenant, ListTenants, get_tenant, list_tenants
+from ossature.modules.backoffice.sagas import ListSagas, list_sagas
 
 __all__ = ["MODULE"]
 
@@ -17,6 +18,7 @@ MODULE = Module(
     queries=[
         QuerySpec("list-tenants", ListTenants, list_tenants, AnyScope("platform.tenants.read")),
         QuerySpec("get-tenant", GetTenant, get_tenant, AnyScope("platform.tenants.read")),
+        QuerySpec("list-sagas", ListSagas, list_sagas, AnyScope("platform.tenants.read")),
     ],
     root=Path(__file__).parent,
     product=False,  # the platform's own: always on, never metered

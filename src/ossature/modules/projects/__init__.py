@@ -1,7 +1,7 @@
 """Projects: the sample product module, projects kept in folders. Copy its anatomy.
 
 This table is the module: its commands (one file each under `commands/`), queries, event
-types, projections and notices. The application refuses to start when it contradicts itself.
+types, projections, sagas and notices. The application refuses to start when it contradicts itself.
 """
 
 from pathlib import Path
@@ -12,7 +12,10 @@ from ossature.modules.projects.commands import (
     create_project,
     rename_project,
     unarchive_project,
+    undo_project_creation,
+    undo_project_rename,
 )
+from ossature.modules.projects.names import NAMES
 from ossature.modules.projects.projections import catalog
 from ossature.modules.projects.queries import (
     GetProject,
@@ -32,6 +35,8 @@ EVENTS: list[type[ProjectEvent]] = [
     rename_project.ProjectRenamed,
     archive_project.ProjectArchived,
     unarchive_project.ProjectUnarchived,
+    undo_project_creation.ProjectCreationUndone,
+    undo_project_rename.ProjectRenameUndone,
 ]
 
 MODULE = Module(
@@ -61,6 +66,19 @@ MODULE = Module(
             unarchive_project.unarchive_project,
             AtFolder("projects.archive", folder_of_existing),
         ),
+        # The compensations of the saga `project-names` (names unique in a folder, decision 108)
+        CommandSpec(
+            "undo-project-creation",
+            undo_project_creation.UndoProjectCreation,
+            undo_project_creation.undo_project_creation,
+            AtFolder("projects.archive", folder_of_existing),
+        ),
+        CommandSpec(
+            "undo-project-rename",
+            undo_project_rename.UndoProjectRename,
+            undo_project_rename.undo_project_rename,
+            AtFolder("projects.rename", folder_of_existing),
+        ),
     ],
     queries=[
         QuerySpec("list-projects", ListProjects, list_projects, Anyone()),
@@ -76,11 +94,14 @@ MODULE = Module(
     ],
     events=EVENTS,
     projections=[catalog(EVENTS)],
+    sagas=[NAMES],
     notices=[
         create_project.NOTICE,
         rename_project.NOTICE,
         archive_project.NOTICE,
         unarchive_project.NOTICE,
+        undo_project_creation.NOTICE,
+        undo_project_rename.NOTICE,
     ],
     root=Path(__file__).parent,
 )

@@ -21,6 +21,7 @@ from ossature.tools.demo import _members as members
 from ossature.tools.demo import _perimeter as perimeter
 from ossature.tools.demo import _plans as plans
 from ossature.tools.demo import _problems as problems
+from ossature.tools.demo import _sagas as sagas
 from ossature.tools.demo import _sessions as sessions
 from ossature.tools.demo import _steps as steps
 from ossature.tools.demo import _tenant_keys as tenant_keys
@@ -54,6 +55,12 @@ STEPS = [
     Step(5, "editor, subscribed over MQTT, is notified when admin renames it", steps.notified),
     Step(6, "a rename with a stale expectedVersion gets 409", steps.stale_rename),
     Step(6, "archived, it refuses a rename (409); unarchived, it is back", steps.archived_and_back),
+    Step(
+        6,
+        "admin and editor create projects of one name in France: one stands, the editor's is"
+        " undone by a saga and the editor told",
+        sagas.twin_names,
+    ),
     Step(7, "editor creating a project in US gets 403", steps.denied_create),
     Step(7, "viewer@acme lists projects and sees only US ones", steps.viewer_sees_us),
     Step(8, "viewer renaming a US project gets 403", steps.viewer_rename),

@@ -1,0 +1,284 @@
+"""Sagas (process managers): a rule over several streams, kept by reacting to events.
+
+A module declares a `Saga`: the event types it reacts to, the correlation read from each, a
+reaction per type (it reads the saga's own tables, then returns each saga's next step, a
+pure decision), the timeout step, and a deadline. The reactions run as a projection
+(`saga-<name>`) fed by a `ProjectionRunner`: the sagas' new state, the commands their steps
+send (kept in `saga_commands`, an outbox) and the checkpoint move in one transaction, so an
+event is reacted to once in effect (decision 106). The commands are sent after the commit,
+through the pipeline, each under the idempotency key `saga:<saga id>:<step>`: one sent again
+after a crash answers its first outcome. Each carries the causing event's context, forked (a
+new invocation id, its parent the cause's), acting as the saga: a service actor of the
+tenant holding the saga's role at the step's folder.
+
+The scheduler fires the timeout step of the sagas past their deadline (`fire_timeouts`) and
+sends its commands; one that cannot finish is marked `stuck`, counted (`ossature_sagas_stuck`) and logged at
+error level (`saga.stuck`), an alert.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal, Protocol
+
+import msgspec
+from prometheus_client import Gauge
+
+from ossature.kernel.consumers import ProjectionRunner
+from ossature.kernel.context import Actor, Context, Grant, decode_context, encode_context
+from ossature.kernel.database import Database
+from ossature.kernel.logging import get_logger
+from ossature.kernel.messages import Envelope, EventTypes
+from ossature.kernel.projection import Projection
+
+__all__ = [
+    "STATES",
+    "Saga",
+    "SagaRecord",
+    "SagaRunner",
+    "SagaState",
+    "Send",
+    "Step",
+    "count_sagas",
+    "fire_timeouts",
+    "saga_actor",
+    "send_pending",
+]
+
+SagaState = Literal["running", "completed", "compensated", "stuck"]
+STATES: tuple[SagaState, ...] = ("running", "completed", "compensated", "stuck")
+
+SAGAS = Gauge("ossature_sagas", "Sagas by state.", ["state"])
+SAGAS_STUCK = Gauge("ossature_sagas_stuck", "Sagas now stuck: past their deadline, unfinished.")
+
+_log = get_logger("ossature.sagas")
+
+
+@dataclass(frozen=True)
+class Send:
+    """A command a step sends: `step` names it within its saga (its idempotency key's end);
+    the saga's actor holds the saga's role at the folder `scope`."""
+
+    step: str
+    command: str
+    payload: Mapping[str, Any]
+    scope: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """What a saga does next: its new state and data, and the commands it sends."""
+
+    state: SagaState
+    data: Mapping[str, Any]
+    sends: tuple[Send, ...] = ()
+
+
+@dataclass(frozen=True)
+class SagaRecord:
+    """A saga as stored."""
+
+    saga_id: str
+    tenant_id: str
+    saga_type: str
+    correlation: str
+    state: SagaState
+    data: Mapping[str, Any]
+    deadline: datetime | None
+    context: Context
+
+
+Update = tuple[str, Step]  # a saga's id and its next step
+React = Callable[[Any, Sequence[SagaRecord], Envelope], Awaitable[Sequence[Update]]]
+
+
+@dataclass(frozen=True)
+class Saga:
+    """A process manager: `reactions` by event type get the transaction, the running sagas of
+    the event's correlation and the event, and answer the steps taken (a new saga's id is
+    the starting event's); `timeout` is the step of a saga past its deadline."""
+
+    name: str
+    reactions: Mapping[str, React]
+    correlation: Callable[[Envelope], str]
+    timeout: Callable[[SagaRecord], Step]
+    deadline: timedelta
+    role: str  # the role its actor holds at each command's scope
+    tables: tuple[str, ...] = ()  # its own tables besides sagas
+
+    @property
+    def projection(self) -> Projection:
+        """The projection that runs the reactions (its checkpoint is the saga's)."""
+
+        async def react(conn: Any, envelope: Envelope) -> None:
+            await _react(self, conn, envelope)
+
+        handlers = dict.fromkeys(self.reactions, react)
+        return Projection(f"saga-{self.name}", handlers, ("sagas", *self.tables))
+
+
+def saga_actor(saga: str, tenant_id: str, role: str, scope: str) -> Actor:
+    """The service actor a saga's command runs as: its role at one folder, nothing else."""
+    return Actor(
+        account_id=f"saga.{saga}",
+        kind="service",
+        tenant_id=tenant_id,
+        mechanism="internal",
+        grants=(Grant(role=role, folder_id=scope),),
+    )
+
+
+def sent_context(saga: Saga, saga_id: str, tenant_id: str, cause: Context, send: Send) -> Context:
+    """The context a step's command runs in: the cause's, forked, acting as the saga, keyed
+    by the saga and the step."""
+    forked = cause.fork().acting_as(saga_actor(saga.name, tenant_id, saga.role, send.scope))
+    key = f"saga:{saga_id}:{send.step}"
+    trace = msgspec.structs.replace(forked.trace, external_invocation_id=key)
+    return msgspec.structs.replace(forked, trace=trace)
+
+
+_RUNNING = """select * from sagas where saga_type = $1 and correlation = $2
+    and state = 'running' order by started_at, saga_id for update"""
+_WRITE = """insert into sagas (saga_id, tenant_id, saga_type, correlation, state, data,
+    deadline, context) values ($1, $2, $3, $4, $5, $6, $7, $8)
+    on conflict (saga_id) do update set state = excluded.state, data = excluded.data,
+    deadline = excluded.deadline, updated_at = now()"""
+_QUEUE = """insert into saga_commands (saga_id, step, tenant_id, command, payload, context)
+    values ($1, $2, $3, $4, $5, $6) on conflict do nothing"""
+
+
+async def _react(saga: Saga, conn: Any, envelope: Envelope) -> None:
+    """React to one event: each step's state stored (a deadline while running), its
+    commands queued in the cause's context, forked."""
+    tenant_id, cause, correlation = envelope.tenant_id, envelope.context, saga.correlation(envelope)
+    running = [_record(row) for row in await conn.fetch(_RUNNING, saga.name, correlation)]
+    for saga_id, step in await saga.reactions[envelope.event_type](conn, running, envelope):
+        due = envelope.occurred_at + saga.deadline if step.state == "running" else None
+        state = (step.state, dict(step.data), due, msgspec.to_builtins(cause))
+        await conn.execute(_WRITE, saga_id, tenant_id, saga.name, correlation, *state)
+        for send in step.sends:
+            ctx = encode_context(sent_context(saga, saga_id, tenant_id, cause, send))
+            queued = (send.step, tenant_id, send.command, dict(send.payload), ctx)
+            await conn.execute(_QUEUE, saga_id, *queued)
+
+
+def _record(row: Any) -> SagaRecord:
+    return SagaRecord(
+        saga_id=row["saga_id"],
+        tenant_id=row["tenant_id"],
+        saga_type=row["saga_type"],
+        correlation=row["correlation"],
+        state=row["state"],
+        data=row["data"],
+        deadline=row["deadline"],
+        context=msgspec.convert(row["context"], Context),
+    )
+
+
+class Answer(Protocol):
+    """What an invocation answers, as far as a saga looks."""
+
+    @property
+    def status(self) -> int: ...
+
+
+Invoke = Callable[[Literal["command"], str, Any, Context], Awaitable[Answer]]
+
+_UNSENT = """select saga_id, step, command, payload, context from saga_commands
+    where sent_at is null order by created_at limit $1 for update skip locked"""
+_SENT = "update saga_commands set sent_at = now(), status = $3 where saga_id = $1 and step = $2"
+
+
+async def send_pending(db: Database, invoke: Invoke, limit: int = 100) -> int:
+    """Send the queued commands of every tenant's sagas (each by one sender only); the number
+    sent. One answered 5xx stays queued, to be sent again under the same key."""
+    sent = 0
+    async with db.transaction(None) as conn:
+        for row in await conn.fetch(_UNSENT, limit):
+            ctx = decode_context(row["context"])
+            answer = await invoke("command", row["command"], row["payload"], ctx)
+            if answer.status >= 500:
+                _log.warning("saga.send-failed", step=row["step"], status=answer.status)
+                continue
+            await conn.execute(_SENT, row["saga_id"], row["step"], answer.status)
+            sent += 1
+    return sent
+
+
+_DUE = """select * from sagas where state = 'running' and deadline <= $1
+    and saga_type = any($2::text[]) order by deadline limit $3 for update skip locked"""
+_TIMED_OUT = """update sagas set state = $2, data = $3, deadline = $4, updated_at = now()
+    where saga_id = $1"""
+
+
+async def fire_timeouts(
+    db: Database, sagas: Sequence[Saga], now: datetime, invoke: Invoke, limit: int = 100
+) -> list[SagaRecord]:
+    """Take the timeout step of each running saga past its deadline at `now` (each by one
+    scheduler only), then send its commands; the sagas it left stuck, each logged as an
+    alert. A send lost to a crash is sent at the next deadline, as the next step."""
+    by_name = {saga.name: saga for saga in sagas}
+    fired: list[tuple[SagaRecord, Step]] = []
+    async with db.transaction(None) as conn:
+        for row in await conn.fetch(_DUE, now, list(by_name), limit):
+            record = _record(row)
+            step = by_name[record.saga_type].timeout(record)
+            due = now + by_name[record.saga_type].deadline if step.state == "running" else None
+            await conn.execute(_TIMED_OUT, record.saga_id, step.state, dict(step.data), due)
+            fired.append((record, step))
+    for record, step in fired:
+        saga = by_name[record.saga_type]
+        for send in step.sends:
+            ctx = sent_context(saga, record.saga_id, record.tenant_id, record.context, send)
+            answer = await invoke("command", send.command, dict(send.payload), ctx)
+            if answer.status >= 500:
+                _log.warning("saga.send-failed", step=send.step, status=answer.status)
+    stuck = [
+        dataclasses.replace(r, state="stuck", data=s.data) for r, s in fired if s.state == "stuck"
+    ]
+    for record in stuck:
+        _log.error(
+            "saga.stuck",
+            saga_id=record.saga_id,
+            saga_type=record.saga_type,
+            correlation=record.correlation,
+            **record.context.log_fields(),
+        )
+    return stuck
+
+
+async def count_sagas(db: Database) -> dict[str, int]:
+    """Every tenant's sagas by state (each state present), and the gauges set to them."""
+    async with db.transaction(None, readonly=True) as conn:
+        rows = await conn.fetch("select state, count(*) as n from sagas group by state")
+    counts = dict.fromkeys(STATES, 0) | {row["state"]: row["n"] for row in rows}
+    for state, n in counts.items():
+        SAGAS.labels(state).set(n)
+    SAGAS_STUCK.set(counts["stuck"])
+    return counts
+
+
+class SagaRunner(ProjectionRunner):
+    """Feeds one saga from its durable consumer; after each catch-up, sends what it queued."""
+
+    def __init__(
+        self,
+        db: Database,
+        source: Database,
+        nc: Any,
+        saga: Saga,
+        invoke: Invoke,
+        types: EventTypes | None = None,
+    ) -> None:
+        """As a ProjectionRunner's; `invoke` runs a command (the pipeline's)."""
+        super().__init__(db, source, nc, saga.projection, types=types)
+        self.saga, self.invoke = saga, invoke
+
+    async def catch_up(self) -> int:
+        """Apply every readable event after the checkpoint, then send the queued commands."""
+        applied = await super().catch_up()
+        await send_pending(self.db, self.invoke)
+        return applied
