@@ -20,8 +20,14 @@ __all__ = ["ROLES", "ROLE_ENVIRONMENT", "Served", "environment", "nats_pids"]
 
 # The processes started, by role: how many of each, and what each role's processes are
 # started with besides the shared var dir. A role added here is killed by the test too.
-ROLES: tuple[tuple[str, int], ...] = (("gateway", 2), ("worker", 2), ("scheduler", 1))
-ROLE_ENVIRONMENT: dict[str, dict[str, str]] = {"gateway": {}}
+ROLES: tuple[tuple[str, int], ...] = (
+    ("gateway", 2),
+    ("worker", 2),
+    ("commands", 2),
+    ("scheduler", 1),
+)
+# The gateways send the projects module's commands over NATS to the commands processes.
+ROLE_ENVIRONMENT: dict[str, dict[str, str]] = {"gateway": {"OSSATURE_REMOTE_MODULES": "projects"}}
 
 
 def environment(var_dir: Path) -> dict[str, str]:

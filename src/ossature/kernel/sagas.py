@@ -19,7 +19,7 @@ error level (`saga.stuck`), an alert.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
@@ -277,8 +277,9 @@ class SagaRunner(ProjectionRunner):
         super().__init__(db, source, nc, saga.projection, types=types)
         self.saga, self.invoke = saga, invoke
 
-    async def catch_up(self) -> int:
-        """Apply every readable event after the checkpoint, then send the queued commands."""
-        applied = await super().catch_up()
+    async def catch_up(self, partitions: Collection[int] | None = None) -> int:
+        """Apply every readable event after the checkpoints of `partitions` (all when None),
+        then send the queued commands."""
+        applied = await super().catch_up(partitions)
         await send_pending(self.db, self.invoke)
         return applied

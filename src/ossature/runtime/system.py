@@ -205,25 +205,7 @@ class System:
             if callout is not None:
                 self._spawn(callout)
         if "worker" in roles:
-            assert self.worker_db is not None
-            relay = Relay(self.relay_db, self.nc, EventStore())
-            self.pipeline.on_appended = relay.wake.set  # in place of NOTIFY (see app_pool)
-            self._spawn(relay.run(self.stopping))
-            for projection in self.app.async_projections:
-                runner = ProjectionRunner(
-                    self.worker_db, self.relay_db, self.nc, projection, types=self.app.event_types
-                )
-                self._spawn(runner.run(self.stopping))
-            invoke, types = self.pipeline.invoke, self.app.event_types
-            for saga in self.app.sagas:  # decision 106
-                follows = SagaRunner(self.worker_db, self.relay_db, self.nc, saga, invoke, types)
-                self._spawn(follows.run(self.stopping))
-            self.notifier = notifier_of(self.worker_db, self.nc, self.app, self.pipeline)
-            self._spawn(self.notifier.run(self.stopping))
-            self._start_mail()
-            kicker = kicker_of(self.nc, self.endpoints)
-            if kicker is not None:
-                self._spawn(kicker.run(self.stopping))
+            self._start_worker()
         if "scheduler" in roles:
             assert self.scheduler_db is not None
             scheduler = Scheduler(self.scheduler_db, self.pipeline, sagas=self.app.sagas)
@@ -233,6 +215,28 @@ class System:
             self._spawn(server.run(self.stopping))
             if "gateway" not in roles:  # its refusals are audited by the writer, as there
                 self._spawn(self.audit.run(self.stopping))
+
+    def _start_worker(self) -> None:
+        """The relay, the projection and saga runners, the notifier, the mail sink, the kicker."""
+        assert self.relay_db and self.worker_db and self.pipeline
+        relay = Relay(self.relay_db, self.nc, EventStore())
+        self.pipeline.on_appended = relay.wake.set  # in place of NOTIFY (see app_pool)
+        self._spawn(relay.run(self.stopping))
+        for projection in self.app.async_projections:
+            runner = ProjectionRunner(
+                self.worker_db, self.relay_db, self.nc, projection, types=self.app.event_types
+            )
+            self._spawn(runner.run(self.stopping))
+        invoke, types = self.pipeline.invoke, self.app.event_types
+        for saga in self.app.sagas:  # decision 106
+            follows = SagaRunner(self.worker_db, self.relay_db, self.nc, saga, invoke, types)
+            self._spawn(follows.run(self.stopping))
+        self.notifier = notifier_of(self.worker_db, self.nc, self.app, self.pipeline)
+        self._spawn(self.notifier.run(self.stopping))
+        self._start_mail()
+        kicker = kicker_of(self.nc, self.endpoints)
+        if kicker is not None:
+            self._spawn(kicker.run(self.stopping))
 
     def _start_mail(self) -> None:
         assert self.worker_db and self.relay_db and self.pipeline
