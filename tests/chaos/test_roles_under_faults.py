@@ -2,11 +2,11 @@
 
 One PostgreSQL and a three-node NATS cluster (run by this test, as `ossature up` would),
 and Ossature's roles as OS processes sharing them (tests/chaos/_roles.py: two gateways,
-two workers, a scheduler). Clients create projects through both gateways, each command
+two workers, two `commands` processes, a scheduler). Clients create projects through both gateways, each command
 with its Idempotency-Key, retried under the same key while unanswered. In turn, one
 process of each role is SIGKILLed and started again (as an operator's supervisor would),
 then the leader of the event stream's NATS node (started again by the engines'
-supervisor). After each kill both gateways answer /health/ready within the issue's 10 s,
+supervisor). After each kill both gateways answer /health/ready within 10 s,
 and every acknowledged command is then exactly once in the store, the read model,
 JetStream and the audit log. The table of what was measured is printed.
 
@@ -40,7 +40,7 @@ from tests.chaos._roles import ROLES, Served, environment, nats_pids
 from tests.chaos._system import PASSWORD
 from tests.chaos.test_chaos import _editor
 
-READY_WITHIN = 10.0  # seconds after a kill: the issue's deadline for readiness
+READY_WITHIN = 10.0  # seconds after a kill within which both gateways must be ready
 CLIENTS = 2  # per gateway: two cores run seven processes, three nodes and the load
 MORE = 20  # commands acknowledged after readiness, per gateway, before the load stops
 FAULTS = (*(role for role, _ in ROLES), "nats-node")
