@@ -5,7 +5,6 @@ a new one."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +12,9 @@ import asyncpg
 import pytest
 
 from ossature.kernel.ids import new_id
-from ossature.runtime.migrate import MigrationFailed, ensure_database, live_files, migrate
+from ossature.runtime.migrate import MigrationFailed, live_files, migrate
 from ossature.runtime.system import System
+from tests.integration.conftest import Fresh
 
 _BEFORE_LIVE = Path(__file__).parent / "migrations_before_live"
 
@@ -52,27 +52,6 @@ select 'privilege ' || grantee || ' ' || table_name || ' ' || privilege_type
     where table_schema = 'public' and grantee like 'ossature%'
 order by 1
 """
-
-Fresh = Callable[[], Any]
-
-
-@pytest.fixture
-async def fresh(system: System) -> AsyncIterator[Callable[[], Any]]:
-    """Makes empty databases on the test engine (dropped after the test); each call, the
-    owner's URL to a new one."""
-    made: list[str] = []
-
-    async def make() -> str:
-        made.append(f"ossature_migrate_{new_id().lower()[-10:]}")
-        return await ensure_database(system.owner_url, made[-1])
-
-    yield make
-    owner = await asyncpg.connect(system.owner_url)
-    try:
-        for name in made:
-            await owner.execute(f'drop database "{name}" with (force)')
-    finally:
-        await owner.close()
 
 
 async def test_a_database_of_the_code_before_live_definitions_upgrades_to_what_a_new_one_holds(

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -16,32 +15,12 @@ import asyncpg
 import pytest
 
 from ossature.kernel.config import Settings
-from ossature.kernel.ids import new_id
 from ossature.runtime.endpoints import Endpoints
-from ossature.runtime.migrate import SchemaBehind, behind, ensure_database, migrate
+from ossature.runtime.migrate import SchemaBehind, behind, migrate
 from ossature.runtime.system import System
+from tests.integration.conftest import Fresh
 
-Fresh = Callable[[], Any]
 Folders = list[tuple[str, Path]]
-
-
-@pytest.fixture
-async def fresh(system: System) -> AsyncIterator[Callable[[], Any]]:
-    """Makes empty databases on the test engine (dropped after the test); each call, the
-    owner's URL to a new one."""
-    made: list[str] = []
-
-    async def make() -> str:
-        made.append(f"ossature_phases_{new_id().lower()[-10:]}")
-        return await ensure_database(system.owner_url, made[-1])
-
-    yield make
-    owner = await asyncpg.connect(system.owner_url)
-    try:
-        for name in made:
-            await owner.execute(f'drop database "{name}" with (force)')
-    finally:
-        await owner.close()
 
 
 def _probe(system: System, folder: Path) -> Folders:
