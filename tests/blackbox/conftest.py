@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import httpx
 import pytest
 
+from ossature.engines import running_engines
+from ossature.kernel.database import Database
 from tests.blackbox._api import System, Tenant, TokenFor, call, claims_of, eventually, log_in
 from tests.blackbox._up import running
+from tests.external.environment import external_environment
 
 SEEDED_PROJECTS = {"Paris office move", "Website relaunch", "Customer portal", "Q3 hiring plan"}
 
@@ -60,3 +64,17 @@ async def acme(http: httpx.AsyncClient, token_for: TokenFor) -> Tenant:
 @pytest.fixture(scope="session")
 async def globex(http: httpx.AsyncClient, token_for: TokenFor) -> Tenant:
     return await _tenant(http, "globex", await token_for("admin@globex"))
+
+
+@pytest.fixture
+async def owner(system: System) -> AsyncIterator[Any]:
+    """An owner's connection to the running system's database (as an operator would have)."""
+    url = external_environment().get("OSSATURE_DATABASE_URL")
+    if url is None:
+        engines = running_engines(system.var_dir)
+        assert engines is not None, "ossature up publishes its engines while it runs"
+        url = engines.database_url.replace("/postgres?", "/ossature?")
+    db = await Database.connect(url, min_size=1, max_size=1)
+    async with db.connection() as conn:
+        yield conn
+    await db.close()

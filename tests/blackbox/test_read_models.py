@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-import pytest
 
-from ossature.engines import running_engines
-from ossature.kernel.database import Database
 from ossature.kernel.eventstore import EventStore, PendingAppend
 from ossature.kernel.ids import new_id
 from ossature.modules.projects.commands.create_project import ProjectCreated
 from ossature.runtime.contexts import internal_context, tenant_service
 from tests.blackbox._api import System, Tenant, TokenFor, call, eventually, new_ulid, run_cli
-from tests.external.environment import external_environment
-
-
-@pytest.fixture
-async def owner(system: System) -> AsyncIterator[Any]:
-    """An owner's connection to the running system's database (as an operator would have)."""
-    url = external_environment().get("OSSATURE_DATABASE_URL")
-    if url is None:
-        engines = running_engines(system.var_dir)
-        assert engines is not None, "ossature up publishes its engines while it runs"
-        url = engines.database_url.replace("/postgres?", "/ossature?")
-    db = await Database.connect(url, min_size=1, max_size=1)
-    async with db.connection() as conn:
-        yield conn
-    await db.close()
 
 
 async def _project_names(http: httpx.AsyncClient, token: str) -> dict[str, str]:

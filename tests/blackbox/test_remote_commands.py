@@ -14,11 +14,8 @@ from typing import Any
 import httpx
 import pytest
 
-from ossature.engines import running_engines
-from ossature.kernel.database import Database
 from tests.blackbox._api import PROBLEM, System, Tenant, TokenFor, call, new_ulid
 from tests.blackbox._commands import CommandsProcess, commands_process, routing_gateway
-from tests.external.environment import external_environment
 
 DEADLINE = 6.0  # the routing gateway's: long enough for a burst on two busy cores
 BURST = 24
@@ -34,20 +31,6 @@ def gateway(system: System) -> Iterator[str]:
 async def routed(gateway: str) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=gateway, timeout=60) as client:
         yield client
-
-
-@pytest.fixture
-async def store(system: System) -> AsyncIterator[Any]:
-    """An owner's connection to the running system's database, to read its events."""
-    url = external_environment().get("OSSATURE_DATABASE_URL")
-    if url is None:
-        engines = running_engines(system.var_dir)
-        assert engines is not None, "ossature up publishes its engines while it runs"
-        url = engines.database_url.replace("/postgres?", "/ossature?")
-    db = await Database.connect(url, min_size=1, max_size=1)
-    async with db.connection() as conn:
-        yield conn
-    await db.close()
 
 
 async def _create(
@@ -76,7 +59,7 @@ def _context(row: Any) -> dict[str, Any]:
 
 
 async def test_commands_processes_answer_the_routed_commands_and_share_them(
-    system: System, routed: httpx.AsyncClient, token_for: TokenFor, acme: Tenant, store: Any
+    system: System, routed: httpx.AsyncClient, token_for: TokenFor, acme: Tenant, owner: Any
 ) -> None:
     """create-project through the routing gateway answers 200; its event was appended by an
     invocation whose parent is the gateway's; a burst is shared by both processes."""
@@ -89,7 +72,7 @@ async def test_commands_processes_answer_the_routed_commands_and_share_them(
         name = f"Routed {new_ulid()}"
         made = await _create(routed, token, folder, name)
         assert 200 == made.status_code, made.text
-        [row] = await _created(store, name)
+        [row] = await _created(owner, name)
         trace = _context(row)["trace"]
         assert (made.json()["projectId"], made.headers["x-invocation-id"]) == (
             row["stream_id"],
@@ -102,7 +85,7 @@ async def test_commands_processes_answer_the_routed_commands_and_share_them(
         answers = await asyncio.gather(*(_create(routed, token, folder, n) for n in burst))
         assert [200] * BURST == [answer.status_code for answer in answers], answers[0].text
 
-        rows = [row for n in burst for row in await _created(store, n)]
+        rows = [row for n in burst for row in await _created(owner, n)]
         invocations = {_context(row)["trace"]["invocationId"] for row in rows}
         served = await _served(invocations, first, second)
     assert BURST == sum(served) and all(served), served
@@ -123,7 +106,7 @@ async def _served(invocations: set[str], *processes: CommandsProcess) -> list[in
 
 
 async def test_a_batch_of_routed_commands_is_answered_by_a_commands_process(
-    system: System, routed: httpx.AsyncClient, token_for: TokenFor, acme: Tenant, store: Any
+    system: System, routed: httpx.AsyncClient, token_for: TokenFor, acme: Tenant, owner: Any
 ) -> None:
     """Each command of a batch goes over NATS: its event's invocation is a child of the
     batch item's."""
@@ -141,13 +124,13 @@ async def test_a_batch_of_routed_commands_is_answered_by_a_commands_process(
     parents = [
         _context(row)["trace"]["parentInvocationId"]
         for n in names
-        for row in await _created(store, n)
+        for row in await _created(owner, n)
     ]
     assert [outcome["invocationId"] for outcome in outcomes] == parents
 
 
 async def test_with_no_commands_process_a_keyed_504_is_answered_and_its_retry_applies_once(
-    system: System, routed: httpx.AsyncClient, token_for: TokenFor, acme: Tenant, store: Any
+    system: System, routed: httpx.AsyncClient, token_for: TokenFor, acme: Tenant, owner: Any
 ) -> None:
     """No process listens: 504 errors.command-timeout at once, retryable, with Retry-After;
     once one serves, the same key answers 200 and one project exists."""
@@ -166,12 +149,12 @@ async def test_with_no_commands_process_a_keyed_504_is_answered_and_its_retry_ap
         retried = await _create(routed, token, acme.folders["France"], name, key)
     assert 200 == retried.status_code, retried.text
     assert [retried.json()["projectId"]] == [
-        row["stream_id"] for row in await _created(store, name)
+        row["stream_id"] for row in await _created(owner, name)
     ]
 
 
 async def test_a_command_answered_past_the_deadline_is_not_applied_twice_by_its_retry(
-    system: System, routed: httpx.AsyncClient, token_for: TokenFor, acme: Tenant, store: Any
+    system: System, routed: httpx.AsyncClient, token_for: TokenFor, acme: Tenant, owner: Any
 ) -> None:
     """A stopped commands process holds the request: 504 after the deadline; resumed, it
     applies the command; the retry with the same key answers that first outcome."""
@@ -190,7 +173,7 @@ async def test_a_command_answered_past_the_deadline_is_not_applied_twice_by_its_
         await _applied(late, key)
         retried = await _create(routed, token, acme.folders["France"], name, key)
     assert 200 == retried.status_code, retried.text
-    [row] = await _created(store, name)
+    [row] = await _created(owner, name)
     assert retried.json()["projectId"] == row["stream_id"]
     assert refused.headers["x-invocation-id"] == _context(row)["trace"]["parentInvocationId"]
     first, repeat = await _applied(late, key, 2)
