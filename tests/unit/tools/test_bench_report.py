@@ -18,7 +18,7 @@ URL = "http://127.0.0.1:8000"
 def _run(create: ScenarioResult, bare: ScenarioResult) -> BenchRun:
     options = Options(URL, Load(concurrency=4, duration=2.0, warmup=0.5, generators=1))
     workspace = Workspace("tok", "F1", "bench run", "F2", 20)
-    results = {"create-project": create, "bare-insert": bare}
+    results = {"create-project": create, "baseline": bare}
     return BenchRun(options, Target(URL, "127.0.0.1", 8000), workspace, results)
 
 
@@ -56,7 +56,7 @@ def test_the_table_shows_the_catch_up_and_says_the_cpu_includes_background_work(
     print_table(_run(_create(), _bare()), Console(file=out, width=160))
 
     table = out.getvalue()
-    catch_up = (_cells(table, "create-project")[-2], _cells(table, "bare-insert")[-2])
+    catch_up = (_cells(table, "create-project")[-2], _cells(table, "baseline")[-2])
     assert (("1.25", "n/a"), True, 2) == (
         catch_up,
         "catch-up" in table,
@@ -75,7 +75,7 @@ def test_the_sustained_rate_and_ratio_are_reported_beside_the_window_s() -> None
     print_table(run, Console(file=out, width=200))
 
     sustained = (report["create-project"]["sustained_rps"], report["bare-insert"]["sustained_rps"])
-    cells = (_cells(out.getvalue(), "create-project")[2], _cells(out.getvalue(), "bare-insert")[2])
+    cells = (_cells(out.getvalue(), "create-project")[2], _cells(out.getvalue(), "baseline")[2])
     assert ((75.0, 300.0), ("75.0", "300.0"), 0.25) == (
         sustained,
         cells,
@@ -101,7 +101,7 @@ def test_a_run_in_rounds_says_so_and_gives_the_ratio_and_p99s_of_each_round() ->
         "by round: 0.400, 0.300" in out.getvalue(),
         report["ratios"][ROUND_RATIOS],
         report["run"]["rounds"],
-        "p99 ms by round: bare-insert 2.00, 1.50; create-project 8.50, 9.25" in out.getvalue(),
+        "p99 ms by round: baseline 2.00, 1.50; create-project 8.50, 9.25" in out.getvalue(),
         report["create-project"]["p99_ms_by_round"],
     )
     assert expected == actual

@@ -1,4 +1,4 @@
-"""The bench's side of the bare baseline: its table, and its server process, started and stopped."""
+"""The bench's side of the baseline: its table, and its server processes, started and stopped."""
 
 from __future__ import annotations
 
@@ -17,20 +17,20 @@ from typing import IO
 import asyncpg
 import httpx
 
-from ossature.tools.bench._bare import CREATE_TABLE, TABLE
+from ossature.tools.bench._baseline_app import CREATE_TABLE, TABLE
 
-__all__ = ["BareServer", "BaselineError", "bare_server", "ensure_table"]
+__all__ = ["BaselineError", "BaselineServer", "baseline_server", "ensure_table"]
 
 _READY_WITHIN = 30.0
 
 
 class BaselineError(RuntimeError):
-    """The bare server could not be prepared or started."""
+    """The baseline server could not be prepared or started."""
 
 
 @dataclass(frozen=True)
-class BareServer:
-    """A running bare server."""
+class BaselineServer:
+    """A running baseline server: `pid` is uvicorn's (its workers are its children)."""
 
     host: str
     port: int
@@ -38,7 +38,7 @@ class BareServer:
 
 
 async def ensure_table(owner_url: str, grantee: str | None) -> None:
-    """Create the bare table if missing, insertable by `grantee` when one is named."""
+    """Create the baseline's table if missing, insertable by `grantee` when one is named."""
     conn = await asyncpg.connect(owner_url)
     try:
         await conn.execute(CREATE_TABLE)
@@ -49,10 +49,14 @@ async def ensure_table(owner_url: str, grantee: str | None) -> None:
 
 
 @contextlib.contextmanager
-def bare_server(database_url: str, host: str = "127.0.0.1") -> Iterator[BareServer]:
-    """A bare server on a free port for the time of the block, stopped by SIGTERM after."""
+def baseline_server(
+    database_url: str, processes: int, host: str = "127.0.0.1"
+) -> Iterator[BaselineServer]:
+    """The baseline server with `processes` workers on a free port for the time of the block,
+    stopped by SIGTERM after."""
     port = _free_port(host)
-    command = [sys.executable, "-m", "ossature.tools.bench._bare", "--host", host]
+    command = [sys.executable, "-m", "ossature.tools.bench._baseline_app", "--host", host]
+    command += ["--workers", str(processes)]
     env = {**os.environ, "OSSATURE_BENCH_DATABASE_URL": database_url}
     with tempfile.TemporaryFile() as log:
         # This Python running our own module, as an argument list: no shell.
@@ -61,7 +65,7 @@ def bare_server(database_url: str, host: str = "127.0.0.1") -> Iterator[BareServ
         )
         try:
             _wait_ready(process, f"http://{host}:{port}/health/live", log)
-            yield BareServer(host, port, process.pid)
+            yield BaselineServer(host, port, process.pid)
         finally:
             _stop(process)
 
@@ -76,12 +80,14 @@ def _wait_ready(process: subprocess.Popen[bytes], url: str, log: IO[bytes]) -> N
     deadline = time.monotonic() + _READY_WITHIN
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise BaselineError(f"the bare server exited with {process.returncode}: {_tail(log)}")
+            raise BaselineError(
+                f"the baseline server exited with {process.returncode}: {_tail(log)}"
+            )
         with contextlib.suppress(httpx.TransportError):
             if httpx.get(url, timeout=1).status_code == 200:
                 return
         time.sleep(0.1)
-    raise BaselineError(f"the bare server was not ready within {_READY_WITHIN:.0f} s")
+    raise BaselineError(f"the baseline server was not ready within {_READY_WITHIN:.0f} s")
 
 
 def _tail(log: IO[bytes]) -> str:

@@ -1,31 +1,42 @@
-"""A whole bench run: find the system, prepare, then each scenario in turn."""
+"""A whole bench run: find the system, prepare, each scenario in turn, then the rebuild."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
 import asyncpg
+import httpx
 
 from ossature.kernel.config import Settings
-from ossature.tools.bench._baseline import BaselineError, bare_server, ensure_table
+from ossature.tools.bench._baseline import BaselineError, baseline_server, ensure_table
+from ossature.tools.bench._baseline_app import PATH
 from ossature.tools.bench._cpu import CpuMeter
+from ossature.tools.bench._host import Memory, memory, serving_pids
 from ossature.tools.bench._plan import Plan
 from ossature.tools.bench._prepare import Workspace, prepare
+from ossature.tools.bench._push import ProbeRound, PushProbe, prepare_probe
+from ossature.tools.bench._ratios import PushFigures, PushRound, Rebuilt, push_figures
 from ossature.tools.bench._run import Load, Tick, run_round
 from ossature.tools.bench._statistics import stale_statistics
 from ossature.tools.bench._stats import Round, ScenarioResult, combine
 from ossature.tools.bench._target import Target, demo_password, find_target
 
-__all__ = ["SCENARIOS", "BenchRun", "Options", "run_bench"]
+__all__ = ["PUSH", "SCENARIOS", "BenchRun", "Options", "run_bench"]
 
 # The order they run in, in each round. list-projects runs before create-project, so that
 # the first round does not read it right after thousands of inserts that autovacuum has not
-# analyzed yet.
-SCENARIOS = ("bare-insert", "list-projects", "create-project")
-_PATHS = {"create-project": "/commands/create-project", "list-projects": "/queries/list-projects"}
+# analyzed yet. push-under-load, create-project's load with a renaming client beside it, last.
+PUSH = "push-under-load"
+SCENARIOS = ("baseline", "list-projects", "create-project", PUSH)
+_PATHS = {
+    "create-project": "/commands/create-project",
+    "list-projects": "/queries/list-projects",
+    PUSH: "/commands/create-project",
+}
 
 
 @dataclass(frozen=True)
@@ -49,38 +60,108 @@ class BenchRun:
     workspace: Workspace
     results: dict[str, ScenarioResult] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    baseline_processes: int = 1
+    push: PushFigures | None = None
+    rebuilt: Rebuilt | None = None
+    memory_idle: Memory | None = None
+    memory_after: Memory | None = None
 
 
 def run_bench(options: Options, settings: Settings, tick_for: Callable[[str], Tick]) -> BenchRun:
-    """Run bare-insert, list-projects and create-project one after the other, as many rounds
-    as asked: alternating short windows take the machine's drift out of their comparison."""
+    """Run the scenarios one after the other, as many rounds as asked (alternating short
+    windows take the machine's drift out of their comparison), then time a rebuild."""
     target = find_target(options.url, settings, options.database_url)
     password = demo_password(settings, options.password)
     workspace = prepare(options.url, options.tenant, options.email, password)
     run = BenchRun(options, target, workspace)
-    load = options.load
-    rounds: dict[str, list[Round]] = {name: [] for name in SCENARIOS}
     notes = _before(target)
-    with _bare_plan(run) as bare:
-        plans = {**bare, **{name: _system_plan(name, target, workspace) for name in _PATHS}}
-        for index in range(load.rounds):
-            for scenario in (name for name in SCENARIOS if name in plans):
-                plan, meters = plans[scenario]
-                tick = _shifted(tick_for(scenario), index * (load.warmup + load.window))
-                rounds[scenario].append(run_round(plan, load, meters, tick))
+    run.memory_idle = _memory(target)
+    rounds, pushes = _measure(run, tick_for)
+    run.memory_after = _memory(target)
+    load = options.load
     for scenario, measured in rounds.items():
         if measured:
             result = combine(measured, load.duration, load.warmup)
             extra = notes if scenario == "list-projects" else []
             run.results[scenario] = replace(result, notes=[*extra, *result.notes])
+    run.push = push_figures(pushes) if pushes else None
+    run.rebuilt = _rebuild(run, settings)
     return run
+
+
+def _measure(
+    run: BenchRun, tick_for: Callable[[str], Tick]
+) -> tuple[dict[str, list[Round]], list[PushRound]]:
+    load = run.options.load
+    rounds: dict[str, list[Round]] = {name: [] for name in SCENARIOS}
+    pushes: list[PushRound] = []
+    probe = _probe(run)
+    with _baseline_plan(run) as baseline:
+        plans = {**baseline, **{name: _system_plan(name, run) for name in _PATHS}}
+        for index in range(load.rounds):
+            for scenario in (name for name in SCENARIOS if name in plans):
+                plan, meters = plans[scenario]
+                tick = _shifted(tick_for(scenario), index * (load.warmup + load.window))
+                if scenario != PUSH:
+                    rounds[scenario].append(run_round(plan, load, meters, tick))
+                elif probe is not None:
+                    measured, pushed = _push_round(run, probe, (plan, meters), tick)
+                    rounds[scenario].append(measured)
+                    pushes += [pushed] if pushed is not None else []
+    return rounds, pushes
+
+
+def _push_round(
+    run: BenchRun, probe: PushProbe, planned: Planned, tick: Tick
+) -> tuple[Round, PushRound | None]:
+    """create-project's load with the renaming client beside it; a failed client is a warning."""
+    prober = ProbeRound(probe)
+    plan, meters = planned
+    measured = run_round(plan, run.options.load, meters, tick, prober.start)
+    pushed = prober.finish()
+    if pushed is None:
+        run.skipped[PUSH] = f"the renaming client failed: {prober.failure!r}"
+    return measured, pushed
+
+
+def _probe(run: BenchRun) -> PushProbe | None:
+    """The renaming client of push-under-load; None (and why) when it cannot be made."""
+    options, workspace = run.options, run.workspace
+    try:
+        return prepare_probe(options.url, workspace.token, workspace.run_folder_id)
+    except (httpx.HTTPError, KeyError, ValueError) as error:
+        run.skipped[PUSH] = f"the renaming client could not be prepared: {error!r}"
+        return None
+
+
+def _memory(target: Target) -> Memory | None:
+    if target.server_pid is None:
+        return None
+    return memory(target.server_pid, target.postgres_pid, target.nats_pids)
+
+
+def _rebuild(run: BenchRun, settings: Settings) -> Rebuilt | None:
+    """projects-catalog rebuilt on the var directory's engines, timed; only for a local system."""
+    if run.target.server_pid is None:
+        run.skipped["rebuild"] = "the system is not the var directory's up on this machine"
+        return None
+    try:
+        # part of the bench that lives beside it; looked up by name, it is typed by Rebuilt
+        measured = importlib.import_module("ossature.tools.bench._rebuild").measure_rebuild
+        rebuilt = measured(settings)
+    except Exception as error:  # the run's other figures stand; the reason is shown
+        run.skipped["rebuild"] = f"the rebuild could not be timed: {error!r}"
+        return None
+    events, seconds = int(rebuilt.events), float(rebuilt.seconds)
+    rate = float(rebuilt.events_per_second)
+    return Rebuilt(str(rebuilt.projection), events, seconds, rate)
 
 
 def _before(target: Target) -> list[str]:
     """What may make list-projects' plan costlier than usual, read before the first round."""
-    if target.bare_url is None:
+    if target.baseline_url is None:
         return []
-    return asyncio.run(stale_statistics(target.bare_url))
+    return asyncio.run(stale_statistics(target.baseline_url))
 
 
 def _shifted(tick: Tick, offset: float) -> Tick:
@@ -91,30 +172,35 @@ Planned = tuple[Plan, dict[str, CpuMeter]]
 
 
 @contextlib.contextmanager
-def _bare_plan(run: BenchRun) -> Iterator[dict[str, Planned]]:
-    """The bare server, running for the whole bench, as a plan; none when it cannot run
-    (the reason is in `run.skipped`)."""
+def _baseline_plan(run: BenchRun) -> Iterator[dict[str, Planned]]:
+    """The baseline server, running for the whole bench, as a plan; none when it cannot run
+    (the reason is in `run.skipped`). It gets as many processes as `up` serves with."""
     target = run.target
-    if target.owner_url is None or target.bare_url is None:
-        run.skipped["bare-insert"] = "no database to reach: give --database-url"
+    if target.owner_url is None or target.baseline_url is None:
+        run.skipped["baseline"] = "no database to reach: give --database-url"
         yield {}
         return
+    if target.server_pid is not None:
+        run.baseline_processes = max(1, len(serving_pids(target.server_pid)))
     with contextlib.ExitStack() as stack:
         try:
             asyncio.run(ensure_table(target.owner_url, target.grantee))
-            bare = stack.enter_context(bare_server(target.bare_url))
+            server = baseline_server(target.baseline_url, run.baseline_processes)
+            baseline = stack.enter_context(server)
         except (BaselineError, OSError, asyncpg.PostgresError) as error:
-            run.skipped["bare-insert"] = f"the bare server could not run: {error}"
+            run.skipped["baseline"] = f"the baseline server could not run: {error}"
             yield {}
             return
         workspace = run.workspace
-        path, token, folder = "/bare-insert", workspace.token, workspace.run_folder_id
-        plan = Plan("bare-insert", bare.host, bare.port, path, token, folder, True, True)
-        yield {"bare-insert": (plan, _meters(bare.pid, target.postgres_pid))}
+        token, folder = workspace.token, workspace.run_folder_id
+        plan = Plan("baseline", baseline.host, baseline.port, PATH, token, folder, True, True)
+        meters = _meters(baseline.pid, target.postgres_pid)
+        yield {"baseline": (plan, meters)}
 
 
-def _system_plan(scenario: str, target: Target, workspace: Workspace) -> Planned:
-    creates = scenario == "create-project"
+def _system_plan(scenario: str, run: BenchRun) -> Planned:
+    target, workspace = run.target, run.workspace
+    creates = scenario != "list-projects"
     folder = workspace.run_folder_id if creates else workspace.list_folder_id
     plan = Plan(
         scenario,
@@ -132,7 +218,7 @@ def _system_plan(scenario: str, target: Target, workspace: Workspace) -> Planned
 def _meters(server_pid: int | None, postgres_pid: int | None) -> dict[str, CpuMeter]:
     meters = {}
     if server_pid is not None:
-        meters["server"] = CpuMeter(server_pid)
+        meters["server"] = CpuMeter(server_pid, serving=True)
     if postgres_pid is not None:
         meters["db"] = CpuMeter(postgres_pid, tree=True)
     return meters

@@ -8,7 +8,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from ossature.tools.bench._bench import SCENARIOS, BenchRun
+from ossature.tools.bench._bench import PUSH, SCENARIOS, BenchRun
+from ossature.tools.bench._host import Memory
+from ossature.tools.bench._ratios import PushFigures, aim_lines, ratios
 from ossature.tools.bench._stats import (
     SATURATION,
     ScenarioResult,
@@ -19,6 +21,7 @@ from ossature.tools.bench._stats import (
 
 __all__ = ["RATIO", "ROUND_RATIOS", "SUSTAINED_RATIO", "as_json", "print_table", "warnings"]
 
+BASELINE, ALIAS = "baseline", "bare-insert"  # the older name stays for one circle
 RATIO = "create-project/bare-insert"
 SUSTAINED_RATIO = "create-project/bare-insert, sustained"
 ROUND_RATIOS = "create-project/bare-insert, by round"
@@ -48,25 +51,85 @@ def _scenario_json(result: ScenarioResult) -> dict[str, Any]:
 
 
 def _ratio(run: BenchRun) -> float | None:
-    return _number(ratio(run.results.get("create-project"), run.results.get("bare-insert")), 3)
+    return _number(ratio(run.results.get("create-project"), run.results.get(BASELINE)), 3)
 
 
 def _round_ratios(run: BenchRun) -> list[float]:
-    pair = run.results.get("create-project"), run.results.get("bare-insert")
+    pair = run.results.get("create-project"), run.results.get(BASELINE)
     return [round(value, 3) for value in round_ratios(*pair)]
 
 
 def _sustained_ratio(run: BenchRun) -> float | None:
-    pair = run.results.get("create-project"), run.results.get("bare-insert")
+    pair = run.results.get("create-project"), run.results.get(BASELINE)
     return _number(sustained_ratio(*pair), 3)
 
 
-def as_json(run: BenchRun) -> dict[str, Any]:
-    """The run as one JSON-ready object: one key per scenario, then `ratios` and `run`."""
-    body: dict[str, Any] = {
-        name: _scenario_json(run.results[name]) for name in SCENARIOS if name in run.results
+def _ratios(run: BenchRun) -> dict[str, float | None]:
+    return ratios(run.results, run.push)
+
+
+def _push_json(run: BenchRun) -> dict[str, Any] | None:
+    push, base = run.push, run.results.get(BASELINE)
+    if push is None:
+        return None
+    load = run.results.get(PUSH)
+    return {
+        "renames": push.renames,
+        "lost": push.lost,
+        "errors": push.errors,
+        "p50_ms": _number(push.p50_ms, 2),
+        "p99_ms": _number(push.p99_ms, 2),
+        "p99_ms_by_round": [_number(value, 2) for value in push.p99_ms_by_round],
+        "baseline_p99_ms": None if base is None else _number(base.p99_ms, 2),
+        "ratio": _number(_ratios(run)["push/baseline p99"], 3),
+        "load": None if load is None else _scenario_json(load),
     }
+
+
+def _memory_json(run: BenchRun) -> dict[str, Any]:
+    idle, after = run.memory_idle, run.memory_after
+
+    def mb(reading: Memory | None, name: str) -> float | None:
+        return None if reading is None else _number(getattr(reading, name), 1)
+
+    return {
+        "process": "up",
+        "idle_mb": mb(idle, "up_mb"),
+        "after_mb": mb(after, "up_mb"),
+        "postgres_idle_mb": mb(idle, "postgres_mb"),
+        "postgres_after_mb": mb(after, "postgres_mb"),
+        "nats_idle_mb": mb(idle, "nats_mb"),
+        "nats_after_mb": mb(after, "nats_mb"),
+    }
+
+
+def _rebuild_json(run: BenchRun) -> dict[str, Any] | None:
+    rebuilt = run.rebuilt
+    if rebuilt is None:
+        return None
+    return {
+        "projection": rebuilt.projection,
+        "events": rebuilt.events,
+        "seconds": _number(rebuilt.seconds, 3),
+        "events_per_second": _number(rebuilt.events_per_second, 1),
+    }
+
+
+def as_json(run: BenchRun) -> dict[str, Any]:
+    """The run as one JSON-ready object: one key per scenario (the baseline under two names),
+    push-under-load, memory, rebuild, then `ratios` and `run`."""
+    body: dict[str, Any] = {
+        name: _scenario_json(run.results[name])
+        for name in SCENARIOS
+        if name in run.results and name != PUSH
+    }
+    if BASELINE in body:
+        body[ALIAS] = body[BASELINE]
+    body[PUSH] = _push_json(run)
+    body["memory"] = _memory_json(run)
+    body["rebuild"] = _rebuild_json(run)
     body["ratios"] = {
+        **{name: _number(value, 3) for name, value in _ratios(run).items()},
         RATIO: _ratio(run),
         SUSTAINED_RATIO: _sustained_ratio(run),
         ROUND_RATIOS: _round_ratios(run),
@@ -79,6 +142,7 @@ def as_json(run: BenchRun) -> dict[str, Any]:
         "warmup": load.warmup,
         "rounds": load.rounds,
         "generators": load.generators,
+        "baseline_processes": run.baseline_processes,
         "folderId": run.workspace.run_folder_id,
         "folderName": run.workspace.run_folder_name,
         "listFolderId": run.workspace.list_folder_id,
@@ -93,6 +157,7 @@ def warnings(run: BenchRun) -> list[str]:
     """What a reader must not miss: errors, a saturated generator, figures that are missing."""
     found = list(run.target.notes)
     found += [f"{name} skipped: {why}" for name, why in run.skipped.items()]
+    found += _push_warnings(run.push)
     for name, result in run.results.items():
         found += [f"{name}: {note}" for note in result.notes]
         if result.errors:
@@ -104,6 +169,17 @@ def warnings(run: BenchRun) -> list[str]:
                 f"{name}: a load generator ran above {SATURATION:.0%} of a core ({loads}):"
                 " it may be the bottleneck; add --generators or lower --concurrency"
             )
+    return found
+
+
+def _push_warnings(push: PushFigures | None) -> list[str]:
+    found = []
+    if push is not None and push.lost:
+        found.append(f"{PUSH}: {push.lost} renames never arrived over MQTT within the deadline")
+    if push is not None and push.errors:
+        found.append(f"{PUSH}: {push.errors} renames were not answered 200")
+    if push is not None and push.renames == 0:
+        found.append(f"{PUSH}: no rename was timed")
     return found
 
 
@@ -161,20 +237,50 @@ def _table(run: BenchRun) -> Table:
 
 
 def print_table(run: BenchRun, console: Console) -> None:
-    """The figures as a table, then the ratio and the warnings."""
+    """The figures as a table, then each aim met or not, memory, and the warnings."""
     console.print(_table(run))
     shown, sustained = _ratio(run), _sustained_ratio(run)
     by_round = _round_ratios(run)
     rounds = f"; by round: {', '.join(f'{r:.3f}' for r in by_round)}" if len(by_round) > 1 else ""
     console.print(
-        "create-project req/s ÷ bare-insert req/s = "
+        "create-project req/s ÷ baseline req/s = "
         f"[bold]{'n/a' if shown is None else f'{shown:.3f}'}[/]"
         f" (sustained: {'n/a' if sustained is None else f'{sustained:.3f}'}{rounds})"
     )
+    console.print(_push_line(run))
+    for line in aim_lines(_ratios(run), run.rebuilt):
+        console.print(line)
+    console.print(_memory_line(run))
     if len(by_round) > 1:
         console.print(f"p99 ms by round: {_p99s_by_round(run)}")
     for warning in warnings(run):
         console.print(f"[bold yellow]warning:[/] {warning}")
+
+
+def _push_line(run: BenchRun) -> str:
+    push = run.push
+    if push is None:
+        return f"{PUSH}: n/a"
+    rounds = ", ".join(_ms(value) for value in push.p99_ms_by_round)
+    return (
+        f"{PUSH}: rename answer → MQTT message over {push.renames} renames,"
+        f" p50 {_ms(push.p50_ms)} ms, p99 {_ms(push.p99_ms)} ms (by round: {rounds}),"
+        f" {push.lost} lost"
+    )
+
+
+def _memory_line(run: BenchRun) -> str:
+    shown = _memory_json(run)
+
+    def mb(name: str) -> str:
+        value = shown[name]
+        return "n/a" if value is None else f"{value:.1f}"
+
+    return (
+        f"memory MiB: up RSS idle {mb('idle_mb')}, after {mb('after_mb')};"
+        f" PostgreSQL PSS idle {mb('postgres_idle_mb')}, after {mb('postgres_after_mb')};"
+        f" NATS PSS idle {mb('nats_idle_mb')}, after {mb('nats_after_mb')}"
+    )
 
 
 def _p99s_by_round(run: BenchRun) -> str:

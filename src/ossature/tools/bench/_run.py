@@ -15,12 +15,13 @@ from ossature.tools.bench._load import LoadSpec, Window, generate
 from ossature.tools.bench._plan import Plan
 from ossature.tools.bench._stats import GeneratorResult, Round, split
 
-__all__ = ["BenchError", "Load", "run_round"]
+__all__ = ["Alongside", "BenchError", "Load", "run_round"]
 
 _START_MARGIN = 0.05  # from the start signal to the warm-up, for every generator to receive it
 _READY_WITHIN = 60.0
 _BUSY = "the server was still busy (above 5% of a core) when this scenario started"
 Tick = Callable[[float, str], None]  # (seconds since the warm-up began, phase)
+Alongside = Callable[[Window], None]  # told the round's window as soon as it is set
 
 
 class BenchError(RuntimeError):
@@ -45,10 +46,17 @@ class Load:
         return self.duration / self.rounds
 
 
-def run_round(plan: Plan, load: Load, meters: Mapping[str, CpuMeter], tick: Tick) -> Round:
+def run_round(
+    plan: Plan,
+    load: Load,
+    meters: Mapping[str, CpuMeter],
+    tick: Tick,
+    alongside: Alongside | None = None,
+) -> Round:
     """Drive `plan` for one round of `load`: what the generators saw, and the CPU each meter
     read from the warm-up's start until the server was idle again after the window (the
-    background work the requests caused, relay, projections, notifier, is counted too)."""
+    background work the requests caused, relay, projections, notifier, is counted too).
+    `alongside` is told the window, to work over it next to the load."""
     server = meters.get("server")
     idle = server is None or settle(server) is not None
     context = multiprocessing.get_context("spawn")
@@ -58,7 +66,8 @@ def run_round(plan: Plan, load: Load, meters: Mapping[str, CpuMeter], tick: Tick
         for i, n in enumerate(shares)
     ]
     try:
-        results, window, before = _drive([pipe for _, pipe in started], load, meters, tick)
+        pipes = [pipe for _, pipe in started]
+        results, window, before = _drive(pipes, load, meters, tick, alongside)
     finally:
         for process, pipe in started:
             _finish(process, pipe)
@@ -78,7 +87,11 @@ def _start(
 
 
 def _drive(
-    pipes: list[Connection], load: Load, meters: Mapping[str, CpuMeter], tick: Tick
+    pipes: list[Connection],
+    load: Load,
+    meters: Mapping[str, CpuMeter],
+    tick: Tick,
+    alongside: Alongside | None,
 ) -> tuple[list[GeneratorResult], Window, dict[str, Reading]]:
     for pipe in pipes:
         _receive(pipe, _READY_WITHIN)  # "ready": its connections are open
@@ -88,6 +101,8 @@ def _drive(
     for pipe in pipes:
         pipe.send(begin)
     window = Window.of(begin, load.warmup, load.window)
+    if alongside is not None:
+        alongside(window)
     _wait(window.end, window, tick)
     # Each generator answers once its clients have stopped, those in flight at the end included.
     results = [_receive(pipe, load.timeout + 30) for pipe in pipes]

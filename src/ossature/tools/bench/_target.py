@@ -26,7 +26,8 @@ class Target:
 
     `server_pid` is the `ossature up` process when it runs on this machine on the var
     directory and listens on the URL's port; `postgres_pid` its embedded PostgreSQL's
-    postmaster. `owner_url` creates the bare table; the bare server connects with `bare_url`.
+    postmaster, `nats_pids` its NATS servers'. `owner_url` creates the baseline's table; the
+    baseline server connects with `baseline_url`.
     """
 
     url: str
@@ -35,9 +36,10 @@ class Target:
     server_pid: int | None = None
     postgres_pid: int | None = None
     owner_url: str | None = None
-    bare_url: str | None = None
+    baseline_url: str | None = None
     grantee: str | None = None
     notes: list[str] = field(default_factory=list)
+    nats_pids: tuple[int, ...] = ()
 
 
 def find_target(url: str, settings: Settings, database_url: str | None) -> Target:
@@ -45,23 +47,28 @@ def find_target(url: str, settings: Settings, database_url: str | None) -> Targe
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     server_pid, postgres_pid, notes = None, None, []
+    nats_pids: tuple[int, ...] = ()
     engines = running_engines(settings.var_dir) if host in _LOCAL_HOSTS else None
     if engines is not None:
         server_pid = _listening(_lock_holder(settings.var_dir), port)
         postgres_pid = _postmaster(settings.var_dir) if server_pid else None
+        nats_pids = (engines.nats_pids or (engines.nats_pid,)) if server_pid else ()
     if server_pid is None:
         notes.append("the server's process is not on this machine's var directory: CPU n/a")
     owner = database_url or settings.database_url
     if owner is None and engines is not None and server_pid is not None:
         owner = _with_database(engines.database_url, _DATABASE)
-    bare, grantee = _bare_url(owner, database_url, settings.var_dir)
+    bare, grantee = _baseline_url(owner, database_url, settings.var_dir)
     if owner is None:
-        notes.append("no database to reach (give --database-url): bare-insert skipped")
-    return Target(url, host, port, server_pid, postgres_pid, owner, bare, grantee, notes)
+        notes.append("no database to reach (give --database-url): baseline skipped")
+    found = (server_pid, postgres_pid, owner, bare, grantee, notes)
+    return Target(url, host, port, *found, nats_pids=tuple(p for p in nats_pids if p))
 
 
-def _bare_url(owner: str | None, given: str | None, var_dir: Path) -> tuple[str | None, str | None]:
-    """The bare server connects as the application's role when its password is at hand."""
+def _baseline_url(
+    owner: str | None, given: str | None, var_dir: Path
+) -> tuple[str | None, str | None]:
+    """The baseline server connects as the application's role when its password is at hand."""
     password_file = var_dir / "secrets" / "app-db-password"
     if owner is None or given is not None or not password_file.exists():
         return owner, None
