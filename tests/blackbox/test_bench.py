@@ -1,4 +1,5 @@
-"""`ossature bench` against a running system: three scenarios, real projects, one JSON object."""
+"""`ossature bench` against a running system: the baseline, the scenarios, push under load,
+memory and the ratios, real projects, one JSON object."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ import pytest
 from tests.blackbox._api import System, TokenFor, call, eventually
 from tests.external.environment import external_environment
 
-SCENARIOS = ("bare-insert", "create-project", "list-projects")
+SCENARIOS = ("baseline", "create-project", "list-projects")
 # The bench finds `up`'s process (for its CPU) through its embedded engines' files; an `up`
-# on external engines leaves none, and the bench says CPU n/a (not for its own bare server).
-CPU_READ = {name: name == "bare-insert" or not external_environment() for name in SCENARIOS}
+# on external engines leaves none, and the bench says CPU n/a (not for its own baseline).
+LOCAL = not external_environment()
+CPU_READ = {name: name == "baseline" or LOCAL for name in SCENARIOS}
 
 
 def _bench(system: System) -> dict[str, Any]:
@@ -111,3 +113,63 @@ async def test_list_projects_reads_its_own_folder_of_twenty(
     )
 
     assert (20, 20) == (report["run"]["listedProjects"], len(listed.json()["projects"]))
+
+
+def test_bare_insert_is_the_baseline_under_its_older_name(report: dict[str, Any]) -> None:
+    """The alias carries the very same figures, and the run says how many processes served."""
+    assert (report["baseline"], 1) == (report["bare-insert"], report["run"]["baseline_processes"])
+
+
+def test_every_ratio_is_the_quotient_of_the_run_s_own_figures(report: dict[str, Any]) -> None:
+    """rps and p99 over the baseline's, push's p99 over the baseline's, to the rounding."""
+    base, push = report["baseline"], report["push-under-load"]
+    expected = {
+        "create/baseline rps": report["create-project"]["rps"] / base["rps"],
+        "list/baseline rps": report["list-projects"]["rps"] / base["rps"],
+        "create/baseline p99": report["create-project"]["p99_ms"] / base["p99_ms"],
+        "list/baseline p99": report["list-projects"]["p99_ms"] / base["p99_ms"],
+        "push/baseline p99": push["p99_ms"] / base["p99_ms"],
+    }
+
+    actual = {name: report["ratios"][name] for name in expected}
+
+    assert pytest.approx(expected, rel=0.02) == actual
+
+
+def test_push_under_load_timed_renames_and_lost_none(report: dict[str, Any]) -> None:
+    """Renames beside the create-project load all reached the MQTT subscriber, each round."""
+    push = report["push-under-load"]
+
+    actual = (
+        push["renames"] > 0,
+        push["lost"],
+        push["errors"],
+        len(push["p99_ms_by_round"]),
+        push["baseline_p99_ms"] == report["baseline"]["p99_ms"],
+        push["ratio"] == report["ratios"]["push/baseline p99"],
+    )
+
+    assert (True, 0, 0, 2, True, True) == actual
+
+
+def test_memory_is_read_for_a_local_up(report: dict[str, Any]) -> None:
+    """The up's resident memory, idle and after the run, when it runs on this machine."""
+    memory = report["memory"]
+
+    read = [memory[key] is not None and memory[key] > 0 for key in ("idle_mb", "after_mb")]
+
+    assert ("up", [LOCAL, LOCAL]) == (memory["process"], read)
+
+
+def test_the_rebuild_of_a_local_up_is_timed(report: dict[str, Any]) -> None:
+    """projects-catalog rebuilt on the var directory's engines: events, seconds and their rate."""
+    pytest.importorskip("ossature.tools.bench._rebuild", reason="the rebuild's timing is not here")
+    rebuilt = report["rebuild"]
+    if not LOCAL:
+        assert rebuilt is None
+        return
+
+    actual = (rebuilt["projection"], rebuilt["events"] > 0, rebuilt["events_per_second"])
+
+    expected = rebuilt["events"] / rebuilt["seconds"]
+    assert ("projects-catalog", True, pytest.approx(expected, rel=0.01)) == actual

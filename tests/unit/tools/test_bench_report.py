@@ -7,6 +7,7 @@ from rich.console import Console
 
 from ossature.tools.bench._bench import BenchRun, Options
 from ossature.tools.bench._prepare import Workspace
+from ossature.tools.bench._ratios import PushRound, push_figures
 from ossature.tools.bench._report import ROUND_RATIOS, SUSTAINED_RATIO, as_json, print_table
 from ossature.tools.bench._run import Load
 from ossature.tools.bench._stats import ScenarioResult
@@ -105,3 +106,51 @@ def test_a_run_in_rounds_says_so_and_gives_the_ratio_and_p99s_of_each_round() ->
         report["create-project"]["p99_ms_by_round"],
     )
     assert expected == actual
+
+
+def test_the_baseline_is_also_given_as_bare_insert_and_push_has_its_ratio() -> None:
+    """One figures object under both names; push's p99 set beside the baseline's, and their
+    quotient in `ratios` too."""
+    run = _run(_create(), _bare())
+    run.push = push_figures([PushRound([0.004, 0.010])])
+
+    report = as_json(run)
+
+    push = report["push-under-load"]
+    assert (True, 10.0, 2.0, 5.0, 5.0) == (
+        report["baseline"] is report["bare-insert"],
+        push["p99_ms"],
+        push["baseline_p99_ms"],
+        push["ratio"],
+        report["ratios"]["push/baseline p99"],
+    )
+
+
+def test_memory_and_rebuild_are_null_without_a_local_server() -> None:
+    """A remote system: memory n/a for up, no rebuild, and the table says n/a for both."""
+    out = io.StringIO()
+    run = _run(_create(), _bare())
+
+    report = as_json(run)
+    print_table(run, Console(file=out, width=200))
+
+    assert (None, None, None, True, True) == (
+        report["memory"]["idle_mb"],
+        report["memory"]["after_mb"],
+        report["rebuild"],
+        "memory MiB: up RSS idle n/a, after n/a" in out.getvalue(),
+        "rebuild events/s = n/a (>= 100,000)" in out.getvalue(),
+    )
+
+
+def test_the_table_says_each_aim_met_or_not() -> None:
+    """create-project at 0.25 of the baseline's rate misses its aim, its p99 4.5 times too."""
+    out = io.StringIO()
+
+    print_table(_run(_create(), _bare()), Console(file=out, width=200))
+
+    shown = out.getvalue()
+    assert (True, True) == (
+        "create/baseline rps = 0.250 (>= 0.6) not met" in shown,
+        "create/baseline p99 = 4.500 (<= 2) not met" in shown,
+    )

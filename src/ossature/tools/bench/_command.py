@@ -33,11 +33,11 @@ def bench(
     generators: int = typer.Option(1, min=1, help="Load-generator processes"),
     json_output: bool = typer.Option(False, "--json", help="One JSON object on stdout"),
     password: str = typer.Option(None, help="Default: OSSATURE_DEMO_PASSWORD or the var dir's"),
-    database_url: str = typer.Option(None, help="For bare-insert, when the system is remote"),
+    database_url: str = typer.Option(None, help="For the baseline, when the system is remote"),
     tenant: str = typer.Option("acme", help="The tenant to log in to"),
     email: str = typer.Option("admin@acme.test", help="An account that may create projects"),
 ) -> None:
-    """Measure create-project, list-projects and a bare insert at a fixed concurrency."""
+    """Measure create-project, list-projects, push under load and the fixed baseline."""
     load = Load(concurrency, duration, warmup, generators, rounds=rounds)
     settings = Settings.from_env()
     options = Options(url or system_url(settings), load, tenant, email, password, database_url)
