@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -11,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ossature.kernel.config import Settings
+from ossature.kernel.logging import configure_logging
 from ossature.runtime.address import system_url
 from ossature.tools.bench._bench import SCENARIOS, Options, run_bench
 from ossature.tools.bench._prepare import PrepareError
@@ -40,6 +42,8 @@ def bench(
     """Measure create-project, list-projects, push under load and the fixed baseline."""
     load = Load(concurrency, duration, warmup, generators, rounds=rounds)
     settings = Settings.from_env()
+    # the system the rebuild starts logs too: to stderr, so that stdout is the table or the JSON
+    configure_logging(settings.log_format, "warning", stream=sys.stderr)
     options = Options(url or system_url(settings), load, tenant, email, password, database_url)
     stderr = Console(stderr=True)
     try:
