@@ -14,7 +14,7 @@ import httpx
 from ossature.kernel.config import Settings
 from ossature.tools.bench._baseline import BaselineError, baseline_server, ensure_table
 from ossature.tools.bench._baseline_app import PATH
-from ossature.tools.bench._cpu import CpuMeter
+from ossature.tools.bench._cpu import CpuMeter, settle
 from ossature.tools.bench._host import Memory, memory, serving_pids
 from ossature.tools.bench._plan import Plan
 from ossature.tools.bench._prepare import Workspace, prepare
@@ -65,6 +65,7 @@ class BenchRun:
     rebuilt: Rebuilt | None = None
     memory_idle: Memory | None = None
     memory_after: Memory | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def run_bench(options: Options, settings: Settings, tick_for: Callable[[str], Tick]) -> BenchRun:
@@ -102,6 +103,8 @@ def _measure(
             for scenario in (name for name in SCENARIOS if name in plans):
                 plan, meters = plans[scenario]
                 tick = _shifted(tick_for(scenario), index * (load.warmup + load.window))
+                if scenario == "baseline":
+                    _quiet(run)
                 if scenario != PUSH:
                     rounds[scenario].append(run_round(plan, load, meters, tick))
                 elif probe is not None:
@@ -122,6 +125,16 @@ def _push_round(
     if pushed is None:
         run.skipped[PUSH] = f"the renaming client failed: {prober.failure!r}"
     return measured, pushed
+
+
+def _quiet(run: BenchRun) -> None:
+    """Wait for `up` to finish the background work of the round before: the baseline's round
+    waits for its own server only, and would otherwise share the cores with that work."""
+    if run.target.server_pid is None:
+        return
+    if settle(CpuMeter(run.target.server_pid, serving=True)) is None:
+        note = "baseline: up was still busy (above 5% of a core) when a baseline round started"
+        run.notes += [note] if note not in run.notes else []
 
 
 def _probe(run: BenchRun) -> PushProbe | None:

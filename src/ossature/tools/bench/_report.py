@@ -155,7 +155,7 @@ def as_json(run: BenchRun) -> dict[str, Any]:
 
 def warnings(run: BenchRun) -> list[str]:
     """What a reader must not miss: errors, a saturated generator, figures that are missing."""
-    found = list(run.target.notes)
+    found = [*run.target.notes, *run.notes]
     found += [f"{name} skipped: {why}" for name, why in run.skipped.items()]
     found += _push_warnings(run.push)
     for name, result in run.results.items():
