@@ -1,0 +1,205 @@
+"""Appends through Ossature's event store against the `eventsourcing` library (9.5.x), one
+new event per command, on the same PostgreSQL with the same number of clients.
+
+Starts fresh embedded engines in a temporary directory and Ossature's system on them (no
+background role). Then `--rounds` times, alternated: `--clients` asyncio tasks committing
+create-project as the pipeline does (benchmarks/_es_ossature.py: the unit of work, the
+application's role under row-level security, group commit), and as many threads creating a
+project aggregate with the library's `app.save` on its PostgreSQL module
+(benchmarks/_es_library.py), in a database of its own on the same server; each for
+`--warmup` s, then `--seconds` s counted. Prints each side's events/s, p50 and p99 per
+append, the client's and PostgreSQL's CPU per append, the ratio, and the events each side
+stored (counted in its table after the runs: each must equal the appends it made).
+
+Needs the `bench` extra: .venv/bin/pip install -e '.[bench]'
+Run: flock /work/bench.lock .venv/bin/python benchmarks/eventsourcing_appends.py [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import tempfile
+import time
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import Any
+
+import _es_library as library
+import _es_ossature as ours
+import asyncpg
+from _es_drive import Postgres, Run, Tally, Window
+
+from ossature.kernel.config import Settings
+from ossature.kernel.logging import configure_logging
+from ossature.runtime.endpoints import engines
+from ossature.runtime.migrate import ensure_database
+from ossature.runtime.serving import run
+from ossature.runtime.system import System
+
+OSSATURE, LIBRARY = "ossature", "eventsourcing"
+
+
+@dataclass(frozen=True)
+class Options:
+    clients: int = 32
+    seconds: float = 5.0
+    warmup: float = 1.0
+    rounds: int = 3
+    database: str = "eventsourcing_bench"  # the library's, on the same server
+
+
+@dataclass(frozen=True)
+class Measured:
+    """Every round of both sides, and what each side's table holds: stored (new rows since
+    the start) against sent (appends made, warm-ups included)."""
+
+    options: Options
+    runs: list[Run]
+    stored: dict[str, int]
+
+    def of(self, side: str) -> list[Run]:
+        return [r for r in self.runs if r.side == side]
+
+    @property
+    def ratio(self) -> float:
+        """Ossature's events/s over the library's, medians of the rounds."""
+        return _median_rate(self.of(OSSATURE)) / _median_rate(self.of(LIBRARY))
+
+    @property
+    def persisted(self) -> bool:
+        return all(self.stored[side] == sum(r.sent for r in self.of(side)) for side in self.stored)
+
+
+async def measure(system: System, options: Options) -> Measured:
+    """Both sides on `system`'s PostgreSQL, rounds alternated, their tables counted after."""
+    appends = await ours.Appends.prepare(system)
+    library_url = await ensure_database(system.owner_url, options.database)
+    app = library.Projects(env=library.environment(library_url, options.clients))
+    postgres = Postgres(await _backend_pid(system.owner_url))
+    before = {OSSATURE: await appends.stored(), LIBRARY: await _library_stored(library_url)}
+    runs: list[Run] = []
+    try:
+        for _ in range(options.rounds):
+            window = Window(options.warmup, options.seconds)
+            mine = ours.drive(appends, options.clients, window)
+            runs.append(await _timed(OSSATURE, postgres, window, mine))
+            window = Window(options.warmup, options.seconds)
+            theirs = asyncio.to_thread(library.drive, app, options.clients, window)
+            runs.append(await _timed(LIBRARY, postgres, window, theirs))
+    finally:
+        app.close()
+    after = {OSSATURE: await appends.stored(), LIBRARY: await _library_stored(library_url)}
+    return Measured(options, runs, {side: after[side] - before[side] for side in after})
+
+
+async def _timed(
+    side: str, postgres: Postgres, window: Window, drive: Awaitable[list[Tally]]
+) -> Run:
+    """The side's drive (the window opens when it starts), and the CPU it cost."""
+    postgres.begin()
+    cpu = time.process_time()
+    tallies = await drive
+    return Run.of(side, window, tallies, (time.process_time() - cpu, postgres.spent()))
+
+
+async def _backend_pid(url: str) -> int:
+    conn = await asyncpg.connect(url)
+    try:
+        return int(await conn.fetchval("select pg_backend_pid()"))
+    finally:
+        await conn.close()
+
+
+async def _library_stored(url: str) -> int:
+    """The rows of the library's events table (0 before it made the table)."""
+    conn = await asyncpg.connect(url)
+    try:
+        if await conn.fetchval("select to_regclass($1)", library.TABLE) is None:
+            return 0
+        return int(await conn.fetchval(f"select count(*) from {library.TABLE}"))
+    finally:
+        await conn.close()
+
+
+def _median_rate(runs: list[Run]) -> float:
+    return statistics.median(r.events_per_second for r in runs)
+
+
+def figures(runs: list[Run]) -> dict[str, Any]:
+    """One side's figures: medians of its rounds, percentiles over every counted append."""
+    pooled = Run(runs[0].side, 1.0, [x for r in runs for x in r.latencies], 1, 0.0, 0.0)
+    return {
+        "events_per_second": round(_median_rate(runs), 1),
+        "events_per_second_by_round": [round(r.events_per_second, 1) for r in runs],
+        "p50_ms": round(pooled.percentile(50), 2),
+        "p99_ms": round(pooled.percentile(99), 2),
+        "client_cpu_ms": round(statistics.median(r.client_ms for r in runs), 3),
+        "postgres_cpu_ms": round(statistics.median(r.postgres_ms for r in runs), 3),
+        "sent": sum(r.sent for r in runs),
+    }
+
+
+def report(measured: Measured) -> dict[str, Any]:
+    """What `--json` prints."""
+    pairs = zip(measured.of(OSSATURE), measured.of(LIBRARY), strict=True)
+    return {
+        "options": vars(measured.options),
+        OSSATURE: figures(measured.of(OSSATURE)),
+        LIBRARY: figures(measured.of(LIBRARY)),
+        "ratio": round(measured.ratio, 2),
+        "ratio_by_round": [round(o.events_per_second / e.events_per_second, 2) for o, e in pairs],
+        "stored": measured.stored,
+        "persisted": measured.persisted,
+    }
+
+
+def show(found: dict[str, Any]) -> None:
+    options = found["options"]
+    print(
+        f"{options['clients']} clients, {options['rounds']} rounds of {options['seconds']} s"
+        f" (after {options['warmup']} s of warm-up) a side, alternated"
+    )
+    print("side            events/s    p50 ms   p99 ms   CPU ms/append: client  PostgreSQL")
+    for side in (OSSATURE, LIBRARY):
+        f = found[side]
+        print(
+            f"{side:14s} {f['events_per_second']:9.1f} {f['p50_ms']:9.2f} {f['p99_ms']:8.2f}"
+            f"   {f['client_cpu_ms']:20.3f} {f['postgres_cpu_ms']:11.3f}"
+            f"   (by round: {', '.join(f'{x:.0f}' for x in f['events_per_second_by_round'])})"
+        )
+    print(
+        f"ossature ÷ eventsourcing events/s = {found['ratio']:.2f} (by round: {found['ratio_by_round']})"
+    )
+    for side in (OSSATURE, LIBRARY):
+        print(f"{side}: {found['stored'][side]} events stored, {found[side]['sent']} appended")
+
+
+async def main(options: Options) -> dict[str, Any]:
+    configure_logging("json", "warning")
+    with tempfile.TemporaryDirectory(prefix="ossature-eventsourcing-") as var:
+        settings = Settings.from_env({"OSSATURE_VAR_DIR": var})
+        with engines(settings) as endpoints:
+            system = System(settings, endpoints)
+            await system.start(roles=())
+            try:
+                return report(await measure(system, options))
+            finally:
+                await system.stop()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=Options.clients)
+    parser.add_argument("--seconds", type=float, default=Options.seconds)
+    parser.add_argument("--warmup", type=float, default=Options.warmup)
+    parser.add_argument("--rounds", type=int, default=Options.rounds)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    options = Options(args.clients, args.seconds, args.warmup, args.rounds)
+    found = run(main(options))
+    print(json.dumps(found, indent=2)) if args.json else show(found)
+    if not found["persisted"]:
+        raise SystemExit("a side stored another number of events than it appended")
