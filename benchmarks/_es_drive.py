@@ -85,9 +85,7 @@ class Postgres:
     """The CPU seconds spent by every process of one PostgreSQL server (its postmaster's
     children: backends, WAL writer, checkpointer), read from the kernel."""
 
-    def __init__(self, backend_pid: int) -> None:
-        postmaster = psutil.Process(backend_pid).parent()
-        assert postmaster is not None
+    def __init__(self, postmaster: psutil.Process) -> None:
         self.postmaster = postmaster
         self._before: dict[int, float] = {}
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-import asyncpg
 from _es_drive import Tally, Window
 
 from ossature.kernel.context import Actor, Grant
@@ -75,18 +74,14 @@ class Appends:
         await transaction.end(failed=False)
 
     async def stored(self) -> int:
-        """The tenant's project-created events in the store, counted by the owner."""
-        conn = await asyncpg.connect(self.system.owner_url)
-        try:
+        """The tenant's project-created events in the store."""
+        assert self.system.db is not None
+        async with self.system.db.transaction(self.tenant_id, readonly=True) as conn:
             return int(
                 await conn.fetchval(
-                    "select count(*) from events where tenant_id = $1 and event_type = $2",
-                    self.tenant_id,
-                    ProjectCreated.name,
+                    "select count(*) from events where event_type = $1", ProjectCreated.name
                 )
             )
-        finally:
-            await conn.close()
 
 
 async def drive(appends: Appends, clients: int, window: Window) -> list[Tally]:

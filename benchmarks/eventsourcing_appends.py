@@ -30,6 +30,7 @@ from typing import Any
 import _es_library as library
 import _es_ossature as ours
 import asyncpg
+import psutil
 from _es_drive import Postgres, Run, Tally, Window
 
 from ossature.kernel.config import Settings
@@ -49,6 +50,7 @@ class Options:
     warmup: float = 1.0
     rounds: int = 3
     database: str = "eventsourcing_bench"  # the library's, on the same server
+    db_functions: bool = False  # the library's undocumented POSTGRES_ENABLE_DB_FUNCTIONS
 
 
 @dataclass(frozen=True)
@@ -77,8 +79,9 @@ async def measure(system: System, options: Options) -> Measured:
     """Both sides on `system`'s PostgreSQL, rounds alternated, their tables counted after."""
     appends = await ours.Appends.prepare(system)
     library_url = await ensure_database(system.owner_url, options.database)
-    app = library.Projects(env=library.environment(library_url, options.clients))
-    postgres = Postgres(await _backend_pid(system.owner_url))
+    env = library.environment(library_url, options.clients, options.db_functions)
+    app = library.Projects(env=env)
+    postgres = Postgres(await _postmaster(system.owner_url))
     before = {OSSATURE: await appends.stored(), LIBRARY: await _library_stored(library_url)}
     runs: list[Run] = []
     try:
@@ -105,12 +108,15 @@ async def _timed(
     return Run.of(side, window, tallies, (time.process_time() - cpu, postgres.spent()))
 
 
-async def _backend_pid(url: str) -> int:
+async def _postmaster(url: str) -> psutil.Process:
+    """The server's first process: the parent of a backend (asked while it is alive)."""
     conn = await asyncpg.connect(url)
     try:
-        return int(await conn.fetchval("select pg_backend_pid()"))
+        postmaster = psutil.Process(await conn.fetchval("select pg_backend_pid()")).parent()
     finally:
         await conn.close()
+    assert postmaster is not None
+    return postmaster
 
 
 async def _library_stored(url: str) -> int:
@@ -197,8 +203,15 @@ if __name__ == "__main__":
     parser.add_argument("--warmup", type=float, default=Options.warmup)
     parser.add_argument("--rounds", type=int, default=Options.rounds)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--db-functions",
+        action="store_true",
+        help="the library's insert as one function call (its POSTGRES_ENABLE_DB_FUNCTIONS)",
+    )
     args = parser.parse_args()
-    options = Options(args.clients, args.seconds, args.warmup, args.rounds)
+    options = Options(
+        args.clients, args.seconds, args.warmup, args.rounds, db_functions=args.db_functions
+    )
     found = run(main(options))
     print(json.dumps(found, indent=2)) if args.json else show(found)
     if not found["persisted"]:
