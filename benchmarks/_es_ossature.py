@@ -32,12 +32,16 @@ from ossature.runtime.system import System
 class Appends:
     """One tenant's editor creating projects in one folder, in an open session."""
 
-    def __init__(self, system: System, tenant_id: str, folder_id: str, session_id: str) -> None:
+    def __init__(
+        self, system: System, tenant_id: str, folder_id: str, session_id: str, groups: int = 1
+    ) -> None:
+        """`groups` group commits share the clients, as that many processes would (each
+        pipeline has one): as many groups may be in flight at once."""
         assert system.db is not None
         self.system, self.tenant_id, self.folder_id = system, tenant_id, folder_id
         self.pool = system.db.pool
         self.store = EventStore(system.app.event_types)
-        self.group = GroupCommit(self.pool, self.store)
+        self.groups = [GroupCommit(self.pool, self.store) for _ in range(groups)]
         self.inline = system.app.inline_projections
         self.actor = Actor(
             account_id=new_id(),
@@ -49,20 +53,21 @@ class Appends:
         )
 
     @classmethod
-    async def prepare(cls, system: System) -> Appends:
+    async def prepare(cls, system: System, groups: int = 1) -> Appends:
         """A new tenant on the enterprise plan (every module, no quota) and a session in it."""
         tenant = await _operate(system, "create-tenant", _tenant_payload())
         tenant_id, folder_id = tenant["tenantId"], tenant["rootFolderId"]
         await _operate(system, "set-tenant-plan", {"tenantId": tenant_id, "plan": "enterprise"})
-        return cls(system, tenant_id, folder_id, await _open_session(system, tenant_id))
+        session_id = await _open_session(system, tenant_id)
+        return cls(system, tenant_id, folder_id, session_id, groups)
 
-    async def create_project(self) -> None:
-        """One command's commit: a new project, one event."""
+    async def create_project(self, client: int = 0) -> None:
+        """One command's commit: a new project, one event (in the client's group commit)."""
         ctx = internal_context(self.actor, new_id())
         guard = guard_of(self.actor)
         transaction = InvocationTransaction(self.pool, self.tenant_id, guard=guard)
         db = InvocationDatabase(self.pool, transaction)
-        uow = UnitOfWork(db, self.store, ctx, group=self.group)
+        uow = UnitOfWork(db, self.store, ctx, group=self.groups[client % len(self.groups)])
         uow.meter = Meter("projects", self.folder_id)
         project_id = new_id()
         created = ProjectCreated(
@@ -88,13 +93,13 @@ async def drive(appends: Appends, clients: int, window: Window) -> list[Tally]:
     """`clients` tasks creating projects back to back through the window."""
     tallies = [Tally() for _ in range(clients)]
 
-    async def client(tally: Tally) -> None:
+    async def client(number: int, tally: Tally) -> None:
         while (began := window.going()) is not None:
-            await appends.create_project()
+            await appends.create_project(number)
             window.done(tally, began)
 
     window.open()
-    await asyncio.gather(*(client(tally) for tally in tallies))
+    await asyncio.gather(*(client(number, tally) for number, tally in enumerate(tallies)))
     return tallies
 
 

@@ -32,6 +32,7 @@ import _es_ossature as ours
 import asyncpg
 import psutil
 from _es_drive import Postgres, Run, Tally, Window
+from prometheus_client import REGISTRY
 
 from ossature.kernel.config import Settings
 from ossature.kernel.logging import configure_logging
@@ -51,6 +52,7 @@ class Options:
     rounds: int = 3
     database: str = "eventsourcing_bench"  # the library's, on the same server
     db_functions: bool = False  # the library's undocumented POSTGRES_ENABLE_DB_FUNCTIONS
+    groups: int = 1  # Ossature's group commits, as in that many processes
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class Measured:
     options: Options
     runs: list[Run]
     stored: dict[str, int]
+    groups: tuple[float, float]  # group commit's statements and the commits they wrote
 
     def of(self, side: str) -> list[Run]:
         return [r for r in self.runs if r.side == side]
@@ -77,12 +80,13 @@ class Measured:
 
 async def measure(system: System, options: Options) -> Measured:
     """Both sides on `system`'s PostgreSQL, rounds alternated, their tables counted after."""
-    appends = await ours.Appends.prepare(system)
+    appends = await ours.Appends.prepare(system, options.groups)
     library_url = await ensure_database(system.owner_url, options.database)
     env = library.environment(library_url, options.clients, options.db_functions)
     app = library.Projects(env=env)
     postgres = Postgres(await _postmaster(system.owner_url))
     before = {OSSATURE: await appends.stored(), LIBRARY: await _library_stored(library_url)}
+    groups = _groups()
     runs: list[Run] = []
     try:
         for _ in range(options.rounds):
@@ -95,7 +99,18 @@ async def measure(system: System, options: Options) -> Measured:
     finally:
         app.close()
     after = {OSSATURE: await appends.stored(), LIBRARY: await _library_stored(library_url)}
-    return Measured(options, runs, {side: after[side] - before[side] for side in after})
+    written = tuple(now - then for now, then in zip(_groups(), groups, strict=True))
+    stored = {side: after[side] - before[side] for side in after}
+    return Measured(options, runs, stored, (written[0], written[1]))
+
+
+def _groups() -> tuple[float, float]:
+    """Group commit's statements so far in this process, and the commits they wrote."""
+    sample = REGISTRY.get_sample_value
+    return (
+        sample("ossature_group_commit_size_count") or 0.0,
+        sample("ossature_group_commit_size_sum") or 0.0,
+    )
 
 
 async def _timed(
@@ -155,6 +170,7 @@ def report(measured: Measured) -> dict[str, Any]:
         "options": vars(measured.options),
         OSSATURE: figures(measured.of(OSSATURE)),
         LIBRARY: figures(measured.of(LIBRARY)),
+        "mean_group": round(measured.groups[1] / max(measured.groups[0], 1.0), 1),
         "ratio": round(measured.ratio, 2),
         "ratio_by_round": [round(o.events_per_second / e.events_per_second, 2) for o, e in pairs],
         "stored": measured.stored,
@@ -181,6 +197,7 @@ def show(found: dict[str, Any]) -> None:
     )
     for side in (OSSATURE, LIBRARY):
         print(f"{side}: {found['stored'][side]} events stored, {found[side]['sent']} appended")
+    print(f"ossature's group commit: {found['mean_group']} commits a statement on average")
 
 
 async def main(options: Options) -> dict[str, Any]:
@@ -208,9 +225,20 @@ if __name__ == "__main__":
         action="store_true",
         help="the library's insert as one function call (its POSTGRES_ENABLE_DB_FUNCTIONS)",
     )
+    parser.add_argument(
+        "--groups",
+        type=int,
+        default=1,
+        help="Ossature's clients split over this many group commits (one per process)",
+    )
     args = parser.parse_args()
     options = Options(
-        args.clients, args.seconds, args.warmup, args.rounds, db_functions=args.db_functions
+        args.clients,
+        args.seconds,
+        args.warmup,
+        args.rounds,
+        db_functions=args.db_functions,
+        groups=args.groups,
     )
     found = run(main(options))
     print(json.dumps(found, indent=2)) if args.json else show(found)
