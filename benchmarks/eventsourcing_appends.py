@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import json
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Awaitable
@@ -201,7 +202,7 @@ def show(found: dict[str, Any]) -> None:
 
 
 async def main(options: Options) -> dict[str, Any]:
-    configure_logging("json", "warning")
+    configure_logging("json", "warning", sys.stderr)  # stdout is the figures' (--json)
     with tempfile.TemporaryDirectory(prefix="ossature-eventsourcing-") as var:
         settings = Settings.from_env({"OSSATURE_VAR_DIR": var})
         with engines(settings) as endpoints:
