@@ -7,9 +7,10 @@ create-project as the pipeline does (benchmarks/_es_ossature.py: the unit of wor
 application's role under row-level security, group commit), and as many threads creating a
 project aggregate with the library's `app.save` on its PostgreSQL module
 (benchmarks/_es_library.py), in a database of its own on the same server; each for
-`--warmup` s, then `--seconds` s counted. Prints each side's events/s, p50 and p99 per
-append, the client's and PostgreSQL's CPU per append, the ratio, and the events each side
-stored (counted in its table after the runs: each must equal the appends it made).
+`--warmup` s, then `--seconds` s counted (who goes first alternates by round). Prints each
+side's events/s, p50 and p99 per append, the client's and PostgreSQL's CPU per append, the
+ratio, and the events each side stored (counted in its table after the runs: each must
+equal the appends it made).
 
 Needs the `bench` extra: .venv/bin/pip install -e '.[bench]'
 Run: flock /work/bench.lock .venv/bin/python benchmarks/eventsourcing_appends.py [--json]
@@ -89,14 +90,19 @@ async def measure(system: System, options: Options) -> Measured:
     before = {OSSATURE: await appends.stored(), LIBRARY: await _library_stored(library_url)}
     groups = _groups()
     runs: list[Run] = []
+
+    async def side(name: str) -> None:
+        window = Window(options.warmup, options.seconds)
+        if name == OSSATURE:
+            drive = ours.drive(appends, options.clients, window)
+        else:
+            drive = asyncio.to_thread(library.drive, app, options.clients, window)
+        runs.append(await _timed(name, postgres, window, drive))
+
     try:
-        for _ in range(options.rounds):
-            window = Window(options.warmup, options.seconds)
-            mine = ours.drive(appends, options.clients, window)
-            runs.append(await _timed(OSSATURE, postgres, window, mine))
-            window = Window(options.warmup, options.seconds)
-            theirs = asyncio.to_thread(library.drive, app, options.clients, window)
-            runs.append(await _timed(LIBRARY, postgres, window, theirs))
+        for number in range(options.rounds):  # who goes first alternates too
+            for name in (OSSATURE, LIBRARY) if number % 2 == 0 else (LIBRARY, OSSATURE):
+                await side(name)
     finally:
         app.close()
     after = {OSSATURE: await appends.stored(), LIBRARY: await _library_stored(library_url)}
