@@ -122,9 +122,11 @@ async def _apply(conn: Any, projection: Projection, run: list[Envelope], traced:
 
 async def rebuild(db: Database, store: EventStore, projection: Projection) -> int:
     """Empty the projection's tables and replay the whole store into them, in one transaction,
-    every partition's checkpoint held (workers wait) and moved to where the replay ended.
+    every partition's checkpoint held (workers wait) and moved to where the replay ended; how
+    many events were applied. In bulk when the projection offers it (`Projection.replay`),
+    else event by event.
 
-    `db` must read every tenant's events (the owner's connection).
+    `db` must read every tenant's events (the owner's connection, which no policy confines).
     """
     async with db.connection() as conn, conn.transaction():
         for partition in range(PARTITIONS):
@@ -132,13 +134,26 @@ async def rebuild(db: Database, store: EventStore, projection: Projection) -> in
         for table in projection.tables:
             # The projection's own tables, named in the code: nothing from a request.
             await conn.execute(f"delete from {table}")  # noqa: S608
-        total, after = 0, (0, 0)
-        while page := await store.read_types(conn, after, projection.event_types, 1000):
-            total += await _apply_all(conn, projection, page.envelopes, traced=False)
-            after = page.seen_to
+        if projection.replay is None:
+            total, after = await _replay_each(conn, store, projection)
+        else:
+            stored = await store.read_stored(conn, projection.event_types)
+            total, after = await projection.replay(conn, stored.chunks), stored.seen_to
         for partition in range(PARTITIONS):
             await advance_checkpoint(conn, partition_checkpoint(projection.name, partition), after)
         return total
+
+
+async def _replay_each(
+    conn: Any, store: EventStore, projection: Projection
+) -> tuple[int, Position]:
+    """Apply every readable event of the projection's types, page by page, in order: how many,
+    and where the read ended."""
+    total, after = 0, (0, 0)
+    while page := await store.read_types(conn, after, projection.event_types, 1000):
+        total += await _apply_all(conn, projection, page.envelopes, traced=False)
+        after = page.seen_to
+    return total, after
 
 
 def subjects_of(projection: Projection) -> list[str]:

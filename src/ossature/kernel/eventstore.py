@@ -8,7 +8,7 @@ skipped: it is simply not readable yet. See docs/decisions/0002-global-order.md.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -26,6 +26,8 @@ from ossature.kernel._eventstore_sql import (
     _READ_PARTITION,
     _READ_STREAMS,
     _READ_TYPES,
+    _STORED,
+    _STORED_BOUND,
     _columns,
     _envelope,
     _group_item,
@@ -39,7 +41,7 @@ from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Envelope, Event, EventTypes, Position
 from ossature.kernel.meter import Meter, meter_columns
 
-__all__ = ["EventStore", "Page", "PendingAppend", "Stream"]
+__all__ = ["EventStore", "Page", "PendingAppend", "Stored", "Stream"]
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,16 @@ class Page:
 
     def __bool__(self) -> bool:
         return bool(self.envelopes)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """Every readable event of some types as stored rows, in global order, a chunk at a time:
+    each row is (tenant_id, stream_id, stream_version, event_type, schema_version, payload),
+    the payload as its JSON text, not upcast. `seen_to`: the last readable event of any type."""
+
+    seen_to: Position
+    chunks: AsyncIterator[Sequence[Any]]
 
 
 @dataclass(frozen=True)
@@ -205,6 +217,20 @@ class EventStore:
             return Page(envelopes, envelopes[-1].position)
         last = (rows[0]["last_transaction_id"], rows[0]["last_position"]) if rows else after
         return Page(envelopes, max(last, after))
+
+    async def read_stored(self, conn: Any, types: Collection[str], chunk: int = 5000) -> Stored:
+        """Every event of `types` readable now, as `read_types` would read them, as stored
+        rows through one cursor (`Stored`): for a rebuild, in the caller's transaction."""
+        bound = await conn.fetchrow(_STORED_BOUND)
+        last = (bound["transaction_id"], bound["position"])
+        seen_to = (0, 0) if last[0] is None else last
+        return Stored(seen_to, _chunks(conn, chunk, bound["xmin"], sorted(types)))
+
+
+async def _chunks(conn: Any, size: int, *args: Any) -> AsyncIterator[Sequence[Any]]:
+    cursor = await conn.cursor(_STORED, *args)
+    while chunk := await cursor.fetch(size):
+        yield chunk
 
 
 async def _insert(conn: Any, pending: Sequence[PendingAppend], sql: str, *args: Any) -> Any:

@@ -126,6 +126,20 @@ class EventTypes:
             raise UnknownEvent(envelope.event_type, "no module's table")
         return envelope.decode(event_type)
 
+    def decode_stored(self, name: str, schema_version: int, payload: str | bytes) -> Event:
+        """A payload as stored (JSON, at `schema_version`) as an instance of type `name`,
+        upcast as `upcast` does: the newest shape is decoded straight from the JSON, with no
+        dict in between. UnknownEvent if no type has that name."""
+        event_type = self.by_name.get(name)
+        if event_type is None:
+            raise UnknownEvent(name, "no module's table")
+        if schema_version >= event_type.version:
+            return msgspec.json.decode(payload, type=event_type)
+        upcast: dict[str, Any] = msgspec.json.decode(payload)
+        for version in range(schema_version, event_type.version):
+            upcast = event_type.upcasters[version](upcast)
+        return msgspec.convert(upcast, event_type)
+
 
 S = TypeVar("S")
 
