@@ -11,10 +11,12 @@ per tenant per transaction), so the rows are what the store writes: ids, stream 
 the contexts, the global order. Its mix: creations (a fifth stored without a description,
 as before it existed), renames (a fifth stored at version 1, upcast on reading), archives,
 unarchives and the saga's compensations, interleaved over the tenants the way a live
-system's appends are. `--per-event` also times the path projections without a bulk
-rebuild take (one handler call per event or run), for comparison.
+system's appends are. `--rounds` rebuilds, each timed; `--per-event` alternates them with
+the path projections without a bulk rebuild take (one handler call per event or run, the
+only path before decision 122). The rows are checked after the last rebuild.
 
 Run: flock /work/bench.lock .venv/bin/python benchmarks/rebuild.py [--events 200000]
+[--tenants 300] [--rounds 3] [--per-event]
 """
 
 from __future__ import annotations
@@ -213,7 +215,7 @@ async def _check(owner: Database, made: _Seed) -> None:
     print(f"The rebuilt catalog ({len(found)} rows) is {verdict} the seeded streams' fold.")
 
 
-async def main(count: int, tenants: int, per_event: bool) -> None:
+async def main(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="ossature-rebuild-") as var:
         settings = Settings.from_env({"OSSATURE_VAR_DIR": var})
         with engines(settings) as endpoints:
@@ -222,37 +224,32 @@ async def main(count: int, tenants: int, per_event: bool) -> None:
             owner = await Database.connect(system.owner_url, min_size=1, max_size=1)
             try:
                 store = EventStore(system.app.event_types)
-                await _run(owner, store, count, tenants, per_event)
+                await _run(owner, store, args)
             finally:
                 await owner.close()
                 await system.stop()
 
 
-async def _run(
-    owner: Database, store: EventStore, count: int, tenants: int, per_event: bool
-) -> None:
+async def _run(owner: Database, store: EventStore, args: argparse.Namespace) -> None:
     started = time.perf_counter()
-    made = await seed(owner, count, tenants)
+    made = await seed(owner, args.events, args.tenants)
     seeded = time.perf_counter() - started
-    print(
-        f"Seeded {count} events, {len(made.projects)} projects, {tenants} tenants in {seeded:.1f} s"
-    )
+    print(f"Seeded {args.events} events, {len(made.projects)} projects in {seeded:.1f} s")
     async with owner.connection() as conn:
         await conn.execute("vacuum analyze events")  # as autovacuum would have by then
-    await _timed(owner, store, CATALOG, "rebuild")
+    for _ in range(args.rounds):
+        if args.per_event:
+            await _timed(owner, store, dataclasses.replace(CATALOG, replay=None), "per event")
+        await _timed(owner, store, CATALOG, "rebuild")
     await _check(owner, made)
-    if per_event:
-        plain = dataclasses.replace(CATALOG, replay=None)
-        await _timed(owner, store, plain, "per-event rebuild")
-        await _check(owner, made)
-        await _timed(owner, store, CATALOG, "rebuild again")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=200_000)
     parser.add_argument("--tenants", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--per-event", action="store_true")
     args = parser.parse_args()
     configure_logging("json", "warning")
-    asyncio.run(main(args.events, args.tenants, args.per_event))
+    asyncio.run(main(args))

@@ -138,7 +138,8 @@ async def rebuild(db: Database, store: EventStore, projection: Projection) -> in
             total, after = await _replay_each(conn, store, projection)
         else:
             stored = await store.read_stored(conn, projection.event_types)
-            total, after = await projection.replay(conn, stored.chunks), stored.seen_to
+            async with contextlib.aclosing(stored.chunks) as chunks:
+                total, after = await projection.replay(conn, chunks), stored.seen_to
         for partition in range(PARTITIONS):
             await advance_checkpoint(conn, partition_checkpoint(projection.name, partition), after)
         return total

@@ -8,7 +8,9 @@ skipped: it is simply not readable yet. See docs/decisions/0002-global-order.md.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Collection, Sequence
+import asyncio
+import contextlib
+from collections.abc import AsyncGenerator, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -81,7 +83,7 @@ class Stored:
     the payload as its JSON text, not upcast. `seen_to`: the last readable event of any type."""
 
     seen_to: Position
-    chunks: AsyncIterator[Sequence[Any]]
+    chunks: AsyncGenerator[Sequence[Any], None]
 
 
 @dataclass(frozen=True)
@@ -227,10 +229,20 @@ class EventStore:
         return Stored(seen_to, _chunks(conn, chunk, bound["xmin"], sorted(types)))
 
 
-async def _chunks(conn: Any, size: int, *args: Any) -> AsyncIterator[Sequence[Any]]:
+async def _chunks(conn: Any, size: int, *args: Any) -> AsyncGenerator[Sequence[Any], None]:
+    """The cursor's rows a chunk at a time, the next one asked for before this one is handed
+    over: PostgreSQL reads it while the caller folds this one. Closed early (`aclose`), it
+    waits for the chunk asked for, so that the connection is free again."""
     cursor = await conn.cursor(_STORED, *args)
-    while chunk := await cursor.fetch(size):
-        yield chunk
+    ahead = asyncio.ensure_future(cursor.fetch(size))
+    try:
+        while chunk := await ahead:
+            ahead = asyncio.ensure_future(cursor.fetch(size))
+            await asyncio.sleep(0)  # the request goes out before the caller takes the CPU
+            yield chunk
+    finally:
+        with contextlib.suppress(Exception):
+            await ahead
 
 
 async def _insert(conn: Any, pending: Sequence[PendingAppend], sql: str, *args: Any) -> Any:

@@ -104,6 +104,6 @@ def test_a_stored_payload_decodes_into_its_newest_shape() -> None:
     expected = ProjectRenamed(project_id="P1", new_name="b", previous_name="a")
 
     assert [expected, expected] == [
-        types.decode_stored("project-renamed", 2, newest),
-        types.decode_stored("project-renamed", 1, old),
+        types.stored_decoder("project-renamed", 2)(newest),
+        types.stored_decoder("project-renamed", 1)(old),
     ]
