@@ -221,7 +221,7 @@ async def main(args: argparse.Namespace) -> None:
         with engines(settings) as endpoints:
             system = System(settings, endpoints)
             await system.start(roles=())
-            owner = await Database.connect(system.owner_url, min_size=1, max_size=1)
+            owner = await Database.connect(system.owner_url, min_size=1, max_size=2)
             try:
                 store = EventStore(system.app.event_types)
                 await _run(owner, store, args)

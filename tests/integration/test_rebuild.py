@@ -78,7 +78,7 @@ async def _rebuilt(owner: Database, system: System, projection: Projection) -> i
 
 @pytest.fixture
 async def owner(system: System) -> Any:
-    connected = await Database.connect(system.owner_url, min_size=1, max_size=1)
+    connected = await Database.connect(system.owner_url, min_size=1, max_size=2)
     yield connected
     await connected.close()
 
@@ -159,3 +159,13 @@ async def test_rebuilding_a_projection_no_module_declares_is_refused(
     """An unknown name is refused before anything starts, naming the known projections."""
     with pytest.raises(UnknownProjection, match="projects-catalog"):
         await rebuild_timed(system.settings, endpoints, "no-such-projection")
+
+
+async def test_a_bulk_rebuild_on_a_pool_of_one_connection_is_refused(system: System) -> None:
+    """It reads and writes on two connections: with one, it would wait for itself forever."""
+    single = await Database.connect(system.owner_url, min_size=1, max_size=1)
+    try:
+        with pytest.raises(ValueError, match="two connections"):
+            await _rebuilt(single, system, CATALOG)
+    finally:
+        await single.close()

@@ -31,6 +31,7 @@ from ossature.kernel.logging import get_logger
 from ossature.kernel.messages import Envelope, EventTypes, Position
 from ossature.kernel.projection import (
     Projection,
+    Replay,
     advance_checkpoint,
     applying,
     make_checkpoints,
@@ -126,8 +127,11 @@ async def rebuild(db: Database, store: EventStore, projection: Projection) -> in
     many events were applied. In bulk when the projection offers it (`Projection.replay`),
     else event by event.
 
-    `db` must read every tenant's events (the owner's connection, which no policy confines).
+    `db` must read every tenant's events (the owner's connection, which no policy confines);
+    a bulk rebuild takes two of its connections, one to read, one to write.
     """
+    if projection.replay is not None and db.pool.get_max_size() < 2:
+        raise ValueError("a bulk rebuild reads and writes on two connections: a pool of 2")
     async with db.connection() as conn, conn.transaction():
         for partition in range(PARTITIONS):
             await take_checkpoint(conn, projection.name, partition)
@@ -137,12 +141,21 @@ async def rebuild(db: Database, store: EventStore, projection: Projection) -> in
         if projection.replay is None:
             total, after = await _replay_each(conn, store, projection)
         else:
-            stored = await store.read_stored(conn, projection.event_types)
-            async with contextlib.aclosing(stored.chunks) as chunks:
-                total, after = await projection.replay(conn, chunks), stored.seen_to
+            total, after = await _replay_bulk(db, conn, projection.replay, store, projection)
         for partition in range(PARTITIONS):
             await advance_checkpoint(conn, partition_checkpoint(projection.name, partition), after)
         return total
+
+
+async def _replay_bulk(
+    db: Database, conn: Any, replay: Replay, store: EventStore, projection: Projection
+) -> tuple[int, Position]:
+    """Read on a connection of its own (so the projection writes on `conn` while the read
+    goes on) and replay: how many, and where the read ended."""
+    async with db.connection() as reader, reader.transaction(readonly=True):
+        stored = await store.read_stored(reader, projection.event_types)
+        async with contextlib.aclosing(stored.chunks) as chunks:
+            return await replay(conn, chunks), stored.seen_to
 
 
 async def _replay_each(

@@ -78,9 +78,10 @@ class Page:
 
 @dataclass(frozen=True)
 class Stored:
-    """Every readable event of some types as stored rows, in global order, a chunk at a time:
-    each row is (tenant_id, stream_id, stream_version, event_type, schema_version, payload),
-    the payload as its JSON text, not upcast. `seen_to`: the last readable event of any type."""
+    """Every readable event of some types as stored rows, a chunk at a time, stream by stream
+    (a stream's events together, in version order): each row is (tenant_id, stream_id,
+    stream_version, event_type, schema_version, payload), the payload as its JSON text, not
+    upcast. `seen_to`: the last readable event of any type, in global order."""
 
     seen_to: Position
     chunks: AsyncGenerator[Sequence[Any], None]

@@ -15,17 +15,17 @@ CATALOG = MODULE.projections[0]
 
 
 class CopyingConnection:
-    """What a bulk rebuild needs of a connection: records copied into a table."""
+    """What a bulk rebuild needs of a connection: records copied into a table as they come."""
 
     def __init__(self) -> None:
         self.copied: dict[str, list[dict[str, Any]]] = {}
 
     async def copy_records_to_table(
-        self, table: str, *, records: Sequence[tuple[Any, ...]], columns: Sequence[str]
+        self, table: str, *, records: AsyncIterator[tuple[Any, ...]], columns: Sequence[str]
     ) -> None:
-        self.copied.setdefault(table, []).extend(
-            dict(zip(columns, r, strict=True)) for r in records
-        )
+        rows = self.copied.setdefault(table, [])
+        async for record in records:
+            rows.append(dict(zip(columns, record, strict=True)))
 
 
 def stored(
@@ -50,24 +50,20 @@ def created(project_id: str, name: str) -> dict[str, Any]:
 
 
 async def test_each_stream_is_folded_across_chunks_into_one_row() -> None:
-    """Creations, a v1 rename, an archive and an unarchive of two tenants' projects, split
-    over two chunks, give one row per project as the projects' own fold leaves it."""
+    """Two tenants' projects, stream by stream (a creation, a v1 rename, an archive and an
+    unarchive; a creation and an archive), a stream split over two chunks, give one row per
+    project as the projects' own fold leaves it."""
     conn = CopyingConnection()
+    renamed = {"projectId": "P1", "projectName": "uno", "previousName": "one"}
     first = [
         stored("T1", "P1", 1, "project-created", created("P1", "one")),
-        stored("T2", "P2", 1, "project-created", created("P2", "two")),
-        stored(
-            "T1",
-            "P1",
-            2,
-            "project-renamed",
-            {"projectId": "P1", "projectName": "uno", "previousName": "one"},
-        ),
+        stored("T1", "P1", 2, "project-renamed", renamed),
+        stored("T1", "P1", 3, "project-archived", {"projectId": "P1"}),
     ]
     second = [
-        stored("T2", "P2", 2, "project-archived", {"projectId": "P2"}),
-        stored("T1", "P1", 3, "project-archived", {"projectId": "P1"}),
         stored("T1", "P1", 4, "project-unarchived", {"projectId": "P1"}),
+        stored("T2", "P2", 1, "project-created", created("P2", "two")),
+        stored("T2", "P2", 2, "project-archived", {"projectId": "P2"}),
     ]
     assert CATALOG.replay is not None
 

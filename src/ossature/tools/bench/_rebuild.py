@@ -52,7 +52,7 @@ async def rebuild_timed(settings: Settings, endpoints: Endpoints, name: str) -> 
         raise UnknownProjection(f"no projection named {name}; known: {known}")
     await system.start(roles=())
     try:
-        owner = await Database.connect(system.owner_url, min_size=1, max_size=1)
+        owner = await Database.connect(system.owner_url, min_size=1, max_size=2)
         try:
             started = time.perf_counter()
             events = await rebuild(owner, EventStore(system.app.event_types), projection)
