@@ -192,16 +192,22 @@ class _Folding:
             yield self.row()
 
     def fold(self, chunk: Sequence[Any]) -> list[tuple[Any, ...]]:
-        """Fold the chunk's events; the rows of the streams it ended."""
+        """Fold the chunk's events; the rows of the streams it ended. (The loop keeps the
+        stream in local names: it is most of a rebuild's time in Python.)"""
         ended: list[tuple[Any, ...]] = []
+        stream, state, tenant, version = self.stream, self.state, self.tenant_id, self.version
+        decoders, values = self.decoders, self.values
         for tenant_id, stream_id, stream_version, event_type, schema_version, payload in chunk:
-            if stream_id != self.stream:
-                if self.stream is not None:
-                    ended.append(self.row())
-                self.stream, self.state = stream_id, self.empty
-            event = cast(Evolves[Any], self.decoder(event_type, schema_version)(payload))
-            self.state = event.evolve(self.state)
-            self.tenant_id, self.version = tenant_id, stream_version
+            if stream_id != stream:
+                if stream is not None:
+                    ended.append((tenant, version, *values(state)))
+                stream, state = stream_id, self.empty
+            decode = decoders.get((event_type, schema_version)) or self.decoder(
+                event_type, schema_version
+            )
+            state = cast(Evolves[Any], decode(payload)).evolve(state)
+            tenant, version = tenant_id, stream_version
+        self.stream, self.state, self.tenant_id, self.version = stream, state, tenant, version
         self.applied += len(chunk)
         return ended
 
