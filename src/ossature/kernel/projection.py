@@ -113,7 +113,7 @@ def folded_rows(
     `evolve`, the fold the commands use, so the row cannot drift from the stream: one read
     and one write per event. `runs` takes over the event types better applied a run at a
     time (creations of distinct rows: one statement per run); they must write what the
-    fold would. A rebuild folds each stream in memory and copies the rows in once.
+    fold would. A rebuild folds the streams one after the other and copies each row in once.
     """
     # The table and the state's fields are named in the code; values are parameters.
     columns = [f.name for f in dataclasses.fields(state)]
@@ -162,8 +162,8 @@ def _replayed(table: str, columns: list[str], state: type[Any], types: EventType
 @contextmanager
 def _no_cycle_collection() -> Iterator[None]:
     """The cyclic garbage collector off meanwhile: a fold makes a state per event, none in a
-    cycle, and the collector would walk them for nothing (measured: a third of a rebuild's
-    time in Python)."""
+    cycle, and the collector would walk them for nothing (a third of the fold's CPU when every
+    stream's state was held to the end: docs/performance.md)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
