@@ -59,7 +59,7 @@ async def test_stored_v1_events_load_fold_and_replay_in_the_v2_shape(
     them works and the live projection follows it."""
     assert system.pipeline is not None
     project_id = new_id()
-    owner = await Database.connect(system.owner_url, min_size=1, max_size=1)
+    owner = await Database.connect(system.owner_url, min_size=1, max_size=2)
     try:
         await _store_v1_project(owner, tenant, project_id)
         async with system.db.transaction(tenant.tenant_id) as conn:
@@ -114,7 +114,7 @@ async def test_a_description_reaches_the_catalog_and_a_v1_creation_has_none(
         {"folderId": tenant.folders["France"], "name": "Told", "description": "Why it exists"},
     )
     old = new_id()
-    owner = await Database.connect(system.owner_url, min_size=1, max_size=1)
+    owner = await Database.connect(system.owner_url, min_size=1, max_size=2)
     try:
         await _store_v1_project(owner, tenant, old)
         await rebuild(owner, EventStore(system.app.event_types), CATALOG)

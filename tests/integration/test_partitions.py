@@ -277,7 +277,7 @@ async def test_rebuilding_moves_every_partition_s_checkpoint_to_where_it_ended(
     await tenant.command(
         "editor", "create-project", {"folderId": tenant.folders["France"], "name": "rebuilt"}
     )
-    owner = await Database.connect(system.owner_url, min_size=1, max_size=1)
+    owner = await Database.connect(system.owner_url, min_size=1, max_size=2)
     try:
         await rebuild(owner, EventStore(system.app.event_types), catalog)
         async with owner.connection() as conn:

@@ -71,7 +71,7 @@ async def test_rebuilding_reproduces_the_read_model(system: System, tenant: Tena
     before = await eventually(
         lambda: catalog(system, tenant), lambda rows: {r["name"] for r in rows} == {"b", "c", "d"}
     )
-    owner = await Database.connect(system.owner_url, min_size=1, max_size=1)
+    owner = await Database.connect(system.owner_url, min_size=1, max_size=2)
     try:
         await rebuild(owner, EventStore(system.app.event_types), CATALOG)
     finally:

@@ -107,6 +107,21 @@ _READ_PARTITION = _READ_TYPES.replace(
     "event_type = any($4::text[]) and ossature_partition(tenant_id, 16) = $5",
 )
 
+# A rebuild's read (decision 122): first the bound, the oldest transaction in flight, and the
+# last event below it, then every event of some types below that bound through one cursor,
+# stream by stream in version order (the order `load` folds a stream in), with only the
+# columns a fold needs and the payload as its JSON text. Every transaction below the bound
+# has ended, so the statements of the read see the same events, on any connection.
+_STORED_BOUND = """with bound as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin)
+    select bound.xmin::text as xmin, last.transaction_id::text::bigint as transaction_id,
+        last.position
+    from bound left join lateral (
+        select transaction_id, position from events where transaction_id < bound.xmin
+        order by events.transaction_id desc, events.position desc limit 1) as last on true"""
+_STORED = """select tenant_id, stream_id, stream_version, event_type, schema_version,
+        payload::text as payload
+    from events where transaction_id < $1::text::xid8 and event_type = any($2::text[])
+    order by stream_id, stream_version"""
 
 _context = msgspec.json.Decoder(Context)
 

@@ -31,6 +31,7 @@ from ossature.kernel.logging import get_logger
 from ossature.kernel.messages import Envelope, EventTypes, Position
 from ossature.kernel.projection import (
     Projection,
+    Replay,
     advance_checkpoint,
     applying,
     make_checkpoints,
@@ -122,23 +123,45 @@ async def _apply(conn: Any, projection: Projection, run: list[Envelope], traced:
 
 async def rebuild(db: Database, store: EventStore, projection: Projection) -> int:
     """Empty the projection's tables and replay the whole store into them, in one transaction,
-    every partition's checkpoint held (workers wait) and moved to where the replay ended.
-
-    `db` must read every tenant's events (the owner's connection).
-    """
+    every partition's checkpoint held (workers wait) and moved to where the replay ended; how
+    many events were applied. In bulk when the projection offers it (`Projection.replay`),
+    else event by event. `db` must read every tenant's events (the owner's, which no policy
+    confines); a bulk rebuild takes two of its connections, one to read, one to write."""
+    if projection.replay is not None and db.pool.get_max_size() < 2:
+        raise ValueError("a bulk rebuild reads and writes on two connections: a pool of 2")
     async with db.connection() as conn, conn.transaction():
         for partition in range(PARTITIONS):
             await take_checkpoint(conn, projection.name, partition)
-        for table in projection.tables:
-            # The projection's own tables, named in the code: nothing from a request.
+        for table in projection.tables:  # the projection's own, named in the code
             await conn.execute(f"delete from {table}")  # noqa: S608
-        total, after = 0, (0, 0)
-        while page := await store.read_types(conn, after, projection.event_types, 1000):
-            total += await _apply_all(conn, projection, page.envelopes, traced=False)
-            after = page.seen_to
+        if projection.replay is None:
+            total, after = await _replay_each(conn, store, projection)
+        else:
+            total, after = await _replay_bulk(db, conn, projection.replay, store, projection)
         for partition in range(PARTITIONS):
             await advance_checkpoint(conn, partition_checkpoint(projection.name, partition), after)
         return total
+
+
+async def _replay_bulk(
+    db: Database, conn: Any, replay: Replay, store: EventStore, projection: Projection
+) -> tuple[int, Position]:
+    """Read on a connection of its own, the projection writing on `conn` meanwhile."""
+    async with db.connection() as reader, reader.transaction(readonly=True):
+        stored = await store.read_stored(reader, projection.event_types)
+        async with contextlib.aclosing(stored.chunks) as chunks:
+            return await replay(conn, chunks), stored.seen_to
+
+
+async def _replay_each(
+    conn: Any, store: EventStore, projection: Projection
+) -> tuple[int, Position]:
+    """Apply each readable event of the projection's types, in order, page by page."""
+    total, after = 0, (0, 0)
+    while page := await store.read_types(conn, after, projection.event_types, 1000):
+        total += await _apply_all(conn, projection, page.envelopes, traced=False)
+        after = page.seen_to
+    return total, after
 
 
 def subjects_of(projection: Projection) -> list[str]:

@@ -8,7 +8,9 @@ skipped: it is simply not readable yet. See docs/decisions/0002-global-order.md.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import asyncio
+import contextlib
+from collections.abc import AsyncGenerator, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -26,6 +28,8 @@ from ossature.kernel._eventstore_sql import (
     _READ_PARTITION,
     _READ_STREAMS,
     _READ_TYPES,
+    _STORED,
+    _STORED_BOUND,
     _columns,
     _envelope,
     _group_item,
@@ -39,7 +43,7 @@ from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Envelope, Event, EventTypes, Position
 from ossature.kernel.meter import Meter, meter_columns
 
-__all__ = ["EventStore", "Page", "PendingAppend", "Stream"]
+__all__ = ["EventStore", "Page", "PendingAppend", "Stored", "Stream"]
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,17 @@ class Page:
 
     def __bool__(self) -> bool:
         return bool(self.envelopes)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """Every readable event of some types as stored rows, a chunk at a time, stream by stream
+    (a stream's events together, in version order): each row is (tenant_id, stream_id,
+    stream_version, event_type, schema_version, payload), the payload as its JSON text, not
+    upcast. `seen_to`: the last readable event of any type, in global order."""
+
+    seen_to: Position
+    chunks: AsyncGenerator[Sequence[Any], None]
 
 
 @dataclass(frozen=True)
@@ -205,6 +220,30 @@ class EventStore:
             return Page(envelopes, envelopes[-1].position)
         last = (rows[0]["last_transaction_id"], rows[0]["last_position"]) if rows else after
         return Page(envelopes, max(last, after))
+
+    async def read_stored(self, conn: Any, types: Collection[str], chunk: int = 5000) -> Stored:
+        """Every event of `types` readable now, as `read_types` would read them, as stored
+        rows through one cursor (`Stored`): for a rebuild, in the caller's transaction."""
+        bound = await conn.fetchrow(_STORED_BOUND)
+        last = (bound["transaction_id"], bound["position"])
+        seen_to = (0, 0) if last[0] is None else last
+        return Stored(seen_to, _chunks(conn, chunk, bound["xmin"], sorted(types)))
+
+
+async def _chunks(conn: Any, size: int, *args: Any) -> AsyncGenerator[Sequence[Any], None]:
+    """The cursor's rows a chunk at a time, the next one asked for before this one is handed
+    over: PostgreSQL reads it while the caller folds this one. Closed early (`aclose`), it
+    waits for the chunk asked for, so that the connection is free again."""
+    cursor = await conn.cursor(_STORED, *args)
+    ahead = asyncio.ensure_future(cursor.fetch(size))
+    try:
+        while chunk := await ahead:
+            ahead = asyncio.ensure_future(cursor.fetch(size))
+            await asyncio.sleep(0)  # the request goes out before the caller takes the CPU
+            yield chunk
+    finally:
+        with contextlib.suppress(Exception):
+            await ahead
 
 
 async def _insert(conn: Any, pending: Sequence[PendingAppend], sql: str, *args: Any) -> Any:

@@ -18,6 +18,7 @@ __all__ = [
     "MissingUpcaster",
     "Payload",
     "Position",
+    "StoredDecoder",
     "UnknownEvent",
     "Upcaster",
     "event_name",
@@ -36,6 +37,9 @@ class Payload(
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 """A stored payload of one version of an event turned into the next version's shape."""
+
+StoredDecoder = Callable[[str | bytes], "Event"]
+"""A payload as stored (JSON text) decoded into its event, in its type's newest shape."""
 
 
 class Event(msgspec.Struct, frozen=True, rename="camel", kw_only=True):
@@ -98,6 +102,7 @@ class EventTypes:
 
     def __init__(self, types: Iterable[type[Event]] = ()) -> None:
         self.by_name: dict[str, type[Event]] = {t.name: t for t in types}
+        self._decoders: dict[tuple[str, int], StoredDecoder] = {}
         # Only the types with more than one version: for every other event, reading it
         # costs one failed dict lookup.
         self.evolved = {name: t for name, t in self.by_name.items() if t.version > 1}
@@ -125,6 +130,32 @@ class EventTypes:
         if event_type is None:
             raise UnknownEvent(envelope.event_type, "no module's table")
         return envelope.decode(event_type)
+
+    def stored_decoder(self, name: str, schema_version: int) -> StoredDecoder:
+        """What decodes a payload as stored (JSON text) for type `name` at `schema_version`
+        into an instance of that type, upcast as `upcast` does: the newest shape straight
+        from the JSON, with no dict in between. Made once a pair; UnknownEvent if no type has
+        that name."""
+        key = (name, schema_version)
+        found = self._decoders.get(key)
+        if found is None:
+            found = self._decoders[key] = self._stored_decoder(name, schema_version)
+        return found
+
+    def _stored_decoder(self, name: str, schema_version: int) -> StoredDecoder:
+        event_type = self.by_name.get(name)
+        if event_type is None:
+            raise UnknownEvent(name, "no module's table")
+        if schema_version >= event_type.version:
+            return cast(StoredDecoder, msgspec.json.Decoder(event_type).decode)
+
+        def upcast(payload: str | bytes) -> Event:
+            fields: dict[str, Any] = msgspec.json.decode(payload)
+            for version in range(schema_version, event_type.version):
+                fields = event_type.upcasters[version](fields)
+            return msgspec.convert(fields, event_type)
+
+        return upcast
 
 
 S = TypeVar("S")

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+import gc
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, cast
 
 from ossature.kernel import spans
 from ossature.kernel.database import fetch_made
-from ossature.kernel.messages import Envelope, Event, Evolves, Position
+from ossature.kernel.messages import Envelope, Event, EventTypes, Evolves, Position, StoredDecoder
 from ossature.kernel.relay import PARTITIONS
 
 __all__ = [
     "Projection",
+    "Replay",
     "advance_checkpoint",
     "applying",
     "folded_rows",
@@ -26,6 +29,10 @@ __all__ = [
 
 Apply = Callable[[Any, Envelope], Awaitable[None]]
 ApplyRun = Callable[[Any, Sequence[Envelope]], Awaitable[None]]
+Replay = Callable[[Any, AsyncIterator[Sequence[Any]]], Awaitable[int]]
+"""A rebuild in bulk: given every event the projection handles as stored rows (the chunks of
+`EventStore.read_stored`: stream by stream, each in version order), write the projection's
+emptied tables as the handlers would have left them; how many events it applied."""
 
 
 @dataclass(frozen=True)
@@ -36,7 +43,8 @@ class Projection:
     statement for the run, not one per event), for types whose events may be applied in
     any order among themselves, such as creations of distinct rows. An inline projection
     runs in the transaction that appends the events (for read models that commands depend
-    on); the others run as durable consumers.
+    on); the others run as durable consumers. `replay`, when set, rebuilds the tables in
+    bulk (`folded_rows` sets it); without it, a rebuild calls the handlers event by event.
     """
 
     name: str
@@ -44,6 +52,7 @@ class Projection:
     tables: tuple[str, ...]
     inline: bool = False
     runs: Mapping[str, ApplyRun] = field(default_factory=dict)
+    replay: Replay | None = None
 
     @property
     def event_types(self) -> frozenset[str]:
@@ -98,11 +107,13 @@ def folded_rows(
     """A read model of one row per stream: the stream's state, as its events fold it.
 
     `state` is a frozen dataclass whose fields are the table's columns (besides
-    `tenant_id`): the first is the key, the stream's id; `version` is the stream's version;
-    the defaults are a stream not begun. Each event is folded onto its row with its own
+    `tenant_id`): the first is the key, the stream's id; `version` is the stream's version,
+    which no `evolve` reads (the commands' fold sets it once, at the end); the defaults are
+    a stream not begun. Each event is folded onto its row with its own
     `evolve`, the fold the commands use, so the row cannot drift from the stream: one read
     and one write per event. `runs` takes over the event types better applied a run at a
-    time (creations of distinct rows: one statement per run).
+    time (creations of distinct rows: one statement per run); they must write what the
+    fold would. A rebuild folds the streams one after the other and copies each row in once.
     """
     # The table and the state's fields are named in the code; values are parameters.
     columns = [f.name for f in dataclasses.fields(state)]
@@ -125,7 +136,91 @@ def folded_rows(
 
     taken = runs or {}
     handlers = {event_type: folded for event_type in by_name if event_type not in taken}
-    return Projection(name, handlers, (table,), runs=dict(taken))
+    replay = _replayed(table, columns, state, EventTypes(events))
+    return Projection(name, handlers, (table,), runs=dict(taken), replay=replay)
+
+
+def _replayed(table: str, columns: list[str], state: type[Any], types: EventTypes) -> Replay:
+    """`folded_rows`' bulk rebuild: the streams folded one after the other with their events'
+    `evolve`, each stream's row (its state, its last event's version and tenant) copied into
+    the table once its last event is folded, while the read goes on. The version is set once
+    at the end, as the commands' fold sets it (an `evolve` reads no version), and the row is
+    then the one `folded` leaves event by event."""
+    fields = [column for column in columns if column != "version"]
+
+    async def replay(conn: Any, chunks: AsyncIterator[Sequence[Any]]) -> int:
+        folding = _Folding(types, state(), attrgetter(*fields))
+        with _no_cycle_collection():
+            await conn.copy_records_to_table(
+                table, records=folding.rows(chunks), columns=["tenant_id", "version", *fields]
+            )
+        return folding.applied
+
+    return replay
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The cyclic garbage collector off meanwhile: a fold makes a state per event, none in a
+    cycle, and the collector would walk them for nothing (a third of the fold's CPU when every
+    stream's state was held to the end: docs/performance.md)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class _Folding:
+    """Streams folded one after the other, their events coming together and in order."""
+
+    def __init__(self, types: EventTypes, empty: Any, values: Callable[[Any], tuple[Any, ...]]):
+        self.types, self.empty, self.values = types, empty, values
+        self.decoders: dict[tuple[str, int], StoredDecoder] = {}
+        self.stream: str | None = None
+        self.state, self.tenant_id, self.version = empty, "", 0
+        self.applied = 0
+
+    async def rows(self, chunks: AsyncIterator[Sequence[Any]]) -> AsyncIterator[tuple[Any, ...]]:
+        """Each stream's row once its last event is folded."""
+        async for chunk in chunks:
+            for row in self.fold(chunk):
+                yield row
+        if self.stream is not None:
+            yield self.row()
+
+    def fold(self, chunk: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """Fold the chunk's events; the rows of the streams it ended. (The loop keeps the
+        stream in local names: it is most of a rebuild's time in Python.)"""
+        ended: list[tuple[Any, ...]] = []
+        stream, state, tenant, version = self.stream, self.state, self.tenant_id, self.version
+        decoders, values = self.decoders, self.values
+        for tenant_id, stream_id, stream_version, event_type, schema_version, payload in chunk:
+            if stream_id != stream:
+                if stream is not None:
+                    ended.append((tenant, version, *values(state)))
+                stream, state = stream_id, self.empty
+            decode = decoders.get((event_type, schema_version)) or self.decoder(
+                event_type, schema_version
+            )
+            state = cast(Evolves[Any], decode(payload)).evolve(state)
+            tenant, version = tenant_id, stream_version
+        self.stream, self.state, self.tenant_id, self.version = stream, state, tenant, version
+        self.applied += len(chunk)
+        return ended
+
+    def decoder(self, event_type: str, schema_version: int) -> StoredDecoder:
+        key = (event_type, schema_version)
+        found = self.decoders.get(key)
+        if found is None:
+            found = self.decoders[key] = self.types.stored_decoder(event_type, schema_version)
+        return found
+
+    def row(self) -> tuple[Any, ...]:
+        """The current stream's row: its tenant, its version, then the state's other fields."""
+        return (self.tenant_id, self.version, *self.values(self.state))
 
 
 async def read_checkpoint(conn: Any, name: str) -> Position:
