@@ -163,7 +163,6 @@ def test_memory_is_read_for_a_local_up(report: dict[str, Any]) -> None:
 
 def test_the_rebuild_of_a_local_up_is_timed(report: dict[str, Any]) -> None:
     """projects-catalog rebuilt on the var directory's engines: events, seconds and their rate."""
-    pytest.importorskip("ossature.tools.bench._rebuild", reason="the rebuild's timing is not here")
     rebuilt = report["rebuild"]
     if not LOCAL:
         assert rebuilt is None

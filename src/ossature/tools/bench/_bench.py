@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
@@ -19,7 +18,8 @@ from ossature.tools.bench._host import Memory, memory, serving_pids
 from ossature.tools.bench._plan import Plan
 from ossature.tools.bench._prepare import Workspace, prepare
 from ossature.tools.bench._push import ProbeRound, PushProbe, prepare_probe
-from ossature.tools.bench._ratios import PushFigures, PushRound, Rebuilt, push_figures
+from ossature.tools.bench._ratios import PushFigures, PushRound, push_figures
+from ossature.tools.bench._rebuild import Rebuilt, measure_rebuild
 from ossature.tools.bench._run import Load, Tick, run_round
 from ossature.tools.bench._statistics import stale_statistics
 from ossature.tools.bench._stats import Round, ScenarioResult, combine
@@ -159,15 +159,10 @@ def _rebuild(run: BenchRun, settings: Settings) -> Rebuilt | None:
         run.skipped["rebuild"] = "the system is not the var directory's up on this machine"
         return None
     try:
-        # part of the bench that lives beside it; looked up by name, it is typed by Rebuilt
-        measured = importlib.import_module("ossature.tools.bench._rebuild").measure_rebuild
-        rebuilt = measured(settings)
+        return measure_rebuild(settings)
     except Exception as error:  # the run's other figures stand; the reason is shown
         run.skipped["rebuild"] = f"the rebuild could not be timed: {error!r}"
         return None
-    events, seconds = int(rebuilt.events), float(rebuilt.seconds)
-    rate = float(rebuilt.events_per_second)
-    return Rebuilt(str(rebuilt.projection), events, seconds, rate)
 
 
 def _before(target: Target) -> list[str]:

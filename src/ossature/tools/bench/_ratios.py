@@ -9,6 +9,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ossature.tools.bench._rebuild import Rebuilt
 from ossature.tools.bench._stats import ScenarioResult, percentile
 
 __all__ = [
@@ -18,7 +19,6 @@ __all__ = [
     "Aim",
     "PushFigures",
     "PushRound",
-    "Rebuilt",
     "aim_lines",
     "push_figures",
     "ratios",
@@ -90,16 +90,6 @@ def push_figures(rounds: Sequence[PushRound]) -> PushFigures:
         p99_ms=percentile(pooled, 0.99) * 1000,
         p99_ms_by_round=[percentile(sorted(one.latencies), 0.99) * 1000 for one in rounds],
     )
-
-
-@dataclass(frozen=True)
-class Rebuilt:
-    """A timed rebuild of a projection."""
-
-    projection: str
-    events: int
-    seconds: float
-    events_per_second: float
 
 
 def _quotient(top: float | None, bottom: float | None) -> float | None:
