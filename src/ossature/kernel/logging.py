@@ -87,7 +87,14 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})  # values with nothing i
 _MASKED = (Mapping, list, tuple, Sensitive)  # values that redact may change
 
 
+@functools.lru_cache(maxsize=1024)  # a line's keys: one tuple per call site, or nearly
+def _any_secret(keys: tuple[str, ...]) -> bool:
+    return any(_is_secret(key) for key in keys)
+
+
 def _redact_processor(_: Any, __: str, event: MutableMapping[str, Any]) -> Mapping[str, Any]:
+    if _PLAIN.issuperset(map(type, event.values())) and not _any_secret(tuple(event)):
+        return event  # the usual line, decided without a loop in Python (docs/performance.md)
     for key, value in event.items():
         nested = type(value) not in _PLAIN and isinstance(value, _MASKED)
         if nested or _is_secret(key):  # (the type test first: an ABC's isinstance is slow)
@@ -166,6 +173,7 @@ class _Copy:
 
 
 _copies: dict[Path, _Copy] = {}  # one per folder, kept across configure_logging calls
+_roots: dict[str, Any] = {}  # a bound logger per name, forgotten by configure_logging
 
 
 class _Render:
@@ -218,6 +226,7 @@ def configure_logging(fmt: str = "json", level: str = "info", stream: Any = None
         logger_factory=lambda *_: writer,
         cache_logger_on_first_use=False,
     )
+    _roots.clear()  # bound to the previous configuration's processors and writer
     if not _flushers:
         _flushers.append(_Flusher())
         _flushers[0].start()
@@ -233,8 +242,11 @@ def get_logger(name: str = "ossature") -> Any:
 
 def for_context(ctx: Context, name: str = "ossature") -> Any:
     """A logger bound to the invocation's ids and its `log.level` toggle."""
-    fields: dict[str, Any] = dict(ctx.log_fields())
+    fields: dict[str, Any] = ctx.log_fields()
     wanted = ctx.toggle("log.level")
     if wanted in _LEVELS:
         fields[_MIN_LEVEL_KEY] = _LEVELS[wanted]
-    return structlog.get_logger(name).bind(**fields)
+    root = _roots.get(name)
+    if root is None:  # made once per configuration: a lazy proxy's bind wraps anew each time
+        root = _roots[name] = structlog.get_logger(name).bind()
+    return root.bind(**fields)
