@@ -159,3 +159,14 @@ def test_a_secret_key_among_plain_values_is_masked_on_every_line() -> None:
         # pragma: allowlist nextline secret: a made-up value the logs must hide
         get_logger().info("twice", user="ann", api_token="eyJ")
     assert [REDACTED, REDACTED] == [line["api_token"] for line in lines(stream)]
+
+
+def test_a_warning_toggle_quiets_one_invocation_s_info_lines_only() -> None:
+    """An invocation asking for warnings drops its info lines; another one's still appear."""
+    stream = io.StringIO()
+    configure_logging("json", "info", stream)
+    quiet = structs.replace(internal_context(OPERATOR), toggles={"log.level": "warning"})
+    for_context(quiet).info("hidden")
+    for_context(internal_context(OPERATOR)).info("shown")
+    for_context(quiet).warning("loud")
+    assert ["shown", "loud"] == [line["event"] for line in lines(stream)]
