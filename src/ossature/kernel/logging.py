@@ -87,7 +87,14 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})  # values with nothing i
 _MASKED = (Mapping, list, tuple, Sensitive)  # values that redact may change
 
 
+@functools.lru_cache(maxsize=1024)  # a line's keys: one tuple per call site, or nearly
+def _any_secret(keys: tuple[str, ...]) -> bool:
+    return any(_is_secret(key) for key in keys)
+
+
 def _redact_processor(_: Any, __: str, event: MutableMapping[str, Any]) -> Mapping[str, Any]:
+    if _PLAIN.issuperset(map(type, event.values())) and not _any_secret(tuple(event)):
+        return event  # the usual line, decided without a loop in Python (docs/performance.md)
     for key, value in event.items():
         nested = type(value) not in _PLAIN and isinstance(value, _MASKED)
         if nested or _is_secret(key):  # (the type test first: an ABC's isinstance is slow)
@@ -166,6 +173,8 @@ class _Copy:
 
 
 _copies: dict[Path, _Copy] = {}  # one per folder, kept across configure_logging calls
+_roots: dict[tuple[str, int | None], Any] = {}  # per name and level; configure_logging clears
+_default_level = [0]  # the level configure_logging set: nothing filtered before it runs
 
 
 class _Render:
@@ -218,6 +227,8 @@ def configure_logging(fmt: str = "json", level: str = "info", stream: Any = None
         logger_factory=lambda *_: writer,
         cache_logger_on_first_use=False,
     )
+    _roots.clear()  # bound to the previous configuration's processors and writer
+    _default_level[0] = _LEVELS.get(level, 20)
     if not _flushers:
         _flushers.append(_Flusher())
         _flushers[0].start()
@@ -233,8 +244,21 @@ def get_logger(name: str = "ossature") -> Any:
 
 def for_context(ctx: Context, name: str = "ossature") -> Any:
     """A logger bound to the invocation's ids and its `log.level` toggle."""
-    fields: dict[str, Any] = dict(ctx.log_fields())
-    wanted = ctx.toggle("log.level")
-    if wanted in _LEVELS:
-        fields[_MIN_LEVEL_KEY] = _LEVELS[wanted]
-    return structlog.get_logger(name).bind(**fields)
+    fields: dict[str, Any] = ctx.log_fields()
+    minimum = _LEVELS.get(ctx.toggle("log.level") or "")
+    if minimum is not None:
+        fields[_MIN_LEVEL_KEY] = minimum
+    return _root(name, minimum).bind(**fields)
+
+
+def _root(name: str, minimum: int | None) -> Any:
+    """A bound logger for `name` that drops calls below `minimum` (else the process's level)
+    before any processor runs, made once per configuration: a lazy proxy's bind wraps anew
+    each time, and a dropped debug line cost 3 us through the processors."""
+    root = _roots.get((name, minimum))
+    if root is None:
+        level = _default_level[0] if minimum is None else minimum
+        wrapper = structlog.make_filtering_bound_logger(level)
+        logger = structlog.get_config()["logger_factory"](name)
+        root = _roots[(name, minimum)] = structlog.wrap_logger(logger, wrapper_class=wrapper).bind()
+    return root
