@@ -20,6 +20,7 @@ error level (`saga.stuck`), an alert.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -242,24 +243,48 @@ class Answer(Protocol):
 
 Invoke = Callable[[Literal["command"], str, Any, Context], Awaitable[Answer]]
 
-_UNSENT = """select saga_id, step, command, payload, context from saga_commands
-    where sent_at is null order by created_at limit $1 for update skip locked"""
-_SENT = "update saga_commands set sent_at = now(), status = $3 where saga_id = $1 and step = $2"
+_UNSENT = """select c.saga_id, c.step, c.command, c.payload, c.context, s.correlation
+    from saga_commands c join sagas s using (saga_id)
+    where c.sent_at is null order by c.created_at limit $1 for update of c skip locked"""
+_SENT = """update saga_commands as c set sent_at = now(), status = s.status
+    from unnest($1::text[], $2::text[], $3::int[]) as s (saga_id, step, status)
+    where c.saga_id = s.saga_id and c.step = s.step"""
+SENDING = 16  # correlations whose commands are in flight at once
 
 
 async def send_pending(db: Database, invoke: Invoke, limit: int = 100) -> int:
     """Send the queued commands of every tenant's sagas (each by one sender only); the number
-    sent. One answered 5xx stays queued, to be sent again under the same key."""
-    sent = 0
+    sent. Those of one correlation are sent one after another, in the order queued, others
+    meanwhile. One answered 5xx stays queued, to be sent again under the same key."""
     async with db.transaction(None) as conn:
-        for row in await conn.fetch(_UNSENT, limit):
+        rows = await conn.fetch(_UNSENT, limit)
+        by_correlation: dict[str, list[Any]] = {}
+        for row in rows:
+            by_correlation.setdefault(row["correlation"], []).append(row)
+        gate = asyncio.Semaphore(SENDING)
+        async with asyncio.TaskGroup() as group:
+            tasks = [
+                group.create_task(_send(invoke, gate, queue)) for queue in by_correlation.values()
+            ]
+        sent = [answered for task in tasks for answered in task.result()]
+        if sent:
+            await conn.execute(_SENT, *map(list, zip(*sent, strict=True)))
+    return len(sent)
+
+
+async def _send(
+    invoke: Invoke, gate: asyncio.Semaphore, rows: Sequence[Any]
+) -> list[tuple[str, str, int]]:
+    """Send one correlation's commands in turn: those answered below 500, with their status."""
+    sent = []
+    async with gate:
+        for row in rows:
             ctx = decode_context(row["context"])
             answer = await invoke("command", row["command"], row["payload"], ctx)
             if answer.status >= 500:
                 _log.warning("saga.send-failed", step=row["step"], status=answer.status)
                 continue
-            await conn.execute(_SENT, row["saga_id"], row["step"], answer.status)
-            sent += 1
+            sent.append((row["saga_id"], row["step"], answer.status))
     return sent
 
 
