@@ -140,6 +140,42 @@ async def test_twenty_concurrent_creates_of_one_name_leave_one_standing(acme: Pu
     assert [] == await _sagas(acme.system, acme.tenant_id, "running")
 
 
+_HOLD = "select projection from projection_checkpoints where projection like $1 for update"
+
+
+async def test_two_creates_of_one_name_in_one_run_leave_the_first_standing(
+    acme: PushTenant,
+) -> None:
+    """Held back while both are stored, the saga reacts to the two creations in one catch-up
+    (one run): the first in the store's order keeps the name, the second is undone."""
+    # given
+    system, france = acme.system, acme.folders["France"]
+    assert system.worker_db is not None
+    async with system.worker_db.transaction(None) as conn:
+        await conn.execute(_HOLD, "saga-project-names/%")
+        first = await acme.command("admin", "create-project", {"folderId": france, "name": "Orbit"})
+        second = await acme.command(
+            "editor", "create-project", {"folderId": france, "name": "ORBIT"}
+        )
+        # when: the transaction ends, the saga reads both
+
+    async def settled() -> bool:
+        sagas = await _sagas(system, acme.tenant_id)
+        return len(sagas) == 2 and all(s["state"] != "running" for s in sagas)
+
+    await until(settled)
+    # then
+    sagas = {s["correlation"]: s for s in await _sagas(system, acme.tenant_id)}
+    assert {first["projectId"]: "completed", second["projectId"]: "compensated"} == {
+        project: saga["state"] for project, saga in sagas.items()
+    }
+    assert 1 == len({saga["startedAt"] for saga in sagas.values()})  # one catch-up
+    assert ["project-created"] == await _history(acme, first["projectId"])
+    assert ["project-created", "project-creation-undone"] == await _history(
+        acme, second["projectId"]
+    )
+
+
 async def test_two_renames_to_one_name_leave_one_and_restore_the_other(acme: PushTenant) -> None:
     """The first rename in the store's order stands; the other project is called by its
     former name again, and its author is told."""

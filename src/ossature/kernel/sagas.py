@@ -2,7 +2,9 @@
 
 A module declares a `Saga`: the event types it reacts to, the correlation read from each, a
 reaction per type (it reads the saga's own tables, then returns each saga's next step, a
-pure decision), the timeout step, and a deadline. The reactions run as a projection
+pure decision), the timeout step, and a deadline. A reaction may take a run of consecutive
+events of one tenant and one type in one call (`runs`), as a projection's may: it reads and
+writes a statement per run, not per event, and decides in the store's order (decision 125). The reactions run as a projection
 (`saga-<name>`) fed by a `ProjectionRunner`: the sagas' new state, the commands their steps
 send (kept in `saga_commands`, an outbox) and the checkpoint move in one transaction, so an
 event is reacted to once in effect (decision 106). The commands are sent after the commit,
@@ -20,15 +22,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 import msgspec
 from prometheus_client import Gauge
 
+from ossature.kernel._saga_outbox import Invoke, send_pending
 from ossature.kernel.consumers import ProjectionRunner
-from ossature.kernel.context import Actor, Context, Grant, decode_context, encode_context
+from ossature.kernel.context import Actor, Context, Grant, encode_context
 from ossature.kernel.database import Database
 from ossature.kernel.logging import get_logger
 from ossature.kernel.messages import Envelope, EventTypes
@@ -36,6 +39,9 @@ from ossature.kernel.projection import Projection
 
 __all__ = [
     "STATES",
+    "ReactRun",
+    "Reacted",
+    "Running",
     "Saga",
     "SagaRecord",
     "SagaRunner",
@@ -92,14 +98,20 @@ class SagaRecord:
 
 
 Update = tuple[str, Step]  # a saga's id and its next step
+Reacted = tuple[Envelope, str, Step]  # the causing event, a saga's id, its next step
+Running = Mapping[str, Sequence[SagaRecord]]  # the running sagas by correlation
 React = Callable[[Any, Sequence[SagaRecord], Envelope], Awaitable[Sequence[Update]]]
+ReactRun = Callable[[Any, Running, Sequence[Envelope]], Awaitable[Sequence[Reacted]]]
 
 
 @dataclass(frozen=True)
 class Saga:
     """A process manager: `reactions` by event type get the transaction, the running sagas of
     the event's correlation and the event, and answer the steps taken (a new saga's id is
-    the starting event's); `timeout` is the step of a saga past its deadline."""
+    the starting event's); `runs` by event type get a run of one tenant's events of that
+    type, the running sagas of their correlations as they were before the run, and answer
+    each step with its cause, deciding in the run's order; `timeout` is the step of a saga
+    past its deadline."""
 
     name: str
     reactions: Mapping[str, React]
@@ -108,6 +120,7 @@ class Saga:
     deadline: timedelta
     role: str  # the role its actor holds at each command's scope
     tables: tuple[str, ...] = ()  # its own tables besides sagas
+    runs: Mapping[str, ReactRun] = field(default_factory=dict)
 
     @property
     def projection(self) -> Projection:
@@ -116,8 +129,12 @@ class Saga:
         async def react(conn: Any, envelope: Envelope) -> None:
             await _react(self, conn, envelope)
 
+        async def react_run(conn: Any, run: Sequence[Envelope]) -> None:
+            await _react_run(self, conn, run)
+
         handlers = dict.fromkeys(self.reactions, react)
-        return Projection(f"saga-{self.name}", handlers, ("sagas", *self.tables))
+        runs = dict.fromkeys(self.runs, react_run)
+        return Projection(f"saga-{self.name}", handlers, ("sagas", *self.tables), runs=runs)
 
 
 def saga_actor(saga: str, tenant_id: str, role: str, scope: str) -> Actor:
@@ -140,29 +157,68 @@ def sent_context(saga: Saga, saga_id: str, tenant_id: str, cause: Context, send:
     return msgspec.structs.replace(forked, trace=trace)
 
 
-_RUNNING = """select * from sagas where saga_type = $1 and correlation = $2
+_RUNNING = """select * from sagas where saga_type = $1 and correlation = any($2::text[])
     and state = 'running' order by started_at, saga_id for update"""
 _WRITE = """insert into sagas (saga_id, tenant_id, saga_type, correlation, state, data,
-    deadline, context) values ($1, $2, $3, $4, $5, $6, $7, $8)
+    deadline, context)
+    select s.saga_id, s.tenant_id, $1, s.correlation, s.state, s.data, s.deadline, s.context
+    from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[],
+        $7::timestamptz[], $8::jsonb[])
+        as s (saga_id, tenant_id, correlation, state, data, deadline, context)
     on conflict (saga_id) do update set state = excluded.state, data = excluded.data,
     deadline = excluded.deadline, updated_at = now()"""
 _QUEUE = """insert into saga_commands (saga_id, step, tenant_id, command, payload, context)
-    values ($1, $2, $3, $4, $5, $6) on conflict do nothing"""
+    select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[],
+        $6::text[])
+    on conflict do nothing"""
 
 
 async def _react(saga: Saga, conn: Any, envelope: Envelope) -> None:
-    """React to one event: each step's state stored (a deadline while running), its
-    commands queued in the cause's context, forked."""
-    tenant_id, cause, correlation = envelope.tenant_id, envelope.context, saga.correlation(envelope)
-    running = [_record(row) for row in await conn.fetch(_RUNNING, saga.name, correlation)]
-    for saga_id, step in await saga.reactions[envelope.event_type](conn, running, envelope):
-        due = envelope.occurred_at + saga.deadline if step.state == "running" else None
-        state = (step.state, dict(step.data), due, msgspec.to_builtins(cause))
-        await conn.execute(_WRITE, saga_id, tenant_id, saga.name, correlation, *state)
-        for send in step.sends:
-            ctx = encode_context(sent_context(saga, saga_id, tenant_id, cause, send))
-            queued = (send.step, tenant_id, send.command, dict(send.payload), ctx)
-            await conn.execute(_QUEUE, saga_id, *queued)
+    """React to one event."""
+    running = await _running(saga, conn, [envelope])
+    found = running.get(saga.correlation(envelope), ())
+    updates = await saga.reactions[envelope.event_type](conn, found, envelope)
+    await _store(saga, conn, [(envelope, saga_id, step) for saga_id, step in updates])
+
+
+async def _react_run(saga: Saga, conn: Any, run: Sequence[Envelope]) -> None:
+    """React to a run of one tenant's events of one type."""
+    running = await _running(saga, conn, run)
+    await _store(saga, conn, await saga.runs[run[0].event_type](conn, running, run))
+
+
+async def _running(saga: Saga, conn: Any, envelopes: Sequence[Envelope]) -> Running:
+    """The running sagas of the envelopes' correlations, locked, by correlation."""
+    correlations = list({saga.correlation(envelope) for envelope in envelopes})
+    found: dict[str, list[SagaRecord]] = {}
+    for row in await conn.fetch(_RUNNING, saga.name, correlations):
+        found.setdefault(row["correlation"], []).append(_record(row))
+    return found
+
+
+async def _store(saga: Saga, conn: Any, reacted: Sequence[Reacted]) -> None:
+    """Each saga's last step stored (a deadline while running), and the commands of every
+    step queued in its cause's context, forked: a statement for each, whatever their number."""
+    last = {saga_id: (envelope, step) for envelope, saga_id, step in reacted}
+    if not last:
+        return
+    rows = [_saga_row(saga, saga_id, envelope, step) for saga_id, (envelope, step) in last.items()]
+    await conn.execute(_WRITE, saga.name, *map(list, zip(*rows, strict=True)))
+    queued = [_queued(saga, e, saga_id, send) for e, saga_id, s in reacted for send in s.sends]
+    if queued:
+        await conn.execute(_QUEUE, *map(list, zip(*queued, strict=True)))
+
+
+def _saga_row(saga: Saga, saga_id: str, cause: Envelope, step: Step) -> tuple[Any, ...]:
+    due = cause.occurred_at + saga.deadline if step.state == "running" else None
+    context = msgspec.to_builtins(cause.context)
+    correlation = saga.correlation(cause)
+    return (saga_id, cause.tenant_id, correlation, step.state, dict(step.data), due, context)
+
+
+def _queued(saga: Saga, cause: Envelope, saga_id: str, send: Send) -> tuple[Any, ...]:
+    ctx = encode_context(sent_context(saga, saga_id, cause.tenant_id, cause.context, send))
+    return (saga_id, send.step, cause.tenant_id, send.command, dict(send.payload), ctx)
 
 
 def _record(row: Any) -> SagaRecord:
@@ -176,36 +232,6 @@ def _record(row: Any) -> SagaRecord:
         deadline=row["deadline"],
         context=msgspec.convert(row["context"], Context),
     )
-
-
-class Answer(Protocol):
-    """What an invocation answers, as far as a saga looks."""
-
-    @property
-    def status(self) -> int: ...
-
-
-Invoke = Callable[[Literal["command"], str, Any, Context], Awaitable[Answer]]
-
-_UNSENT = """select saga_id, step, command, payload, context from saga_commands
-    where sent_at is null order by created_at limit $1 for update skip locked"""
-_SENT = "update saga_commands set sent_at = now(), status = $3 where saga_id = $1 and step = $2"
-
-
-async def send_pending(db: Database, invoke: Invoke, limit: int = 100) -> int:
-    """Send the queued commands of every tenant's sagas (each by one sender only); the number
-    sent. One answered 5xx stays queued, to be sent again under the same key."""
-    sent = 0
-    async with db.transaction(None) as conn:
-        for row in await conn.fetch(_UNSENT, limit):
-            ctx = decode_context(row["context"])
-            answer = await invoke("command", row["command"], row["payload"], ctx)
-            if answer.status >= 500:
-                _log.warning("saga.send-failed", step=row["step"], status=answer.status)
-                continue
-            await conn.execute(_SENT, row["saga_id"], row["step"], answer.status)
-            sent += 1
-    return sent
 
 
 _DUE = """select * from sagas where state = 'running' and deadline <= $1

@@ -15,6 +15,7 @@ from ossature.modules.projects.commands.undo_project_rename import (
 from ossature.modules.projects.naming import (
     ATTEMPTS,
     decide_claim,
+    decide_claims,
     decide_moved_on,
     decide_timeout,
     decide_undone,
@@ -48,6 +49,24 @@ def test_a_creation_under_a_taken_name_is_undone() -> None:
     assert (
         Send("undo-1", "undo-project-creation", {"projectId": "p2", "refusedName": "Atlas"}, "f1"),
     ) == step.sends
+
+
+def test_of_two_claims_of_one_name_in_a_run_the_first_stands() -> None:
+    """A name kept earlier in the run is held for the later claims, in any case; another
+    folder's name, or one held before the run, is decided as alone."""
+    claims = [
+        {**DATA, "projectId": "p2"},
+        {**DATA, "projectId": "p3", "name": "ATLAS"},
+        {**DATA, "projectId": "p4", "folderId": "f2"},
+        {**DATA, "projectId": "p5", "name": "Held"},
+    ]
+    steps = decide_claims("create", claims, {("f1", "held"): "p1"})
+    assert [
+        ("completed", None),
+        ("running", "p2"),
+        ("completed", None),
+        ("running", "p1"),
+    ] == [(step.state, step.data.get("takenBy")) for step in steps]
 
 
 def test_a_rename_to_a_taken_name_restores_the_kept_one() -> None:

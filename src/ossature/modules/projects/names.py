@@ -2,22 +2,26 @@
 
 Its reactions read and write `project_names` (the name each project keeps, one row per
 project), in the saga's transaction, then take the pure decisions of `naming.py`. The saga's
-reactions run one event at a time in the store's order (its checkpoint is locked), so the
-first claim of a name, in that order, is the one that stands.
+reactions run in the store's order (its checkpoint is locked), so the first claim of a name,
+in that order, is the one that stands. Creations, the many, are reacted to by runs: the
+holders of a run's names are read in one statement, the claims decided in the run's order,
+the names kept in one statement (decision 125).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
+from itertools import starmap
 from typing import Any
 
 from ossature.kernel.messages import Envelope
-from ossature.kernel.sagas import Saga, SagaRecord
+from ossature.kernel.sagas import Reacted, Running, Saga, SagaRecord, Step
 from ossature.modules.projects.naming import (
     Claim,
     Update,
     decide_claim,
+    decide_claims,
     decide_moved_on,
     decide_timeout,
     decide_undone,
@@ -32,6 +36,11 @@ _ROW = "select folder_id, name, name_key from project_names where project_id = $
 _KEEP = """insert into project_names (tenant_id, project_id, folder_id, name, name_key)
     values ($1, $2, $3, $4, $5) on conflict (project_id) do update
     set name = excluded.name, name_key = excluded.name_key"""
+_HOLDERS = """select folder_id, name_key, project_id from project_names
+    where (folder_id, name_key) in (select * from unnest($1::text[], $2::text[]))"""
+_KEEP_ALL = """insert into project_names (tenant_id, project_id, folder_id, name, name_key)
+    select $1, * from unnest($2::text[], $3::text[], $4::text[], $5::text[])
+    on conflict (project_id) do update set name = excluded.name, name_key = excluded.name_key"""
 _RELEASE = "update project_names set name_key = null where project_id = $1"
 
 
@@ -52,12 +61,34 @@ async def _claim(
     return [(envelope.event_id, step)]
 
 
-async def _created(conn: Any, running: Sequence[SagaRecord], envelope: Envelope) -> list[Update]:
+async def _created_run(conn: Any, running: Running, run: Sequence[Envelope]) -> list[Reacted]:
+    """A run of creations: the names' holders read at once, the claims decided in the run's
+    order, every project's name kept (or refused: no name key) at once."""
+    claims = [_creation(envelope) for envelope in run]
+    keys = [name_key(claim["name"]) for claim in claims]
+    folders = [claim["folderId"] for claim in claims]
+    rows = await conn.fetch(_HOLDERS, folders, keys)
+    holders = {(row["folder_id"], row["name_key"]): row["project_id"] for row in rows}
+    steps = decide_claims("create", claims, holders)
+    kept = [key if s.state == "completed" else None for key, s in zip(keys, steps, strict=True)]
+    projects, names = [c["projectId"] for c in claims], [c["name"] for c in claims]
+    await conn.execute(_KEEP_ALL, run[0].tenant_id, projects, folders, names, kept)
+    return list(starmap(_reacted, zip(run, steps, strict=True)))
+
+
+def _creation(envelope: Envelope) -> dict[str, Any]:
     p = envelope.payload
-    await conn.execute(
-        _KEEP, envelope.tenant_id, p["projectId"], p["folderId"], p["projectName"], None
-    )
-    return await _claim(conn, envelope, "create", p["folderId"], p["projectName"], None)
+    name, author = p["projectName"], _author(envelope)
+    return {
+        "projectId": p["projectId"],
+        "folderId": p["folderId"],
+        "name": name,
+        "authorId": author,
+    }
+
+
+def _reacted(envelope: Envelope, step: Step) -> Reacted:
+    return (envelope, envelope.event_id, step)
 
 
 async def _renamed(conn: Any, running: Sequence[SagaRecord], envelope: Envelope) -> list[Update]:
@@ -104,7 +135,6 @@ def names_saga(deadline: timedelta = timedelta(seconds=60)) -> Saga:
     return Saga(
         name="project-names",
         reactions={
-            "project-created": _created,
             "project-renamed": _renamed,
             "project-unarchived": _unarchived,
             "project-archived": _archived,
@@ -116,6 +146,7 @@ def names_saga(deadline: timedelta = timedelta(seconds=60)) -> Saga:
         deadline=deadline,
         role="project-editor",
         tables=("project_names",),
+        runs={"project-created": _created_run},
     )
 
 

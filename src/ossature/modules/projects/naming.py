@@ -21,6 +21,7 @@ __all__ = [
     "Claim",
     "compensation",
     "decide_claim",
+    "decide_claims",
     "decide_moved_on",
     "decide_timeout",
     "decide_undone",
@@ -47,6 +48,23 @@ def decide_claim(
         return Step("completed", facts)
     facts |= {"takenBy": holder, "restore": kept}
     return Step("running", facts, (compensation(facts, 1),))
+
+
+def decide_claims(
+    kind: Claim, claims: Sequence[Mapping[str, Any]], holders: Mapping[tuple[str, str], str]
+) -> list[Step]:
+    """The steps of claims taken in this order, none keeping a name meanwhile: `holders` hold
+    the names before the first, by (folder, name key); a name one claim keeps is held for
+    the later ones, so of two claims of one name the first stands."""
+    held = dict(holders)
+    steps = []
+    for data in claims:
+        where = (data["folderId"], name_key(data["name"]))
+        step = decide_claim(kind, data, held.get(where), None)
+        if step.state == "completed":
+            held[where] = data["projectId"]
+        steps.append(step)
+    return steps
 
 
 def compensation(data: Mapping[str, Any], attempt: int) -> Send:
