@@ -1,6 +1,7 @@
 """The load generator's bookkeeping and its HTTP client, without sockets."""
 
 import asyncio
+import re
 
 import pytest
 
@@ -118,14 +119,17 @@ async def test_keep_alive_answers_are_read_one_at_a_time() -> None:
     assert [(200, b"ok"), (409, b"")] == [(head.status, body) for head, body in answers]
 
 
-def test_each_command_gets_a_fresh_idempotency_key_and_name() -> None:
-    """Two create-project requests differ in their key and in the project's name."""
-    requests = _plan(fresh=True).requests(generator=0)
+def test_each_command_gets_a_fresh_idempotency_key_and_name_in_every_round() -> None:
+    """create-project requests differ in their key and in the project's name, also between
+    two rounds (each round's generator starts its supply again)."""
+    plan = _plan(fresh=True)
+    rounds = [plan.requests(generator=0), plan.requests(generator=0)]
 
-    first, second = next(requests), next(requests)
+    sent = [next(requests) for requests in rounds for _ in range(2)]
 
-    assert (b"Idempotency-Key" in first, first != second) == (True, True)
-    assert b'"name":"bench 0-1"' in first and b'"name":"bench 0-2"' in second
+    names = {re.search(rb'"name":"(bench 0-[^"]+)"', request)[1] for request in sent}
+    keys = {re.search(rb"Idempotency-Key: (\S+)", request)[1] for request in sent}
+    assert (4, 4) == (len(names), len(keys))
 
 
 def test_a_query_is_the_same_request_each_time() -> None:

@@ -19,7 +19,8 @@ class Plan:
     """One scenario's requests: where they go, as whom, into which folder.
 
     `fresh_key` sends a new Idempotency-Key with each request (a command that must run each
-    time); `numbered` gives each body a new project name.
+    time); `numbered` gives each body a project name no other request of any round uses (a
+    name taken in the folder would be undone by the saga `project-names`: another workload).
     """
 
     scenario: str
@@ -36,11 +37,12 @@ class Plan:
         if not self.numbered and not self.fresh_key:
             constant = self._request({"folderId": self.folder_id}, {})
             return itertools.repeat(constant)
-        return (self._numbered(generator, n) for n in itertools.count(1))
+        return iter(lambda: self._numbered(generator), b"")
 
-    def _numbered(self, generator: int, n: int) -> bytes:
-        body = {"folderId": self.folder_id, "name": f"bench {generator}-{n}"}
-        return self._request(body, {"Idempotency-Key": str(ULID())} if self.fresh_key else {})
+    def _numbered(self, generator: int) -> bytes:
+        unique = str(ULID())  # a new name each round too: the generators start again each round
+        body = {"folderId": self.folder_id, "name": f"bench {generator}-{unique}"}
+        return self._request(body, {"Idempotency-Key": unique} if self.fresh_key else {})
 
     def _request(self, body: dict[str, str], extra: dict[str, str]) -> bytes:
         headers = {"Authorization": f"Bearer {self.token}", **extra}
