@@ -13,11 +13,14 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
 from ossature.gateway.auth import Authenticator
 from ossature.gateway.body import read_json
 from ossature.gateway.context import InvalidHeader, Network, proxies
 from ossature.gateway.discovery import configuration_endpoint, mqtt_discovery
+from ossature.gateway.front import GatewayApp
+from ossature.gateway.incoming import Asked
 from ossature.gateway.openapi import openapi
 from ossature.gateway.responder import Responder, build_context_safely, json_response
 from ossature.gateway.safety import AnswerEveryFailure
@@ -47,7 +50,7 @@ class _Batch(msgspec.Struct, forbid_unknown_fields=True):
     invocations: list[_Invocation]
 
 
-def _kind(request: Request) -> Kind:
+def _kind(request: Asked) -> Kind:
     """Command or query, by the path's first segment (read from the ASGI scope: building
     `request.url` parses the whole URL, about 5 us a request)."""
     return "command" if request.scope["path"].startswith("/commands") else "query"
@@ -64,12 +67,15 @@ class Gateway:
         self.spec = openapi(responder.pipeline.app)
 
     async def one(self, request: Request) -> Response:
+        return await self.invocation(request, request.path_params["name"])
+
+    async def invocation(self, request: Asked, name: str) -> Response:
+        """The answer to one invocation, `POST /commands/{name}` or `/queries/{name}`."""
         kind = _kind(request)
         try:
             ctx = await self.responder.context(request)
         except DomainError as error:
             return self.responder.refuse(request, error)
-        name = request.path_params["name"]
         try:
             raw = await read_json(request)
         except DomainError as error:  # its context is known: audited as any answer
@@ -167,7 +173,13 @@ def build_gateway(
         Route("/metrics", gateway.metrics, methods=["GET"]),
         Route("/openapi.json", gateway.openapi, methods=["GET"]),
     ]
-    return Starlette(
+
+    def guarded(app: ASGIApp) -> ASGIApp:  # the two middlewares below, in the same order
+        return RequestSpans(AnswerEveryFailure(app, answer=responder.failed))
+
+    return GatewayApp(
+        gateway.invocation,
+        guarded,
         routes=routes,
         exception_handlers={HTTPException: gateway.http_error},
         middleware=[

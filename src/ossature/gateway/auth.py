@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import time
 
-from starlette.requests import Request
-
+from ossature.gateway.incoming import Asked
 from ossature.kernel.context import Actor, Grant
 from ossature.kernel.errors import Unauthenticated
 from ossature.modules.identity._tokens import AccessClaims, InvalidToken, KeyRing
@@ -22,7 +21,7 @@ class Authenticator:
     def __init__(self, keys: KeyRing, tokens: TokenAuthentication) -> None:
         self.keys, self.tokens = keys, tokens
 
-    async def actor(self, request: Request) -> Actor | None:
+    async def actor(self, request: Asked) -> Actor | None:
         """None without a header; Unauthenticated for any bad token."""
         header = request.headers.get("authorization")
         if header is None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from starlette.requests import Request
 
+from ossature.gateway.incoming import Asked
 from ossature.kernel.errors import DomainError, InvalidPayload, PayloadTooLarge
 
 __all__ = [
@@ -47,7 +47,7 @@ class UnsupportedMediaType(DomainError):
     status = 415
 
 
-def _check_media_type(request: Request) -> None:
+def _check_media_type(request: Asked) -> None:
     """JSON, or no type at all (simple clients send none); a form's type, or a charset
     other than UTF-8, is refused rather than guessed at."""
     declared = request.headers.get("content-type")
@@ -62,7 +62,7 @@ def _check_media_type(request: Request) -> None:
         raise UnsupportedMediaType({"accepted": "application/json"})
 
 
-async def _read_bytes(request: Request) -> bytes:
+async def _read_bytes(request: Asked) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > MAX_BODY:
         raise PayloadTooLarge({"limit": MAX_BODY})
@@ -92,7 +92,7 @@ def decode_json(body: bytes) -> Any:
     return decoded
 
 
-async def read_json(request: Request) -> Any:
+async def read_json(request: Asked) -> Any:
     """The request's JSON body, decoded; a DomainError (4xx) for any malformed one."""
     _check_media_type(request)
     return decode_json(await _read_bytes(request))

@@ -7,9 +7,9 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from starlette.requests import Request
 from ua_parser import parse
 
+from ossature.gateway.incoming import Asked
 from ossature.kernel.context import Actor, Context, Provenance, UserAgent
 from ossature.kernel.errors import InvalidPayload
 from ossature.kernel.ids import is_ulid
@@ -34,14 +34,14 @@ class InvalidHeader(InvalidPayload):
     key = "errors.invalid-header"
 
 
-def _ulid_header(request: Request, name: str) -> str | None:
+def _ulid_header(request: Asked, name: str) -> str | None:
     value = request.headers.get(name)
     if value is not None and not is_ulid(value):
         raise InvalidHeader({"header": name})
     return value
 
 
-def _trace_id(request: Request) -> str | None:
+def _trace_id(request: Asked) -> str | None:
     match = _TRACEPARENT.match(request.headers.get("traceparent", ""))
     return match.group(1) if match and match.group(1) != "0" * 32 else None
 
@@ -116,7 +116,7 @@ def entry_point(host: str | None, root: str | None) -> str | None:
 
 
 def build_context(
-    request: Request,
+    request: Asked,
     actor: Actor | None,
     trusted: Sequence[Network] = (),
     root: str | None = None,

@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from starlette.requests import Request
 from starlette.responses import Response
 
 from ossature.gateway.auth import Authenticator
 from ossature.gateway.context import Network, build_context
+from ossature.gateway.incoming import Asked
 from ossature.gateway.problems import problem
 from ossature.kernel import spans
 from ossature.kernel.context import Context
@@ -37,7 +37,7 @@ def json_response(
     return Response(_encoder.encode(body), status, headers=headers, media_type=media)
 
 
-def build_context_safely(request: Request) -> Context:
+def build_context_safely(request: Asked) -> Context:
     """A context with fresh ids, for answering a request whose headers were refused."""
     return spans.in_current_span(Context(access=None, trace=new_trace()))
 
@@ -65,14 +65,14 @@ class Responder:
             "traceparent": ctx.trace.traceparent,
         }
 
-    def locale(self, request: Request, ctx: Context) -> str:
+    def locale(self, request: Asked, ctx: Context) -> str:
         """The actor's locale when the catalogs have it, else the best of Accept-Language."""
         actor_locale = ctx.access.locale if ctx.access else None
         return negotiate(
             self.catalogs.locales, actor_locale, request.headers.get("accept-language")
         )
 
-    def answer(self, request: Request, ctx: Context, result: Result) -> Response:
+    def answer(self, request: Asked, ctx: Context, result: Result) -> Response:
         """The result as JSON, or its error as problem+json in the request's locale."""
         headers = self.headers(ctx)
         if result.error is None:
@@ -84,17 +84,17 @@ class Responder:
         body = problem(result.error, ctx.trace.invocation_id, self.catalogs, locale)
         return json_response(body, result.status, headers, "application/problem+json")
 
-    async def context(self, request: Request) -> Context:
+    async def context(self, request: Asked) -> Context:
         """The invocation context of a request: its actor (from the token) and its trace."""
         ctx = build_context(request, await self.auth.actor(request), self.trusted, self.root)
         return spans.in_current_span(ctx)
 
-    def failed(self, request: Request) -> tuple[str, Response]:
+    def failed(self, request: Asked) -> tuple[str, Response]:
         """The answer to a failure no route expected: its invocation id, and a 500 problem."""
         ctx = build_context_safely(request)
         return ctx.trace.invocation_id, self.answer(request, ctx, Result(500, {}, Internal()))
 
-    def refuse(self, request: Request, error: DomainError, ctx: Context | None = None) -> Response:
+    def refuse(self, request: Asked, error: DomainError, ctx: Context | None = None) -> Response:
         """Answer, log and audit a request refused before the pipeline ran it: a bad token
         or header (no context yet: one with fresh ids), or a malformed body."""
         ctx = ctx or build_context_safely(request)

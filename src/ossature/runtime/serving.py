@@ -93,9 +93,18 @@ def listening(host: str, port: int) -> socket.socket:
 async def serve_http(app: Any, host: str, port: int, sock: socket.socket | None = None) -> None:
     """Serve `app` with uvicorn (on `sock` when given) until a signal asks to stop, the
     collector set for serving. uvicorn's own log lines go through the root logger, which
-    `runtime.library_logs` routes to ours."""
+    `runtime.library_logs` routes to ours.
+
+    Requests are parsed by httptools, in C: about 0.1 ms of CPU less a request than h11's
+    pure Python (docs/decisions/0127-the-http-server.md)."""
     config = uvicorn.Config(
-        app, host=host, port=port, log_config=None, access_log=False, lifespan="off", http="h11"
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="off",
+        http="httptools",
     )
     quiet_collector()
     await uvicorn.Server(config).serve(sockets=None if sock is None else [sock])
