@@ -104,7 +104,10 @@ async def _until(read: object, expected: int, deadline: float = 90.0) -> Counter
     loop = asyncio.get_running_loop()
     until = loop.time() + deadline
     while True:
-        found: Counter[str] = await read()  # type: ignore[operator]
+        try:
+            found: Counter[str] = await read()  # type: ignore[operator]
+        except nats.errors.TimeoutError:  # JetStream's API unanswered while a leader is elected
+            found = Counter()
         if len(found) >= expected or loop.time() > until:
             return found
         await asyncio.sleep(0.5)
