@@ -28,7 +28,7 @@ GROUPS = (
     ("asyncpg (statements, pool)", ("asyncpg/",)),
     ("token, context, gateway", ("gateway/", "runtime/contexts.py", "_tokens.py", "web/site.py")),
     ("pipeline and modules", ("runtime/pipeline.py", "ossature/modules/", "ossature/kernel/")),
-    ("the HTTP server (uvicorn, h11, starlette)", ("uvicorn/", "h11/", "starlette/")),
+    ("the HTTP server (uvicorn, starlette)", ("uvicorn/", "h11/", "starlette/")),
     ("the event loop", ("asyncio/", "uvloop")),
 )
 
