@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import json
 import os
 import secrets
@@ -28,10 +27,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import aiomqtt
 import httpx
+
+from ossature.tools.bench._push import mqtt_client, notification_topic
 
 # pragma: allowlist nextline secret: a throwaway demo password for the benchmark's own system
 PASSWORD = "push-benchmark-password"
@@ -87,7 +87,7 @@ async def _connect_times(mqtt_url: str, token: str, count: int) -> list[float]:
     timings = []
     for _ in range(count):
         started = time.perf_counter()
-        async with _mqtt(mqtt_url, token):
+        async with mqtt_client(mqtt_url, token):
             timings.append(time.perf_counter() - started)
     return timings
 
@@ -98,8 +98,8 @@ async def _rename_latencies(
     project = await _france_project(http, admin)
     arrivals: dict[str, float] = {}
     arrived = asyncio.Event()
-    async with _mqtt(mqtt_url, editor) as client:
-        await client.subscribe(_topic(editor))
+    async with mqtt_client(mqtt_url, editor) as client:
+        await client.subscribe(notification_topic(editor))
         reader = asyncio.create_task(_read(client, arrivals, arrived))
         timings = []
         for n in range(count):
@@ -130,28 +130,6 @@ async def _france_project(http: httpx.AsyncClient, token: str) -> str:
         http, "commands/create-project", {"folderId": france, "name": "Bench"}, token
     )
     return str(made["projectId"])
-
-
-def _mqtt(mqtt_url: str, token: str) -> aiomqtt.Client:
-    parts, claims = urlsplit(mqtt_url), _claims(token)
-    return aiomqtt.Client(
-        parts.hostname or "127.0.0.1",
-        parts.port or 1883,
-        username=claims["tid"],
-        password=token,
-        identifier=f"{claims['sub']}-{secrets.token_hex(4)}",
-        protocol=aiomqtt.ProtocolVersion.V311,
-    )
-
-
-def _topic(token: str) -> str:
-    claims = _claims(token)
-    return f"tenants/{claims['tid']}/users/{claims['sub']}/notifications"
-
-
-def _claims(token: str) -> dict[str, str]:
-    body = token.split(".")[1]
-    return dict(json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))))
 
 
 async def _log_in(http: httpx.AsyncClient, email: str, password: str) -> str:

@@ -27,7 +27,15 @@ from ulid import ULID
 from ossature.tools.bench._load import Window
 from ossature.tools.bench._ratios import PushRound
 
-__all__ = ["INTERVAL", "LOST_AFTER", "ProbeRound", "PushProbe", "prepare_probe"]
+__all__ = [
+    "INTERVAL",
+    "LOST_AFTER",
+    "ProbeRound",
+    "PushProbe",
+    "mqtt_client",
+    "notification_topic",
+    "prepare_probe",
+]
 
 INTERVAL = 0.1
 LOST_AFTER = 30.0
@@ -86,8 +94,11 @@ class ProbeRound:
 async def _probe(probe: PushProbe, window: Window) -> PushRound:
     arrivals: dict[str, float] = {}
     arrived = asyncio.Event()
-    async with _mqtt(probe) as client, httpx.AsyncClient(base_url=probe.url, timeout=10) as http:
-        await client.subscribe(_topic(probe.token))
+    async with (
+        mqtt_client(probe.mqtt_url, probe.token) as client,
+        httpx.AsyncClient(base_url=probe.url, timeout=10) as http,
+    ):
+        await client.subscribe(notification_topic(probe.token))
         reader = asyncio.create_task(_read(client, arrivals, arrived))
         answered, errors = await _rename(http, probe, window)
         await _until_arrived(answered, arrivals, arrived)
@@ -146,19 +157,21 @@ async def _read(client: aiomqtt.Client, arrivals: dict[str, float], arrived: asy
             arrived.set()
 
 
-def _mqtt(probe: PushProbe) -> aiomqtt.Client:
-    parts, claims = urlsplit(probe.mqtt_url), _claims(probe.token)
+def mqtt_client(mqtt_url: str, token: str) -> aiomqtt.Client:
+    """An MQTT client signed in as the token's account (its tenant and the token itself)."""
+    parts, claims = urlsplit(mqtt_url), _claims(token)
     return aiomqtt.Client(
         parts.hostname or "127.0.0.1",
         parts.port or 1883,
         username=claims["tid"],
-        password=probe.token,
+        password=token,
         identifier=f"{claims['sub']}-bench-{secrets.token_hex(4)}",
         protocol=aiomqtt.ProtocolVersion.V311,
     )
 
 
-def _topic(token: str) -> str:
+def notification_topic(token: str) -> str:
+    """The topic of the token's account's own notifications."""
     claims = _claims(token)
     return f"tenants/{claims['tid']}/users/{claims['sub']}/notifications"
 
