@@ -107,3 +107,25 @@ async def test_a_consumer_deleted_under_a_waiting_fetch_is_an_error(
 
     with pytest.raises(APIError):
         await asyncio.wait_for(fetching, 20)
+
+
+async def test_a_burst_beyond_what_the_open_request_owes_is_asked_for_at_once(
+    pull: tuple[Any, BatchPull],
+) -> None:
+    """A fetch waits on a request an earlier fetch left open, owing 97 of its 100; a burst of
+    150 is published at once. The fetch asks for the rest as soon as the 97 are in, rather
+    than waiting out its minute with 53 still stored."""
+    js, pulling = pull
+    await _publish(js, pulling, 3)
+    await pulling.fetch(100, wait=60)  # returns the 3; its request stays open, owing 97
+    fetching = asyncio.create_task(pulling.fetch(200, wait=60))
+    await asyncio.sleep(0.2)  # the fetch is waiting on the open request
+    subject = f"{pulling.stream.lower()}.m"
+    for n in range(150):  # one write: the stream stores the burst ahead of the deliveries
+        await pulling.nc.publish(subject, str(n).encode())
+    await pulling.nc.flush()
+    read = await asyncio.wait_for(fetching, 20)
+    while len(read) < 150:
+        read += await asyncio.wait_for(pulling.fetch(200, wait=60), 20)
+
+    assert list(range(4, 154)) == _sequences(read)

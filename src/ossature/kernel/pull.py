@@ -6,7 +6,10 @@ waits behind the requests the process is answering (a batch of 100 took 330 ms d
 benchmark's burst, 8 ms after it). Here the consumer's messages arrive on a callback
 subscription of an inbox, which appends each to a list as the client reads it off the
 socket; `fetch` asks for a batch and wakes once, when the batch is full or when a message
-says none is left to deliver.
+says none is left to deliver. It also wakes when the open request has delivered all it
+asked for, to ask for the rest: a request left open by an earlier fetch may owe fewer
+messages than the batch, and a burst larger than that would otherwise wait out the fetch's
+whole `wait` (half a second in the notifier) with messages still stored.
 
 A pull request lives on the server until its batch is delivered or it expires, so one that
 `fetch` left early (nothing more was stored) may deliver later messages with no fetch
@@ -107,8 +110,9 @@ class BatchPull:
         if status is None:
             self._messages.append(msg)
             self._owed -= 1
-            if len(self._messages) >= self._wanted or msg.metadata.num_pending == 0:
-                self._wake.set()
+            spent, full = self._owed <= 0, len(self._messages) >= self._wanted
+            if spent or full or msg.metadata.num_pending == 0:
+                self._wake.set()  # a spent request wakes the fetch to ask for the rest
             return
         if msg.subject != self._reply or status == _HEARTBEAT:
             return  # the end of a request closed already, or a heartbeat
