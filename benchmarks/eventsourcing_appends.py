@@ -13,7 +13,7 @@ ratio, and the events each side stored (counted in its table after the runs: eac
 equal the appends it made).
 
 Needs the `bench` extra: .venv/bin/pip install -e '.[bench]'
-Run: flock /work/bench.lock .venv/bin/python benchmarks/eventsourcing_appends.py [--json]
+Run: .venv/bin/python benchmarks/eventsourcing_appends.py [--json]
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ system's appends are. `--rounds` rebuilds, each timed; `--per-event` alternates 
 the path projections without a bulk rebuild take (one handler call per event or run, the
 only path before decision 122). The rows are checked after the last rebuild.
 
-Run: flock /work/bench.lock .venv/bin/python benchmarks/rebuild.py [--events 200000]
+Run: .venv/bin/python benchmarks/rebuild.py [--events 200000]
 [--tenants 300] [--rounds 3] [--per-event]
 """
 
