@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp
 
 from ossature.gateway.app import gateway_of
+from ossature.gateway.front import invoked_name
 from ossature.runtime.system import System
 from ossature.sdk import InProcess
 from ossature.web import WebSettings, build_web, one_site
@@ -22,4 +23,5 @@ def site_of(system: System) -> ASGIApp:
     def in_process(request: Request) -> InProcess:
         return InProcess(gateway, client_ip=request.client.host if request.client else "")
 
-    return one_site(gateway, build_web(in_process, web_settings))
+    web = build_web(in_process, web_settings)
+    return one_site(gateway, web, lambda scope: invoked_name(scope) is not None)

@@ -36,3 +36,15 @@ async def test_each_path_goes_where_it_belongs() -> None:
         await _get(site, "/nowhere", **{"hx-request": "true"}),
         await _get(site, "/nowhere", accept="application/json"),
     ]
+
+
+async def test_what_the_api_takes_at_once_goes_to_it_without_its_routes() -> None:
+    """A request the API says it takes at once reaches the API, though none of its routes
+    matches the path; the others are matched as before."""
+    api, web = _app("api", "/queries/{name}"), _app("web", "/folders")
+    site = one_site(api, web, lambda scope: scope["path"].startswith("/commands/"))
+    assert ["api 404", "api", "web"] == [
+        await _get(site, "/commands/anything"),
+        await _get(site, "/queries/list-projects"),
+        await _get(site, "/folders"),
+    ]
