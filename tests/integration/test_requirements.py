@@ -3,14 +3,24 @@ lacks, the flows that gain it, what get-my-capabilities says before and after.""
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
 import pyotp
 import pytest
 
 from ossature.kernel.context import Actor, Grant
+from ossature.kernel.database import Database, InvocationDatabase, InvocationTransaction
+from ossature.kernel.deps import Deps
+from ossature.kernel.eventstore import EventStore
 from ossature.kernel.ids import new_id
+from ossature.kernel.logging import get_logger
+from ossature.kernel.unit_of_work import UnitOfWork
+from ossature.modules.access.entitlements import hold
+from ossature.modules.access.errors import RequirementUnmet
 from ossature.modules.identity._one_time import OneTimeTokens
+from ossature.modules.tenancy.subscription import Subscriptions
 from ossature.runtime.contexts import OPERATOR, internal_context, tenant_service
 from ossature.runtime.system import System
 from tests.integration.analytics_support import configure, fresh_path
@@ -255,3 +265,41 @@ async def test_mfa_enrolled_is_gained_with_totp_and_lost_with_it(system: System)
     assert "mfa-enabled" not in unmet_enrolled
     assert [] == await entitlements(tenant, "ada")
     assert "mfa-enabled" in await unmet_ids(tenant, "ada")
+
+
+async def test_the_requirements_of_an_invocation_holding_the_pools_last_connection(
+    system: System,
+) -> None:
+    """Entitlements are checked after authorization, which may have begun the invocation's
+    transaction. The tenant's subscription, just changed and so read again, is read through
+    that transaction: on a pool of one connection, which the invocation holds, the check
+    ends (refused: the email is not verified) instead of waiting for a second connection."""
+    assert system.pipeline is not None
+    tenant = await tenant_of(system, "DE")
+    await registered(tenant, "ada")
+    ctx = internal_context(tenant.actors["ada"])
+    pool = await Database.connect(system.owner_url, min_size=1, max_size=1)
+    transaction = InvocationTransaction(pool.pool, tenant.tenant_id)
+    db = InvocationDatabase(pool.pool, transaction)
+    subscriptions = Subscriptions(pool, system.app.modules)
+    subscriptions.forget(tenant.tenant_id)  # changed just now: read again, not remembered
+    store = EventStore()
+    deps = Deps(
+        db,
+        store,
+        UnitOfWork(db, store, ctx),
+        datetime.now(UTC),
+        get_logger("test"),
+        system.pipeline.access.on(db),
+        {Subscriptions: subscriptions},
+    )
+    try:
+        await transaction.conn()  # begun, as authorization begins it: the only connection
+        # when
+        checked = hold(system.pipeline.requirements, ctx, "create-project", deps)
+        # then
+        with pytest.raises(RequirementUnmet):
+            await asyncio.wait_for(checked, 20)
+    finally:
+        await transaction.end(failed=True)
+        await pool.close()

@@ -64,7 +64,7 @@ async def my_capabilities(ctx: Context, query: MyCapabilities, deps: Deps) -> Ca
     the caller there and that they have not met (each with the scopes the tenant has)."""
     assert ctx.access is not None
     subscriptions = deps.get(Subscriptions)
-    subscription = await subscriptions.of(ctx.access.tenant_id)
+    subscription = await subscriptions.of(ctx.access.tenant_id, deps.db)
     held = await _held(ctx, deps)
     every = deps.get(Requirements).all
     return {

@@ -88,7 +88,8 @@ async def hold(requirements: Requirements, ctx: Context, command: str, deps: Dep
         return
     assert ctx.access is not None
     tenant_id = ctx.access.tenant_id
-    country = (await deps.get(Subscriptions).of(tenant_id)).country
+    # Through the invocation's transaction: authorization may have begun it already.
+    country = (await deps.get(Subscriptions).of(tenant_id, deps.db)).country
     applying = requirements.applying(command, country)
     if not applying:
         return

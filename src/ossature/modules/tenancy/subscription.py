@@ -82,12 +82,17 @@ class Subscriptions:
         """Every declared feature by name."""
         return {f.name: f for m in self.modules for f in m.features}
 
-    async def of(self, tenant_id: str) -> Subscription:
-        """The tenant's subscription (a tenant with no plan set is on the catalog's default)."""
+    async def of(self, tenant_id: str, within: Database | None = None) -> Subscription:
+        """The tenant's subscription (a tenant with no plan set is on the catalog's default).
+
+        `within`: an invocation's database, when the invocation may already hold its
+        connection: the read then goes through its own transaction. Read through the pool
+        instead, it would wait for a second connection, and once every connection is held by
+        an invocation waiting so, none would ever come back."""
         known = self._known.get(tenant_id)
         if known is not None and time.monotonic() - known[0] < self.fresh_for:
             return known[1]
-        subscription = await self._read(tenant_id)
+        subscription = await self._read(tenant_id, within or self.db)
         if len(self._known) > 100_000:  # bounded: forget all rather than grow without end
             self._known.clear()
         if not self._changing(tenant_id):
@@ -143,8 +148,8 @@ class Subscriptions:
             country=country,
         )
 
-    async def _read(self, tenant_id: str) -> Subscription:
-        async with self.db.transaction(tenant_id, readonly=True) as conn:
+    async def _read(self, tenant_id: str, db: Database) -> Subscription:
+        async with db.transaction(tenant_id, readonly=True) as conn:
             row = await conn.fetchrow(
                 "select t.country, s.plan, s.enabled, s.disabled, s.features"
                 " from tenants t left join tenant_subscriptions s using (tenant_id)"
