@@ -7,10 +7,12 @@ the next group takes them all (up to LIMIT), so nothing waits on a timer: a lone
 at once, as before, and a busy process writes a few at a time. Each invocation is still
 answered with its own outcome, once its group has committed.
 
-`ossature_append_group` (kernel migration 0009) confines each item to its tenant, checks
-its guard, records its key and appends its event unless the key was recorded before, and
-meters it (decision 75). When it refuses any item (a guard, a stream version taken, a quota
-reached), nothing of the group is kept, and
+`ossature_append_group` (kernel/migrations/live) takes the items tenant by tenant, a
+statement per step for all of a tenant's items (decision 135): it confines to the tenant,
+checks each distinct guard, records the keys, and appends the events, writes the audit
+entries and meters (decision 75) the items whose key was not recorded before. When it
+refuses any item (a guard, a stream version taken, a quota reached), nothing of the group
+is kept, and
 each item is committed alone, as it would have been: its own refusal reaches it, the others
 go in. Decision 20 says why, and what it measured.
 
