@@ -94,6 +94,13 @@ class Database:
         async with self.pool.acquire() as conn:
             yield conn
 
+    @asynccontextmanager
+    async def reading(self, tenant_id: str | None) -> AsyncIterator[Any]:
+        """A read-only transaction of `tenant_id`, for a read that needs no one snapshot with
+        anything else (here, the same as `transaction(tenant_id, readonly=True)`)."""
+        async with self.transaction(tenant_id, readonly=True) as conn:
+            yield conn
+
     async def call(self, tenant_id: str | None, function: str, *args: Any) -> list[Any]:
         """The rows of `select * from function(<tenant>, *args)`: the door for a statement
         that is an invocation's whole work.
@@ -229,6 +236,19 @@ class InvocationDatabase(Database):
     async def connection(self) -> AsyncIterator[Any]:
         """The invocation's connection."""
         yield await self.invocation.conn()
+
+    @asynccontextmanager
+    async def reading(self, tenant_id: str | None) -> AsyncIterator[Any]:
+        """The invocation's transaction once it has begun: the invocation then holds its
+        connection, and a second one from the pool might never come, every connection held
+        by an invocation waiting so. Before, a read-only transaction of its own, which leaves
+        the invocation's unbegun (its commit may still run alone, or in a group)."""
+        if self.invocation.started:
+            async with self.transaction(tenant_id, readonly=True) as conn:
+                yield conn
+            return
+        async with super().transaction(tenant_id, readonly=True) as conn:
+            yield conn
 
     async def call(self, tenant_id: str | None, function: str, *args: Any) -> list[Any]:
         """See `Database.call`: alone with the guard before the invocation's transaction has

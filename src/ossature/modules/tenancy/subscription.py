@@ -86,9 +86,10 @@ class Subscriptions:
         """The tenant's subscription (a tenant with no plan set is on the catalog's default).
 
         `within`: an invocation's database, when the invocation may already hold its
-        connection: the read then goes through its own transaction. Read through the pool
-        instead, it would wait for a second connection, and once every connection is held by
-        an invocation waiting so, none would ever come back."""
+        connection: the read then goes through its transaction once begun
+        (`Database.reading`). Read through the pool instead, it would wait for a second
+        connection, and once every connection is held by an invocation waiting so, none
+        would ever come back."""
         known = self._known.get(tenant_id)
         if known is not None and time.monotonic() - known[0] < self.fresh_for:
             return known[1]
@@ -149,7 +150,7 @@ class Subscriptions:
         )
 
     async def _read(self, tenant_id: str, db: Database) -> Subscription:
-        async with db.transaction(tenant_id, readonly=True) as conn:
+        async with db.reading(tenant_id) as conn:
             row = await conn.fetchrow(
                 "select t.country, s.plan, s.enabled, s.disabled, s.features"
                 " from tenants t left join tenant_subscriptions s using (tenant_id)"
