@@ -36,8 +36,13 @@ _ROW = "select folder_id, name, name_key from project_names where project_id = $
 _KEEP = """insert into project_names (tenant_id, project_id, folder_id, name, name_key)
     values ($1, $2, $3, $4, $5) on conflict (project_id) do update
     set name = excluded.name, name_key = excluded.name_key"""
-_HOLDERS = """select folder_id, name_key, project_id from project_names
-    where (folder_id, name_key) in (select * from unnest($1::text[], $2::text[]))"""
+# Each name is looked up in the index on its own (a subquery with a limit is not flattened
+# into a join): as a join, a long run made the planner scan and hash every name of the
+# tenant, 11 ms a call at 33,000 names against 0.6 ms for 300 lookups.
+_HOLDERS = """select k.folder_id, k.name_key, h.project_id
+    from unnest($1::text[], $2::text[]) as k (folder_id, name_key)
+    cross join lateral (select project_id from project_names p
+        where p.folder_id = k.folder_id and p.name_key = k.name_key limit 1) as h"""
 _KEEP_ALL = """insert into project_names (tenant_id, project_id, folder_id, name, name_key)
     select $1, * from unnest($2::text[], $3::text[], $4::text[], $5::text[])
     on conflict (project_id) do update set name = excluded.name, name_key = excluded.name_key"""
