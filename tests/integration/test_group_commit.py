@@ -13,13 +13,14 @@ from prometheus_client import REGISTRY
 from ossature.kernel.context import Actor
 from ossature.kernel.errors import ConcurrencyConflict
 from ossature.kernel.eventstore import EventStore, PendingAppend
-from ossature.kernel.group_commit import GroupCommit
+from ossature.kernel.group_commit import GATHER, GroupCommit
 from ossature.kernel.idempotency import IdempotencyKey, IdempotencyRecord
 from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Event
 from ossature.modules.identity.projections import CREDENTIAL_ENDED
 from ossature.runtime.contexts import internal_context
 from ossature.runtime.system import System
+from tests.integration._push import until
 from tests.integration.support import Tenant, open_session
 
 
@@ -163,3 +164,52 @@ async def test_the_pipeline_groups_concurrent_creations(system: System, tenant: 
     assert system.pipeline.group.grouped > before
     ids = {result.body["projectId"] for result in results}
     assert 20 == len(ids)
+
+
+async def _waiting_on_a_lock(system: System) -> bool:
+    assert system.db is not None
+    async with system.db.connection() as conn:
+        waiting = await conn.fetchval(
+            "select count(*) from pg_stat_activity where wait_event_type = 'Lock'"
+            " and query like 'select ossature_append_group%'"
+        )
+    return bool(waiting)
+
+
+async def test_commits_waiting_behind_a_held_group_overflow_into_a_second_one(
+    system: System, tenant: Tenant
+) -> None:
+    """A group held in PostgreSQL (one of its keys being recorded by a transaction still
+    open): the next GATHER commits wait behind it, and those made after them go in a second
+    group, written and answered while the first waits. The held group and those behind it go
+    in once that transaction ends, the held key found recorded before."""
+    assert system.db is not None
+    commits = _Commits(system, tenant, await open_session(system, tenant.tenant_id))
+    key = new_id()
+    async with system.db.transaction(tenant.tenant_id) as holder:
+        await holder.execute(
+            "insert into idempotency_records (tenant_id, actor_id, key, command, invocation_id,"
+            " outcome) values ($1, $2, $3, 'note', $4, '{}')",
+            tenant.tenant_id,
+            commits.actor.account_id,
+            key,
+            new_id(),
+        )
+        held = [
+            asyncio.ensure_future(commits.append(key=key)),
+            asyncio.ensure_future(commits.append()),
+        ]
+        await until(lambda: _waiting_on_a_lock(system))
+        # when
+        behind = [asyncio.ensure_future(commits.append()) for _ in range(GATHER)]
+        overflow = await asyncio.wait_for(
+            asyncio.gather(*(commits.append() for _ in range(3))), timeout=60
+        )
+        # then
+        assert not any(commit.done() for commit in held + behind)
+        event_ids = [envelopes[0].event_id for envelopes in overflow]
+        assert sorted(event_ids) == await commits.stored(event_ids)
+    first, *others = await asyncio.gather(*held, *behind)
+    assert first is None and None not in others
+    stored = [envelopes[0].event_id for envelopes in others]
+    assert (GATHER + 5, sorted(stored)) == (commits.group.grouped, await commits.stored(stored))

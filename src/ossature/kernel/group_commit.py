@@ -2,10 +2,18 @@
 
 A command whose whole work is its commit runs it as one statement (decision 16). Under load
 many such statements are in flight at once, each its own round trip and transaction. Here a
-commit joins a queue; while one group is being written, the commits that arrive wait, and
-the next group takes them all (up to LIMIT), so nothing waits on a timer: a lone commit goes
-at once, as before, and a busy process writes a few at a time. Each invocation is still
-answered with its own outcome, once its group has committed.
+commit joins the queue of one of LANES lanes; while a lane's group is being written, the
+commits that arrive in it wait, and its next group takes them all (up to LIMIT), so nothing
+waits on a timer: a lone commit goes at once, as before, and a busy process writes a few at
+a time. Each invocation is still answered with its own outcome, once its group has
+committed.
+
+A commit joins the first lane that is idle or holds fewer than GATHER commits waiting, else
+the lane with the shortest queue. So the second lane is taken only when GATHER commits
+already wait behind the first: a few commits made at once go in one group, and a process
+whose statements keep up writes one group at a time, as before, but a convoy of many (the
+clients of the last group, answered together) is split in two groups in flight, each still
+large (decision 137).
 
 `ossature_append_group` (kernel/migrations/live) takes the items tenant by tenant, a
 statement per step for all of a tenant's items (decision 135): it confines to the tenant,
@@ -41,9 +49,11 @@ from ossature.kernel.idempotency import IdempotencyRecord
 from ossature.kernel.messages import Envelope
 from ossature.kernel.meter import Meter
 
-__all__ = ["GIVEN_UP", "GROUP_SIZES", "LIMIT", "GroupCommit"]
+__all__ = ["GATHER", "GIVEN_UP", "GROUP_SIZES", "LANES", "LIMIT", "GroupCommit"]
 
 LIMIT = 64  # commits in one statement at most
+LANES = 2  # groups in flight at once, each on a connection of its own
+GATHER = 16  # commits waiting in a lane before the next lane is taken
 GROUP_SIZES = Histogram(
     "ossature_group_commit_size",
     "Commits written by one statement of the group commit (1: a commit alone).",
@@ -68,13 +78,20 @@ class _Commit:
     )
 
 
+@dataclass
+class _Lane:
+    """Commits waiting for one writer, and that writer while it runs."""
+
+    queue: list[_Commit] = field(default_factory=list)
+    writer: asyncio.Task[None] | None = None
+
+
 class GroupCommit:
     """Gathers the one-event commits of one process's invocations on one pool."""
 
-    def __init__(self, pool: Any, store: EventStore) -> None:
+    def __init__(self, pool: Any, store: EventStore, lanes: int = LANES) -> None:
         self.pool, self.store = pool, store
-        self._queue: list[_Commit] = []
-        self._writer: asyncio.Task[None] | None = None
+        self._lanes = [_Lane() for _ in range(lanes)]
         self.grouped = 0  # commits that went in a group of two or more (read by tests)
 
     async def append_once(
@@ -93,15 +110,24 @@ class GroupCommit:
             raise ValueError("a group commit appends exactly one event")
         span = get_current_span().get_span_context() if spans.recording() else None
         commit = _Commit(envelopes, pending, record, guard, meter, span)
-        self._queue.append(commit)
-        if self._writer is None:
-            self._writer = asyncio.ensure_future(self._write())
+        lane = self._lane()
+        lane.queue.append(commit)
+        if lane.writer is None:
+            lane.writer = asyncio.ensure_future(self._write(lane))
         return await commit.answer
 
-    async def _write(self) -> None:
+    def _lane(self) -> _Lane:
+        """The lane a commit joins: the first idle or with fewer than GATHER waiting, else
+        the least queued."""
+        for lane in self._lanes:
+            if lane.writer is None or len(lane.queue) < GATHER:
+                return lane
+        return min(self._lanes, key=lambda lane: len(lane.queue))
+
+    async def _write(self, lane: _Lane) -> None:
         try:
-            while self._queue:
-                group, self._queue = self._queue[:LIMIT], self._queue[LIMIT:]
+            while lane.queue:
+                group, lane.queue = lane.queue[:LIMIT], lane.queue[LIMIT:]
                 GROUP_SIZES.observe(len(group))
                 with _written(group):
                     if len(group) == 1:
@@ -109,7 +135,7 @@ class GroupCommit:
                     else:
                         await self._together(group)
         finally:
-            self._writer = None
+            lane.writer = None
 
     async def _together(self, group: list[_Commit]) -> None:
         try:

@@ -9,7 +9,8 @@
 -- not recorded before; the answer holds whether each item's event went in. Of two items with
 -- one key, the first in the group's order records it. A refusal of any item (a guard, a
 -- stream version taken, a quota reached) raises and nothing of the group is kept: the
--- caller then commits each item alone.
+-- caller then commits each item alone. The tenants are taken in the order of their ids, so
+-- that two groups in flight (decision 137) lock their billing cycles in one order.
 create or replace function ossature_append_group(p_items jsonb) returns boolean[]
 language plpgsql as $$
 declare
@@ -22,7 +23,7 @@ begin
         select i.item->>'tenant' as tenant, array_agg(i.n::int order by i.n) as ns
         from jsonb_array_elements(p_items) with ordinality as i(item, n)
         group by i.item->>'tenant'
-        order by min(i.n)
+        order by i.item->>'tenant'
     loop
         perform set_config('app.tenant_id', run.tenant, true);
         perform ossature_guard(g.guard)
