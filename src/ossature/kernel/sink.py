@@ -194,8 +194,6 @@ class SinkRunner:
         """The effect of one event, unless the checkpoint is past it already; then the
         checkpoint moved past it, in one transaction. True when the effect ran."""
         async with self.db.connection() as conn, conn.transaction():
-            # Its pool's may not wait for the disk (a worker's): this checkpoint must.
-            await conn.execute("set local synchronous_commit = on")
             if await self._locked_position(conn) >= envelope.position:
                 return False  # another worker's sink delivered it meanwhile
             try:

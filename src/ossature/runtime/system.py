@@ -77,12 +77,6 @@ _BATCH_READER = {"plan_cache_mode": "force_custom_plan"}
 # A sort still needed (of a page, say) then carries the cost that disables it, which
 # would make PostgreSQL compile the statement (JIT) on every call: JIT is off.
 _STORE_READER = {**_BATCH_READER, "enable_sort": "off", "jit": "off"}
-# The workers' transactions (a read model's batch and its checkpoint, a saga's steps and
-# outbox, the notifier's cursor) are each made again from the store when lost: a crash of
-# PostgreSQL may take the last of them back, never half of one, and a later synchronous
-# commit (every command's) makes them durable with it. They need not wait for the disk
-# (decision 136). A sink, whose effect is outside the database, commits synchronously.
-_WORKER = {**_BATCH_READER, "synchronous_commit": "off"}
 
 
 @dataclass
@@ -137,7 +131,7 @@ class System:
                 min_size=1,
                 max_size=2 + len(self.app.async_projections),  # the notifier, the mail sink
                 stateless=True,
-                settings=_WORKER,
+                settings=_BATCH_READER,
             )
         if "scheduler" in roles:  # reads every tenant's due extracts: a role of its own
             self.scheduler_db = await Database.connect(
