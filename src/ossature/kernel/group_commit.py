@@ -89,9 +89,9 @@ class _Lane:
 class GroupCommit:
     """Gathers the one-event commits of one process's invocations on one pool."""
 
-    def __init__(self, pool: Any, store: EventStore, lanes: int = LANES) -> None:
+    def __init__(self, pool: Any, store: EventStore) -> None:
         self.pool, self.store = pool, store
-        self._lanes = [_Lane() for _ in range(lanes)]
+        self._lanes = [_Lane() for _ in range(LANES)]
         self.grouped = 0  # commits that went in a group of two or more (read by tests)
 
     async def append_once(
