@@ -58,6 +58,16 @@ def test_postgres_accepts_at_least_200_connections(endpoints: EngineEndpoints) -
     assert int(str(max_connections)) >= 200
 
 
+def test_postgres_makes_new_wal_files_without_filling_them_with_zeros(
+    endpoints: EngineEndpoints,
+) -> None:
+    """A commit that needs a new WAL file does not wait for 16 MB of zeros (decision 138)."""
+    # when
+    [init_zero] = asyncio.run(fetch(endpoints.database_url, "show wal_init_zero"))
+    # then
+    assert init_zero == "off"
+
+
 def test_jetstream_drops_a_repeated_message_id(endpoints: EngineEndpoints) -> None:
     """Publishing twice with one Nats-Msg-Id stores one message and flags the repeat."""
     # when
