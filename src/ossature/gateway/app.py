@@ -175,7 +175,7 @@ def build_gateway(
     ]
 
     def guarded(app: ASGIApp) -> ASGIApp:  # the two middlewares below, in the same order
-        return RequestSpans(AnswerEveryFailure(app, answer=responder.failed))
+        return RequestSpans(AnswerEveryFailure(app, responder.failed, responder.cancelled))
 
     return GatewayApp(
         gateway.invocation,
@@ -184,7 +184,7 @@ def build_gateway(
         exception_handlers={HTTPException: gateway.http_error},
         middleware=[
             Middleware(RequestSpans),
-            Middleware(AnswerEveryFailure, answer=responder.failed),
+            Middleware(AnswerEveryFailure, answer=responder.failed, cancelled=responder.cancelled),
         ],
     )
 

@@ -17,7 +17,7 @@ from ossature.gateway.incoming import Asked
 from ossature.gateway.problems import problem
 from ossature.kernel import spans
 from ossature.kernel.context import Context
-from ossature.kernel.errors import DomainError, Internal
+from ossature.kernel.errors import DomainError, Internal, Unavailable
 from ossature.kernel.i18n import negotiate
 from ossature.runtime.contexts import new_trace
 from ossature.runtime.pipeline import Pipeline, Result
@@ -93,6 +93,12 @@ class Responder:
         """The answer to a failure no route expected: its invocation id, and a 500 problem."""
         ctx = build_context_safely(request)
         return ctx.trace.invocation_id, self.answer(request, ctx, Result(500, {}, Internal()))
+
+    def cancelled(self, request: Asked) -> tuple[str, Response]:
+        """The answer to a request cancelled unfinished (the server stopping): its
+        invocation id, and a retryable 503 problem."""
+        ctx = build_context_safely(request)
+        return ctx.trace.invocation_id, self.answer(request, ctx, Result(503, {}, Unavailable()))
 
     def refuse(self, request: Asked, error: DomainError, ctx: Context | None = None) -> Response:
         """Answer, log and audit a request refused before the pipeline ran it: a bad token

@@ -2,11 +2,13 @@
 
 Without it Starlette answers such a failure in text/plain and the server prints a
 traceback of many lines; here it is `errors.internal` with an invocation id, and one
-JSON log line carrying the same id and the exception.
+JSON log line carrying the same id and the exception. A request cancelled unfinished (a
+stop that waited its grace out, runtime/serving.py) answers a retryable 503 the same way.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 from starlette.requests import Request
@@ -20,11 +22,15 @@ __all__ = ["AnswerEveryFailure"]
 _log = get_logger("ossature.gateway")
 
 
-class AnswerEveryFailure:
-    """ASGI middleware: an exception out of the app becomes `answer(request)`'s response."""
+Answer = Callable[[Request], tuple[str, Response]]
 
-    def __init__(self, app: ASGIApp, answer: Callable[[Request], tuple[str, Response]]) -> None:
-        self.app, self.answer = app, answer
+
+class AnswerEveryFailure:
+    """ASGI middleware: an exception out of the app becomes `answer(request)`'s response, a
+    cancellation `cancelled(request)`'s."""
+
+    def __init__(self, app: ASGIApp, answer: Answer, cancelled: Answer) -> None:
+        self.app, self.answer, self.cancelled = app, answer, cancelled
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -39,6 +45,13 @@ class AnswerEveryFailure:
 
         try:
             await self.app(scope, receive, watched)
+        except asyncio.CancelledError:  # the request's task, cancelled: answered, then done
+            invocation_id, response = self.cancelled(Request(scope))
+            _log.warning(
+                "gateway.cancelled", path=scope.get("path", "")[:200], invocation_id=invocation_id
+            )
+            if not started:
+                await response(scope, receive, send)
         except Exception:
             invocation_id, response = self.answer(Request(scope))
             _log.exception(
