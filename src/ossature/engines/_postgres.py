@@ -164,9 +164,9 @@ def _options(socket_dir: pathlib.Path) -> list[str]:
     A commit that crosses into a new WAL file makes it, holding the lock every other commit
     waits for. Filled with zeros, each new file of 16 MB stalled every commit in flight for
     about 60 ms on a two-core machine, about once a second under create-project's load: the
-    answers' p99 (decision 138, docs/performance.md). Made without
-    the zeros, the file is only given its size; what is written to it is checked by its
-    records' CRCs, not by the zeros, so a crash loses nothing acknowledged.
+    answers' p99 (decision 138, docs/performance.md). Made without the zeros, the file is
+    only given its size; what is written to it is checked by its records' CRCs, not by the
+    zeros, so a crash loses nothing acknowledged.
     """
     args = ["-h", "", "-k", str(socket_dir), "-p", str(PORT)]
     return [*args, "-c", f"max_connections={MAX_CONNECTIONS}", "-c", "wal_init_zero=off"]

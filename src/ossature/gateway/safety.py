@@ -45,7 +45,9 @@ class AnswerEveryFailure:
 
         try:
             await self.app(scope, receive, watched)
-        except asyncio.CancelledError:  # the request's task, cancelled: answered, then done
+        except asyncio.CancelledError:
+            # Only a stop whose grace ran out cancels a request's task (runtime/serving.py):
+            # the request is answered, and the task ends there, as uvicorn expects of it.
             invocation_id, response = self.cancelled(Request(scope))
             _log.warning(
                 "gateway.cancelled", path=scope.get("path", "")[:200], invocation_id=invocation_id

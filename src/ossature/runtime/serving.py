@@ -100,8 +100,9 @@ async def serve_http(app: Any, host: str, port: int, sock: socket.socket | None 
 
     A stop waits SHUTDOWN_GRACE seconds for the requests in flight, then cancels them: a
     command held in PostgreSQL (a lock another transaction keeps) cannot hold the process.
-    A cancelled command was not answered; its transaction is rolled back, or committed
-    and answered again to a retry with its idempotency key.
+    A cancelled request is answered a retryable 503 (gateway/safety.py); its command's
+    transaction is rolled back, or, if it committed, a retry with the same idempotency key
+    gets its first answer.
 
     Requests are parsed by httptools, in C: about 0.1 ms of CPU less a request than h11's
     pure Python (docs/decisions/0127-the-http-server.md)."""
