@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -11,6 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
@@ -22,6 +24,7 @@ __all__ = [
     "PASSWORD",
     "environment",
     "free_port",
+    "owner_database_url",
     "running",
     "start_up",
     "stop_up",
@@ -69,6 +72,12 @@ def start_up(
     with log_path.open("ab") as log:
         # Our own interpreter and module, as an argument list: no shell.
         return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+
+
+def owner_database_url(var_dir: Path) -> str:
+    """The application's database on the var dir's embedded cluster, as its owner."""
+    cluster = json.loads((var_dir / "engines.json").read_text())["database_url"]
+    return urlunsplit(urlsplit(cluster)._replace(path="/ossature"))
 
 
 def wait_ready(process: subprocess.Popen[bytes], base_url: str, log_path: Path) -> None:

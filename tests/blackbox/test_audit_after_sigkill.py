@@ -5,7 +5,6 @@ every command that was answered 200 has exactly one entry that ran it (decision 
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
 import subprocess
@@ -13,14 +12,13 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
 import pytest
 
 from tests.blackbox._api import bearer, log_in, new_ulid
-from tests.blackbox._up import PASSWORD, environment, free_port, wait_ready
+from tests.blackbox._up import PASSWORD, environment, free_port, owner_database_url, wait_ready
 
 CLIENTS = 8
 ANSWERS_BEFORE_THE_KILL = 300
@@ -67,9 +65,7 @@ class Up:
 
     def database_url(self) -> str:
         """The application's database on the embedded cluster, as its owner."""
-        cluster = json.loads((self.var_dir / "engines.json").read_text())["database_url"]
-        parts = urlsplit(cluster)
-        return urlunsplit(parts._replace(path="/ossature"))
+        return owner_database_url(self.var_dir)
 
     def postgres_pid(self) -> int:
         return int((self.var_dir / "postgres" / "postmaster.pid").read_text().split()[0])

@@ -91,14 +91,16 @@ class Responder:
 
     def failed(self, request: Asked) -> tuple[str, Response]:
         """The answer to a failure no route expected: its invocation id, and a 500 problem."""
-        ctx = build_context_safely(request)
-        return ctx.trace.invocation_id, self.answer(request, ctx, Result(500, {}, Internal()))
+        return self._unfinished(request, Internal())
 
     def cancelled(self, request: Asked) -> tuple[str, Response]:
         """The answer to a request cancelled unfinished (the server stopping): its
         invocation id, and a retryable 503 problem."""
+        return self._unfinished(request, Unavailable())
+
+    def _unfinished(self, request: Asked, error: DomainError) -> tuple[str, Response]:
         ctx = build_context_safely(request)
-        return ctx.trace.invocation_id, self.answer(request, ctx, Result(503, {}, Unavailable()))
+        return ctx.trace.invocation_id, self.answer(request, ctx, Result(error.status, {}, error))
 
     def refuse(self, request: Asked, error: DomainError, ctx: Context | None = None) -> Response:
         """Answer, log and audit a request refused before the pipeline ran it: a bad token
