@@ -1,25 +1,22 @@
 """A stop that a command in flight cannot hold: SIGTERM while a create-project waits in
 PostgreSQL behind a lock another transaction keeps. `up` waits SHUTDOWN_GRACE seconds for
-it, cancels it, answers it a retryable 503 problem, and exits with 0; the command left
-nothing."""
+it, cancels it, answers it a retryable 503 problem, and exits with 0. Whether the held
+statement went in as PostgreSQL stopped (its lock's holder ended first) or was rolled back,
+a retry with the same key, once `up` runs again, leaves the command applied once."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
 
 from ossature.runtime.serving import SHUTDOWN_GRACE
 from tests.blackbox._api import bearer, claims_of, log_in, new_ulid, problem_of
-from tests.blackbox._up import PASSWORD, environment, free_port, wait_ready
+from tests.blackbox._up import PASSWORD, free_port, owner_database_url, start_up, wait_ready
 
 # The grace, the pools' wait for a connection still busy (10 s) and the engines' stop.
 STOPPED_WITHIN = SHUTDOWN_GRACE + 40
@@ -36,10 +33,10 @@ async def test_a_stop_cancels_a_command_held_in_postgresql_and_exits_with_0(
     # given: a create-project waiting for the tenant's billing cycle, which the test locks
     port, log_path = free_port(), tmp_path / "server.log"
     url = f"http://127.0.0.1:{port}"
-    process = _start(tmp_path, port, log_path)
+    process = start_up(tmp_path, port, log_path, external=False)
     try:
         wait_ready(process, url, log_path)
-        db = await asyncpg.connect(_database_url(tmp_path))
+        db = await asyncpg.connect(owner_database_url(tmp_path))
         async with httpx.AsyncClient(base_url=url, timeout=120) as http:
             token = await log_in(http, "admin@acme.test", PASSWORD)
             tenant = claims_of(token)["tid"]
@@ -68,7 +65,7 @@ async def test_a_stop_cancels_a_command_held_in_postgresql_and_exits_with_0(
             answer = await held
             assert problem_of(answer) == (503, "errors.unavailable")
             assert answer.headers["content-type"] == "application/problem+json"
-        await _assert_nothing_kept(tmp_path, name)
+        await _assert_applied_once_on_retry(tmp_path, body, name)
     finally:
         if process.poll() is None:
             process.kill()
@@ -84,38 +81,28 @@ async def _until_waiting(db: asyncpg.Connection, held: asyncio.Future[httpx.Resp
         await asyncio.sleep(0.1)
 
 
-async def _assert_nothing_kept(var_dir: Path, name: str) -> None:
-    """On the same var dir, started again: no event and no idempotency record of the
-    cancelled command."""
+async def _assert_applied_once_on_retry(var_dir: Path, body: dict[str, str], key: str) -> None:
+    """On the same var dir, started again: the command sent again with its key is answered
+    200, and its event and its key are each stored once."""
     port, log_path = free_port(), var_dir / "server-again.log"
-    again = _start(var_dir, port, log_path)
+    url = f"http://127.0.0.1:{port}"
+    again = start_up(var_dir, port, log_path, external=False)
     try:
-        wait_ready(again, f"http://127.0.0.1:{port}", log_path)
-        db = await asyncpg.connect(_database_url(var_dir))
+        wait_ready(again, url, log_path)
+        async with httpx.AsyncClient(base_url=url, timeout=60) as http:
+            token = await log_in(http, "admin@acme.test", PASSWORD)
+            headers = {**bearer(token), "Idempotency-Key": key}
+            retried = await http.post("/commands/create-project", json=body, headers=headers)
+        assert retried.status_code == 200, retried.text
+        db = await asyncpg.connect(owner_database_url(var_dir))
         try:
             events = await db.fetchval(
-                "select count(*) from events where payload->>'projectName' = $1", name
+                "select count(*) from events where payload->>'projectName' = $1", body["name"]
             )
-            keys = await db.fetchval(
-                "select count(*) from idempotency_records where key = $1", name
-            )
+            keys = await db.fetchval("select count(*) from idempotency_records where key = $1", key)
         finally:
             await db.close()
-        assert (events, keys) == (0, 0)
+        assert (events, keys) == (1, 1)
     finally:
         again.send_signal(signal.SIGTERM)
         assert again.wait(timeout=STOPPED_WITHIN) == 0
-
-
-def _start(var_dir: Path, port: int, log_path: Path) -> subprocess.Popen[bytes]:
-    """`ossature up` on its own embedded engines (the test locks a row in them)."""
-    command = [sys.executable, "-m", "ossature", "up", "--port", str(port)]
-    with log_path.open("ab") as log:
-        env = environment(var_dir, external=False)
-        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
-
-
-def _database_url(var_dir: Path) -> str:
-    """The application's database on the embedded cluster, as its owner."""
-    cluster = json.loads((var_dir / "engines.json").read_text())["database_url"]
-    return urlunsplit(urlsplit(cluster)._replace(path="/ossature"))
