@@ -7,6 +7,7 @@ import gc
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from operator import attrgetter
 from typing import Any, cast
 
@@ -54,9 +55,9 @@ class Projection:
     runs: Mapping[str, ApplyRun] = field(default_factory=dict)
     replay: Replay | None = None
 
-    @property
+    @cached_property
     def event_types(self) -> frozenset[str]:
-        """Every event type this projection reacts to."""
+        """Every event type this projection reacts to (made once: each commit asks)."""
         return frozenset(self.handlers) | frozenset(self.runs)
 
     def handles(self, envelope: Envelope) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -84,21 +85,22 @@ class Application:
         of_query = {spec.name: module for module in modules for spec in module.queries}
         return cls(tuple(modules), commands, queries, types, declared_by, of_command, of_query)
 
-    @property
-    def projections(self) -> list[Projection]:
-        return [p for module in self.modules for p in module.projections]
+    # Made once: every command's commit asks for the inline projections.
+    @cached_property
+    def projections(self) -> tuple[Projection, ...]:
+        return tuple(p for module in self.modules for p in module.projections)
 
-    @property
-    def inline_projections(self) -> list[Projection]:
-        return [p for p in self.projections if p.inline]
+    @cached_property
+    def inline_projections(self) -> tuple[Projection, ...]:
+        return tuple(p for p in self.projections if p.inline)
 
-    @property
-    def async_projections(self) -> list[Projection]:
-        return [p for p in self.projections if not p.inline]
+    @cached_property
+    def async_projections(self) -> tuple[Projection, ...]:
+        return tuple(p for p in self.projections if not p.inline)
 
-    @property
-    def sagas(self) -> list[Saga]:
-        return [s for module in self.modules for s in module.sagas]
+    @cached_property
+    def sagas(self) -> tuple[Saga, ...]:
+        return tuple(s for module in self.modules for s in module.sagas)
 
     def projection(self, name: str) -> Projection | None:
         return next((p for p in self.projections if p.name == name), None)
