@@ -213,6 +213,29 @@ async def test_a_rebuilt_accounts_model_reads_forgotten_and_keeps_passwords(
     assert (200, 401) == (viewer.status, editor.status)
 
 
+async def test_a_rebuild_waits_for_a_transaction_in_flight_and_keeps_what_committed_after_it(
+    acme: PushTenant,
+) -> None:
+    """A transaction that holds an id stays open while forget-account commits: a rebuild then
+    reads below that transaction, so it waits for it (here past its deadline: it is refused),
+    and once it has ended the rebuilt model holds the forgetting (decision 141)."""
+    older = await asyncpg.connect(acme.system.owner_url)
+    owner = await Database.connect(acme.system.owner_url, min_size=1, max_size=1)
+    try:
+        transaction = older.transaction()
+        await transaction.start()
+        await older.fetchval("select pg_current_xact_id()")  # it now holds an id
+        await acme.command("admin", "forget-account", {"accountId": acme.account("editor")})
+        with pytest.raises(TimeoutError):
+            await rebuild(owner, EventStore(), ACCOUNTS, settle=0.5)
+        await transaction.commit()
+        await rebuild(owner, EventStore(), ACCOUNTS)
+    finally:
+        await owner.close()
+        await older.close()
+    assert "deactivated" == (await _listed(acme, acme.account("editor")))["status"]
+
+
 def _payload(event: dict[str, Any]) -> dict[str, Any]:
     value = event["payload"]
     return dict(json.loads(value) if isinstance(value, str) else value)

@@ -25,6 +25,9 @@ def projections_rebuild(name: str) -> None:
         rebuilt = measure_rebuild(settings, name)
     except UnknownProjection as error:
         raise typer.BadParameter(str(error)) from error
+    except TimeoutError as error:  # a transaction older than the rebuild stayed open
+        Console(stderr=True).print(f"Not rebuilt: {error}.")
+        raise typer.Exit(1) from error
     Console().print(
         f"Rebuilt {name}: {rebuilt.events} events in {rebuilt.seconds:.2f} s"
         f" ({rebuilt.events_per_second:,.0f} events/s)."

@@ -42,9 +42,13 @@ from ossature.kernel.pull import BatchPull
 from ossature.kernel.reconnect import Backoff
 from ossature.kernel.relay import EVENT_STREAM, PARTITIONS, filter_of, partitions_of
 
-__all__ = ["ProjectionRunner", "apply_batch", "rebuild", "subjects_of"]
+__all__ = ["SETTLE", "ProjectionRunner", "apply_batch", "rebuild", "subjects_of"]
 
 _log = get_logger("ossature.projections")
+SETTLE = 30.0  # seconds a rebuild waits for the transactions in flight when it starts
+_POLL = 0.01
+_NEXT_TRANSACTION = "select pg_snapshot_xmax(pg_current_snapshot())::text::bigint"
+_OLDEST_IN_FLIGHT = "select pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
 
 
 async def apply_batch(
@@ -121,14 +125,23 @@ async def _apply(conn: Any, projection: Projection, run: list[Envelope], traced:
         raise
 
 
-async def rebuild(db: Database, store: EventStore, projection: Projection) -> int:
+async def rebuild(
+    db: Database, store: EventStore, projection: Projection, settle: float = SETTLE
+) -> int:
     """Empty the projection's tables and replay the whole store into them, in one transaction,
     every partition's checkpoint held (workers wait) and moved to where the replay ended; how
     many events were applied. In bulk when the projection offers it (`Projection.replay`),
     else event by event. `db` must read every tenant's events (the owner's, which no policy
-    confines); a bulk rebuild takes two of its connections, one to read, one to write."""
+    confines); a bulk rebuild takes two of its connections, one to read, one to write.
+
+    It first waits, up to `settle` seconds (TimeoutError past that), for every transaction in
+    flight when it was called to end (decision 141). A read stops below the oldest one in
+    flight, and an event committed after that one began would otherwise be left out, for
+    good in an inline projection's tables, which no runner catches up."""
     if projection.replay is not None and db.pool.get_max_size() < 2:
         raise ValueError("a bulk rebuild reads and writes on two connections: a pool of 2")
+    async with db.connection() as conn:
+        await _after_transactions_in_flight(conn, settle)
     async with db.connection() as conn, conn.transaction():
         for partition in range(PARTITIONS):
             await take_checkpoint(conn, projection.name, partition)
@@ -141,6 +154,18 @@ async def rebuild(db: Database, store: EventStore, projection: Projection) -> in
         for partition in range(PARTITIONS):
             await advance_checkpoint(conn, partition_checkpoint(projection.name, partition), after)
         return total
+
+
+async def _after_transactions_in_flight(conn: Any, settle: float) -> None:
+    """Return once every transaction that holds an id now has ended (each check a statement
+    of its own, which takes no id); TimeoutError after `settle` seconds."""
+    target = await conn.fetchval(_NEXT_TRANSACTION)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + settle
+    while await conn.fetchval(_OLDEST_IN_FLIGHT) < target:
+        if loop.time() >= deadline:
+            raise TimeoutError(f"transactions older than the rebuild still open after {settle} s")
+        await asyncio.sleep(_POLL)
 
 
 async def _replay_bulk(
