@@ -125,3 +125,8 @@ async def account_by_email(system: System, tenant_id: str, email: str) -> dict[s
     assert isinstance(identity, IdentityService)
     async with system.db.transaction(tenant_id, readonly=True) as conn:
         return await find_by_index(conn, identity.index_of(tenant_id, email))
+
+
+def plan_nodes(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every node of an `explain (format json)` plan, the plan's own first."""
+    return [plan] + [node for child in plan.get("Plans", []) for node in plan_nodes(child)]

@@ -12,7 +12,7 @@ import pytest
 
 from ossature.kernel.ids import new_id
 from ossature.modules.audit._filters import Filters, Page, page_statement, upper_bound
-from tests.integration.support import Tenant
+from tests.integration.support import Tenant, plan_nodes
 
 ENTRIES = 4000
 
@@ -44,10 +44,6 @@ async def crowded(tenant: Tenant) -> Tenant:
     return tenant
 
 
-def _plan_nodes(plan: dict[str, Any]) -> list[dict[str, Any]]:
-    return [plan] + [node for child in plan.get("Plans", []) for node in _plan_nodes(child)]
-
-
 async def _walked(tenant: Tenant, filters: Filters, page: Page) -> tuple[set[str], set[str]]:
     """What the statement's generic plan reads audit_entries with: the scans (a plain or a
     bitmap index scan, or a sequential one) and the indexes they walk. Whether the planner
@@ -59,7 +55,7 @@ async def _walked(tenant: Tenant, filters: Filters, page: Page) -> tuple[set[str
         await conn.execute("set local plan_cache_mode = force_generic_plan")
         found = await conn.fetchval(f"explain (format json) {statement}", *arguments)
     plan = (json.loads(found) if isinstance(found, str) else found)[0]["Plan"]
-    nodes = _plan_nodes(plan)
+    nodes = plan_nodes(plan)
     scans = {node["Node Type"] for node in nodes if node.get("Relation Name") == "audit_entries"}
     return scans, {node["Index Name"] for node in nodes if "Index Name" in node}
 

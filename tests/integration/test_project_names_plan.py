@@ -5,18 +5,13 @@ join, a long run made the planner scan and hash every name of the tenant."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from ossature.kernel.ids import new_id
 from ossature.modules.projects.names import _HOLDERS
-from tests.integration.support import Tenant
+from tests.integration.support import Tenant, plan_nodes
 
 NAMES = 3000  # held in one folder
 RUN = 200  # a run as long as a runner's batch
-
-
-def _plan_nodes(plan: dict[str, Any]) -> list[dict[str, Any]]:
-    return [plan] + [node for child in plan.get("Plans", []) for node in _plan_nodes(child)]
 
 
 async def test_a_long_run_in_a_crowded_folder_probes_the_index(tenant: Tenant) -> None:
@@ -38,7 +33,7 @@ async def test_a_long_run_in_a_crowded_folder_probes_the_index(tenant: Tenant) -
         plan = await conn.fetchval(f"explain (format json) {_HOLDERS}", [folder] * RUN, keys)
     assert [(folder, "name 7", held[7][0])] == [tuple(row) for row in found]
     plan = json.loads(plan) if isinstance(plan, str) else plan
-    reads = [n for n in _plan_nodes(plan[0]["Plan"]) if n.get("Relation Name") == "project_names"]
+    reads = [n for n in plan_nodes(plan[0]["Plan"]) if n.get("Relation Name") == "project_names"]
     assert reads, "the statement reads project_names"
     assert {"Index Scan", "Index Only Scan"} >= {n["Node Type"] for n in reads}
     assert {"project_names_claimed"} == {n["Index Name"] for n in reads}

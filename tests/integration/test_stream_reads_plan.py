@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from ossature.kernel._eventstore_sql import _READ_STREAMS
 from ossature.kernel.eventstore import EventStore, PendingAppend
 from ossature.kernel.ids import new_id
 from ossature.kernel.messages import Event
 from ossature.runtime.system import System
-from tests.integration.support import Tenant
+from tests.integration.support import Tenant, plan_nodes
 
 STREAMS = 3000  # in the store, each with one event
 READ = 200  # as many streams as a notifier's batch may name
@@ -26,10 +26,6 @@ class Noted(Event, frozen=True):
 
     name: ClassVar[str] = "plan-probe-noted"
     note: str
-
-
-def _plan_nodes(plan: dict[str, Any]) -> list[dict[str, Any]]:
-    return [plan] + [node for child in plan.get("Plans", []) for node in _plan_nodes(child)]
 
 
 def _noted(stream_id: str, version: int = 0) -> PendingAppend:
@@ -53,7 +49,7 @@ async def test_a_read_of_many_streams_probes_the_index_and_keeps_each_stream_in_
         loaded = await store.load_many(conn, wanted)
         plan = await conn.fetchval(f"explain (format json) {_READ_STREAMS}", wanted)
     plan = json.loads(plan) if isinstance(plan, str) else plan
-    nodes = _plan_nodes(plan[0]["Plan"])
+    nodes = plan_nodes(plan[0]["Plan"])
     reads = [n for n in nodes if n.get("Relation Name") == "events"]
     assert reads, "the statement reads events"
     assert {"Index Scan", "Bitmap Heap Scan"} >= {n["Node Type"] for n in reads}
