@@ -65,6 +65,7 @@ async def test_a_stop_cancels_a_command_held_in_postgresql_and_exits_with_0(
             answer = await held
             assert problem_of(answer) == (503, "errors.unavailable")
             assert answer.headers["content-type"] == "application/problem+json"
+        db.terminate()  # its server stopped with `up`
         await _assert_applied_once_on_retry(tmp_path, body, name)
     finally:
         if process.poll() is None:

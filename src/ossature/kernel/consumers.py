@@ -141,19 +141,20 @@ async def rebuild(
     if projection.replay is not None and db.pool.get_max_size() < 2:
         raise ValueError("a bulk rebuild reads and writes on two connections: a pool of 2")
     async with db.connection() as conn:
-        await _after_transactions_in_flight(conn, settle)
-    async with db.connection() as conn, conn.transaction():
-        for partition in range(PARTITIONS):
-            await take_checkpoint(conn, projection.name, partition)
-        for table in projection.tables:  # the projection's own, named in the code
-            await conn.execute(f"delete from {table}")  # noqa: S608
-        if projection.replay is None:
-            total, after = await _replay_each(conn, store, projection)
-        else:
-            total, after = await _replay_bulk(db, conn, projection.replay, store, projection)
-        for partition in range(PARTITIONS):
-            await advance_checkpoint(conn, partition_checkpoint(projection.name, partition), after)
-        return total
+        await _after_transactions_in_flight(conn, settle)  # outside the rebuild's transaction
+        async with conn.transaction():
+            for partition in range(PARTITIONS):
+                await take_checkpoint(conn, projection.name, partition)
+            for table in projection.tables:  # the projection's own, named in the code
+                await conn.execute(f"delete from {table}")  # noqa: S608
+            if projection.replay is None:
+                total, after = await _replay_each(conn, store, projection)
+            else:
+                total, after = await _replay_bulk(db, conn, projection.replay, store, projection)
+            for partition in range(PARTITIONS):
+                checkpoint = partition_checkpoint(projection.name, partition)
+                await advance_checkpoint(conn, checkpoint, after)
+            return total
 
 
 async def _after_transactions_in_flight(conn: Any, settle: float) -> None:
