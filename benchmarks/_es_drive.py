@@ -36,15 +36,15 @@ class Window:
         self.start = time.monotonic() + self.warmup
         self.end = self.start + self.seconds
 
-    def going(self) -> float | None:
-        """The time now, or None once the window has closed: the client stops."""
+    def done(self, tally: Tally, began: float) -> bool:
+        """Counts an append begun at `began` (its latency if it began in the window), and
+        says whether the client goes on: until the window has closed, and every client
+        makes at least one append however slow the host."""
         now = time.monotonic()
-        return None if now >= self.end else now
-
-    def done(self, tally: Tally, began: float) -> None:
         tally.sent += 1
-        if began >= self.start:
-            tally.latencies.append(time.monotonic() - began)
+        if self.start <= began < self.end:
+            tally.latencies.append(now - began)
+        return now < self.end
 
 
 @dataclass(frozen=True)
@@ -66,10 +66,12 @@ class Run:
 
     @property
     def events_per_second(self) -> float:
-        return len(self.latencies) / self.seconds
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
 
-    def percentile(self, q: int) -> float:
-        """The q-th percentile of the latencies, in ms."""
+    def percentile(self, q: int) -> float | None:
+        """The q-th percentile of the latencies, in ms (None when no append was counted)."""
+        if len(self.latencies) < 2:
+            return 1000 * self.latencies[0] if self.latencies else None
         return 1000 * statistics.quantiles(self.latencies, n=100, method="inclusive")[q - 1]
 
     @property

@@ -12,6 +12,7 @@ returning the notification id, COMMIT.
 from __future__ import annotations
 
 import threading
+import time
 from urllib.parse import parse_qs, unquote, urlsplit
 from uuid import UUID
 
@@ -64,9 +65,11 @@ def drive(app: Projects, clients: int, window: Window) -> list[Tally]:
 
     def client(tally: Tally) -> None:
         try:
-            while (began := window.going()) is not None:
+            while True:
+                began = time.monotonic()
                 app.create_project("folder", "a project")
-                window.done(tally, began)
+                if not window.done(tally, began):
+                    return
         except BaseException as error:
             errors.append(error)
 

@@ -12,6 +12,7 @@ writes the audit entry, meters the command and appends the event (`ossature_appe
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import UTC, datetime, timedelta
 
 from _es_drive import Tally, Window
@@ -94,9 +95,11 @@ async def drive(appends: Appends, clients: int, window: Window) -> list[Tally]:
     tallies = [Tally() for _ in range(clients)]
 
     async def client(number: int, tally: Tally) -> None:
-        while (began := window.going()) is not None:
+        while True:
+            began = time.monotonic()
             await appends.create_project(number)
-            window.done(tally, began)
+            if not window.done(tally, began):
+                return
 
     window.open()
     await asyncio.gather(*(client(number, tally) for number, tally in enumerate(tallies)))

@@ -71,9 +71,9 @@ class Measured:
         return [r for r in self.runs if r.side == side]
 
     @property
-    def ratio(self) -> float:
+    def ratio(self) -> float | None:
         """Ossature's events/s over the library's, medians of the rounds."""
-        return _median_rate(self.of(OSSATURE)) / _median_rate(self.of(LIBRARY))
+        return _divided(_median_rate(self.of(OSSATURE)), _median_rate(self.of(LIBRARY)))
 
     @property
     def persisted(self) -> bool:
@@ -156,14 +156,23 @@ def _median_rate(runs: list[Run]) -> float:
     return statistics.median(r.events_per_second for r in runs)
 
 
+def _divided(ours: float, theirs: float) -> float | None:
+    """A ratio, or None when no append of theirs began in the window (a short run)."""
+    return ours / theirs if theirs else None
+
+
+def _rounded(figure: float | None, digits: int) -> float | None:
+    return None if figure is None else round(figure, digits)
+
+
 def figures(runs: list[Run]) -> dict[str, Any]:
     """One side's figures: medians of its rounds, percentiles over every counted append."""
     pooled = Run(runs[0].side, 1.0, [x for r in runs for x in r.latencies], 1, 0.0, 0.0)
     return {
         "events_per_second": round(_median_rate(runs), 1),
         "events_per_second_by_round": [round(r.events_per_second, 1) for r in runs],
-        "p50_ms": round(pooled.percentile(50), 2),
-        "p99_ms": round(pooled.percentile(99), 2),
+        "p50_ms": _rounded(pooled.percentile(50), 2),
+        "p99_ms": _rounded(pooled.percentile(99), 2),
         "client_cpu_ms": round(statistics.median(r.client_ms for r in runs), 3),
         "postgres_cpu_ms": round(statistics.median(r.postgres_ms for r in runs), 3),
         "sent": sum(r.sent for r in runs),
@@ -178,11 +187,17 @@ def report(measured: Measured) -> dict[str, Any]:
         OSSATURE: figures(measured.of(OSSATURE)),
         LIBRARY: figures(measured.of(LIBRARY)),
         "mean_group": round(measured.groups[1] / max(measured.groups[0], 1.0), 1),
-        "ratio": round(measured.ratio, 2),
-        "ratio_by_round": [round(o.events_per_second / e.events_per_second, 2) for o, e in pairs],
+        "ratio": _rounded(measured.ratio, 2),
+        "ratio_by_round": [
+            _rounded(_divided(o.events_per_second, e.events_per_second), 2) for o, e in pairs
+        ],
         "stored": measured.stored,
         "persisted": measured.persisted,
     }
+
+
+def _shown(figure: float | None) -> str:
+    return "-" if figure is None else f"{figure:.2f}"
 
 
 def show(found: dict[str, Any]) -> None:
@@ -195,12 +210,14 @@ def show(found: dict[str, Any]) -> None:
     for side in (OSSATURE, LIBRARY):
         f = found[side]
         print(
-            f"{side:14s} {f['events_per_second']:9.1f} {f['p50_ms']:9.2f} {f['p99_ms']:8.2f}"
+            f"{side:14s} {f['events_per_second']:9.1f} {_shown(f['p50_ms']):>9s}"
+            f" {_shown(f['p99_ms']):>8s}"
             f"   {f['client_cpu_ms']:20.3f} {f['postgres_cpu_ms']:11.3f}"
             f"   (by round: {', '.join(f'{x:.0f}' for x in f['events_per_second_by_round'])})"
         )
     print(
-        f"ossature ÷ eventsourcing events/s = {found['ratio']:.2f} (by round: {found['ratio_by_round']})"
+        f"ossature ÷ eventsourcing events/s = {_shown(found['ratio'])}"
+        f" (by round: {', '.join(_shown(x) for x in found['ratio_by_round'])})"
     )
     for side in (OSSATURE, LIBRARY):
         print(f"{side}: {found['stored'][side]} events stored, {found[side]['sent']} appended")

@@ -92,3 +92,21 @@ async def test_a_short_run_reports_both_sides_persisted(
     assert found["persisted"]
     assert found["ossature"]["sent"] == found["stored"]["ossature"] > 0
     assert found["eventsourcing"]["sent"] == found["stored"]["eventsourcing"] > 0
+
+
+async def test_a_window_closed_before_any_append_still_stores_one_per_client(
+    system: System, fresh: Fresh, bench: ModuleType
+) -> None:
+    """However slow the host, each client makes one append, and a round where none began in
+    the window reports no rate, no percentile and no ratio rather than failing."""
+    database = urlsplit(await fresh()).path.lstrip("/")
+    options = bench.Options(clients=CLIENTS, seconds=0.0, warmup=0.0, rounds=1, database=database)
+    # when
+    found = bench.report(await bench.measure(system, options))
+    # then
+    figures = [found[side] for side in ("ossature", "eventsourcing")]
+    actual = [(f["sent"], f["events_per_second"], f["p50_ms"], f["p99_ms"]) for f in figures]
+    assert [(CLIENTS, 0.0, None, None)] * 2 == actual
+    assert (found["ratio"], found["ratio_by_round"]) == (None, [None])
+    assert {"ossature": CLIENTS, "eventsourcing": CLIENTS} == found["stored"]
+    bench.show(found)
