@@ -176,13 +176,19 @@ async def _waiting_on_a_lock(system: System) -> bool:
     return bool(waiting)
 
 
-async def test_commits_waiting_behind_a_held_group_overflow_into_a_second_one(
+def _beyond_statements() -> float:
+    """Commits written in groups beyond one a statement, so far in this process: a commit
+    written alone elsewhere adds nothing."""
+    return _sample("ossature_group_commit_size_sum") - _sample("ossature_group_commit_size_count")
+
+
+async def test_a_convoy_behind_a_held_group_is_written_beside_it(
     system: System, tenant: Tenant
 ) -> None:
     """A group held in PostgreSQL (one of its keys being recorded by a transaction still
-    open): the next GATHER commits wait behind it, and those made after them go in a second
-    group, written and answered while the first waits. The held group and those behind it go
-    in once that transaction ends, the held key found recorded before."""
+    open): fewer than GATHER commits made after it wait for it; the GATHER-th makes them a
+    group of their own, written and answered while the first waits (decision 142). The held
+    group goes in once that transaction ends, the held key found recorded before."""
     assert system.db is not None
     commits = _Commits(system, tenant, await open_session(system, tenant.tenant_id))
     key = new_id()
@@ -200,16 +206,37 @@ async def test_commits_waiting_behind_a_held_group_overflow_into_a_second_one(
             asyncio.ensure_future(commits.append()),
         ]
         await until(lambda: _waiting_on_a_lock(system))
+        few = [asyncio.ensure_future(commits.append()) for _ in range(GATHER - 1)]
+        await until(lambda: commits.group.waiting == GATHER - 1)
+        before = _beyond_statements()
         # when
-        behind = [asyncio.ensure_future(commits.append()) for _ in range(GATHER)]
-        overflow = await asyncio.wait_for(
-            asyncio.gather(*(commits.append() for _ in range(3))), timeout=60
-        )
+        convoy = await asyncio.wait_for(asyncio.gather(*few, commits.append()), timeout=60)
         # then
-        assert not any(commit.done() for commit in held + behind)
-        event_ids = [envelopes[0].event_id for envelopes in overflow]
+        assert (GATHER, GATHER - 1) == (commits.group.grouped, _beyond_statements() - before)
+        assert not any(commit.done() for commit in held)
+        event_ids = [envelopes[0].event_id for envelopes in convoy]
         assert sorted(event_ids) == await commits.stored(event_ids)
-    first, *others = await asyncio.gather(*held, *behind)
-    assert first is None and None not in others
-    stored = [envelopes[0].event_id for envelopes in others]
-    assert (GATHER + 5, sorted(stored)) == (commits.group.grouped, await commits.stored(stored))
+    first, second = await asyncio.gather(*held)
+    assert (first, second is not None) == (None, True)
+    assert (GATHER + 2, [second[0].event_id]) == (
+        commits.group.grouped,
+        await commits.stored([second[0].event_id]),
+    )
+
+
+async def test_a_convoy_of_two_groups_worth_is_written_as_two_groups_at_once(
+    system: System, tenant: Tenant
+) -> None:
+    """Twice GATHER commits made at once with nothing in flight: two statements of GATHER
+    (started together), every commit answered with its event and stored once."""
+    commits = _Commits(system, tenant, await open_session(system, tenant.tenant_id))
+    before = _beyond_statements()
+    # when
+    answers = await asyncio.gather(*(commits.append() for _ in range(2 * GATHER)))
+    # then
+    event_ids = [envelopes[0].event_id for envelopes in answers]
+    assert (2 * GATHER, 2 * (GATHER - 1)) == (
+        commits.group.grouped,
+        _beyond_statements() - before,
+    )
+    assert sorted(event_ids) == await commits.stored(event_ids)

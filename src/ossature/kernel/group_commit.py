@@ -2,19 +2,18 @@
 
 A command whose whole work is its commit runs it as one statement (decision 16). Under load
 many such statements are in flight at once, each its own round trip and transaction. Here a
-commit joins the queue of one of LANES lanes; while a lane's group is being written, the
-commits that arrive in it wait, and its next group takes them all (up to LIMIT), so nothing
-waits on a timer: a lone commit goes at once, as before, and a busy process writes a few at
-a time. Each invocation is still answered with its own outcome, once its group has
-committed.
+commit waits in one queue; the next group takes what waits (up to LIMIT), at the next turn
+of the event loop, so nothing waits on a timer: a lone commit goes at once, as before, and
+a busy process writes a few at a time. Each invocation is still answered with its own
+outcome, once its group has committed.
 
-A commit joins the first lane that is idle or holds fewer than GATHER commits waiting, else
-the lane with the shortest queue. So the second lane is taken only when GATHER commits
-already wait behind the first: a few commits made at once go in one group, and a process
-whose statements keep up writes one group at a time, as before, but a convoy of many (the
-clients of the last group, answered together) is split in two groups in flight, each still
-large (decision 137). GATHER is 32 (decision 139): a statement's own cost is spread over
-more commits, and 32 clients are written one group of 32 at a time.
+One group is in flight at a time, and what arrives meanwhile waits for it, unless a
+convoy gathers (decision 142): once GATHER commits wait behind a group in flight, they
+are written beside it as a second group (at most LANES in flight), and a convoy of at
+least twice GATHER waiting when nothing is in flight is written as two groups at once. So
+the 32 clients of a benchmark, answered together, become two groups of 16 whose
+statements take turns with their clients' Python instead of waiting for it, while commits
+that arrive a few at a time (requests over HTTP) still go one group after another.
 
 `ossature_append_group` (kernel/migrations/live) takes the items tenant by tenant, a
 statement per step for all of a tenant's items (decision 135): it confines to the tenant,
@@ -50,11 +49,11 @@ from ossature.kernel.idempotency import IdempotencyRecord
 from ossature.kernel.messages import Envelope
 from ossature.kernel.meter import Meter
 
-__all__ = ["GATHER", "GIVEN_UP", "GROUP_SIZES", "LANES", "LIMIT", "GroupCommit"]
+__all__ = ["GATHER", "GIVEN_UP", "GROUP_SIZES", "LANES", "LIMIT", "GroupCommit", "group_size"]
 
 LIMIT = 64  # commits in one statement at most
 LANES = 2  # groups in flight at once, each on a connection of its own
-GATHER = 32  # commits waiting in a lane before the next lane is taken (decision 139)
+GATHER = 16  # commits waiting behind a group in flight that are written beside it (decision 142)
 GROUP_SIZES = Histogram(
     "ossature_group_commit_size",
     "Commits written by one statement of the group commit (1: a commit alone).",
@@ -64,6 +63,19 @@ GIVEN_UP = Counter(
     "ossature_group_commit_given_up",
     "Groups given up because an item was refused (their commits then went in alone).",
 )
+
+
+def group_size(waiting: int, in_flight: int) -> int:
+    """How many of the commits waiting the next group takes, with `in_flight` groups being
+    written; 0 when they wait for a group in flight. With none in flight, all that wait, in
+    equal groups, one a lane, when at least GATHER wait for each (decision 142); behind a
+    group in flight, all once GATHER wait and a lane is free; never more than LIMIT."""
+    if in_flight == 0:
+        groups = min(LANES, max(1, waiting // GATHER))
+        return min(LIMIT, -(-waiting // groups))
+    if in_flight < LANES and waiting >= GATHER:
+        return min(LIMIT, waiting)
+    return 0
 
 
 @dataclass
@@ -79,21 +91,21 @@ class _Commit:
     )
 
 
-@dataclass
-class _Lane:
-    """Commits waiting for one writer, and that writer while it runs."""
-
-    queue: list[_Commit] = field(default_factory=list)
-    writer: asyncio.Task[None] | None = None
-
-
 class GroupCommit:
     """Gathers the one-event commits of one process's invocations on one pool."""
 
     def __init__(self, pool: Any, store: EventStore) -> None:
         self.pool, self.store = pool, store
-        self._lanes = [_Lane() for _ in range(LANES)]
+        self._waiting: list[_Commit] = []
+        self._in_flight = 0  # groups being written
+        self._taking = False  # a take is due at the next turn of the loop
+        self._writers: set[asyncio.Task[None]] = set()
         self.grouped = 0  # commits that went in a group of two or more (read by tests)
+
+    @property
+    def waiting(self) -> int:
+        """Commits waiting for a group (read by tests)."""
+        return len(self._waiting)
 
     async def append_once(
         self,
@@ -111,32 +123,33 @@ class GroupCommit:
             raise ValueError("a group commit appends exactly one event")
         span = get_current_span().get_span_context() if spans.recording() else None
         commit = _Commit(envelopes, pending, record, guard, meter, span)
-        lane = self._lane()
-        lane.queue.append(commit)
-        if lane.writer is None:
-            lane.writer = asyncio.ensure_future(self._write(lane))
+        self._waiting.append(commit)
+        if not self._taking:  # the commits made in this turn of the loop go with it
+            self._taking = True
+            asyncio.get_running_loop().call_soon(self._take)
         return await commit.answer
 
-    def _lane(self) -> _Lane:
-        """The lane a commit joins: the first idle or with fewer than GATHER waiting, else
-        the least queued."""
-        for lane in self._lanes:
-            if lane.writer is None or len(lane.queue) < GATHER:
-                return lane
-        return min(self._lanes, key=lambda lane: len(lane.queue))
+    def _take(self) -> None:
+        """Starts the groups that are due (`group_size`)."""
+        self._taking = False
+        while size := group_size(len(self._waiting), self._in_flight):
+            group, self._waiting = self._waiting[:size], self._waiting[size:]
+            self._in_flight += 1
+            writer = asyncio.ensure_future(self._write(group))
+            self._writers.add(writer)
+            writer.add_done_callback(self._writers.discard)
 
-    async def _write(self, lane: _Lane) -> None:
+    async def _write(self, group: list[_Commit]) -> None:
         try:
-            while lane.queue:
-                group, lane.queue = lane.queue[:LIMIT], lane.queue[LIMIT:]
-                GROUP_SIZES.observe(len(group))
-                with _written(group):
-                    if len(group) == 1:
-                        await self._alone(group[0])
-                    else:
-                        await self._together(group)
+            GROUP_SIZES.observe(len(group))
+            with _written(group):
+                if len(group) == 1:
+                    await self._alone(group[0])
+                else:
+                    await self._together(group)
         finally:
-            lane.writer = None
+            self._in_flight -= 1
+            self._take()
 
     async def _together(self, group: list[_Commit]) -> None:
         try:
