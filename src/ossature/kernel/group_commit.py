@@ -140,6 +140,7 @@ class GroupCommit:
             writer.add_done_callback(self._writers.discard)
 
     async def _write(self, group: list[_Commit]) -> None:
+        """One group's statement, then the groups now due; none once cancelled (a stop)."""
         try:
             GROUP_SIZES.observe(len(group))
             with _written(group):
@@ -149,7 +150,7 @@ class GroupCommit:
                     await self._together(group)
         finally:
             self._in_flight -= 1
-            self._take()
+        self._take()
 
     async def _together(self, group: list[_Commit]) -> None:
         try:
