@@ -34,6 +34,12 @@ def _sample(name: str) -> float:
     return REGISTRY.get_sample_value(name) or 0.0
 
 
+def _beyond_statements() -> float:
+    """Commits written in groups beyond one a statement, so far in this process: a commit
+    written alone elsewhere adds nothing."""
+    return _sample("ossature_group_commit_size_sum") - _sample("ossature_group_commit_size_count")
+
+
 class _Commits:
     """Commits of one event each, for one tenant, through one GroupCommit."""
 
@@ -77,17 +83,15 @@ async def test_concurrent_commits_go_in_one_group_each_answered_with_its_events(
     """Ten commits made at once: one statement writes them all, and each gets its own
     event back, stored once."""
     commits = _Commits(system, tenant, await open_session(system, tenant.tenant_id))
-    written = _sample("ossature_group_commit_size_count"), _sample("ossature_group_commit_size_sum")
+    before = _beyond_statements()
     # when
     answers = await asyncio.gather(*(commits.append() for _ in range(10)))
     # then
     event_ids = [envelopes[0].event_id for envelopes in answers]
     assert (10, 10) == (commits.group.grouped, len(set(event_ids)))
     assert sorted(event_ids) == await commits.stored(event_ids)
-    now = _sample("ossature_group_commit_size_count"), _sample("ossature_group_commit_size_sum")
-    # one statement of ten: nine more commits than statements (a lone commit elsewhere adds
-    # one to each)
-    assert 9.0 == (now[1] - written[1]) - (now[0] - written[0])
+    # one statement of ten: nine more commits than statements
+    assert 9.0 == _beyond_statements() - before
 
 
 async def test_an_ended_session_in_a_group_is_refused_and_the_others_go_in(
@@ -174,12 +178,6 @@ async def _waiting_on_a_lock(system: System) -> bool:
             " and query like 'select ossature_append_group%'"
         )
     return bool(waiting)
-
-
-def _beyond_statements() -> float:
-    """Commits written in groups beyond one a statement, so far in this process: a commit
-    written alone elsewhere adds nothing."""
-    return _sample("ossature_group_commit_size_sum") - _sample("ossature_group_commit_size_count")
 
 
 async def test_a_convoy_behind_a_held_group_is_written_beside_it(
