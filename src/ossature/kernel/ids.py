@@ -1,7 +1,7 @@
 """Identifiers: ULIDs as 26-character strings, and W3C trace ids."""
 
+import random
 import re
-import secrets
 
 from ulid import default_generator
 from ulid_transform import bytes_to_ulid
@@ -20,9 +20,15 @@ def new_id() -> str:
 
 
 def new_trace_id() -> str:
-    """A new W3C trace id: 32 lowercase hex digits, never all zeros."""
-    trace_id = secrets.token_hex(16)
-    return trace_id if trace_id.strip("0") else new_trace_id()
+    """A new W3C trace id: 32 lowercase hex digits, never all zeros.
+
+    A trace id names a trace; it guards nothing (a client may send its own), so it needs
+    to be random, not unguessable. It comes from `random`, reseeded in a forked child, as
+    OpenTelemetry's own generator does: `secrets` read the kernel's generator once for every
+    id, a system call that was 7% of the client's CPU in the appends benchmark.
+    """
+    trace_id = random.getrandbits(128)
+    return f"{trace_id:032x}" if trace_id else new_trace_id()
 
 
 # What ULID.from_str accepts: 26 characters of Crockford's base32 in either case, the first

@@ -13,6 +13,10 @@ def _ids_in_child(queue: "multiprocessing.Queue[list[str]]") -> None:
     queue.put([new_id() for _ in range(50)])
 
 
+def _trace_ids_in_child(queue: "multiprocessing.Queue[list[str]]") -> None:
+    queue.put([new_trace_id() for _ in range(50)])
+
+
 def test_ids_are_unique_ulids_in_creation_order() -> None:
     """Ten thousand ids, more than two blocks of entropy: all distinct ULIDs, in order."""
     ids = [new_id() for _ in range(10_000)]
@@ -60,6 +64,23 @@ def test_trace_ids_are_32_hex_digits_and_distinct() -> None:
     expected = (1_000, True)
 
     actual = (len(set(ids)), all(re.fullmatch(r"[0-9a-f]{32}", i) and i.strip("0") for i in ids))
+
+    assert expected == actual
+
+
+def test_a_forked_child_makes_other_trace_ids_than_its_parent() -> None:
+    """Trace ids come from `random`, which a forked child reseeds: the child's next ids are
+    not the ones the parent makes next from the same state."""
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_trace_ids_in_child, args=(queue,))
+    child.start()
+    theirs = queue.get(timeout=30)
+    child.join(timeout=30)
+    ours = [new_trace_id() for _ in range(50)]
+    expected: set[str] = set()
+
+    actual = set(ours) & set(theirs)
 
     assert expected == actual
 
