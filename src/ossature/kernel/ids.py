@@ -24,8 +24,8 @@ def new_trace_id() -> str:
 
     A trace id names a trace; it guards nothing (a client may send its own), so it needs
     to be random, not unguessable. It comes from `random`, reseeded in a forked child, as
-    OpenTelemetry's own generator does: `secrets` read the kernel's generator once for every
-    id, a system call that was 7% of the client's CPU in the appends benchmark.
+    OpenTelemetry's own generator does, where `secrets` made a system call (getrandom) for
+    every id (docs/performance.md, "System calls in a commit's client").
     """
     trace_id = random.getrandbits(128)
     return f"{trace_id:032x}" if trace_id else new_trace_id()
