@@ -3,18 +3,26 @@ import random
 import re
 import string
 import time
+from collections.abc import Callable
 
 from ulid import ULID
 
 from ossature.kernel.ids import is_ulid, new_id, new_trace_id
 
 
-def _ids_in_child(queue: "multiprocessing.Queue[list[str]]") -> None:
-    queue.put([new_id() for _ in range(50)])
+def _fifty_made(make: Callable[[], str], queue: "multiprocessing.Queue[list[str]]") -> None:
+    queue.put([make() for _ in range(50)])
 
 
-def _trace_ids_in_child(queue: "multiprocessing.Queue[list[str]]") -> None:
-    queue.put([new_trace_id() for _ in range(50)])
+def _in_a_forked_child(make: Callable[[], str]) -> list[str]:
+    """Fifty values `make` makes in a child forked from this process."""
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_fifty_made, args=(make, queue))
+    child.start()
+    made = queue.get(timeout=30)
+    child.join(timeout=30)
+    return made
 
 
 def test_ids_are_unique_ulids_in_creation_order() -> None:
@@ -44,12 +52,7 @@ def test_an_id_is_the_ulid_library_s_text_for_a_value_of_this_millisecond() -> N
 def test_a_forked_child_does_not_repeat_the_parent_s_randomness() -> None:
     """After a fork, the child draws fresh entropy: its ids share nothing with the parent's."""
     new_id()  # the parent holds a partly used block when it forks
-    context = multiprocessing.get_context("fork")
-    queue = context.Queue()
-    child = context.Process(target=_ids_in_child, args=(queue,))
-    child.start()
-    theirs = queue.get(timeout=30)
-    child.join(timeout=30)
+    theirs = _in_a_forked_child(new_id)
     ours = [new_id() for _ in range(50)]
     expected: set[str] = set()
 
@@ -71,12 +74,7 @@ def test_trace_ids_are_32_hex_digits_and_distinct() -> None:
 def test_a_forked_child_makes_other_trace_ids_than_its_parent() -> None:
     """Trace ids come from `random`, which a forked child reseeds: the child's next ids are
     not the ones the parent makes next from the same state."""
-    context = multiprocessing.get_context("fork")
-    queue = context.Queue()
-    child = context.Process(target=_trace_ids_in_child, args=(queue,))
-    child.start()
-    theirs = queue.get(timeout=30)
-    child.join(timeout=30)
+    theirs = _in_a_forked_child(new_trace_id)
     ours = [new_trace_id() for _ in range(50)]
     expected: set[str] = set()
 
