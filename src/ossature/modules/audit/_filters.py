@@ -3,9 +3,9 @@
 One statement text per combination of filters (eight at most), never one with
 `$1 is null or actor_id = $1`: the app pool keeps a generic plan per statement (decision
 17), and it plans onto the index of its most selective filter (actor, then command name,
-then outcome, then time; migration 0062's indexes). The
-date range and the cursor are one range on (recorded_at, entry_id), always present, so
-they never change the text.
+then outcome, then time; migration 0062's indexes, ascending since 0111 and walked
+backward). The date range and the cursor are one range on (recorded_at, entry_id), always
+present, so they never change the text.
 """
 
 from __future__ import annotations
