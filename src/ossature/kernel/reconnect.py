@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Mapping
 from typing import Any
+
+from nats.aio.client import Client as NATS
 
 from ossature.kernel.logging import get_logger
 
-__all__ = ["Backoff", "nats_reconnecting"]
+__all__ = ["Backoff", "connect_reconnecting"]
 
 _log = get_logger("ossature.nats")
 
@@ -38,11 +41,17 @@ class Backoff:
         self.delay = min(2 * self.delay, self.last)
 
 
-def nats_reconnecting(name: str) -> dict[str, Any]:
-    """`nats.connect` options for a long-lived connection named `name`: it reconnects forever,
-    soon after a drop, and logs each change of state as one line (not the client's
-    tracebacks)."""
+async def connect_reconnecting(name: str, url: str, options: Mapping[str, Any]) -> NATS:
+    """A long-lived NATS connection named `name` to the servers of `url` (comma-separated),
+    made with `options` (its credentials): it reconnects forever, soon after a drop, and
+    logs each change of state as one line (not the client's tracebacks). Its own `close`
+    is not a drop and logs nothing."""
+    client = NATS()
+    await client.connect(servers=url.split(","), **{**_reconnecting(name, client), **options})
+    return client
 
+
+def _reconnecting(name: str, client: NATS) -> dict[str, Any]:
     last = [""]
 
     async def on_error(error: Exception) -> None:
@@ -52,7 +61,8 @@ def nats_reconnecting(name: str) -> dict[str, Any]:
             _log.warning("nats.error", connection=name, error=said)
 
     async def on_disconnected() -> None:
-        _log.warning("nats.disconnected", connection=name)
+        if not client.is_closed:  # the client calls this on its own close too
+            _log.warning("nats.disconnected", connection=name)
 
     async def on_reconnected() -> None:
         last[0] = ""

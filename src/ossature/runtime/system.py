@@ -14,7 +14,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import asyncpg
-import nats
 
 from ossature.engines.nats_auth import service_options
 from ossature.kernel.config import Settings
@@ -24,7 +23,7 @@ from ossature.kernel.eventstore import EventStore
 from ossature.kernel.i18n import Catalogs
 from ossature.kernel.keys import PersonalKeys
 from ossature.kernel.logging import get_logger
-from ossature.kernel.reconnect import nats_reconnecting
+from ossature.kernel.reconnect import connect_reconnecting
 from ossature.kernel.relay import Relay, RelayWaker, ensure_event_stream
 from ossature.kernel.sagas import SagaRunner
 from ossature.kernel.sealing import Sealer
@@ -144,10 +143,8 @@ class System:
             # each projection
             settings=_STORE_READER,
         )
-        self.nc = await nats.connect(
-            servers=self.endpoints.nats_url.split(","),
-            **nats_reconnecting("ossature"),
-            **service_options(self.endpoints.nats),
+        self.nc = await connect_reconnecting(
+            "ossature", self.endpoints.nats_url, service_options(self.endpoints.nats)
         )
         js, replicas = self.nc.jetstream(), self.endpoints.nats_replicas
         await once_formed(lambda: ensure_event_stream(js, replicas=replicas))

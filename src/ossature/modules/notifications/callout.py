@@ -24,13 +24,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-import nats
 import nkeys
 
 from ossature.kernel.database import Database
 from ossature.kernel.ids import new_id
 from ossature.kernel.logging import get_logger
-from ossature.kernel.reconnect import nats_reconnecting
+from ossature.kernel.reconnect import connect_reconnecting
 from ossature.modules.identity._tokens import AccessClaims, InvalidToken, KeyRing
 from ossature.modules.identity.projections import session_is_active
 from ossature.modules.notifications import _nats_jwt
@@ -216,9 +215,7 @@ async def _connect(url: str, options: Mapping[str, Any], stop: asyncio.Event) ->
     """A connection as the responder, or None when stopped before one could be made."""
     while not stop.is_set():
         try:
-            return await nats.connect(
-                servers=url.split(","), **{**nats_reconnecting("ossature-auth"), **options}
-            )
+            return await connect_reconnecting("ossature-auth", url, options)
         except Exception:
             _log.exception("callout.connect-failed")
             with contextlib.suppress(TimeoutError):

@@ -18,11 +18,10 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import nats
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from ossature.kernel.logging import get_logger
-from ossature.kernel.reconnect import Backoff, nats_reconnecting
+from ossature.kernel.reconnect import Backoff, connect_reconnecting
 from ossature.kernel.relay import EVENT_STREAM
 from ossature.modules.notifications.callout import owns_client_id
 
@@ -79,10 +78,7 @@ class Kicker:
 
     async def _follow(self, stop: asyncio.Event, backoff: Backoff) -> None:
         if self._sys is None:
-            self._sys = await nats.connect(
-                servers=self.url.split(","),
-                **{**nats_reconnecting("ossature-kicker"), **self.system},
-            )
+            self._sys = await connect_reconnecting("ossature-kicker", self.url, self.system)
         config = ConsumerConfig(
             durable_name=CONSUMER,
             deliver_policy=DeliverPolicy.NEW,
