@@ -31,6 +31,7 @@ async def test_a_drop_and_the_return_are_logged_and_the_own_close_is_not(
     options = service_options(NatsCredentials.embedded(server.credentials_dir))
     lines = io.StringIO()
     configure_logging("json", "info", lines)
+    client = None
     try:
         client = await connect_reconnecting(
             "under-test", f"nats://127.0.0.1:{ports.client}", options
@@ -38,11 +39,13 @@ async def test_a_drop_and_the_return_are_logged_and_the_own_close_is_not(
         # when: the server goes and comes back on the same port
         await asyncio.to_thread(server.restart, ports)
         await until(lambda: "nats.reconnected" in _said(lines))
-        await client.flush(timeout=WAIT)
+        await client.flush(timeout=int(WAIT))
         dropped = _said(lines)
         # and the owner closes the connection
         await client.close()
     finally:
+        if client is not None and not client.is_closed:  # a failure above: not left retrying
+            await client.close()
         configure_logging("json", "warning")
         await asyncio.to_thread(server.stop)
     # then: the drop and the return were said (among the errors met on the way), and the
