@@ -1,11 +1,15 @@
 """The bench's two scenarios, for the scripts that drive a running system themselves: the
-plan `ossature bench` sends, and clients sending it back to back."""
+plan `ossature bench` sends, clients sending it back to back, and the wait for a system the
+script started."""
 
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import time
 from dataclasses import dataclass
+
+import httpx
 
 from ossature.kernel.config import Settings
 from ossature.tools.bench._http import HttpConnection
@@ -65,3 +69,19 @@ async def drive(plan: Plan, clients: int, seconds: float) -> Drive:
     for connection in connections:
         await connection.close()
     return Drive(answers, sent)
+
+
+def wait_ready(url: str, process: subprocess.Popen[bytes], within: float = 90.0) -> None:
+    """Until the system `process` serves at `url` answers ready; SystemExit if it ends first
+    or is not ready `within` seconds."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{process.args!r} exited with {process.returncode}")
+        try:
+            if httpx.get(f"{url}/health/ready", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"{url} was not ready within {within:.0f} s")

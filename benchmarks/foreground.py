@@ -37,9 +37,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-from _scenario import Drive, drive, plan_for
-from process_cpu import _cpu
+from _scenario import Drive, drive, plan_for, wait_ready
+from process_cpu import cpu_seconds
 
 from ossature.kernel.config import Settings
 from ossature.tools.bench._baseline import baseline_server, ensure_table
@@ -110,10 +109,10 @@ def _measure(
     spent: dict[str, float] = {}
     for _ in range(rounds):
         measured.rounds.append(_round(base, clients, seconds)[0])
-        before = _cpu(str(Path(var).resolve()))
+        before = cpu_seconds(str(Path(var).resolve()))
         taken, driven = _round(create, clients, seconds)
         time.sleep(1.0)  # the background work of the last requests
-        after = _cpu(str(Path(var).resolve()))
+        after = cpu_seconds(str(Path(var).resolve()))
         measured.rounds.append(taken)
         sent += driven.sent
         for key, value in after.items():
@@ -145,24 +144,10 @@ def _serving(args: list[str], env: dict[str, str], url: str) -> Iterator[subproc
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        _wait_ready(url, process)
+        wait_ready(url, process, _READY_WITHIN)
         yield process
     finally:
         _stop(process)
-
-
-def _wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + _READY_WITHIN
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"{process.args!r} ended with {process.returncode}")
-        try:
-            if httpx.get(f"{url}/health/ready", timeout=2.0).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    raise SystemExit(f"{url} was not ready within {_READY_WITHIN:.0f} s")
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:

@@ -39,7 +39,8 @@ def _group(process: psutil.Process, var_dir: str) -> str | None:
     return None
 
 
-def _cpu(var_dir: str) -> dict[tuple[str, int], float]:
+def cpu_seconds(var_dir: str) -> dict[tuple[str, int], float]:
+    """The CPU seconds of each of the system's processes on `var_dir`, by (group, pid)."""
     seconds = {}
     for process in psutil.process_iter(["cmdline", "name"]):
         try:
@@ -59,11 +60,11 @@ def main(url: str, scenario: str, clients: int, seconds: float) -> None:
     settings = Settings.from_env()
     plan = plan_for(url, scenario, settings)
     var_dir = str(settings.var_dir.resolve())
-    before = _cpu(var_dir)
+    before = cpu_seconds(var_dir)
     driven = run(drive(plan, clients, seconds))
     latencies, sent = driven.latencies, driven.sent
     time.sleep(1.0)  # the background work of the last requests
-    after = _cpu(var_dir)
+    after = cpu_seconds(var_dir)
     spent: Counter[str] = Counter()
     for key, value in after.items():
         spent[key[0]] += value - before.get(key, 0.0)

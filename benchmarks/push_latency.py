@@ -30,6 +30,7 @@ from pathlib import Path
 
 import aiomqtt
 import httpx
+from _scenario import wait_ready
 
 from ossature.tools.bench._push import mqtt_client, notification_topic
 
@@ -64,7 +65,7 @@ def running_system() -> Iterator[str]:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
         try:
             url = f"http://127.0.0.1:{port}"
-            _wait_ready(url, process)
+            wait_ready(url, process)
             yield url
         finally:
             process.send_signal(signal.SIGTERM)
@@ -160,20 +161,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def _wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"ossature up exited with {process.returncode}")
-        try:
-            if httpx.get(f"{url}/health/ready", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit("ossature up was not ready within 90 s")
 
 
 if __name__ == "__main__":
