@@ -1,10 +1,11 @@
 """The bench's two scenarios, for the scripts that drive a running system themselves: the
-plan `ossature bench` sends, clients sending it back to back, and the wait for a system the
-script started."""
+plan `ossature bench` sends, clients sending it back to back, and a port for a system the
+script starts and the wait until it is ready."""
 
 from __future__ import annotations
 
 import asyncio
+import socket
 import subprocess
 import time
 from dataclasses import dataclass
@@ -69,6 +70,13 @@ async def drive(plan: Plan, clients: int, seconds: float) -> Drive:
     for connection in connections:
         await connection.close()
     return Drive(answers, sent)
+
+
+def free_port() -> int:
+    """A port of 127.0.0.1 that nothing listens on now, for a system the script starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def wait_ready(url: str, process: subprocess.Popen[bytes], within: float = 90.0) -> None:

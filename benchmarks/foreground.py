@@ -1,6 +1,6 @@
-"""create-project against the bench's baseline twice in one run: with the whole system (`ossature
-up`), then with the gateway alone (`ossature serve gateway`, no worker role), so that the
-ratio tells what a command's own path costs apart from the work it leaves behind.
+"""create-project against the bench's baseline twice in one run: with the whole system
+(`ossature up`), then with the gateway alone (`ossature serve gateway`, no worker role), so
+that the ratio tells what a command's own path costs apart from the work it leaves behind.
 
 With the gateway alone, a create-project still does everything before its answer: the token,
 the authorization, the idempotency record, the audit entry, the meter, the event (group
@@ -8,15 +8,16 @@ commit). What it leaves undone is the background that `up` runs on the same core
 to JetStream, the projections (projects-catalog and the saga `project-names`) and the push
 (the notifier). The events stay in the store and would be relayed by the next worker.
 
-Starts fresh embedded engines in a temporary directory through `ossature up` (which also
-seeds the demo tenant the load logs in to), prepares the bench's folders as `ossature bench`
-does, and starts the bench's fixed baseline server (one process, as `up` has) on the same
-PostgreSQL. Then, for each server in turn, `--rounds` rounds of the baseline and of
-create-project alternated, `--seconds` s each after a second of warm-up, from
-`--clients` keep-alive clients in this process (the same client for both sides). Prints each
-round's rate and p99, each server's CPU per create-project (every process of the var
-directory, read by psutil, as benchmarks/process_cpu.py does), and create ÷ baseline for
-each server, by round and as the median.
+Starts fresh embedded engines in a temporary directory through `ossature up` on a free port
+(it also seeds the demo tenant the load logs in to); once `up` has stopped, the gateway
+alone starts them again on the same directory. It prepares the bench's folders as
+`ossature bench` does, and beside each server it starts the bench's fixed baseline (one
+process, as `up` has) on the same PostgreSQL. For each server in turn, `--rounds` rounds of
+the baseline and of create-project alternated, `--seconds` s each after a second of
+warm-up, from `--clients` keep-alive clients in this process (the same client for both
+sides). Prints each round's rate and p99, each server's CPU per create-project (every
+process of the var directory, read by psutil, as benchmarks/process_cpu.py does), and
+create ÷ baseline for each server, by round and as the median.
 
 Run: .venv/bin/python benchmarks/foreground.py [--rounds 3] [--seconds 8]
 """
@@ -37,7 +38,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from _scenario import Drive, drive, plan_for, wait_ready
+from _scenario import Drive, drive, free_port, plan_for, wait_ready
 from process_cpu import cpu_seconds
 
 from ossature.kernel.config import Settings
@@ -74,7 +75,8 @@ class Measured:
         return [create / base for base, create in pairs]
 
 
-def main(rounds: int, seconds: float, clients: int, port: int) -> None:
+def main(rounds: int, seconds: float, clients: int) -> None:
+    port = free_port()
     with tempfile.TemporaryDirectory(prefix="ossature-foreground-") as var:
         env = {**os.environ, "OSSATURE_VAR_DIR": var, "OSSATURE_PORT": str(port)}
         settings = Settings.from_env(env)
@@ -161,6 +163,5 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--port", type=int, default=8690)
     args = parser.parse_args()
-    main(args.rounds, args.seconds, args.clients, args.port)
+    main(args.rounds, args.seconds, args.clients)

@@ -18,7 +18,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,7 +29,7 @@ from pathlib import Path
 
 import aiomqtt
 import httpx
-from _scenario import wait_ready
+from _scenario import free_port, wait_ready
 
 from ossature.tools.bench._push import mqtt_client, notification_topic
 
@@ -56,7 +55,7 @@ def main() -> None:
 def running_system() -> Iterator[str]:
     """`ossature up` on a free port and a temporary var directory, stopped afterwards."""
     with tempfile.TemporaryDirectory() as var_dir:
-        port = _free_port()
+        port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("OSSATURE_")}
         env |= {"OSSATURE_VAR_DIR": var_dir, "OSSATURE_DEMO_PASSWORD": PASSWORD}
         env |= {"OSSATURE_LOG_LEVEL": "warning"}
@@ -155,12 +154,6 @@ def _figures(seconds: list[float]) -> str:
         f"p50 {statistics.median(ordered) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms,"
         f" max {ordered[-1] * 1000:.1f} ms"
     )
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 if __name__ == "__main__":
