@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -58,7 +59,7 @@ class Round:
     p99_ms: float
 
 
-@dataclass
+@dataclass(frozen=True)
 class Measured:
     """One server's rounds, and its processes' CPU over its create-project rounds."""
 
@@ -106,21 +107,20 @@ def main(rounds: int, seconds: float, clients: int) -> None:
 def _measure(
     server: str, base: Plan, create: Plan, rounds: int, seconds: float, clients: int, var: str
 ) -> Measured:
-    measured = Measured(server, [], {})
+    var_dir = str(Path(var).resolve())
+    taken: list[Round] = []
+    spent: Counter[str] = Counter()
     sent = 0
-    spent: dict[str, float] = {}
     for _ in range(rounds):
-        measured.rounds.append(_round(base, clients, seconds)[0])
-        before = cpu_seconds(str(Path(var).resolve()))
-        taken, driven = _round(create, clients, seconds)
+        taken.append(_round(base, clients, seconds)[0])
+        before = cpu_seconds(var_dir)
+        created, driven = _round(create, clients, seconds)
         time.sleep(1.0)  # the background work of the last requests
-        after = cpu_seconds(str(Path(var).resolve()))
-        measured.rounds.append(taken)
+        for key, value in cpu_seconds(var_dir).items():
+            spent[key[0]] += value - before.get(key, 0.0)
+        taken.append(created)
         sent += driven.sent
-        for key, value in after.items():
-            spent[key[0]] = spent.get(key[0], 0.0) + value - before.get(key, 0.0)
-    measured.cpu_ms = {group: 1000 * value / sent for group, value in spent.items()}
-    return measured
+    return Measured(server, taken, {group: 1000 * cpu / sent for group, cpu in spent.items()})
 
 
 def _round(plan: Plan, clients: int, seconds: float) -> tuple[Round, Drive]:
@@ -139,7 +139,7 @@ def _report(m: Measured) -> None:
 
 
 @contextmanager
-def _serving(args: list[str], env: dict[str, str], url: str) -> Iterator[subprocess.Popen[bytes]]:
+def _serving(args: list[str], env: dict[str, str], url: str) -> Iterator[None]:
     """`ossature <args>` on the var directory of `env`, until the block ends."""
     command = [str(Path(sys.executable).with_name("ossature")), *args]
     process = subprocess.Popen(
@@ -147,15 +147,11 @@ def _serving(args: list[str], env: dict[str, str], url: str) -> Iterator[subproc
     )
     try:
         wait_ready(url, process, _READY_WITHIN)
-        yield process
+        yield
     finally:
-        _stop(process)
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=60)
 
 
 if __name__ == "__main__":
